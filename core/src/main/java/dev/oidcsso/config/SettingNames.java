@@ -1,0 +1,104 @@
+package dev.oidcsso.config;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The names of the settings, as they appear in the environment, a configuration file, a system
+ * property or the builder. The seeds' names ({@code OIDC_CLIENT_ID}, {@code SECRET_KEY}, ...) are the
+ * public interface; provider modules add their own {@code OIDC_<PROVIDER>_...} names.
+ */
+public final class SettingNames {
+
+    /** Profile name: {@code generic}, {@code okta}, {@code auth0}, {@code google}, {@code cognito}, {@code entra}. */
+    public static final String PROVIDER = "OIDC_PROVIDER";
+    /** The IdP's discovery document URL ({@code .../.well-known/openid-configuration}). */
+    public static final String DISCOVERY_URL = "OIDC_DISCOVERY_URL";
+    /** The OAuth client id. */
+    public static final String CLIENT_ID = "OIDC_CLIENT_ID";
+    /** The OAuth client secret. */
+    public static final String CLIENT_SECRET = "OIDC_CLIENT_SECRET";
+    /** How the client authenticates at the token endpoint: {@code client_secret_basic}, {@code client_secret_post}, {@code none}. */
+    public static final String CLIENT_AUTH_METHOD = "OIDC_CLIENT_AUTH_METHOD";
+    /** The absolute callback URL registered at the IdP; worked out from the request when unset. */
+    public static final String REDIRECT_URI = "OIDC_REDIRECT_URI";
+    /** Requested scopes, separated by spaces or commas. */
+    public static final String SCOPE = "OIDC_SCOPE";
+    /** The key that seals sessions and login state; at least 32 characters. */
+    public static final String SECRET_KEY = "SECRET_KEY";
+    /** The claim path that holds the groups. */
+    public static final String GROUPS_ATTRIBUTE = "OIDC_GROUPS_ATTRIBUTE";
+    /** The name of the group detector to use. */
+    public static final String GROUP_DETECTION_PLUGIN = "OIDC_GROUP_DETECTION_PLUGIN";
+    /** A folder whose jar files are searched for plugins. */
+    public static final String PLUGIN_DIR = "OIDC_PLUGIN_DIR";
+    /** Groups whose members may use the application (comma list). */
+    public static final String GROUP_NAME = "OIDC_GROUP_NAME";
+    /** Groups whose members administer the application (comma list). */
+    public static final String ADMIN_GROUP_NAME = "OIDC_ADMIN_GROUP_NAME";
+    /** Where identity claims come from: {@code id_token} or {@code userinfo}. */
+    public static final String IDENTITY_SOURCE = "OIDC_IDENTITY_SOURCE";
+    /** Claims tried in order for the user name (comma list). */
+    public static final String USERNAME_CLAIM = "OIDC_USERNAME_CLAIM";
+    /** Which identity validator decides whether an identity may use the application at all. */
+    public static final String IDENTITY_VALIDATOR = "OIDC_IDENTITY_VALIDATOR";
+    /** The claim the {@code claim-equals} validator compares. */
+    public static final String IDENTITY_VALIDATOR_CLAIM = "OIDC_IDENTITY_VALIDATOR_CLAIM";
+    /** The value the {@code claim-equals} validator expects. */
+    public static final String IDENTITY_VALIDATOR_VALUE = "OIDC_IDENTITY_VALIDATOR_VALUE";
+    /** The JMESPath expression the {@code expression} validator evaluates over the claims. */
+    public static final String IDENTITY_VALIDATOR_EXPRESSION = "OIDC_IDENTITY_VALIDATOR_EXPRESSION";
+    /** Where the IdP sends the browser after logout. */
+    public static final String POST_LOGOUT_REDIRECT_URI = "OIDC_POST_LOGOUT_REDIRECT_URI";
+    /** How long a session lasts, for example {@code 8h}, {@code 30m} or seconds. */
+    public static final String SESSION_MAX_AGE = "OIDC_SESSION_MAX_AGE";
+    /** The clock skew tolerated on token times, for example {@code 60s}. */
+    public static final String CLOCK_SKEW = "OIDC_CLOCK_SKEW";
+    /** Paths (prefixes ending with {@code /} or exact paths, comma list) served without login. */
+    public static final String PUBLIC_PATHS = "OIDC_PUBLIC_PATHS";
+    /** A properties file with more settings; lower precedence than the environment. */
+    public static final String CONFIG_FILE = "OIDC_CONFIG_FILE";
+    /** Timeout of each call to the IdP, for example {@code 5s}. */
+    public static final String HTTP_TIMEOUT = "OIDC_HTTP_TIMEOUT";
+    /** The expected audience of bearer tokens from API clients. */
+    public static final String AUDIENCE = "OIDC_AUDIENCE";
+
+    /** Names outside the {@code OIDC_} prefix that are still ours. */
+    static final Set<String> UNPREFIXED = Set.of(SECRET_KEY, "DEFAULT_PERMISSION", "PERMISSION_SOURCE_ORDER");
+
+    private SettingNames() {
+    }
+
+    /**
+     * Whether a setting of this name holds a secret whose value must never be shown.
+     *
+     * @param name the setting's name
+     * @return true for secrets
+     */
+    public static boolean isSecret(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return upper.contains("SECRET") || upper.contains("PASSWORD") || upper.endsWith("_KEY")
+                || upper.contains("TOKEN") || upper.contains("CREDENTIAL");
+    }
+
+    /**
+     * Whether a name belongs to this framework (and so is read from the environment).
+     *
+     * @param name an environment variable or property name
+     * @return true for {@code OIDC_*} names and the few unprefixed ones
+     */
+    public static boolean isOurs(String name) {
+        return name.startsWith("OIDC_") || UNPREFIXED.contains(name);
+    }
+
+    /**
+     * The canonical name for a system property name: {@code oidc.client.id} and
+     * {@code OIDC_CLIENT_ID} both become {@code OIDC_CLIENT_ID}.
+     *
+     * @param name a property name
+     * @return the canonical setting name
+     */
+    public static String canonical(String name) {
+        return name.trim().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.oidcsso.spi;
+
+import dev.oidcsso.config.SettingsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The implementations of one SPI found on a class loader, by name. A jar whose service entry is
+ * broken is reported and skipped, so that it cannot hide the others; two implementations claiming
+ * one name, or a name that nothing claims, fail start-up with both class names or the list of known
+ * names, because a security framework must never guess which implementation runs.
+ *
+ * @param <T> the SPI type
+ */
+public final class NamedServices<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamedServices.class);
+
+    private final String kind;
+    private final String settingName;
+    private final Map<String, T> byName;
+    private final Map<String, String> conflicts;
+
+    private NamedServices(String kind, String settingName, Map<String, T> byName, Map<String, String> conflicts) {
+        this.kind = kind;
+        this.settingName = settingName;
+        this.byName = Collections.unmodifiableMap(byName);
+        this.conflicts = Collections.unmodifiableMap(conflicts);
+    }
+
+    /**
+     * Loads the implementations of {@code type} with {@link ServiceLoader}.
+     *
+     * @param type        the SPI interface
+     * @param loader      the class loader to search
+     * @param names       the names (name and aliases) each implementation claims
+     * @param kind        what the SPI is called in messages, for example {@code group detector}
+     * @param settingName the setting that selects an implementation, for messages
+     * @param <T>         the SPI type
+     * @return the implementations by name
+     */
+    public static <T> NamedServices<T> load(Class<T> type, ClassLoader loader, Function<T, Collection<String>> names,
+                                            String kind, String settingName) {
+        List<T> found = new ArrayList<>();
+        Iterator<T> iterator = ServiceLoader.load(type, loader).iterator();
+        while (true) {
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                found.add(iterator.next());
+            } catch (ServiceConfigurationError error) {
+                LOG.error("A {} could not be loaded and is skipped: {}", kind, error.getMessage());
+            }
+        }
+        return of(found, names, kind, settingName);
+    }
+
+    /**
+     * Indexes the given implementations by name; used by {@link #load} and by tests.
+     *
+     * @param found       the implementations
+     * @param names       the names each claims
+     * @param kind        what the SPI is called in messages
+     * @param settingName the setting that selects an implementation
+     * @param <T>         the SPI type
+     * @return the implementations by name
+     */
+    public static <T> NamedServices<T> of(List<T> found, Function<T, Collection<String>> names, String kind,
+                                          String settingName) {
+        Map<String, T> byName = new LinkedHashMap<>();
+        Map<String, String> conflicts = new LinkedHashMap<>();
+        for (T service : found) {
+            for (String name : names.apply(service)) {
+                String key = name.toLowerCase(Locale.ROOT);
+                T previous = byName.putIfAbsent(key, service);
+                if (previous != null && previous.getClass() != service.getClass()) {
+                    conflicts.put(key, "two " + kind + "s claim the name '" + key + "': "
+                            + previous.getClass().getName() + " and " + service.getClass().getName()
+                            + "; remove one of their jars from the class path or plugin folder");
+                }
+            }
+        }
+        return new NamedServices<>(kind, settingName, byName, conflicts);
+    }
+
+    /**
+     * Selects an implementation by name (case-insensitive).
+     *
+     * @param name the configured name
+     * @return the implementation
+     * @throws SettingsException when the name is unknown or claimed twice
+     */
+    public T select(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (conflicts.containsKey(key)) {
+            throw new SettingsException(conflicts.get(key));
+        }
+        T service = byName.get(key);
+        if (service == null) {
+            throw new SettingsException(settingName + "='" + name + "' names no known " + kind + "; known: " + known());
+        }
+        return service;
+    }
+
+    /**
+     * Looks an implementation up without failing.
+     *
+     * @param name the name
+     * @return the implementation, if one claims the name
+     */
+    public Optional<T> find(String name) {
+        return Optional.ofNullable(byName.get(name.trim().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The distinct implementations, in discovery order.
+     *
+     * @return the implementations
+     */
+    public List<T> all() {
+        return byName.values().stream().distinct().toList();
+    }
+
+    /**
+     * The known names, sorted, for messages.
+     *
+     * @return for example {@code claim, userinfo}
+     */
+    public String known() {
+        return byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(byName.keySet()));
+    }
+
+    /**
+     * Names claimed by two implementations, with the message naming both; selecting one fails.
+     *
+     * @return conflicting names to their messages
+     */
+    public Map<String, String> conflicts() {
+        return conflicts;
+    }
+}
