@@ -116,13 +116,11 @@ public final class TokenValidator {
             throw new BadJWTException("it has no subject (sub)");
         }
         List<String> aud = claims.getAudience();
-        if (idToken || !aud.isEmpty()) {
-            if (aud.isEmpty()) {
-                throw new BadJWTException("it has no audience (aud)");
-            }
-            if (aud.stream().noneMatch(audiences::contains)) {
-                throw new BadJWTException("its audience " + aud + " does not include " + audiences);
-            }
+        if (aud.isEmpty()) {
+            throw new BadJWTException("it has no audience (aud)");
+        }
+        if (aud.stream().noneMatch(audiences::contains)) {
+            throw new BadJWTException("its audience " + aud + " does not include " + audiences);
         }
         Object azp = claims.getClaim("azp");
         if (idToken && (azp != null || aud.size() > 1) && !settings.clientId().equals(azp)) {
