@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,6 +226,19 @@ public final class Browser {
             chain.add(current);
         }
         return new Navigation(chain);
+    }
+
+    /**
+     * An {@code Authorization} header value for HTTP Basic (RFC 7617, UTF-8). Client credentials at a
+     * token endpoint are, strictly, form-urlencoded first (RFC 6749 2.3.1); that changes nothing for
+     * ids and secrets made of unreserved characters.
+     *
+     * @param user the user name or client id
+     * @param password the password, access token or client secret
+     * @return {@code Basic <base64(user:password)>}
+     */
+    public static String basicAuthorization(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

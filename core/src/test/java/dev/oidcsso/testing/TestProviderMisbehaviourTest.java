@@ -342,7 +342,7 @@ class TestProviderMisbehaviourTest {
         form.put("redirect_uri", REDIRECT);
         form.put("code_verifier", verifier.getValue());
         return browser.post(op.tokenEndpoint().toString(), form,
-                Map.of("Authorization", TestProviderTest.basic(op.clientId(), op.clientSecret())));
+                Map.of("Authorization", Browser.basicAuthorization(op.clientId(), op.clientSecret())));
     }
 
     private JsonNode login(String nonce) throws IOException {

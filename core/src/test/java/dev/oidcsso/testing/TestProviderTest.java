@@ -12,7 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -24,11 +28,11 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.oidcsso.config.ClientAuthMethod;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +193,7 @@ class TestProviderTest {
         CodeVerifier verifier = new CodeVerifier();
         String code = queryParam(authorize(verifier, "s", "n"), "code").orElseThrow();
         Map<String, String> form = tokenForm(code, verifier, REDIRECT);
-        HttpResponse<String> wrongSecret = browser.post(op.tokenEndpoint().toString(), form, Map.of("Authorization", basic(op.clientId(), "wrong")));
+        HttpResponse<String> wrongSecret = browser.post(op.tokenEndpoint().toString(), form, Map.of("Authorization", Browser.basicAuthorization(op.clientId(), "wrong")));
         assertStatus(401, wrongSecret);
         assertEquals("invalid_client", json.readTree(wrongSecret.body()).get("error").asText());
 
@@ -260,6 +264,23 @@ class TestProviderTest {
     }
 
     @Test
+    void arbitraryClaimsAreSignedWithThePublishedKey() throws Exception {
+        String token = op.signJwt(new JWTClaimsSet.Builder().issuer(op.issuer()).subject("svc").claim("roles", List.of("x")).build());
+        SignedJWT jwt = SignedJWT.parse(token);
+        assertEquals(op.jwks().currentKid(), jwt.getHeader().getKeyID());
+        assertTrue(jwt.verify(new RSASSAVerifier((RSAKey) op.jwks().publicKeys().getKeyByKeyId(op.jwks().currentKid()))));
+        assertEquals(List.of("x"), jwt.getJWTClaimsSet().getStringListClaim("roles"));
+    }
+
+    @Test
+    void freePortIsBindable() throws Exception {
+        int port = FreePort.find();
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, socket.getLocalPort());
+        }
+    }
+
+    @Test
     void unknownPathsAre404() {
         assertStatus(404, browser.get(op.baseUrl() + "/nope"));
     }
@@ -304,10 +325,6 @@ class TestProviderTest {
 
     private HttpResponse<String> redeem(String code, CodeVerifier verifier, String redirectUri) {
         return browser.post(op.tokenEndpoint().toString(), tokenForm(code, verifier, redirectUri),
-                Map.of("Authorization", basic(op.clientId(), op.clientSecret())));
-    }
-
-    static String basic(String id, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+                Map.of("Authorization", Browser.basicAuthorization(op.clientId(), op.clientSecret())));
     }
 }
