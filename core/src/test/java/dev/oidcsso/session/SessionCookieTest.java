@@ -48,7 +48,8 @@ class SessionCookieTest {
     }
 
     final SessionManager sessions = new SessionManager(new SessionCodec(SessionCodecTest.KEY),
-            new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8), Clock.systemUTC(), new SecureRandom());
+            new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8),
+            Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom());
 
     @Test
     void secureOverHttpsHttpOnlyAndSameSiteAlways() {
