@@ -166,6 +166,7 @@ public final class DemoServer {
 
     /** Stops Jetty (letting running requests finish), the framework and the development IdP. Safe to call twice. */
     public synchronized void stop() {
+        boolean running = jetty != null;
         if (jetty != null) {
             try {
                 jetty.stop();
@@ -181,6 +182,9 @@ public final class DemoServer {
         if (devIdp != null) {
             devIdp.close();
             devIdp = null;
+        }
+        if (running) {
+            LOG.info("oidc-sso demo server stopped");
         }
     }
 
