@@ -3,7 +3,10 @@ package dev.oidcsso.demo;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +53,17 @@ class DemoServerConfigTest {
         var error = assertThrows(dev.oidcsso.config.SettingsException.class, server::start);
         assertTrue(error.getMessage().contains("no-such-idp"), error.getMessage());
         assertTrue(server.devIdentityProvider().isEmpty());
+    }
+
+    @Test
+    void aTakenPortFailsStartAndStopsTheDevelopmentIdpAgain() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            DemoServer server = DemoServer.builder().host("127.0.0.1").port(taken.getLocalPort()).build();
+            IOException error = assertThrows(IOException.class, server::start);
+            assertTrue(error.getMessage().contains(String.valueOf(taken.getLocalPort())), error.getMessage());
+            assertTrue(server.devIdentityProvider().isEmpty(), "cleaned up after the failure");
+            assertThrows(IllegalStateException.class, server::port);
+        }
     }
 
     @Test
