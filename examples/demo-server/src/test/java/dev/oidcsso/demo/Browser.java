@@ -170,8 +170,9 @@ final class Browser {
                     Map<String, String> attributes = attributes(option.group(1));
                     String value = attributes.get("value");
                     byLabel.put(unescape(option.group(2).replaceAll("<[^>]*>", "").strip()), value);
+                    // Like a browser: the first option unless one is marked selected.
                     if (chosen == null || option.group(1).contains(" selected")) {
-                        chosen = option.group(1).contains(" selected") || chosen == null ? value : chosen;
+                        chosen = value;
                     }
                 }
                 options.put(name, byLabel);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With an identity provider configured, the demo uses it and starts no development IdP. */
@@ -63,7 +64,7 @@ class DemoServerExternalIdpTest {
         HttpResponse<String> home = browser.last(base + "/");
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>User</th><td>dana</td>"), home.body());
-        assertTrue(!home.body().contains("DEVELOPMENT MODE"), "no development warning with a real IdP");
+        assertFalse(home.body().contains("DEVELOPMENT MODE"), "no development warning with a real IdP");
         JsonNode status = new ObjectMapper().readTree(browser.getJson(base + "/auth/status").body());
         assertEquals("dana", status.get("username").asText());
 
@@ -72,13 +73,12 @@ class DemoServerExternalIdpTest {
     }
 
     @Test
-    void systemPropertiesAlsoSelectTheRealIdp() {
+    void aDiscoveryUrlOrProviderFromAnySourceMeansARealIdp() {
         Properties props = new Properties();
         props.setProperty("oidc.discovery.url", idp.wellKnownUrl("default").toString());
-        server = DemoServer.builder().systemProperties(props).build();
-        assertTrue(!server.developmentMode());
+        assertFalse(DemoServer.builder().systemProperties(props).build().developmentMode());
+        assertFalse(DemoServer.builder().environment(Map.of("OIDC_PROVIDER", "okta")).build().developmentMode());
+        assertTrue(DemoServer.builder().environment(Map.of("OIDC_DISCOVERY_URL", " ")).build().developmentMode(), "blank is unset");
         assertTrue(DemoServer.builder().build().developmentMode());
-        assertTrue(!DemoServer.builder().environment(Map.of("OIDC_PROVIDER", "okta")).build().developmentMode());
-        server = null;
     }
 }
