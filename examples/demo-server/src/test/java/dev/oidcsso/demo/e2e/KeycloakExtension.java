@@ -1,0 +1,65 @@
+package dev.oidcsso.demo.e2e;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Gives test classes one {@link KeycloakServer} per test JVM: started by the first class that asks,
+ * shared by the rest, stopped when the whole run ends. Keycloak takes 20-40 s to start, so a start
+ * per class or per test would eat the CI time budget.
+ *
+ * <p>Use it with {@code @ExtendWith(KeycloakExtension.class)} and take a {@code KeycloakServer}
+ * parameter in a {@code @BeforeAll} method or a test. Without a JDK 21+ the tests are skipped
+ * locally and fail in CI (see {@link Prerequisites}). If Keycloak fails to start, every later class
+ * gets the same failure at once rather than waiting for its own timeout.
+ */
+public final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
+    /** Keycloak 26 runs on Java 21 or newer. */
+    private static final int MINIMUM_JAVA = 21;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KeycloakServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return server(context);
+    }
+
+    private static KeycloakServer server(ExtensionContext context) {
+        // The root store lives as long as the test run and closes its AutoCloseable values at the end.
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(KeycloakServer.class, key -> launch(), KeycloakServer.class);
+    }
+
+    private static KeycloakServer launch() {
+        JdkLocator.Result jdk = JdkLocator.find(MINIMUM_JAVA);
+        if (jdk.jdk().isEmpty()) {
+            throw Prerequisites.missing(jdk.problem());
+        }
+        Optional<String> home = Optional.ofNullable(System.getProperty(KeycloakServer.HOME_PROPERTY)).filter(s -> !s.isBlank());
+        if (home.isEmpty()) {
+            throw Prerequisites.missing("System property " + KeycloakServer.HOME_PROPERTY + " is not set: run the tests through Maven "
+                    + "(mvn verify -pl examples/demo-server -am), which unpacks org.keycloak:keycloak-quarkus-dist and sets it");
+        }
+        try {
+            return KeycloakServer.start(Path.of(home.get()), jdk.jdk().get(), TestOutput.directory("keycloak-logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Keycloak cannot be started: " + e.getMessage(), e);
+        }
+    }
+}
