@@ -1,5 +1,8 @@
 package dev.oidcsso.demo.e2e;
 
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -25,8 +28,9 @@ import java.util.stream.Stream;
  * the next.
  *
  * <p>Found through {@code -Dchrome.binary} / {@code CHROME_BIN} and {@code -Dwebdriver.chrome.driver}
- * / {@code CHROMEDRIVER}, else Debian's and Ubuntu's usual paths. When missing, the test is
- * skipped locally and fails in CI (see {@link Prerequisites}).
+ * / {@code CHROMEDRIVER}, else Debian's and Ubuntu's usual paths. When missing, a test class
+ * annotated {@code @ExtendWith(HeadlessChromium.Required.class)} is skipped locally and fails in CI
+ * (see {@link Prerequisites}).
  */
 public final class HeadlessChromium implements AutoCloseable {
 
@@ -60,10 +64,12 @@ public final class HeadlessChromium implements AutoCloseable {
      * @throws IOException when the profile directory cannot be made
      */
     public static HeadlessChromium launch(Path workDir) throws IOException {
-        Path binary = find("chrome.binary", "CHROME_BIN", BINARIES)
-                .orElseThrow(() -> Prerequisites.missing("No Chromium found (looked at " + BINARIES + "): " + INSTALL_HINT));
-        Path chromedriver = find("webdriver.chrome.driver", "CHROMEDRIVER", DRIVERS)
-                .orElseThrow(() -> Prerequisites.missing("No chromedriver found (looked at " + DRIVERS + "): " + INSTALL_HINT));
+        Optional<String> missing = missingPrerequisite();
+        if (missing.isPresent()) {
+            throw Prerequisites.missing(missing.get());
+        }
+        Path binary = find("chrome.binary", "CHROME_BIN", BINARIES).orElseThrow();
+        Path chromedriver = find("webdriver.chrome.driver", "CHROMEDRIVER", DRIVERS).orElseThrow();
         Files.createDirectories(workDir);
         Path profile = Files.createTempDirectory(workDir, "chromium-profile-");
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -89,6 +95,24 @@ public final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException e) {
             deleteRecursively(profile);
             throw e;
+        }
+    }
+
+    /**
+     * What is missing to run a browser here, if anything.
+     *
+     * @return a message saying what to install, or empty when Chromium and chromedriver are present
+     */
+    static Optional<String> missingPrerequisite() {
+        Optional<String> binary = problem("chrome.binary", "CHROME_BIN", BINARIES, "Chromium");
+        return binary.isPresent() ? binary : problem("webdriver.chrome.driver", "CHROMEDRIVER", DRIVERS, "chromedriver");
+    }
+
+    /** Skips (locally) or fails (in CI) a test class up front when there is no browser; use with {@code @ExtendWith}. */
+    public static final class Required implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return Prerequisites.condition(missingPrerequisite());
         }
     }
 
@@ -135,17 +159,25 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    private static Optional<String> problem(String property, String environment, List<String> usual, String what) {
+        if (find(property, environment, usual).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(explicit(property, environment)
+                .map(path -> "-D" + property + " / " + environment + " names " + path + ", which is not an executable file")
+                .orElse("No " + what + " found (looked at " + usual + "): " + INSTALL_HINT));
+    }
+
     private static Optional<Path> find(String property, String environment, List<String> usual) {
-        Optional<String> explicit = Optional.ofNullable(System.getProperty(property))
-                .or(() -> Optional.ofNullable(System.getenv(environment))).filter(s -> !s.isBlank());
+        Optional<String> explicit = explicit(property, environment);
         if (explicit.isPresent()) {
-            Path path = Path.of(explicit.get());
-            if (!Files.isExecutable(path)) {
-                throw Prerequisites.missing(property + " / " + environment + " names " + path + ", which is not an executable file");
-            }
-            return Optional.of(path);
+            return Optional.of(Path.of(explicit.get())).filter(Files::isExecutable);
         }
         return usual.stream().map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    private static Optional<String> explicit(String property, String environment) {
+        return Optional.ofNullable(System.getProperty(property)).or(() -> Optional.ofNullable(System.getenv(environment))).filter(s -> !s.isBlank());
     }
 
     private static java.util.logging.Logger quiet(String name) {

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * see. Keycloak starts once per test run ({@link KeycloakExtension}); the demo server once for this
  * class; the browser fresh for every test.
  */
-@ExtendWith(KeycloakExtension.class)
+@ExtendWith({HeadlessChromium.Required.class, KeycloakExtension.class})
 class KeycloakBrowserTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -1,6 +1,8 @@
 package dev.oidcsso.demo.e2e;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -20,11 +22,17 @@ import java.util.Optional;
  * locally and fail in CI (see {@link Prerequisites}). If Keycloak fails to start, every later class
  * gets the same failure at once rather than waiting for its own timeout.
  */
-public final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
+public final class KeycloakExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
     /** Keycloak 26 runs on Java 21 or newer. */
     private static final int MINIMUM_JAVA = 21;
+
+    /** Checks the prerequisites before anything starts, so a skip shows with its reason in the report. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return Prerequisites.condition(missingPrerequisite());
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -46,18 +54,29 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(KeycloakServer.class, key -> launch(), KeycloakServer.class);
     }
 
-    private static KeycloakServer launch() {
+    private static Optional<String> missingPrerequisite() {
         JdkLocator.Result jdk = JdkLocator.find(MINIMUM_JAVA);
         if (jdk.jdk().isEmpty()) {
-            throw Prerequisites.missing(jdk.problem());
+            return Optional.of(jdk.problem());
         }
-        Optional<String> home = Optional.ofNullable(System.getProperty(KeycloakServer.HOME_PROPERTY)).filter(s -> !s.isBlank());
-        if (home.isEmpty()) {
-            throw Prerequisites.missing("System property " + KeycloakServer.HOME_PROPERTY + " is not set: run the tests through Maven "
+        if (home().isEmpty()) {
+            return Optional.of("System property " + KeycloakServer.HOME_PROPERTY + " is not set: run the tests through Maven "
                     + "(mvn verify -pl examples/demo-server -am), which unpacks org.keycloak:keycloak-quarkus-dist and sets it");
         }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> home() {
+        return Optional.ofNullable(System.getProperty(KeycloakServer.HOME_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of);
+    }
+
+    private static KeycloakServer launch() {
+        Optional<String> missing = missingPrerequisite();
+        if (missing.isPresent()) {
+            throw Prerequisites.missing(missing.get());
+        }
         try {
-            return KeycloakServer.start(Path.of(home.get()), jdk.jdk().get(), TestOutput.directory("keycloak-logs"));
+            return KeycloakServer.start(home().orElseThrow(), JdkLocator.find(MINIMUM_JAVA).jdk().orElseThrow(), TestOutput.directory("keycloak-logs"));
         } catch (IOException e) {
             throw new UncheckedIOException("Keycloak cannot be started: " + e.getMessage(), e);
         }
