@@ -54,7 +54,7 @@ class KeycloakBrowserTest {
         demo = DemoServer.builder().environment(Map.of(
                         "OIDC_DISCOVERY_URL", keycloak.discoveryUrl().toString(),
                         "OIDC_CLIENT_ID", KeycloakServer.DEMO_CLIENT_ID,
-                        "OIDC_CLIENT_SECRET", keycloak.demoClientSecret(),
+                        "OIDC_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.DEMO_CLIENT_ID),
                         "SECRET_KEY", randomKey()))
                 .host("127.0.0.1").port(0).build();
         demo.start();

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Gives test classes one {@link KeycloakServer} per test JVM: started by the first class that asks,
- * shared by the rest, stopped when the whole run ends. Keycloak takes 20-40 s to start, so a start
+ * shared by the rest, stopped when the whole run ends. Keycloak takes 25-50 s to start on two cores, so a start
  * per class or per test would eat the CI time budget.
  *
  * <p>Use it with {@code @ExtendWith(KeycloakExtension.class)} and take a {@code KeycloakServer}

@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  * <p>The realm ({@code keycloak/oidc-sso-test-realm.json} in the test resources) has groups
  * {@code mlflow} and {@code mlflow-admin}, the users {@link #ADMIN_USER} (in {@code mlflow-admin}),
  * {@link #PLAIN_USER} (in {@code mlflow}) and {@link #OUTSIDER} (in neither), the confidential
- * client {@link #DEMO_CLIENT_ID} for the browser login and {@link #SCRIPT_CLIENT_ID} for scripts
- * that use the password grant. The passwords and client secrets are random for every start and
+ * client {@link #DEMO_CLIENT_ID} for the browser login, {@link #SCRIPT_CLIENT_ID} for scripts
+ * that use the password grant, and {@link #UNRELATED_CLIENT_ID}, whose tokens are for someone else. The passwords and client secrets are random for every start and
  * only reachable through this object: nothing secret is written in source or logged.
  *
  * <p>Closing stops the whole process tree ({@code kc.sh} runs Java as its child), politely and
@@ -53,6 +53,8 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String DEMO_CLIENT_ID = "oidc-sso-demo";
     /** The confidential client scripts use with the password grant; its access tokens name the demo in {@code aud}. */
     public static final String SCRIPT_CLIENT_ID = "script-client";
+    /** Another application's client with the password grant: its access tokens are valid, but not for the demo. */
+    public static final String UNRELATED_CLIENT_ID = "unrelated-client";
     /** In group {@code mlflow-admin}. */
     public static final String ADMIN_USER = "admin-user";
     /** In group {@code mlflow}. */
@@ -103,8 +105,10 @@ public final class KeycloakServer implements AutoCloseable {
             throw new IllegalStateException("No Keycloak distribution at " + home + " (bin/kc.sh is missing). Run the tests through Maven "
                     + "(mvn verify -pl examples/demo-server -am), which unpacks org.keycloak:keycloak-quarkus-dist into target/keycloak.");
         }
+        // Named after the realm file's placeholders: <USER>_PASSWORD and <CLIENT_ID>_SECRET.
         Map<String, String> fixtures = new LinkedHashMap<>();
-        for (String name : List.of("ADMIN_USER_PASSWORD", "PLAIN_USER_PASSWORD", "OUTSIDER_PASSWORD", "DEMO_CLIENT_SECRET", "SCRIPT_CLIENT_SECRET")) {
+        for (String name : List.of("ADMIN_USER_PASSWORD", "PLAIN_USER_PASSWORD", "OUTSIDER_PASSWORD",
+                "OIDC_SSO_DEMO_SECRET", "SCRIPT_CLIENT_SECRET", "UNRELATED_CLIENT_SECRET")) {
             fixtures.put(name, randomSecret());
         }
         writeRealm(home.resolve("data").resolve("import"), fixtures);
@@ -174,14 +178,14 @@ public final class KeycloakServer implements AutoCloseable {
         return URI.create(issuer + "/protocol/openid-connect/certs");
     }
 
-    /** @return the secret of {@link #DEMO_CLIENT_ID}, random for this run */
-    public String demoClientSecret() {
-        return fixtures.get("DEMO_CLIENT_SECRET");
-    }
-
-    /** @return the secret of {@link #SCRIPT_CLIENT_ID}, random for this run */
-    public String scriptClientSecret() {
-        return fixtures.get("SCRIPT_CLIENT_SECRET");
+    /**
+     * A client's secret, random for this run.
+     *
+     * @param clientId {@link #DEMO_CLIENT_ID}, {@link #SCRIPT_CLIENT_ID} or {@link #UNRELATED_CLIENT_ID}
+     * @return the secret
+     */
+    public String clientSecret(String clientId) {
+        return fixture(clientId, "_SECRET", "client");
     }
 
     /**
@@ -191,12 +195,15 @@ public final class KeycloakServer implements AutoCloseable {
      * @return the password
      */
     public String password(String username) {
-        String key = username.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_PASSWORD";
-        String password = fixtures.get(key);
-        if (password == null) {
-            throw new IllegalArgumentException("no test user '" + username + "' in realm " + REALM);
+        return fixture(username, "_PASSWORD", "test user");
+    }
+
+    private String fixture(String name, String suffix, String what) {
+        String value = fixtures.get(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + suffix);
+        if (value == null) {
+            throw new IllegalArgumentException("no " + what + " '" + name + "' in realm " + REALM);
         }
-        return password;
+        return value;
     }
 
     /** @return how long Keycloak took from launch until the realm's discovery document answered */

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,7 +41,7 @@ class KeycloakTokenTest {
 
     @Test
     void aScriptsAccessTokenIsSignedByTheRealmAndNamesTheDemoAndTheGroups(KeycloakServer keycloak) throws Exception {
-        String accessToken = passwordGrant(keycloak, KeycloakServer.ADMIN_USER);
+        String accessToken = passwordGrant(keycloak, KeycloakServer.SCRIPT_CLIENT_ID, KeycloakServer.ADMIN_USER);
 
         // Verified like a resource server would: signature by the realm's JWKS, RS256 only.
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(keycloak.jwksUri().toURL()).retrying(false).build();
@@ -57,22 +59,38 @@ class KeycloakTokenTest {
 
     @Test
     void theGroupsClaimFollowsMembershipWithoutPaths(KeycloakServer keycloak) throws Exception {
-        assertEquals(List.of("mlflow"), groups(passwordGrant(keycloak, KeycloakServer.PLAIN_USER)));
-        assertEquals(List.of(), groups(passwordGrant(keycloak, KeycloakServer.OUTSIDER)));
+        assertEquals(List.of("mlflow"), claims(passwordGrant(keycloak, KeycloakServer.SCRIPT_CLIENT_ID, KeycloakServer.PLAIN_USER)).getStringListClaim("groups"));
+        assertNull(claims(passwordGrant(keycloak, KeycloakServer.SCRIPT_CLIENT_ID, KeycloakServer.OUTSIDER)).getStringListClaim("groups"),
+                "Keycloak leaves the claim out for a user in no group");
+    }
+
+    @Test
+    void anotherApplicationsTokenDoesNotNameTheDemoInItsAudience(KeycloakServer keycloak) throws Exception {
+        // The realm fixture a bearer test needs for "a valid JWT for someone else is refused".
+        JWTClaimsSet claims = claims(passwordGrant(keycloak, KeycloakServer.UNRELATED_CLIENT_ID, KeycloakServer.PLAIN_USER));
+        assertEquals(keycloak.issuer().toString(), claims.getIssuer());
+        List<String> audience = claims.getAudience();
+        assertTrue(audience == null || !audience.contains(KeycloakServer.DEMO_CLIENT_ID), "aud: " + audience);
+        assertEquals(List.of("mlflow"), claims.getStringListClaim("groups"));
     }
 
     /**
-     * The password grant on the script client.
+     * The password grant, as a script does it.
      *
+     * @param keycloak the server
+     * @param clientId a client with direct access grants
+     * @param username a test user
      * @return the access token; callers must not print it
+     * @throws IOException          when Keycloak cannot be reached
+     * @throws InterruptedException when interrupted
      */
-    static String passwordGrant(KeycloakServer keycloak, String username) throws IOException, InterruptedException {
+    static String passwordGrant(KeycloakServer keycloak, String clientId, String username) throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
         form.put("username", username);
         form.put("password", keycloak.password(username));
         form.put("scope", "openid");
-        String credentials = Base64.getEncoder().encodeToString((KeycloakServer.SCRIPT_CLIENT_ID + ":" + keycloak.scriptClientSecret())
+        String credentials = Base64.getEncoder().encodeToString((clientId + ":" + keycloak.clientSecret(clientId))
                 .getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(keycloak.tokenEndpoint())
                 .timeout(Duration.ofSeconds(15))
@@ -91,9 +109,8 @@ class KeycloakTokenTest {
         return body.path("access_token").asText();
     }
 
-    private static List<String> groups(String accessToken) throws java.text.ParseException {
-        // Claims only; the signature is checked in the test above.
-        List<String> groups = com.nimbusds.jwt.SignedJWT.parse(accessToken).getJWTClaimsSet().getStringListClaim("groups");
-        return groups == null ? List.of() : groups;
+    private static JWTClaimsSet claims(String accessToken) throws java.text.ParseException {
+        // Claims only; the signature is checked in the first test.
+        return SignedJWT.parse(accessToken).getJWTClaimsSet();
     }
 }
