@@ -1,0 +1,28 @@
+package dev.oidcsso.auth;
+
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.session.SessionManager;
+
+import java.util.Optional;
+
+/** Authenticates a browser by its session cookie. */
+public final class SessionAuthenticator implements Authenticator {
+
+    private final SessionManager sessions;
+
+    /**
+     * Creates the authenticator.
+     *
+     * @param sessions the session manager
+     */
+    public SessionAuthenticator(SessionManager sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Optional<Principal> authenticate(WebRequest request) {
+        // A forged, expired or revoked cookie is treated as no cookie: the browser is sent to log in.
+        return sessions.read(request).map(session -> new Principal(session.username(), session.groups(), session.admin(),
+                AuthMethod.SESSION, Optional.of(session.id())));
+    }
+}

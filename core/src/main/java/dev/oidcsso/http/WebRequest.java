@@ -1,0 +1,67 @@
+package dev.oidcsso.http;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An incoming HTTP request as the framework sees it, whatever the server (a servlet container, the
+ * JDK HttpServer). Every value comes from the client and is untrusted.
+ */
+public interface WebRequest {
+
+    /** @return the HTTP method, upper case */
+    String method();
+
+    /** @return the path within the application (after any context path), starting with {@code /} */
+    String path();
+
+    /**
+     * The query parameters; the first value of a repeated parameter.
+     *
+     * @return names to values, decoded
+     */
+    Map<String, String> queryParameters();
+
+    /**
+     * One request header.
+     *
+     * @param name the header name, case-insensitive
+     * @return the first value, or empty
+     */
+    Optional<String> header(String name);
+
+    /**
+     * One cookie.
+     *
+     * @param name the cookie name
+     * @return its value, or empty
+     */
+    Optional<String> cookie(String name);
+
+    /** @return the address of the peer that connected (a proxy, when there is one) */
+    String remoteAddress();
+
+    /**
+     * The application's base URL as this request reached the server: scheme, host, port and
+     * context path, without a trailing slash.
+     *
+     * @return for example {@code https://app.example.com/tracking}
+     */
+    URI baseUri();
+
+    /**
+     * One query parameter.
+     *
+     * @param name the parameter name
+     * @return its first value, or empty
+     */
+    default Optional<String> queryParameter(String name) {
+        return Optional.ofNullable(queryParameters().get(name));
+    }
+
+    /** @return whether the request reached the application over https */
+    default boolean secure() {
+        return "https".equalsIgnoreCase(baseUri().getScheme());
+    }
+}

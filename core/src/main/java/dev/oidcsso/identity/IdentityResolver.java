@@ -1,0 +1,151 @@
+package dev.oidcsso.identity;
+
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.groups.GroupDetectionContext;
+import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.spi.IdentitySource;
+import dev.oidcsso.spi.IdentityValidator;
+import dev.oidcsso.spi.LoginClaims;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns the claims of a login (or of a bearer token) into an admitted {@link Identity}: identity
+ * source, user name, identity validator, group detector, role. Anyone not admitted gets an
+ * {@link AccessRefusedException} (403).
+ */
+public final class IdentityResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityResolver.class);
+
+    private final IdentitySource source;
+    private final IdentityValidator validator;
+    private final GroupDetector detector;
+    private final RoleDecision roles;
+    private final List<String> usernameClaims;
+
+    /**
+     * Creates the resolver from its configured parts.
+     *
+     * @param settings  the settings (username claims, groups)
+     * @param source    the identity source
+     * @param validator the configured identity validator
+     * @param detector  the configured group detector
+     */
+    public IdentityResolver(OidcSettings settings, IdentitySource source, IdentityValidator validator, GroupDetector detector) {
+        this.source = source;
+        this.validator = validator;
+        this.detector = detector;
+        this.roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
+        this.usernameClaims = settings.usernameClaims();
+    }
+
+    /**
+     * Resolves a browser login.
+     *
+     * @param login the validated login claims
+     * @return the admitted identity
+     * @throws AccessRefusedException when the user may not use the application
+     */
+    public Identity resolve(LoginClaims login) {
+        Map<String, Object> claims = source.claims(login);
+        return admit(claims, new Context(usernameOf(claims), claims, login));
+    }
+
+    /**
+     * Resolves the claims of a validated bearer token (no UserInfo, no access token).
+     *
+     * @param tokenClaims the token's claims
+     * @return the admitted identity
+     * @throws AccessRefusedException when the user may not use the application
+     */
+    public Identity resolveToken(Map<String, Object> tokenClaims) {
+        LoginClaims tokenOnly = new LoginClaims() {
+            @Override
+            public Map<String, Object> idTokenClaims() {
+                return tokenClaims;
+            }
+
+            @Override
+            public Map<String, Object> userInfo() {
+                throw new AccessRefusedException("UserInfo is not available for bearer tokens");
+            }
+
+            @Override
+            public Optional<Map<String, Object>> userInfoIfFetched() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> accessToken() {
+                return Optional.empty();
+            }
+        };
+        return admit(tokenClaims, new Context(usernameOf(tokenClaims), tokenClaims, tokenOnly));
+    }
+
+    private Identity admit(Map<String, Object> claims, Context context) {
+        Optional<String> refusal = validator.refusal(claims);
+        if (refusal.isPresent()) {
+            LOG.info("Identity '{}' refused by the {} validator", context.username(), validator.name());
+            throw new AccessRefusedException(refusal.get());
+        }
+        List<String> groups;
+        try {
+            groups = List.copyOf(detector.detectGroups(context));
+        } catch (GroupDetectionException e) {
+            LOG.warn("Group detection by '{}' failed for '{}': {}", detector.name(), context.username(), e.getMessage());
+            throw new OidcSsoException(502, "Your groups could not be determined; please try again later.");
+        } catch (OidcSsoException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("Group detector '{}' failed for '{}'", detector.name(), context.username(), e);
+            throw new OidcSsoException(502, "Your groups could not be determined; please try again later.");
+        }
+        Role role = roles.decide(groups).orElseThrow(() -> {
+            LOG.info("User '{}' is in none of the configured groups", context.username());
+            return new AccessRefusedException("Your account '" + context.username()
+                    + "' is not in a group that may use this application. Ask an administrator to add you.");
+        });
+        return new Identity(context.username(), claims, groups, role);
+    }
+
+    private String usernameOf(Map<String, Object> claims) {
+        for (String claim : usernameClaims) {
+            Optional<Object> value = ClaimPath.read(claims, claim);
+            if (value.isPresent() && value.get() instanceof String text && !text.isBlank()) {
+                return text;
+            }
+        }
+        throw new AccessRefusedException("Your account has none of the claims " + usernameClaims
+                + " that name a user; ask the administrator to set OIDC_USERNAME_CLAIM.");
+    }
+
+    private record Context(String username, Map<String, Object> claims, LoginClaims login) implements GroupDetectionContext {
+
+        @Override
+        public Map<String, Object> tokenClaims() {
+            return login.idTokenClaims();
+        }
+
+        @Override
+        public Optional<Map<String, Object>> userInfoClaims() {
+            Optional<Map<String, Object>> fetched = login.userInfoIfFetched();
+            if (fetched.isPresent() || login.accessToken().isEmpty()) {
+                return fetched;
+            }
+            return Optional.of(login.userInfo());
+        }
+
+        @Override
+        public Optional<String> accessToken() {
+            return login.accessToken();
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.oidcsso.web;
+
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.auth.Authenticator;
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.auth.SessionAuthenticator;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.oidc.Discovery;
+import dev.oidcsso.oidc.LoginFlow;
+import dev.oidcsso.oidc.LogoutUris;
+import dev.oidcsso.oidc.OidcHttp;
+import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.oidc.TokenValidator;
+import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.session.InMemorySessionRevocations;
+import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.session.SessionCodec;
+import dev.oidcsso.session.SessionManager;
+import dev.oidcsso.session.SessionRevocations;
+import dev.oidcsso.spi.IdentitySource;
+import dev.oidcsso.spi.IdentityValidator;
+import dev.oidcsso.spi.NamedServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The framework in front of one application: built once from {@link OidcSettings}, then asked
+ * about every request through {@link #process(WebRequest)} by a server adapter
+ * ({@link OidcSsoFilter} for servlet containers, {@link OidcSsoHttpFilter} for the JDK HttpServer).
+ *
+ * <pre>{@code
+ * OidcSso sso = OidcSso.create(OidcSettings.fromEnvironment());
+ * }</pre>
+ */
+public final class OidcSso implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OidcSso.class);
+
+    private final OidcSettings settings;
+    private final ProviderConnection provider;
+    private final SessionManager sessions;
+    private final List<Authenticator> authenticators;
+    private final SsoEndpoints endpoints;
+    private final AccessPolicy policy;
+    private final URLClassLoader pluginLoader;
+
+    private OidcSso(Builder builder) {
+        this.settings = builder.settings;
+        Clock clock = builder.clock;
+        SecureRandom random = builder.random;
+        this.pluginLoader = pluginLoader(settings, builder.classLoader);
+        ClassLoader loader = pluginLoader != null ? pluginLoader : builder.classLoader;
+
+        IdentitySource source = NamedServices.load(IdentitySource.class, loader, s -> List.of(s.name()),
+                "identity source", SettingNames.IDENTITY_SOURCE).select(settings.identitySource());
+        IdentityValidator validator = NamedServices.load(IdentityValidator.class, loader, v -> List.of(v.name()),
+                "identity validator", SettingNames.IDENTITY_VALIDATOR).select(settings.identityValidator()).configure(settings);
+        GroupDetector detector = configure(NamedServices.load(GroupDetector.class, loader, d -> List.of(d.name()),
+                "group detector", SettingNames.GROUP_DETECTION_PLUGIN).select(settings.groupDetector()));
+        LOG.info("oidc-sso: provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
+                settings.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
+
+        SealingKey key = settings.secretKey().map(SealingKey::fromSecret).orElseGet(() -> {
+            LOG.warn("*** SECRET_KEY is not set: using a random key. Sessions end when this process stops and are not "
+                    + "accepted by other instances. Set SECRET_KEY to 32 or more random characters in production. ***");
+            return SealingKey.random(random);
+        });
+        OidcHttp http = new OidcHttp(settings.httpTimeout());
+        TokenValidator tokens = new TokenValidator(settings, clock);
+        SessionRevocations revocations = builder.revocations != null ? builder.revocations : new InMemorySessionRevocations(clock);
+        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random);
+        this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
+        List<Authenticator> chain = new ArrayList<>(builder.authenticators);
+        chain.add(new SessionAuthenticator(sessions));
+        this.authenticators = List.copyOf(chain);
+        this.policy = new AccessPolicy(settings.publicPaths());
+        this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
+                new UserInfoClient(http), new IdentityResolver(settings, source, validator, detector), sessions,
+                new LogoutUris(settings), this::authenticate);
+        provider.start();
+    }
+
+    /**
+     * Builds the framework with defaults for everything but the settings.
+     *
+     * @param settings the settings
+     * @return the framework, discovering the IdP (in the background when it is unreachable)
+     * @throws SettingsException when a selected plugin is unknown or misconfigured
+     */
+    public static OidcSso create(OidcSettings settings) {
+        return builder(settings).build();
+    }
+
+    /**
+     * A builder for tests and applications that replace parts.
+     *
+     * @param settings the settings
+     * @return the builder
+     */
+    public static Builder builder(OidcSettings settings) {
+        return new Builder(settings);
+    }
+
+    /**
+     * Decides what happens with a request: a framework route is answered, a public path proceeds
+     * anonymously, an authenticated request proceeds with its principal, and anything else is sent
+     * to log in (browsers) or answered 401 (API clients). Never throws: failures become 4xx/5xx
+     * responses without internals.
+     *
+     * @param request the request
+     * @return the outcome
+     */
+    public Outcome process(WebRequest request) {
+        try {
+            Optional<WebResponse> own = endpoints.handle(request);
+            if (own.isPresent()) {
+                return new Outcome.Respond(own.get());
+            }
+            if (policy.isPublic(request.path())) {
+                return new Outcome.Proceed(Optional.empty());
+            }
+            Optional<Principal> principal = authenticate(request);
+            if (principal.isPresent()) {
+                return new Outcome.Proceed(principal);
+            }
+            return new Outcome.Respond(endpoints.challenge(request));
+        } catch (OidcSsoException e) {
+            return new Outcome.Respond(endpoints.error(request, e));
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
+            return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
+        }
+    }
+
+    /**
+     * Authenticates a request with every configured authenticator in turn.
+     *
+     * @param request the request
+     * @return the principal, or empty when the request carries no credentials
+     * @throws OidcSsoException with status 401 when credentials are present but invalid
+     */
+    public Optional<Principal> authenticate(WebRequest request) {
+        for (Authenticator authenticator : authenticators) {
+            Optional<Principal> principal = authenticator.authenticate(request);
+            if (principal.isPresent()) {
+                return principal;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return whether the IdP has been discovered and logins can start */
+    public boolean ready() {
+        return provider.current().isPresent();
+    }
+
+    /** @return the settings */
+    public OidcSettings settings() {
+        return settings;
+    }
+
+    /** @return the session manager, for components that end sessions */
+    public SessionManager sessions() {
+        return sessions;
+    }
+
+    /** @return the connection to the IdP, for components that validate tokens */
+    public ProviderConnection provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+        if (pluginLoader != null) {
+            try {
+                pluginLoader.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the plugin class loader failed", e);
+            }
+        }
+    }
+
+    private GroupDetector configure(GroupDetector prototype) {
+        try {
+            return prototype.configure(settings.values().asMap());
+        } catch (GroupDetectionException e) {
+            throw new SettingsException("group detector '" + prototype.name() + "': " + e.getMessage());
+        }
+    }
+
+    private static URLClassLoader pluginLoader(OidcSettings settings, ClassLoader parent) {
+        Optional<Path> dir = settings.pluginDirectory();
+        if (dir.isEmpty()) {
+            return null;
+        }
+        List<URL> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir.get())) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        } catch (IOException e) {
+            throw new SettingsException(SettingNames.PLUGIN_DIR + "='" + dir.get() + "' cannot be listed: " + e.getClass().getSimpleName());
+        }
+        LOG.info("Plugin folder {}: {}", dir.get(), jars.stream().map(URL::getPath).toList());
+        return new URLClassLoader("oidc-sso-plugins", jars.toArray(URL[]::new), parent);
+    }
+
+    /**
+     * Assembles an {@link OidcSso}; everything but the settings has a default.
+     */
+    public static final class Builder {
+
+        private final OidcSettings settings;
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom random = new SecureRandom();
+        private SessionRevocations revocations;
+        private final List<Authenticator> authenticators = new ArrayList<>();
+        private ClassLoader classLoader = OidcSso.class.getClassLoader();
+
+        private Builder(OidcSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * The clock (tests move it).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Where revoked sessions are kept; by default in this process only.
+         *
+         * @param revocations the revocation store
+         * @return this builder
+         */
+        public Builder sessionRevocations(SessionRevocations revocations) {
+            this.revocations = revocations;
+            return this;
+        }
+
+        /**
+         * Adds an authenticator, asked before the session cookie (bearer and basic credentials are
+         * explicit and win over a cookie the browser happens to send).
+         *
+         * @param authenticator the authenticator
+         * @return this builder
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            authenticators.add(authenticator);
+            return this;
+        }
+
+        /**
+         * The class loader searched for plugins (before the plugin folder).
+         *
+         * @param loader the class loader
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = loader;
+            return this;
+        }
+
+        /**
+         * Builds and starts discovery.
+         *
+         * @return the framework
+         * @throws SettingsException when a selected plugin is unknown or misconfigured
+         */
+        public OidcSso build() {
+            return new OidcSso(this);
+        }
+    }
+
+}

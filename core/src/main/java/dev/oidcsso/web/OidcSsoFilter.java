@@ -1,0 +1,192 @@
+package dev.oidcsso.web;
+
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.http.QueryString;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.http.WebResponse;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts oidc-sso in front of a Jakarta Servlet 6 application (Jetty 12, Tomcat 11, ...). Map it to
+ * {@code /*}. Downstream, {@link HttpServletRequest#getUserPrincipal()} is the {@link Principal},
+ * {@link HttpServletRequest#getRemoteUser()} its name, and {@code isUserInRole(name)} is true for
+ * the user's groups and, for administrators, for {@code "admin"}.
+ *
+ * <p>Construct it with an {@link OidcSso}; a container that instantiates filters by class name
+ * gets one built from the environment in {@link #init(FilterConfig)}, or the one stored in the
+ * servlet context attribute {@value #CONTEXT_ATTRIBUTE}.
+ */
+public final class OidcSsoFilter implements Filter {
+
+    /** The servlet context attribute a container-created filter takes its {@link OidcSso} from. */
+    public static final String CONTEXT_ATTRIBUTE = "dev.oidcsso.OidcSso";
+    /** The request attribute holding the {@link Principal} for the application. */
+    public static final String PRINCIPAL_ATTRIBUTE = "dev.oidcsso.principal";
+
+    private volatile OidcSso sso;
+    private volatile boolean owned;
+
+    /**
+     * A filter for an existing {@link OidcSso}.
+     *
+     * @param sso the framework
+     */
+    public OidcSsoFilter(OidcSso sso) {
+        this.sso = sso;
+    }
+
+    /** For containers that create filters by class name; see {@link #init(FilterConfig)}. */
+    public OidcSsoFilter() {
+    }
+
+    @Override
+    public void init(FilterConfig config) {
+        if (sso == null) {
+            Object shared = config.getServletContext().getAttribute(CONTEXT_ATTRIBUTE);
+            if (shared instanceof OidcSso given) {
+                sso = given;
+            } else {
+                sso = OidcSso.create(OidcSettings.fromEnvironment());
+                owned = true;
+            }
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        Outcome outcome = sso.process(new ServletWebRequest(request));
+        if (outcome instanceof Outcome.Respond respond) {
+            write(respond.response(), response);
+        } else if (outcome instanceof Outcome.Proceed proceed) {
+            if (proceed.principal().isPresent()) {
+                Principal principal = proceed.principal().get();
+                request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+                chain.doFilter(new AuthenticatedRequest(request, principal), response);
+            } else {
+                chain.doFilter(request, response);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (owned && sso != null) {
+            sso.close();
+        }
+    }
+
+    private static void write(WebResponse out, HttpServletResponse response) throws IOException {
+        response.setStatus(out.status());
+        out.headers().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        byte[] body = out.body();
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The servlet request seen as a {@link WebRequest}. */
+    private record ServletWebRequest(HttpServletRequest request) implements WebRequest {
+
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            String uri = request.getRequestURI();
+            String context = request.getContextPath();
+            String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
+            return path.isEmpty() ? "/" : path;
+        }
+
+        @Override
+        public Map<String, String> queryParameters() {
+            return QueryString.parse(request.getQueryString());
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(request.getHeader(name));
+        }
+
+        @Override
+        public Optional<String> cookie(String name) {
+            jakarta.servlet.http.Cookie[] cookies = request.getCookies();
+            if (cookies == null) {
+                return Optional.empty();
+            }
+            for (jakarta.servlet.http.Cookie cookie : cookies) {
+                if (cookie.getName().equals(name)) {
+                    return Optional.of(cookie.getValue());
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return request.getRemoteAddr();
+        }
+
+        @Override
+        public URI baseUri() {
+            String scheme = request.getScheme();
+            int port = request.getServerPort();
+            boolean defaultPort = port <= 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+            String host = request.getServerName();
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+            return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port) + request.getContextPath());
+        }
+    }
+
+    /** Exposes the principal through the standard servlet API. */
+    private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+
+        private final Principal principal;
+
+        AuthenticatedRequest(HttpServletRequest request, Principal principal) {
+            super(request);
+            this.principal = principal;
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return principal.username();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return ("admin".equals(role) && principal.admin()) || principal.groups().contains(role);
+        }
+
+        @Override
+        public String getAuthType() {
+            return principal.method().wireName();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.oidcsso.web;
+
+/**
+ * The few HTML pages the framework shows itself (errors, signed out). Every value put into a page
+ * is escaped, since messages may quote what the IdP or the browser sent.
+ */
+public final class Pages {
+
+    private Pages() {
+    }
+
+    /**
+     * Escapes text for HTML element content and quoted attribute values.
+     *
+     * @param text the text
+     * @return the escaped text
+     */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A page with a title, a message and one link.
+     *
+     * @param title    the title (plain text)
+     * @param message  the message (plain text)
+     * @param linkHref the link target (a same-site path or URL built by the framework)
+     * @param linkText the link text (plain text)
+     * @return the HTML document
+     */
+    public static String page(String title, String message, String linkHref, String linkText) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + escape(title) + "</title>"
+                + "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}"
+                + "h1{font-size:1.4rem}a{color:#0b5cad}</style></head><body><main>"
+                + "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>"
+                + "<p><a href=\"" + escape(linkHref) + "\">" + escape(linkText) + "</a></p>"
+                + "</main></body></html>\n";
+    }
+}

@@ -1,0 +1,196 @@
+package dev.oidcsso.web;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.session.SessionManager;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.HttpCookie;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole browser login through the JDK HttpServer adapter against a real in-process OpenID provider. */
+class JdkServerLoginTest {
+
+    static final String KEY = "0123456789abcdef0123456789abcdef-test-only";
+
+    MockOAuth2Server idp;
+    OidcSso sso;
+    HttpServer app;
+    final LoginClient browser = new LoginClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        sso = OidcSso.create(settings(KEY));
+        app = DemoApps.jdkApp(sso);
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop(0);
+        sso.close();
+        idp.shutdown();
+    }
+
+    OidcSettings settings(String key) {
+        return OidcSettings.builder()
+                .discoveryUrl(idp.wellKnownUrl("default").toString())
+                .client("demo-client", "demo-secret")
+                .secretKey(key)
+                .build();
+    }
+
+    void nextLoginAs(String subject, Map<String, Object> claims) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", subject, "JWT", List.of("demo-client"), claims, 3600));
+    }
+
+    @Test
+    void adminLogsInAndSeesTheProtectedPage() {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow-admin")));
+        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/experiments?id=1");
+        assertEquals(200, page.statusCode());
+        assertEquals("hello alice (admin) via session at /experiments", page.body());
+        HttpCookie cookie = browser.cookie(SessionManager.COOKIE).orElseThrow();
+        assertTrue(cookie.isHttpOnly());
+        String status = browser.getJson(DemoApps.baseUrl(app) + "/auth/status").body();
+        assertEquals("{\"authenticated\":true,\"username\":\"alice\",\"groups\":[\"mlflow-admin\"],\"admin\":true,\"auth_method\":\"session\"}", status);
+    }
+
+    @Test
+    void userOfThePlainGroupIsNotAdmin() {
+        nextLoginAs("bob", Map.of("preferred_username", "bob", "groups", List.of("mlflow", "other")));
+        assertEquals("hello bob via session at /", browser.last(DemoApps.baseUrl(app) + "/").body());
+    }
+
+    @Test
+    void userInNoGroupIsRefusedWithoutSession() {
+        nextLoginAs("eve", Map.of("preferred_username", "eve", "groups", List.of("sales")));
+        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");
+        assertEquals(403, page.statusCode());
+        assertTrue(page.body().contains("not in a group"), page.body());
+        assertTrue(browser.cookie(SessionManager.COOKIE).isEmpty());
+    }
+
+    @Test
+    void unauthenticatedApiCallGets401NotARedirect() {
+        HttpResponse<String> response = browser.getJson(DemoApps.baseUrl(app) + "/api/experiments");
+        assertEquals(401, response.statusCode());
+        assertTrue(response.headers().allValues("WWW-Authenticate").contains("Bearer"));
+    }
+
+    @Test
+    void nextGoesOnlyToASameSitePath() {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
+        List<HttpResponse<String>> chain = browser.follow(DemoApps.baseUrl(app) + "/login?next=//evil.example/x", 10);
+        HttpResponse<String> callback = chain.stream().filter(r -> r.uri().getPath().equals("/callback")).findFirst().orElseThrow();
+        assertEquals("/", callback.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void logoutEndsTheSessionOnTheServerAndAtTheIdp() {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
+        browser.last(DemoApps.baseUrl(app) + "/");
+        HttpCookie session = browser.cookie(SessionManager.COOKIE).orElseThrow();
+
+        HttpResponse<String> logout = browser.get(DemoApps.baseUrl(app) + "/logout");
+        assertEquals(302, logout.statusCode());
+        URI idpLogout = URI.create(logout.headers().firstValue("Location").orElseThrow());
+        assertTrue(idpLogout.toString().startsWith(idp.endSessionEndpointUrl("default").toString()), idpLogout.toString());
+        assertTrue(idpLogout.getQuery().contains("id_token_hint="));
+        assertTrue(idpLogout.getQuery().contains("client_id=demo-client"));
+        assertTrue(idpLogout.getQuery().contains("post_logout_redirect_uri=" + DemoApps.baseUrl(app) + "/"));
+
+        LoginClient replay = new LoginClient();
+        replay.cookies.getCookieStore().add(URI.create(DemoApps.baseUrl(app)), session);
+        HttpResponse<String> replayed = replay.getJson(DemoApps.baseUrl(app) + "/auth/status");
+        assertTrue(replayed.body().contains("\"authenticated\":false"), replayed.body());
+    }
+
+    @Test
+    void sessionSurvivesARestartWithTheSameKeyOnly() throws Exception {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
+        browser.last(DemoApps.baseUrl(app) + "/");
+        HttpCookie session = browser.cookie(SessionManager.COOKIE).orElseThrow();
+
+        try (OidcSso sameKey = OidcSso.create(settings(KEY)); OidcSso otherKey = OidcSso.create(settings(KEY + "-other"))) {
+            HttpServer second = DemoApps.jdkApp(sameKey);
+            HttpServer third = DemoApps.jdkApp(otherKey);
+            try {
+                assertEquals("{\"authenticated\":true,\"username\":\"alice\",\"groups\":[\"mlflow\"],\"admin\":false,\"auth_method\":\"session\"}",
+                        withCookie(session, DemoApps.baseUrl(second)).getJson(DemoApps.baseUrl(second) + "/auth/status").body());
+                assertTrue(withCookie(session, DemoApps.baseUrl(third)).getJson(DemoApps.baseUrl(third) + "/auth/status")
+                        .body().contains("\"authenticated\":false"));
+            } finally {
+                second.stop(0);
+                third.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void loginStartedOnOneInstanceCompletesOnAnother() throws Exception {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
+        try (OidcSso other = OidcSso.create(settings(KEY))) {
+            HttpServer second = DemoApps.jdkApp(other);
+            try {
+                HttpResponse<String> toIdp = browser.get(DemoApps.baseUrl(app) + "/login?next=/x");
+                HttpResponse<String> fromIdp = browser.get(toIdp.headers().firstValue("Location").orElseThrow());
+                URI callback = URI.create(fromIdp.headers().firstValue("Location").orElseThrow());
+                // A load balancer sends the callback to the second instance; the login cookie travels with it.
+                String onSecond = DemoApps.baseUrl(second) + callback.getRawPath() + "?" + callback.getRawQuery();
+                HttpCookie loginCookie = browser.cookie("oidc_sso_login").orElseThrow();
+                LoginClient sameBrowser = withCookie(loginCookie, DemoApps.baseUrl(second));
+                HttpResponse<String> done = sameBrowser.get(onSecond);
+                assertEquals(302, done.statusCode(), done.body());
+                assertEquals("/x", done.headers().firstValue("Location").orElseThrow());
+            } finally {
+                second.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void replayedCallbackIsRefused() {
+        nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
+        HttpResponse<String> toIdp = browser.get(DemoApps.baseUrl(app) + "/login");
+        HttpResponse<String> fromIdp = browser.get(toIdp.headers().firstValue("Location").orElseThrow());
+        String callback = fromIdp.headers().firstValue("Location").orElseThrow();
+        HttpCookie loginCookie = browser.cookie("oidc_sso_login").orElseThrow();
+        assertEquals(302, browser.get(callback).statusCode());
+
+        LoginClient attacker = withCookie(loginCookie, DemoApps.baseUrl(app));
+        HttpResponse<String> replay = attacker.get(callback);
+        assertEquals(400, replay.statusCode());
+        assertTrue(replay.body().contains("already been used"), replay.body());
+        assertFalse(replay.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith(SessionManager.COOKIE + "=e")));
+    }
+
+    @Test
+    void healthEndpoints() {
+        assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/live").statusCode());
+        assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode());
+        assertTrue(browser.getJson(DemoApps.baseUrl(app) + "/health").body().contains("\"status\":\"UP\""));
+    }
+
+    static LoginClient withCookie(HttpCookie cookie, String baseUrl) {
+        LoginClient client = new LoginClient();
+        HttpCookie copy = new HttpCookie(cookie.getName(), cookie.getValue());
+        copy.setPath("/");
+        copy.setVersion(0);
+        client.cookies.getCookieStore().add(URI.create(baseUrl), copy);
+        return client;
+    }
+}
