@@ -35,20 +35,21 @@ public final class StandardChecks {
     }
 
     /**
-     * Why a token's {@code aud} names none of the accepted audiences.
+     * Why a bearer token's {@code aud} names none of the accepted audiences. A token without
+     * {@code aud} is accepted, as many IdPs issue access tokens without one; a profile can be stricter.
      *
      * @param claims    the token's claims
      * @param audiences the accepted audiences
-     * @return the refusal, or empty when one audience matches
+     * @return the refusal, or empty when there is no {@code aud} or one audience matches
      */
     public static Optional<String> audienceRefusal(JWTClaimsSet claims, Set<String> audiences) {
         List<String> audience = claims.getAudience();
         if (audience == null || audience.isEmpty()) {
-            return Optional.of("the token has no aud claim");
+            return Optional.empty();
         }
         if (audience.stream().anyMatch(audiences::contains)) {
             return Optional.empty();
         }
-        return Optional.of("the token's aud names another application; accepted audiences: " + audiences);
+        return Optional.of("its audience " + audience + " does not include " + audiences);
     }
 }

@@ -6,14 +6,15 @@ import dev.oidcsso.config.HostOrUrl;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.LogoutRequestInfo;
-import dev.oidcsso.spi.LogoutUris;
 import dev.oidcsso.spi.ProviderProfile;
 import dev.oidcsso.spi.StandardChecks;
 
 import java.net.URI;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,9 +135,12 @@ public final class CognitoProfile implements ProviderProfile {
     @Override
     public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
         return settings.values().get(CognitoSettings.DOMAIN).flatMap(HostOrUrl::tryParse)
-                .map(base -> LogoutUris.withQuery(URI.create(base + "/logout"), List.of(
-                        Map.entry("client_id", request.clientId()),
-                        Map.entry("logout_uri", request.postLogoutRedirectUri().toString()))));
+                .map(base -> {
+                    Map<String, String> parameters = new LinkedHashMap<>();
+                    parameters.put("client_id", request.clientId());
+                    parameters.put("logout_uri", request.postLogoutRedirectUri().toString());
+                    return LogoutUris.withQuery(URI.create(base + "/logout"), parameters);
+                });
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) {

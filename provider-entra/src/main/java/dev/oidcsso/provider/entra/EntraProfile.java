@@ -6,8 +6,6 @@ import dev.oidcsso.config.HostOrUrl;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingValues;
-import dev.oidcsso.spi.LogoutRequestInfo;
-import dev.oidcsso.spi.LogoutUris;
 import dev.oidcsso.spi.ProviderProfile;
 import dev.oidcsso.spi.StandardChecks;
 import org.slf4j.Logger;
@@ -194,11 +192,6 @@ public final class EntraProfile implements ProviderProfile {
         boolean listed = allowed.stream().anyMatch(t -> t.equalsIgnoreCase(tid));
         return listed ? Optional.empty()
                 : Optional.of("the account belongs to tenant " + tid + ", which is not in " + EntraSettings.ALLOWED_TENANTS);
-    }
-
-    @Override
-    public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
-        return LogoutUris.rpInitiated(request);
     }
 
     private static Optional<String> tenantOf(String discoveryUrl) {

@@ -5,13 +5,14 @@ import dev.oidcsso.config.HostOrUrl;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.LogoutRequestInfo;
-import dev.oidcsso.spi.LogoutUris;
 import dev.oidcsso.spi.ProviderProfile;
 import dev.oidcsso.spi.StandardChecks;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,15 +71,15 @@ public final class Auth0Profile implements ProviderProfile {
 
     @Override
     public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
-        Optional<URI> standard = LogoutUris.rpInitiated(request);
-        if (standard.isPresent()) {
-            return standard;
+        if (request.endSessionEndpoint().isPresent()) {
+            return Optional.empty(); // the core builds the standard RP-initiated logout URL
         }
         URI base = settings.values().get(OktaSettings.AUTH0_DOMAIN).flatMap(HostOrUrl::tryParse)
                 .orElseGet(() -> origin(settings.discoveryUrl()));
-        return Optional.of(LogoutUris.withQuery(URI.create(base + "/v2/logout"), List.of(
-                Map.entry("client_id", request.clientId()),
-                Map.entry("returnTo", request.postLogoutRedirectUri().toString()))));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("client_id", request.clientId());
+        parameters.put("returnTo", request.postLogoutRedirectUri().toString());
+        return Optional.of(LogoutUris.withQuery(URI.create(base + "/v2/logout"), parameters));
     }
 
     /** Auth0 serves discovery at the root of the tenant domain, so its origin is the tenant's. */

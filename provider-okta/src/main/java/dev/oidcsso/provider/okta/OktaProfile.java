@@ -2,11 +2,8 @@ package dev.oidcsso.provider.okta;
 
 import com.google.auto.service.AutoService;
 import dev.oidcsso.config.HostOrUrl;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingValues;
-import dev.oidcsso.spi.LogoutRequestInfo;
-import dev.oidcsso.spi.LogoutUris;
 import dev.oidcsso.spi.ProviderProfile;
 import dev.oidcsso.spi.StandardChecks;
 
@@ -22,7 +19,8 @@ import java.util.regex.Pattern;
  * Okta (Workforce Identity). The discovery URL is built from {@code OIDC_OKTA_DOMAIN} and, for a
  * custom authorization server, {@code OIDC_OKTA_AUTHORIZATION_SERVER_ID}; groups are read from the
  * {@code groups} claim that the app's groups claim filter (org server) or a custom claim (custom
- * server) puts in the ID token; logout uses the advertised {@code end_session_endpoint}.
+ * server) puts in the ID token; logout uses the advertised {@code end_session_endpoint} (the
+ * core's standard behaviour).
  */
 @AutoService(ProviderProfile.class)
 public final class OktaProfile implements ProviderProfile {
@@ -71,10 +69,5 @@ public final class OktaProfile implements ProviderProfile {
                     + SettingNames.DISCOVERY_URL);
         }
         return problems;
-    }
-
-    @Override
-    public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
-        return LogoutUris.rpInitiated(request);
     }
 }
