@@ -40,6 +40,7 @@ public final class EntraProfile implements ProviderProfile {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntraProfile.class);
     private static final Pattern DISCOVERY_PATH = Pattern.compile("/([^/]+)/v2\\.0" + Pattern.quote(StandardChecks.WELL_KNOWN));
+    private static final String PLACEHOLDER_MARKER = "tenantid-placeholder";
     private static final Pattern ISSUER_PATH = Pattern.compile("/([^/]+)/v2\\.0/?");
 
     /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
@@ -149,9 +150,10 @@ public final class EntraProfile implements ProviderProfile {
         // The multi-tenant documents declare the literal issuer .../{tenantid}/v2.0, and a tenant
         // named by its domain declares its GUID: both are Entra's own, on the same authority.
         Optional<String> discoveryTenant = tenantOf(discoveryUrl.toString());
+        // '{' and '}' are not allowed in a URI, so the placeholder is swapped for a marker to parse it.
         URI issuerUri;
         try {
-            issuerUri = new URI(issuer);
+            issuerUri = new URI(issuer.replace(EntraSettings.TENANT_PLACEHOLDER, PLACEHOLDER_MARKER));
         } catch (URISyntaxException e) {
             return false;
         }
@@ -162,7 +164,7 @@ public final class EntraProfile implements ProviderProfile {
         }
         String declared = path.group(1);
         String configured = discoveryTenant.get().toLowerCase(Locale.ROOT);
-        if (declared.equals(EntraSettings.TENANT_PLACEHOLDER)) {
+        if (declared.equals(PLACEHOLDER_MARKER)) {
             return EntraSettings.MULTI_TENANT.contains(configured);
         }
         return EntraSettings.isGuid(declared) && !EntraSettings.isGuid(configured);
