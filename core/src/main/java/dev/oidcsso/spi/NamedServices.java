@@ -30,6 +30,8 @@ public final class NamedServices<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NamedServices.class);
 
+    private static final int MAX_LOAD_ERRORS = 100;
+
     private final String kind;
     private final String settingName;
     private final Map<String, T> byName;
@@ -57,13 +59,16 @@ public final class NamedServices<T> {
                                             String kind, String settingName) {
         List<T> found = new ArrayList<>();
         Iterator<T> iterator = ServiceLoader.load(type, loader).iterator();
-        while (true) {
+        int errors = 0;
+        // The bound guards against a service file so broken that the iterator cannot move past it.
+        while (errors < MAX_LOAD_ERRORS) {
             try {
                 if (!iterator.hasNext()) {
                     break;
                 }
                 found.add(iterator.next());
             } catch (ServiceConfigurationError error) {
+                errors++;
                 LOG.error("A {} could not be loaded and is skipped: {}", kind, error.getMessage());
             }
         }

@@ -118,8 +118,8 @@ public interface ProviderProfile {
 
     /**
      * Why a bearer token presented by an API client is not meant for this application, checked
-     * instead of the ID token's {@code aud}/{@code azp} rules. The default demands that {@code aud},
-     * when present, names one of the accepted audiences (RFC 7519 section 4.1.3); an IdP whose
+     * instead of the ID token's {@code aud}/{@code azp} rules. The default demands that {@code aud}
+     * names one of the accepted audiences (RFC 7519 section 4.1.3, RFC 9068 section 4); an IdP whose
      * access tokens carry the client elsewhere (Cognito's {@code client_id} with
      * {@code token_use=access}) overrides it.
      *

@@ -35,17 +35,16 @@ public final class StandardChecks {
     }
 
     /**
-     * Why a bearer token's {@code aud} names none of the accepted audiences. A token without
-     * {@code aud} is accepted, as many IdPs issue access tokens without one; a profile can be stricter.
+     * Why a bearer token's {@code aud} is missing or names none of the accepted audiences.
      *
      * @param claims    the token's claims
      * @param audiences the accepted audiences
-     * @return the refusal, or empty when there is no {@code aud} or one audience matches
+     * @return the refusal, or empty when one audience matches
      */
     public static Optional<String> audienceRefusal(JWTClaimsSet claims, Set<String> audiences) {
         List<String> audience = claims.getAudience();
         if (audience == null || audience.isEmpty()) {
-            return Optional.empty();
+            return Optional.of("it has no audience (aud)");
         }
         if (audience.stream().anyMatch(audiences::contains)) {
             return Optional.empty();
