@@ -5,7 +5,7 @@ import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.testing.stub.StubApp;
-import dev.oidcsso.testing.stub.StubBrowser;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.stub.StubHttpServer;
 import dev.oidcsso.testing.stub.StubIdp;
 import dev.oidcsso.web.OidcSso;
@@ -46,15 +46,15 @@ class CognitoStubLoginTest {
 
             try (OidcSso sso = OidcSso.create(settings); StubApp app = StubApp.start(sso)) {
                 assertTrue(sso.ready());
-                StubBrowser browser = new StubBrowser();
-                assertEquals("hello jane (admin) via session at /", browser.last(app.baseUrl() + "/").body());
+                Browser browser = new Browser().defaultHeader("Accept", "text/html");
+                assertEquals("hello jane (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
 
                 URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
                 assertEquals("/logout", logout.getPath());
                 assertEquals(Map.of("client_id", "client-1", "logout_uri", app.baseUrl() + "/"),
                         StubHttpServer.parseForm(logout.getRawQuery()));
                 assertEquals(app.baseUrl() + "/", browser.get(logout.toString()).headers().firstValue("Location").orElseThrow());
-                assertTrue(browser.getJson(app.baseUrl() + "/auth/status").body().contains("\"authenticated\":false"));
+                assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"authenticated\":false"));
 
                 DiscoveredProvider provider = sso.provider().current().orElseThrow();
                 TokenValidator validator = new TokenValidator(settings, Clock.systemUTC());

@@ -2,7 +2,7 @@ package dev.oidcsso.provider.entra;
 
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.testing.stub.StubApp;
-import dev.oidcsso.testing.stub.StubBrowser;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.stub.StubIdp;
 import dev.oidcsso.web.OidcSso;
 import org.junit.jupiter.api.AfterEach;
@@ -81,10 +81,10 @@ class EntraStubLoginTest {
 
         try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
             assertTrue(sso.ready(), "the {tenantid} issuer of the discovery document is accepted");
-            StubBrowser browser = new StubBrowser();
-            assertEquals("hello jane@contoso.com (admin) via session at /", browser.last(app.baseUrl() + "/").body());
+            Browser browser = new Browser().defaultHeader("Accept", "text/html");
+            assertEquals("hello jane@contoso.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
             assertEquals(3, entra.server().requests(GraphStub.PATH).size());
-            String status = browser.getJson(app.baseUrl() + "/auth/status").body();
+            String status = browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body();
             assertTrue(status.contains(ADMINS), status);
             assertEquals(1, status.split(GraphStub.groupId(3), -1).length - 1, "duplicates removed: " + status);
         }
@@ -95,7 +95,7 @@ class EntraStubLoginTest {
         entra.idTokenClaims(request -> user(TENANT, Map.of("groups", List.of(USERS))));
         try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
             assertEquals("hello 00000000-0000-0000-66f3-3332eca7ea81 via session at /",
-                    new StubBrowser().last(app.baseUrl() + "/").body());
+                    new Browser().defaultHeader("Accept", "text/html").navigate(app.baseUrl() + "/").last().body());
         }
     }
 
@@ -104,11 +104,11 @@ class EntraStubLoginTest {
         entra.idTokenClaims(request -> user(OTHER_TENANT, Map.of("preferred_username", "mallory@fabrikam.com",
                 "groups", List.of(ADMINS))));
         try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
-            StubBrowser browser = new StubBrowser();
-            HttpResponse<String> page = browser.last(app.baseUrl() + "/");
+            Browser browser = new Browser().defaultHeader("Accept", "text/html");
+            HttpResponse<String> page = browser.navigate(app.baseUrl() + "/").last();
             assertTrue(page.statusCode() / 100 == 4, page.statusCode() + " " + page.body());
             assertTrue(page.body().contains("not in OIDC_ENTRA_ALLOWED_TENANTS"), page.body());
-            assertTrue(browser.getJson(app.baseUrl() + "/auth/status").body().contains("\"authenticated\":false"));
+            assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"authenticated\":false"));
         }
     }
 
@@ -117,7 +117,7 @@ class EntraStubLoginTest {
         entra.idTokenClaims(request -> user(TENANT, Map.of("preferred_username", "jane@contoso.com", "groups", List.of(ADMINS),
                 "iss", entra.server().base() + "/" + OTHER_TENANT + "/v2.0")));
         try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
-            HttpResponse<String> page = new StubBrowser().last(app.baseUrl() + "/");
+            HttpResponse<String> page = new Browser().defaultHeader("Accept", "text/html").navigate(app.baseUrl() + "/").last();
             assertTrue(page.statusCode() / 100 == 4, page.statusCode() + " " + page.body());
         }
     }
@@ -130,9 +130,9 @@ class EntraStubLoginTest {
         try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_ENTRA_GROUP_NAMES", "display", "OIDC_ENTRA_APP_ROLES", "true",
                 "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "MLflow.Admin")));
              StubApp app = StubApp.start(sso)) {
-            StubBrowser browser = new StubBrowser();
-            assertEquals("hello bob@contoso.com (admin) via session at /", browser.last(app.baseUrl() + "/").body());
-            assertTrue(browser.getJson(app.baseUrl() + "/auth/status").body().contains("\"groups\":[\"mlflow\",\"MLflow.Admin\"]"));
+            Browser browser = new Browser().defaultHeader("Accept", "text/html");
+            assertEquals("hello bob@contoso.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
+            assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"groups\":[\"mlflow\",\"MLflow.Admin\"]"));
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.oidcsso.provider.okta;
 
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.testing.stub.StubApp;
-import dev.oidcsso.testing.stub.StubBrowser;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.stub.StubHttpServer;
 import dev.oidcsso.testing.stub.StubIdp;
 import dev.oidcsso.web.OidcSso;
@@ -40,9 +40,9 @@ class OktaStubLoginTest {
 
             try (OidcSso sso = OidcSso.create(settings); StubApp app = StubApp.start(sso)) {
                 assertTrue(sso.ready());
-                StubBrowser browser = new StubBrowser();
-                assertEquals("hello jane@example.com (admin) via session at /", browser.last(app.baseUrl() + "/").body());
-                assertTrue(browser.getJson(app.baseUrl() + "/auth/status").body()
+                Browser browser = new Browser().defaultHeader("Accept", "text/html");
+                assertEquals("hello jane@example.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
+                assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body()
                         .contains("\"groups\":[\"Everyone\",\"mlflow-admin\"]"));
 
                 URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
@@ -69,8 +69,8 @@ class OktaStubLoginTest {
 
             try (OidcSso sso = OidcSso.create(settings); StubApp app = StubApp.start(sso)) {
                 assertTrue(sso.ready());
-                StubBrowser browser = new StubBrowser();
-                assertEquals("hello somebody@gmail.com via session at /", browser.last(app.baseUrl() + "/").body());
+                Browser browser = new Browser().defaultHeader("Accept", "text/html");
+                assertEquals("hello somebody@gmail.com via session at /", browser.navigate(app.baseUrl() + "/").last().body());
 
                 URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
                 assertEquals("/v2/logout", logout.getPath());
@@ -78,7 +78,7 @@ class OktaStubLoginTest {
                 assertEquals(app.baseUrl() + "/", back.headers().firstValue("Location").orElseThrow());
                 assertEquals(Map.of("client_id", "client-1", "returnTo", app.baseUrl() + "/"),
                         auth0.server().requests("/v2/logout").get(0).query());
-                assertTrue(browser.getJson(app.baseUrl() + "/auth/status").body().contains("\"authenticated\":false"));
+                assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"authenticated\":false"));
             }
         }
     }
@@ -89,7 +89,7 @@ class OktaStubLoginTest {
             auth0.idTokenClaims(request -> Map.of("sub", "auth0|1", "email", "stranger@example.com"));
             OidcSettings settings = settings(Map.of("OIDC_AUTH0_DOMAIN", auth0.server().base().toString(), "OIDC_PROVIDER", "auth0"));
             try (OidcSso sso = OidcSso.create(settings); StubApp app = StubApp.start(sso)) {
-                assertEquals(403, new StubBrowser().last(app.baseUrl() + "/").statusCode());
+                assertEquals(403, new Browser().defaultHeader("Accept", "text/html").navigate(app.baseUrl() + "/").last().statusCode());
             }
         }
     }
