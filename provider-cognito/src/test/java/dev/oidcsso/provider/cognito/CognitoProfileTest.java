@@ -105,4 +105,12 @@ class CognitoProfileTest {
         JWTClaimsSet neither = new JWTClaimsSet.Builder().audience("client-1").build();
         assertTrue(cognito.checkBearerAudience(neither, accepted).orElseThrow().contains("token_use"));
     }
+
+    @Test
+    void theExampleConfigurationFileWorks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        OidcSettings settings = dev.oidcsso.testing.stub.ExampleConfig.load("cognito", dir, Map.of());
+        assertEquals(URI.create("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/openid-configuration"),
+                settings.discoveryUrl());
+        assertEquals("cognito:groups", settings.groupsAttribute());
+    }
 }

@@ -130,4 +130,16 @@ class EntraProfileTest {
         return new JWTClaimsSet.Builder().issuer("https://login.microsoftonline.com/" + issuerTenant + "/v2.0")
                 .claim("tid", tid).build();
     }
+
+    @Test
+    void theExampleConfigurationFileNeedsRealIdsAndThenWorks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> dev.oidcsso.testing.stub.ExampleConfig.load("entra", dir, Map.of()));
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("OIDC_GROUP_NAME entry 'Object ID of the mlflow group'")),
+                e.getMessage());
+        OidcSettings settings = dev.oidcsso.testing.stub.ExampleConfig.load("entra", dir, Map.of("OIDC_ENTRA_TENANT_ID", TENANT,
+                "OIDC_GROUP_NAME", USERS, "OIDC_ADMIN_GROUP_NAME", ADMINS));
+        assertEquals("entra", settings.groupDetector());
+        assertTrue(settings.scopes().contains("https://graph.microsoft.com/GroupMember.Read.All"));
+    }
 }

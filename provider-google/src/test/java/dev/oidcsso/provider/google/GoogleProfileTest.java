@@ -137,4 +137,11 @@ class GoogleProfileTest {
         assertTrue(GOOGLE.logoutUri(new dev.oidcsso.spi.LogoutRequestInfo(Optional.empty(), "c", Optional.empty(),
                 URI.create("https://app.example.com/")), settings).isEmpty());
     }
+
+    @Test
+    void theExampleConfigurationFileWorks() {
+        OidcSettings settings = dev.oidcsso.testing.stub.ExampleConfig.load("google", dir, Map.of());
+        assertEquals("google-mapping", settings.groupDetector());
+        assertEquals(URI.create(GoogleSettings.DISCOVERY_URL), settings.discoveryUrl());
+    }
 }

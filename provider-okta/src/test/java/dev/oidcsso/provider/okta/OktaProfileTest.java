@@ -101,4 +101,14 @@ class OktaProfileTest {
                 URI.create("https://app.example.com/")), settings);
         assertTrue(uri.isEmpty(), "the core builds the standard RP-initiated logout URL");
     }
+
+    @Test
+    void theExampleConfigurationFilesWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        OidcSettings okta = dev.oidcsso.testing.stub.ExampleConfig.load("okta", dir, Map.of());
+        assertEquals("okta", okta.profile().name());
+        assertEquals(URI.create("https://dev-123456.okta.com/.well-known/openid-configuration"), okta.discoveryUrl());
+        OidcSettings auth0 = dev.oidcsso.testing.stub.ExampleConfig.load("auth0", dir, Map.of());
+        assertEquals("auth0", auth0.profile().name());
+        assertEquals("urn:mlflow:groups", auth0.groupsAttribute());
+    }
 }
