@@ -1,5 +1,6 @@
 package dev.oidcsso.config;
 
+import dev.oidcsso.http.TrustedProxies;
 import dev.oidcsso.spi.NamedServices;
 import dev.oidcsso.spi.ProviderProfile;
 import org.slf4j.Logger;
@@ -62,18 +63,32 @@ public final class OidcSettings {
     private final Duration clockSkew;
     private final Duration httpTimeout;
     private final List<String> publicPaths;
+    private final Set<AuthMode> authModes;
+    private final TrustedProxies trustedProxies;
+    private final TrustedHeaders trustedHeaders;
 
     private OidcSettings(SettingValues values, ProviderProfile profile, List<String> problems) {
         this.values = values;
         this.profile = profile;
+        this.authModes = AuthMode.parse(values.list(SettingNames.AUTH_MODE, false), problems);
+        this.trustedProxies = TrustedProxies.parse(values.list(SettingNames.TRUSTED_PROXIES, false), problems);
+        this.trustedHeaders = new TrustedHeaders(values.get(SettingNames.TRUSTED_HEADER_USER).orElse("X-Forwarded-User"),
+                values.get(SettingNames.TRUSTED_HEADER_EMAIL).orElse("X-Forwarded-Email"),
+                values.get(SettingNames.TRUSTED_HEADER_GROUPS).orElse("X-Forwarded-Groups"));
+        if (authModes.contains(AuthMode.TRUSTED_HEADER) && trustedProxies.isEmpty()) {
+            problems.add(SettingNames.AUTH_MODE + " includes trusted-header but " + SettingNames.TRUSTED_PROXIES
+                    + " is empty: list the reverse proxies' addresses, or anyone could claim to be anyone");
+        }
+        // Without OIDC login the IdP settings are optional; they still enable bearer tokens when given.
+        List<String> oidcProblems = authModes.contains(AuthMode.OIDC) ? problems : new ArrayList<>();
         this.discoveryUrl = values.get(SettingNames.DISCOVERY_URL).map(text -> absoluteUri(SettingNames.DISCOVERY_URL, text, problems))
                 .or(() -> profile.discoveryUrl(values))
                 .orElse(null);
         if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty()) {
-            problems.add(SettingNames.DISCOVERY_URL + " is not set: give the IdP's discovery URL "
+            oidcProblems.add(SettingNames.DISCOVERY_URL + " is not set: give the IdP's discovery URL "
                     + "(https://<idp>/.well-known/openid-configuration) or the provider settings that build it");
         }
-        this.clientId = required(values, SettingNames.CLIENT_ID, "the client id registered at the IdP", problems);
+        this.clientId = required(values, SettingNames.CLIENT_ID, "the client id registered at the IdP", oidcProblems);
         this.clientSecret = values.get(SettingNames.CLIENT_SECRET).map(Secret::of);
         this.clientAuthMethod = values.get(SettingNames.CLIENT_AUTH_METHOD)
                 .map(text -> ClientAuthMethod.parse(text).orElseGet(() -> {
@@ -83,7 +98,7 @@ public final class OidcSettings {
                 }))
                 .orElse(ClientAuthMethod.CLIENT_SECRET_BASIC);
         if (clientAuthMethod != ClientAuthMethod.NONE && clientSecret.isEmpty()) {
-            problems.add(SettingNames.CLIENT_SECRET + " is not set: give the client secret from the IdP, or set "
+            oidcProblems.add(SettingNames.CLIENT_SECRET + " is not set: give the client secret from the IdP, or set "
                     + SettingNames.CLIENT_AUTH_METHOD + "=none for a public client");
         }
         this.redirectUri = values.get(SettingNames.REDIRECT_URI).map(text -> absoluteUri(SettingNames.REDIRECT_URI, text, problems));
@@ -154,7 +169,27 @@ public final class OidcSettings {
         return profile;
     }
 
-    /** @return the discovery document URL */
+    /** @return how users authenticate */
+    public Set<AuthMode> authModes() {
+        return authModes;
+    }
+
+    /** @return whether browser login through the IdP is enabled */
+    public boolean oidcLogin() {
+        return authModes.contains(AuthMode.OIDC);
+    }
+
+    /** @return the reverse proxies whose headers are believed */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** @return the names of the identity headers a trusted proxy sets */
+    public TrustedHeaders trustedHeaders() {
+        return trustedHeaders;
+    }
+
+    /** @return the discovery document URL, or null when OIDC login is disabled and none was given */
     public URI discoveryUrl() {
         return discoveryUrl;
     }

@@ -63,6 +63,17 @@ public final class SettingNames {
     /** The expected audience of bearer tokens from API clients. */
     public static final String AUDIENCE = "OIDC_AUDIENCE";
 
+    /** How users authenticate: {@code oidc} (the default), {@code trusted-header}, or both, comma-separated. */
+    public static final String AUTH_MODE = "OIDC_AUTH_MODE";
+    /** Addresses and CIDR ranges of reverse proxies whose forwarding and identity headers are believed. */
+    public static final String TRUSTED_PROXIES = "OIDC_TRUSTED_PROXIES";
+    /** The header a trusted proxy puts the user name in. */
+    public static final String TRUSTED_HEADER_USER = "OIDC_TRUSTED_HEADER_USER";
+    /** The header a trusted proxy puts the e-mail address in. */
+    public static final String TRUSTED_HEADER_EMAIL = "OIDC_TRUSTED_HEADER_EMAIL";
+    /** The header a trusted proxy puts the comma-separated groups in. */
+    public static final String TRUSTED_HEADER_GROUPS = "OIDC_TRUSTED_HEADER_GROUPS";
+
     /** Names outside the {@code OIDC_} prefix that are still ours. */
     static final Set<String> UNPREFIXED = Set.of(SECRET_KEY, "DEFAULT_PERMISSION", "PERMISSION_SOURCE_ORDER");
 

@@ -4,6 +4,9 @@ import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Authenticator;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.auth.SessionAuthenticator;
+import dev.oidcsso.auth.TrustedHeaderAuthenticator;
+import dev.oidcsso.config.AuthMode;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
@@ -61,6 +64,7 @@ public final class OidcSso implements AutoCloseable {
     private final List<Authenticator> authenticators;
     private final SsoEndpoints endpoints;
     private final AccessPolicy policy;
+    private final ForwardedHeaders forwarded;
     private final URLClassLoader pluginLoader;
 
     private OidcSso(Builder builder) {
@@ -90,13 +94,21 @@ public final class OidcSso implements AutoCloseable {
         this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random);
         this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
+        if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
+            chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(),
+                    new RoleDecision(settings.adminGroups(), settings.userGroups())));
+        }
         chain.add(new SessionAuthenticator(sessions));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
+        this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
+                settings.trustedHeaders().email(), settings.trustedHeaders().groups()));
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
                 new UserInfoClient(http), new IdentityResolver(settings, source, validator, detector), sessions,
                 new LogoutUris(settings), this::authenticate);
-        provider.start();
+        if (settings.discoveryUrl() != null) {
+            provider.start();
+        }
     }
 
     /**
@@ -126,10 +138,11 @@ public final class OidcSso implements AutoCloseable {
      * to log in (browsers) or answered 401 (API clients). Never throws: failures become 4xx/5xx
      * responses without internals.
      *
-     * @param request the request
+     * @param received the request as the server received it
      * @return the outcome
      */
-    public Outcome process(WebRequest request) {
+    public Outcome process(WebRequest received) {
+        WebRequest request = forwarded.resolve(received);
         try {
             Optional<WebResponse> own = endpoints.handle(request);
             if (own.isPresent()) {
@@ -168,9 +181,9 @@ public final class OidcSso implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** @return whether the IdP has been discovered and logins can start */
+    /** @return whether the IdP has been discovered and logins can start (always, without OIDC login) */
     public boolean ready() {
-        return provider.current().isPresent();
+        return !settings.oidcLogin() || provider.current().isPresent();
     }
 
     /** @return the settings */

@@ -63,8 +63,8 @@ final class SsoEndpoints {
 
     Optional<WebResponse> handle(WebRequest request) {
         return switch (request.path()) {
-            case "/login" -> Optional.of(login(request));
-            case "/callback" -> Optional.of(callback(request));
+            case "/login" -> Optional.of(settings.oidcLogin() ? login(request) : proxyLogin(request));
+            case "/callback" -> Optional.of(settings.oidcLogin() ? callback(request) : proxyLogin(request));
             case "/logout" -> Optional.of(logout(request));
             case "/auth/status" -> Optional.of(status(request));
             case "/health" -> Optional.of(health());
@@ -84,6 +84,10 @@ final class SsoEndpoints {
         LoginFlow.Start start = flow.start(discovered.get(), redirectUri, next);
         return WebResponse.redirect(start.authorizationUri()).withCookie(new Cookie(LOGIN_COOKIE, start.sealedState(),
                 SessionManager.cookiePath(request), Optional.of(LoginFlow.LOGIN_TIMEOUT), request.secure()));
+    }
+
+    private WebResponse proxyLogin(WebRequest request) {
+        return error(request, new OidcSsoException(404, "Sign-in is done by the reverse proxy in front of this application."));
     }
 
     private WebResponse callback(WebRequest request) {
@@ -112,7 +116,9 @@ final class SsoEndpoints {
             AUDIT.info("logout user={}", s.username());
         });
         URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
-        Optional<URI> idpLogout = logoutUris.idpLogoutUri(provider.current(), session.flatMap(Session::idToken), postLogout);
+        Optional<URI> idpLogout = settings.oidcLogin()
+                ? logoutUris.idpLogoutUri(provider.current(), session.flatMap(Session::idToken), postLogout)
+                : Optional.empty();
         WebResponse response;
         if (idpLogout.isPresent()) {
             response = WebResponse.redirect(idpLogout.get());
@@ -136,26 +142,32 @@ final class SsoEndpoints {
         return WebResponse.json(200, Json.write(body));
     }
 
+    private boolean isReady() {
+        return !settings.oidcLogin() || provider.current().isPresent();
+    }
+
     private WebResponse health() {
-        boolean ready = provider.current().isPresent();
+        boolean ready = isReady();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "DOWN");
-        Map<String, Object> idp = new LinkedHashMap<>();
-        idp.put("ready", ready);
-        provider.lastError().ifPresent(error -> idp.put("error", error));
-        body.put("identity_provider", idp);
+        if (settings.discoveryUrl() != null) {
+            Map<String, Object> idp = new LinkedHashMap<>();
+            idp.put("ready", provider.current().isPresent());
+            provider.lastError().ifPresent(error -> idp.put("error", error));
+            body.put("identity_provider", idp);
+        }
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
     }
 
     private WebResponse ready() {
-        boolean ready = provider.current().isPresent();
+        boolean ready = isReady();
         WebResponse response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         return ready ? response : response.withHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
 
     /** The answer to an unauthenticated request for a protected path. */
     WebResponse challenge(WebRequest request) {
-        if (wantsHtml(request) && "GET".equals(request.method())) {
+        if (settings.oidcLogin() && wantsHtml(request) && "GET".equals(request.method())) {
             String query = request.queryParameters().isEmpty() ? "" : "?" + rawQuery(request);
             String next = NextPath.sanitise(Optional.of(request.path() + query));
             return WebResponse.redirect(LogoutUris.withQuery(URI.create(basePath(request) + "/login"), Map.of("next", next)));

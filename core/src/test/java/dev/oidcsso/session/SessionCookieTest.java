@@ -1,0 +1,74 @@
+package dev.oidcsso.session;
+
+import dev.oidcsso.http.WebRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SessionCookieTest {
+
+    record Request(String base) implements WebRequest {
+        public String method() {
+            return "GET";
+        }
+
+        public String path() {
+            return "/";
+        }
+
+        public Map<String, String> queryParameters() {
+            return Map.of();
+        }
+
+        public Optional<String> header(String name) {
+            return Optional.empty();
+        }
+
+        public Optional<String> cookie(String name) {
+            return Optional.empty();
+        }
+
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        public URI baseUri() {
+            return URI.create(base);
+        }
+    }
+
+    final SessionManager sessions = new SessionManager(new SessionCodec(SessionCodecTest.KEY),
+            new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8),
+            Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom());
+
+    @Test
+    void secureOverHttpsHttpOnlyAndSameSiteAlways() {
+        Session session = sessions.start("alice", List.of("mlflow"), false, Optional.empty());
+        String https = sessions.cookie(session, new Request("https://app.example.com/tracking")).toHeader();
+        assertTrue(https.startsWith(SessionManager.COOKIE + "="));
+        assertTrue(https.contains("; Path=/tracking; Max-Age=28800; HttpOnly; SameSite=Lax; Secure"), https);
+        String http = sessions.cookie(session, new Request("http://localhost:8080")).toHeader();
+        assertTrue(http.contains("; Path=/; Max-Age=28800; HttpOnly; SameSite=Lax"), http);
+        assertFalse(http.contains("Secure"));
+        assertEquals(SessionManager.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+                sessions.deletion(new Request("http://localhost:8080")).toHeader());
+    }
+
+    @Test
+    void sessionIdsAreRandomAndLong() {
+        String a = sessions.start("a", List.of(), false, Optional.empty()).id();
+        String b = sessions.start("a", List.of(), false, Optional.empty()).id();
+        assertFalse(a.equals(b));
+        assertEquals(32, a.length(), "192 bits, base64url");
+    }
+}

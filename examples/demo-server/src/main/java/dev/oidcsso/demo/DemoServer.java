@@ -1,0 +1,436 @@
+package dev.oidcsso.demo;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.web.OidcSso;
+import dev.oidcsso.web.OidcSsoFilter;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The demo: a small experiment-tracking service on embedded Jetty, protected by oidc-sso.
+ *
+ * <p>With neither {@code OIDC_DISCOVERY_URL} nor {@code OIDC_PROVIDER} configured it runs in
+ * development mode: it starts a {@link DevIdentityProvider} on loopback and points the framework
+ * at it. Otherwise it uses the configured identity provider and starts no other.
+ *
+ * <pre>{@code
+ * DemoServer server = DemoServer.builder().environment(Map.of(...)).host("127.0.0.1").port(0).build();
+ * server.start();
+ * ... server.baseUri() ...
+ * server.stop();
+ * }</pre>
+ */
+public final class DemoServer {
+
+    /** The environment variable with the HTTP port (default {@value #DEFAULT_PORT}). */
+    public static final String PORT = "PORT";
+    /** The environment variable with the development IdP's port (default: a free one). */
+    public static final String DEV_IDP_PORT = "DEV_IDP_PORT";
+    /** The port used when {@value #PORT} is unset. */
+    public static final int DEFAULT_PORT = 8080;
+    /** The client id the demo registers at its development IdP (which accepts any). */
+    static final String DEV_CLIENT_ID = "oidc-sso-demo";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    private final Map<String, String> environment;
+    private final Properties systemProperties;
+    private final String host;
+    private final Integer explicitPort;
+    private final ExperimentStore store;
+
+    private Server jetty;
+    private ServerConnector connector;
+    private OidcSso sso;
+    private DevIdentityProvider devIdp;
+    private boolean started;
+
+    private DemoServer(Builder builder) {
+        this.environment = Map.copyOf(builder.environment);
+        this.systemProperties = new Properties();
+        this.systemProperties.putAll(builder.systemProperties);
+        this.host = builder.host;
+        this.explicitPort = builder.port;
+        this.store = builder.store != null ? builder.store : new InMemoryExperimentStore();
+    }
+
+    /**
+     * A builder with empty sources: nothing is read from the process unless given.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the server from the process environment and system properties. A configuration error
+     * prints every problem to stderr and exits with status 2, without a stack trace: it is the
+     * operator's to fix, not a bug.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        int status = run(System.getenv(), System.getProperties(), System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Starts a server and registers its shutdown hook, or reports why it cannot start.
+     *
+     * @param environment      the environment
+     * @param systemProperties the system properties
+     * @param err              where problems are reported
+     * @return 0 when running, 2 for a configuration error, 1 for any other failure to start
+     */
+    static int run(Map<String, String> environment, Properties systemProperties, PrintStream err) {
+        DemoServer server = builder().environment(environment).systemProperties(systemProperties).build();
+        try {
+            server.start();
+        } catch (SettingsException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("The demo server cannot start: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "oidc-sso-demo-shutdown"));
+        return 0;
+    }
+
+    /**
+     * Starts the development IdP (in development mode), the framework and Jetty. On failure
+     * everything already started is stopped again.
+     *
+     * @throws SettingsException listing every configuration problem
+     * @throws IOException       when a port cannot be bound
+     * @throws IllegalStateException when called twice
+     */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("the demo server was already started");
+        }
+        started = true;
+        List<String> problems = new ArrayList<>();
+        int port = explicitPort != null ? explicitPort : port(PORT, DEFAULT_PORT, problems);
+        int devIdpPort = port(DEV_IDP_PORT, 0, problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        try {
+            OidcSettings settings = settings(devIdpPort);
+            sso = OidcSso.create(settings);
+            startJetty(port);
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+        banner();
+    }
+
+    /** Stops Jetty (letting running requests finish), the framework and the development IdP. Safe to call twice. */
+    public synchronized void stop() {
+        boolean running = jetty != null;
+        if (jetty != null) {
+            try {
+                jetty.stop();
+            } catch (Exception e) {
+                LOG.warn("Stopping Jetty failed: {}", e.toString());
+            }
+            jetty = null;
+        }
+        if (sso != null) {
+            sso.close();
+            sso = null;
+        }
+        if (devIdp != null) {
+            devIdp.close();
+            devIdp = null;
+        }
+        if (running) {
+            LOG.info("oidc-sso demo server stopped");
+        }
+    }
+
+    /**
+     * The port the server listens on.
+     *
+     * @return the bound port
+     * @throws IllegalStateException when the server is not running
+     */
+    public synchronized int port() {
+        if (jetty == null) {
+            throw new IllegalStateException("the demo server is not running");
+        }
+        return connector.getLocalPort();
+    }
+
+    /** @return the address to open in a browser: loopback when listening on every interface */
+    public synchronized URI baseUri() {
+        String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        if (shown.indexOf(':') >= 0) {
+            shown = "[" + shown + "]";
+        }
+        return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** @return the embedded development IdP, present only in development mode while running */
+    public synchronized Optional<DevIdentityProvider> devIdentityProvider() {
+        return Optional.ofNullable(devIdp);
+    }
+
+    /** @return where experiments are kept */
+    public ExperimentStore store() {
+        return store;
+    }
+
+    /**
+     * A JSON mapper that refuses duplicate keys and trailing content, so a request body means
+     * exactly one thing.
+     *
+     * @return a new mapper
+     */
+    public static ObjectMapper jsonMapper() {
+        return JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    /**
+     * Whether the sources configure no identity provider at all, so the demo should bring its own.
+     *
+     * @return true for development mode
+     */
+    boolean developmentMode() {
+        Map<String, String> raw = new HashMap<>();
+        Optional.ofNullable(systemProperties.getProperty(SettingNames.CONFIG_FILE))
+                .or(() -> Optional.ofNullable(environment.get(SettingNames.CONFIG_FILE)))
+                .ifPresent(file -> raw.putAll(readConfigFile(file)));
+        environment.forEach((name, value) -> raw.put(SettingNames.canonical(name), value));
+        systemProperties.stringPropertyNames().forEach(name -> raw.put(SettingNames.canonical(name), systemProperties.getProperty(name)));
+        return isBlank(raw.get(SettingNames.DISCOVERY_URL)) && isBlank(raw.get(SettingNames.PROVIDER));
+    }
+
+    private OidcSettings settings(int devIdpPort) throws IOException {
+        OidcSettings.Builder builder = OidcSettings.builder();
+        boolean development = developmentMode();
+        if (development) {
+            // Lowest precedence, so OIDC_GROUP_NAME and friends from the environment still apply.
+            // The secret is random because the development IdP accepts any, and a fixed one in
+            // source would be copied somewhere it matters.
+            builder.environment(Map.of(SettingNames.CLIENT_ID, DEV_CLIENT_ID, SettingNames.CLIENT_SECRET, randomSecret()));
+        }
+        builder.environment(environment).systemProperties(systemProperties);
+        if (!development) {
+            return builder.build();
+        }
+        // Validate everything before starting the IdP, with a placeholder for the one URL that
+        // only exists once it runs; the draft also tells which groups the login page offers.
+        builder.discoveryUrl("http://127.0.0.1:" + Math.max(devIdpPort, 1) + "/" + DevIdentityProvider.ISSUER_ID
+                + "/.well-known/openid-configuration");
+        OidcSettings draft = builder.build();
+        devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        return builder.discoveryUrl(devIdp.discoveryUrl().toString()).build();
+    }
+
+    private void startJetty(int port) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("demo-http");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector listener = new ServerConnector(server, new HttpConnectionFactory(http));
+        listener.setHost(host);
+        listener.setPort(port);
+        server.addConnector(listener);
+
+        ObjectMapper json = jsonMapper();
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addFilter(new FilterHolder(new OidcSsoFilter(sso)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder("experiments", new ExperimentServlet(store, json)), "/api/experiments/*");
+        context.addServlet(new ServletHolder("home", new HomeServlet(store, Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
+
+        // The graceful handler lets requests in flight finish when the server stops.
+        GracefulHandler graceful = new GracefulHandler(context);
+        server.setHandler(graceful);
+        server.setStopTimeout(STOP_TIMEOUT_MS);
+        server.setStopAtShutdown(false);
+        jetty = server;
+        connector = listener;
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Jetty failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private void banner() {
+        if (devIdp != null) {
+            String line = "=".repeat(100);
+            LOG.warn(line);
+            LOG.warn("DEVELOPMENT MODE — embedded test identity provider at {}; do not use in production.", devIdp.issuer());
+            LOG.warn("It signs in anyone as anyone without a password. Set OIDC_DISCOVERY_URL (or OIDC_PROVIDER) to use a real IdP.");
+            LOG.warn("Open {}/ in a browser on this machine and sign in as user or admin.", baseUri());
+            LOG.warn(line);
+        } else {
+            LOG.info("oidc-sso demo server listening on {}/ (identity provider: {})", baseUri(), sso.settings().discoveryUrl());
+        }
+    }
+
+    private int port(String name, int fallback, List<String> problems) {
+        String text = systemProperties.getProperty(name, environment.get(name));
+        if (isBlank(text)) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= 0 && value <= 65_535) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below like an out-of-range number
+        }
+        problems.add(name + "='" + text + "' is not a port number (0-65535)");
+        return fallback;
+    }
+
+    private static Map<String, String> readConfigFile(String file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException | RuntimeException e) {
+            // OidcSettings reports the unreadable file; here it only means "no IdP configured in it".
+            return Map.of();
+        }
+        Map<String, String> values = new HashMap<>();
+        props.stringPropertyNames().forEach(name -> values.put(SettingNames.canonical(name), props.getProperty(name)));
+        return values;
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Assembles a {@link DemoServer}; by default it reads nothing from the process and listens on every interface. */
+    public static final class Builder {
+
+        private final Map<String, String> environment = new HashMap<>();
+        private final Properties systemProperties = new Properties();
+        private String host;
+        private Integer port;
+        private ExperimentStore store;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds environment variables: {@value DemoServer#PORT}, {@value DemoServer#DEV_IDP_PORT} and every
+         * oidc-sso setting. Tests pass a map here instead of touching the real environment.
+         *
+         * @param env the variables, usually {@code System.getenv()}
+         * @return this builder
+         */
+        public Builder environment(Map<String, String> env) {
+            environment.putAll(env);
+            return this;
+        }
+
+        /**
+         * Adds system properties, which win over the environment.
+         *
+         * @param props the properties, usually {@code System.getProperties()}
+         * @return this builder
+         */
+        public Builder systemProperties(Properties props) {
+            props.stringPropertyNames().forEach(name -> systemProperties.setProperty(name, props.getProperty(name)));
+            return this;
+        }
+
+        /**
+         * The interface to listen on; by default every interface.
+         *
+         * @param host a host name or address, such as {@code 127.0.0.1}
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * The port, winning over {@value DemoServer#PORT}; 0 picks a free one.
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is out of range");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Where experiments are kept; by default in memory.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder experimentStore(ExperimentStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** @return the server, not yet started */
+        public DemoServer build() {
+            return new DemoServer(this);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package dev.oidcsso.demo;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oidcsso.auth.Principal;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The experiments REST API under {@code /api/experiments}: list and create on the collection; read,
+ * replace ({@code PUT}), change ({@code PATCH}) and delete on {@code /api/experiments/{id}}. Bodies
+ * are JSON objects with {@code name} and optional {@code description}; every error is a JSON
+ * object {@code {"error": ..., "message": ...}}. The {@link dev.oidcsso.web.OidcSsoFilter} in front
+ * guarantees an authenticated principal.
+ */
+public final class ExperimentServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    /** Longest accepted name, in characters. */
+    public static final int MAX_NAME_LENGTH = 200;
+    /** Longest accepted description, in characters. */
+    public static final int MAX_DESCRIPTION_LENGTH = 5_000;
+    /** Largest accepted request body, in bytes: far above any valid body, far below a memory problem. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Set<String> FIELDS = Set.of("name", "description");
+
+    private final transient ExperimentStore store;
+    private final transient ObjectMapper json;
+
+    /**
+     * Creates the servlet.
+     *
+     * @param store where experiments are kept
+     * @param json  the JSON mapper (see {@link DemoServer#jsonMapper()} for the strict settings it expects)
+     */
+    public ExperimentServlet(ExperimentStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // Dispatching here rather than through doGet/doPatch keeps PATCH working on Servlet 6.0
+        // containers, whose HttpServlet has no doPatch.
+        Optional<Principal> principal = principal(request);
+        if (principal.isEmpty()) {
+            error(response, 401, "unauthenticated", "Sign in first.");
+            return;
+        }
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        try {
+            if (path.equals("/")) {
+                switch (method) {
+                    case "GET" -> list(response);
+                    case "POST" -> create(request, response, principal.get());
+                    default -> notAllowed(response, "GET, POST");
+                }
+            } else if (path.matches("/[0-9]{1,18}")) {
+                String id = path.substring(1);
+                switch (method) {
+                    case "GET" -> get(id, response);
+                    case "PUT" -> change(id, request, response, true);
+                    case "PATCH" -> change(id, request, response, false);
+                    case "DELETE" -> delete(id, response);
+                    default -> notAllowed(response, "GET, PUT, PATCH, DELETE");
+                }
+            } else {
+                notFound(response, path.substring(1));
+            }
+        } catch (BadRequest e) {
+            error(response, e.status, e.code, e.getMessage());
+        } catch (ExperimentStore.NameTakenException e) {
+            error(response, 409, "conflict", e.getMessage());
+        }
+    }
+
+    private void list(HttpServletResponse response) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode items = body.putArray("experiments");
+        store.list().forEach(experiment -> items.add(toJson(experiment)));
+        send(response, 200, body);
+    }
+
+    private void create(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
+        ObjectNode body = readObject(request);
+        String name = name(body).orElseThrow(() -> new BadRequest("'name' is required: a non-empty string."));
+        Experiment created = store.create(name, description(body).orElse(""), principal.username());
+        response.setHeader("Location", request.getContextPath() + "/api/experiments/" + created.id());
+        send(response, 201, toJson(created));
+    }
+
+    private void get(String id, HttpServletResponse response) throws IOException {
+        Optional<Experiment> experiment = store.find(id);
+        if (experiment.isPresent()) {
+            send(response, 200, toJson(experiment.get()));
+        } else {
+            notFound(response, id);
+        }
+    }
+
+    /** PUT replaces both fields (name required); PATCH changes only the fields it names. */
+    private void change(String id, HttpServletRequest request, HttpServletResponse response, boolean replace) throws IOException {
+        ObjectNode body = readObject(request);
+        Optional<String> name = name(body);
+        Optional<String> description = description(body);
+        if (replace && name.isEmpty()) {
+            throw new BadRequest("'name' is required: a non-empty string (PUT replaces the experiment; use PATCH to change one field).");
+        }
+        if (name.isEmpty() && description.isEmpty()) {
+            throw new BadRequest("Nothing to change: give 'name' and/or 'description'.");
+        }
+        Optional<Experiment> current = store.find(id);
+        if (current.isEmpty()) {
+            notFound(response, id);
+            return;
+        }
+        Optional<Experiment> changed = store.update(id,
+                name.orElse(current.get().name()),
+                replace ? description.orElse("") : description.orElse(current.get().description()));
+        if (changed.isPresent()) {
+            send(response, 200, toJson(changed.get()));
+        } else {
+            notFound(response, id);
+        }
+    }
+
+    private void delete(String id, HttpServletResponse response) throws IOException {
+        if (store.delete(id)) {
+            response.setStatus(204);
+        } else {
+            notFound(response, id);
+        }
+    }
+
+    /** Reads the body as one JSON object, refusing anything else with a message that says what to send. */
+    private ObjectNode readObject(HttpServletRequest request) throws IOException {
+        // Demanding application/json also keeps cross-site HTML forms out: a browser cannot send
+        // this content type to another site without a CORS preflight, which this API never allows.
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new BadRequest(415, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
+        }
+        byte[] bytes;
+        try (InputStream in = request.getInputStream()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new BadRequest(413, "payload_too_large", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new BadRequest("The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new BadRequest("The body is empty; send a JSON object such as {\"name\": \"my-experiment\"}.");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new BadRequest("The body must be a JSON object such as {\"name\": \"my-experiment\"}.");
+        }
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!FIELDS.contains(field)) {
+                throw new BadRequest("Unknown field '" + field + "'; the fields are 'name' and 'description'.");
+            }
+        }
+        return object;
+    }
+
+    private static Optional<String> name(ObjectNode body) {
+        JsonNode node = body.get("name");
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw new BadRequest("'name' must be a non-empty string.");
+        }
+        String name = node.asText().strip();
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new BadRequest("'name' is " + name.length() + " characters long; the limit is " + MAX_NAME_LENGTH + ".");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequest("'name' must not contain control characters such as line breaks or tabs.");
+        }
+        return Optional.of(name);
+    }
+
+    private static Optional<String> description(ObjectNode body) {
+        JsonNode node = body.get("description");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw new BadRequest("'description' must be a string.");
+        }
+        if (node.asText().length() > MAX_DESCRIPTION_LENGTH) {
+            throw new BadRequest("'description' is " + node.asText().length() + " characters long; the limit is "
+                    + MAX_DESCRIPTION_LENGTH + ".");
+        }
+        return Optional.of(node.asText());
+    }
+
+    private ObjectNode toJson(Experiment experiment) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", experiment.id());
+        node.put("name", experiment.name());
+        node.put("description", experiment.description());
+        node.put("created_by", experiment.createdBy());
+        node.put("created_at", experiment.createdAt().toString());
+        node.put("updated_at", experiment.updatedAt().toString());
+        return node;
+    }
+
+    static Optional<Principal> principal(HttpServletRequest request) {
+        return request.getUserPrincipal() instanceof Principal principal ? Optional.of(principal) : Optional.empty();
+    }
+
+    private void notFound(HttpServletResponse response, String id) throws IOException {
+        error(response, 404, "not_found", "No experiment with id '" + id + "'.");
+    }
+
+    private void notAllowed(HttpServletResponse response, String allowed) throws IOException {
+        response.setHeader("Allow", allowed);
+        error(response, 405, "method_not_allowed", "Use one of: " + allowed + ".");
+    }
+
+    private void error(HttpServletResponse response, int status, String code, String message) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        body.put("error", code);
+        body.put("message", message);
+        send(response, status, body);
+    }
+
+    private void send(HttpServletResponse response, int status, JsonNode body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** A request the client must fix; carries the status and the error code for the JSON answer. */
+    private static final class BadRequest extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String code;
+
+        BadRequest(String message) {
+            this(400, "invalid_request", message);
+        }
+
+        BadRequest(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.oidcsso.demo;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A configuration error stops start-up with every problem listed, status 2 and no stack trace. */
+class DemoServerConfigTest {
+
+    @Test
+    void everyProblemIsPrintedWithoutAStackTraceAndTheStatusIs2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = DemoServer.run(Map.of(
+                "OIDC_DISCOVERY_URL", "not a url",
+                "SECRET_KEY", "short",
+                "PORT", "0"), new Properties(), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, printed);
+        assertTrue(printed.contains("OIDC_DISCOVERY_URL='not a url'"), printed);
+        assertTrue(printed.contains("OIDC_CLIENT_ID is not set"), printed);
+        assertTrue(printed.contains("SECRET_KEY is 5 characters long"), printed);
+        assertFalse(printed.contains("short"), "the secret's value is not printed: " + printed);
+        assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
+        assertFalse(printed.contains("Exception"), printed);
+    }
+
+    @Test
+    void aBadPortIsAConfigurationError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = DemoServer.run(Map.of("PORT", "eighty", "DEV_IDP_PORT", "70000"), new Properties(),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, printed);
+        assertTrue(printed.contains("PORT='eighty' is not a port number"), printed);
+        assertTrue(printed.contains("DEV_IDP_PORT='70000' is not a port number"), printed);
+    }
+
+    @Test
+    void aProviderWithoutItsSettingsIsRefusedAndNoDevelopmentIdpStarts() {
+        DemoServer server = DemoServer.builder().environment(Map.of("OIDC_PROVIDER", "no-such-idp")).host("127.0.0.1").port(0).build();
+        var error = assertThrows(dev.oidcsso.config.SettingsException.class, server::start);
+        assertTrue(error.getMessage().contains("no-such-idp"), error.getMessage());
+        assertTrue(server.devIdentityProvider().isEmpty());
+    }
+
+    @Test
+    void aTakenPortFailsStartAndStopsTheDevelopmentIdpAgain() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            DemoServer server = DemoServer.builder().host("127.0.0.1").port(taken.getLocalPort()).build();
+            IOException error = assertThrows(IOException.class, server::start);
+            assertTrue(error.getMessage().contains(String.valueOf(taken.getLocalPort())), error.getMessage());
+            assertTrue(server.devIdentityProvider().isEmpty(), "cleaned up after the failure");
+            assertThrows(IllegalStateException.class, server::port);
+        }
+    }
+
+    @Test
+    void aConfigurationErrorInDevelopmentModeStartsNothing() {
+        DemoServer server = DemoServer.builder().environment(Map.of("OIDC_SCOPE", "email")).host("127.0.0.1").port(0).build();
+        var error = assertThrows(dev.oidcsso.config.SettingsException.class, server::start);
+        assertTrue(error.getMessage().contains("lacks 'openid'"), error.getMessage());
+        assertTrue(server.devIdentityProvider().isEmpty());
+    }
+}
