@@ -86,7 +86,6 @@ public final class EntraProfile implements ProviderProfile {
         List<String> problems = new ArrayList<>();
         Optional<String> tenant = values.get(EntraSettings.TENANT_ID);
         values.get(EntraSettings.AUTHORITY).ifPresent(a -> HostOrUrl.parse(EntraSettings.AUTHORITY, a, problems));
-        values.get(EntraSettings.GRAPH_URL).ifPresent(g -> HostOrUrl.parse(EntraSettings.GRAPH_URL, g, problems));
         tenant.filter(t -> !EntraSettings.isTenant(t)).ifPresent(t -> problems.add(EntraSettings.TENANT_ID + "='" + t
                 + "' is not a Directory (tenant) ID, a verified domain, 'organizations' or 'common'"));
         if (tenant.isEmpty() && values.get(SettingNames.DISCOVERY_URL).isEmpty()) {
@@ -94,7 +93,7 @@ public final class EntraProfile implements ProviderProfile {
                     + "of Microsoft Entra ID, or 'organizations' for a multi-tenant app, or set " + SettingNames.DISCOVERY_URL);
         }
         validateTenants(values, tenant, problems);
-        EntraGroupOptions.parse(values.asMap(), problems);
+        EntraGroupOptions.parse(values.asMap(), problems); // OIDC_ENTRA_GROUP_NAMES, _APP_ROLES, _GRAPH_URL
         validateGroupNames(values, problems);
         return problems;
     }

@@ -87,6 +87,10 @@ class EntraProfileTest {
                 "OIDC_ENTRA_GROUP_NAMES", "names", "OIDC_ENTRA_APP_ROLES", "yes"));
         assertTrue(e.problems().contains("OIDC_ENTRA_GROUP_NAMES='names' is not 'id' (group object IDs) or 'display' (display names)"));
         assertTrue(e.problems().contains("OIDC_ENTRA_APP_ROLES='yes' is not true or false"));
+        SettingsException graph = failure(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", TENANT,
+                "OIDC_ENTRA_GRAPH_URL", "http://graph.example.com"));
+        assertEquals(List.of("OIDC_ENTRA_GRAPH_URL='http://graph.example.com' is not a host name such as login.example.com "
+                + "or an https URL"), graph.problems());
     }
 
     @Test
