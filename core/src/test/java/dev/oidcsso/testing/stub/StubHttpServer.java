@@ -3,42 +3,34 @@ package dev.oidcsso.testing.stub;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.testing.RecordedRequest;
+import dev.oidcsso.testing.StubServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A tiny HTTP server on 127.0.0.1 and a free port, for tests that stand in for an IdP or a
- * directory: routes by method and path answer with canned or computed responses, and every request
- * is recorded so the test can assert what was sent. Nothing here reaches the internet.
+ * {@link StubServer} with routes by method and path that compute a {@link Response} from a
+ * {@link Request}, which is how IdP-shaped stubs are most easily written: JSON in, JSON or a
+ * redirect out. Runs on 127.0.0.1 and a free port; nothing here reaches the internet.
  */
 public final class StubHttpServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
+    private final StubServer server;
     private final Map<String, Function<Request, Response>> routes = new ConcurrentHashMap<>();
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    private StubHttpServer(HttpServer server) {
+    private StubHttpServer(StubServer server) {
         this.server = server;
     }
 
@@ -48,15 +40,7 @@ public final class StubHttpServer implements AutoCloseable {
      * @return the running server
      */
     public static StubHttpServer start() {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            StubHttpServer stub = new StubHttpServer(http);
-            http.createContext("/", stub::handle);
-            http.start();
-            return stub;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new StubHttpServer(StubServer.start());
     }
 
     /**
@@ -69,6 +53,7 @@ public final class StubHttpServer implements AutoCloseable {
      */
     public StubHttpServer route(String method, String path, Function<Request, Response> handler) {
         routes.put(method.toUpperCase(Locale.ROOT) + " " + path, handler);
+        server.on(path, this::dispatch);
         return this;
     }
 
@@ -78,7 +63,7 @@ public final class StubHttpServer implements AutoCloseable {
      * @return the base URL without a trailing slash
      */
     public URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.baseUrl();
     }
 
     /**
@@ -88,7 +73,7 @@ public final class StubHttpServer implements AutoCloseable {
      * @return the URL
      */
     public URI url(String pathAndQuery) {
-        return URI.create(base() + pathAndQuery);
+        return URI.create(server.url(pathAndQuery));
     }
 
     /**
@@ -97,7 +82,7 @@ public final class StubHttpServer implements AutoCloseable {
      * @return the requests
      */
     public List<Request> requests() {
-        return List.copyOf(requests);
+        return server.requests().stream().map(StubHttpServer::request).toList();
     }
 
     /**
@@ -107,40 +92,36 @@ public final class StubHttpServer implements AutoCloseable {
      * @return the requests
      */
     public List<Request> requests(String path) {
-        return requests.stream().filter(r -> r.path().equals(path)).toList();
+        return requests().stream().filter(r -> r.path().equals(path)).toList();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private void dispatch(HttpExchange exchange, RecordedRequest recorded) throws IOException {
+        Request request = request(recorded);
+        Function<Request, Response> handler = routes.get(request.method() + " " + request.path());
+        Response response = handler == null ? Response.json(405, Map.of("error", "method_not_allowed")) : handler.apply(request);
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        StubServer.respond(exchange, response.status(), response.headers().getOrDefault("Content-Type", "text/plain"),
+                response.body());
+    }
+
+    private static Request request(RecordedRequest recorded) {
+        return new Request(recorded.method(), recorded.path(), first(recorded.query()), first(recorded.headers()),
+                first(recorded.form()));
+    }
+
+    private static Map<String, String> first(Map<String, List<String>> values) {
+        Map<String, String> result = new LinkedHashMap<>();
+        values.forEach((name, list) -> {
+            if (!list.isEmpty()) {
+                result.put(name, list.get(0));
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-            URI uri = exchange.getRequestURI();
-            Request request = new Request(exchange.getRequestMethod(), uri.getRawPath(),
-                    parseForm(uri.getRawQuery()), Collections.unmodifiableMap(headers), body);
-            requests.add(request);
-            Function<Request, Response> handler = routes.get(request.method() + " " + request.path());
-            Response response = handler == null ? Response.json(404, Map.of("error", "not_found")) : handler.apply(request);
-            response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
-            }
-        } catch (RuntimeException e) {
-            exchange.sendResponseHeaders(500, -1);
-            throw e;
-        }
+        });
+        return result;
     }
 
     /**
@@ -167,21 +148,27 @@ public final class StubHttpServer implements AutoCloseable {
      * A received request.
      *
      * @param method  the method
-     * @param path    the raw path
-     * @param query   the decoded query parameters
-     * @param headers the headers, lower-case names
-     * @param body    the body
+     * @param path    the path, without the query
+     * @param query   the decoded query parameters (first values)
+     * @param headers the headers (first values), lower-case names
+     * @param form    the decoded url-encoded form body (first values), empty for other bodies
      */
     public record Request(String method, String path, Map<String, String> query, Map<String, String> headers,
-                          String body) {
+                          Map<String, String> form) {
 
         /**
-         * The decoded form body.
+         * Copies the maps so the record stays immutable.
          *
-         * @return names to values
+         * @param method  the method
+         * @param path    the path
+         * @param query   the query parameters
+         * @param headers the headers
+         * @param form    the form parameters
          */
-        public Map<String, String> form() {
-            return parseForm(body);
+        public Request {
+            query = Map.copyOf(query);
+            headers = Map.copyOf(headers);
+            form = Map.copyOf(form);
         }
 
         /**
@@ -258,15 +245,5 @@ public final class StubHttpServer implements AutoCloseable {
         public static Response text(int status, String text) {
             return new Response(status, Map.of("Content-Type", "text/plain; charset=utf-8"), text);
         }
-    }
-
-    /**
-     * Builds a list of JSON objects, for stub responses.
-     *
-     * @param items the items
-     * @return a mutable list
-     */
-    public static List<Object> list(Object... items) {
-        return new ArrayList<>(List.of(items));
     }
 }
