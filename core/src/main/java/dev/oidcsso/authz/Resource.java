@@ -11,7 +11,7 @@ import java.util.Objects;
 public record Resource(ResourceType type, String name) {
 
     /** The longest accepted resource name; longer names are refused before any regular expression runs. */
-    public static final int MAX_NAME_LENGTH = 1024;
+    public static final int MAX_NAME_LENGTH = 512;
 
     /**
      * Validates the name.
