@@ -51,11 +51,10 @@ public final class Database implements AutoCloseable {
     private final ChangePoller poller;
     private final ScheduledExecutorService scheduler;
 
-    private Database(StoreSettings settings, HikariDataSource pool, Clock clock) {
+    private Database(StoreSettings settings, HikariDataSource pool, Clock clock, TokenHasher hasher) {
         this.settings = settings;
         this.pool = pool;
         Jdbc jdbc = new Jdbc(pool, clock);
-        TokenHasher hasher = new TokenHasher(new SecureRandom());
         this.users = new JdbcUserStore(jdbc, settings);
         this.permissions = new JdbcPermissionStore(jdbc, settings);
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
@@ -104,6 +103,11 @@ public final class Database implements AutoCloseable {
      * @throws StoreUnavailableException when the database cannot be reached or migrated
      */
     public static Database open(StoreSettings settings, Clock clock) {
+        return open(settings, clock, new TokenHasher(new SecureRandom()));
+    }
+
+    /** Opens a database with a given token hasher: tests count its comparisons. */
+    static Database open(StoreSettings settings, Clock clock, TokenHasher hasher) {
         createH2Folder(settings);
         HikariDataSource pool;
         try {
@@ -121,7 +125,7 @@ public final class Database implements AutoCloseable {
                     .baselineVersion("0")
                     .load()
                     .migrate();
-            Database database = new Database(settings, pool, clock);
+            Database database = new Database(settings, pool, clock, hasher);
             LOG.info("user database open at {} (pool {}, change poll every {} ms)", settings.safeUrl(), settings.poolSize(),
                     settings.pollInterval().toMillis());
             return database;

@@ -1,6 +1,7 @@
 package dev.oidcsso.store;
 
-import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,11 +23,11 @@ final class Jdbc {
     /** SQLState of a unique-key violation, the same on PostgreSQL and H2. */
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private final DataSource dataSource;
+    private final HikariDataSource pool;
     private final Clock clock;
 
-    Jdbc(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    Jdbc(HikariDataSource pool, Clock clock) {
+        this.pool = pool;
         this.clock = clock;
     }
 
@@ -49,10 +50,14 @@ final class Jdbc {
      * Runs a read in auto-commit mode.
      */
     <T> T read(String what, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = borrow(what);
+        try {
             return work.run(connection);
         } catch (SQLException e) {
+            evictIfBroken(connection);
             throw unavailable(what, e);
+        } finally {
+            closeQuietly(connection);
         }
     }
 
@@ -63,25 +68,51 @@ final class Jdbc {
      */
     <T> T write(String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                boolean autoCommit = connection.getAutoCommit();
+            Connection connection = borrow(what);
+            try {
                 connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(connection, e);
-                    throw e;
-                } finally {
-                    restoreAutoCommit(connection, autoCommit);
-                }
+                T result = work.run(connection);
+                connection.commit();
+                return result;
             } catch (SQLException e) {
+                rollbackQuietly(connection, e);
                 if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 3) {
                     continue;
                 }
+                evictIfBroken(connection);
                 throw unavailable(what, e);
+            } catch (RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection);
+                closeQuietly(connection);
             }
+        }
+    }
+
+    private Connection borrow(String what) {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    /**
+     * Takes a dead connection out of the pool. Hikari evicts by itself only for SQLStates it knows
+     * (class 08 and a few more); H2's "database closed" (90121) and "connection broken" (90067) are
+     * not among them, and a connection used every poll would otherwise never be retired.
+     */
+    private void evictIfBroken(Connection connection) {
+        boolean valid;
+        try {
+            valid = connection.isValid(1);
+        } catch (SQLException e) {
+            valid = false;
+        }
+        if (!valid) {
+            pool.evictConnection(connection);
         }
     }
 
@@ -138,11 +169,19 @@ final class Jdbc {
         }
     }
 
-    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+    private static void restoreAutoCommit(Connection connection) {
         try {
-            connection.setAutoCommit(autoCommit);
+            connection.setAutoCommit(true);
         } catch (SQLException e) {
-            // The connection is broken; the pool will notice and replace it.
+            // The connection is broken; it has been evicted or the pool will notice.
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Returning a broken connection to the pool can fail; the pool discards it.
         }
     }
 }
