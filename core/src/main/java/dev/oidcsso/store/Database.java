@@ -37,8 +37,12 @@ import java.util.concurrent.TimeUnit;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    /** The schema's migrations; a folder of our own so an application's Flyway history stays separate. */
-    static final String MIGRATIONS = "classpath:db/migration/oidc-sso";
+    /**
+     * The schema's migrations. Deliberately not under {@code db/migration}: Flyway scans its default
+     * location recursively, so an application using Flyway with defaults would otherwise pick up our
+     * scripts as its own and fail on two "version 1" migrations.
+     */
+    static final String MIGRATIONS = "classpath:db/oidc-sso";
     /** Flyway's history table for our schema. */
     static final String HISTORY_TABLE = "oidc_schema_history";
 

@@ -2,6 +2,7 @@ package dev.oidcsso.store;
 
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.config.Secret;
 
 import java.sql.PreparedStatement;
@@ -92,7 +93,8 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
     @Override
     public TokenCheck verify(String username, CharSequence token) {
         byte[] presented = hasher.hash(token);
-        Optional<Stored> stored = cache.get(username);
+        // No stored user name is longer; an absurd one is not worth a cache entry or a query.
+        Optional<Stored> stored = username.length() > Grantee.MAX_NAME_LENGTH ? Optional.empty() : cache.get(username);
         // Always compare, against a decoy when there is no token, so the answer's timing does not
         // tell whether the user name exists.
         boolean equal = hasher.sameHash(stored.map(Stored::hash).orElse(decoyHash), presented);

@@ -1,6 +1,9 @@
 package dev.oidcsso.store;
 
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.oidcsso.authz.Grantee;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +24,10 @@ import java.util.TreeSet;
  */
 final class JdbcUserStore implements UserStore, ChangeListener {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcUserStore.class);
+    /** The width of the display name and e-mail columns. */
+    private static final int MAX_TEXT = 512;
+
     private final Jdbc jdbc;
     private final LoadingCache<String, Optional<User>> cache;
 
@@ -31,14 +38,25 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     @Override
     public User recordLogin(String username, String displayName, String email, Set<String> groups) {
-        Set<String> sortedGroups = new TreeSet<>(groups);
+        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+        Set<String> sortedGroups = new TreeSet<>();
+        for (String group : groups) {
+            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH) {
+                // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
+                LOG.warn("user {}: ignoring a group name that is blank or longer than {} characters", username, Grantee.MAX_NAME_LENGTH);
+            } else {
+                sortedGroups.add(group);
+            }
+        }
+        String shownName = clip(displayName);
+        String shownEmail = clip(email);
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
             int updated;
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
-                update.setString(1, displayName);
-                update.setString(2, email);
+                update.setString(1, shownName);
+                update.setString(2, shownEmail);
                 Jdbc.setInstant(update, 3, now);
                 update.setString(4, username);
                 updated = update.executeUpdate();
@@ -47,8 +65,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users "
                         + "(username, display_name, email, disabled, created_at, last_login_at) VALUES (?, ?, ?, FALSE, ?, ?)")) {
                     insert.setString(1, username);
-                    insert.setString(2, displayName);
-                    insert.setString(3, email);
+                    insert.setString(2, shownName);
+                    insert.setString(3, shownEmail);
                     Jdbc.setInstant(insert, 4, now);
                     Jdbc.setInstant(insert, 5, now);
                     insert.executeUpdate();
@@ -73,6 +91,11 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         });
         cache.invalidate(username);
         return user;
+    }
+
+    /** Display names and e-mail addresses are informational: clip them to the column rather than refuse a login. */
+    private static String clip(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
     }
 
     /**

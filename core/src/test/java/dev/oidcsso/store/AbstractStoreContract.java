@@ -161,6 +161,17 @@ abstract class AbstractStoreContract {
         assertFalse(db.users().delete("alice"));
     }
 
+    @Test
+    void oddLoginDataIsRefusedOrTamedBeforeTheDatabase() throws Exception {
+        UserStore users = open(newDatabaseUrl()).users();
+        PermissionInputException refused = assertThrows(PermissionInputException.class,
+                () -> users.recordLogin("u".repeat(257), "", "", Set.of()));
+        assertEquals(400, refused.status());
+        User user = users.recordLogin("alice", "A".repeat(600), "", Set.of("ml", "g".repeat(300), " "));
+        assertEquals(Set.of("ml"), user.groups());
+        assertEquals(512, user.displayName().length());
+    }
+
     // ---- grants and rules -----------------------------------------------------------------------
 
     @Test
@@ -427,6 +438,47 @@ abstract class AbstractStoreContract {
         }
     }
 
+    @Test
+    void changesCommittedOutOfIdOrderAreStillDelivered() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        List<Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        db.addChangeListener(new ChangeListener() {
+            @Override
+            public void changed(Change change) {
+                seen.add(change);
+            }
+
+            @Override
+            public void invalidateAll() {
+                // not expected here
+            }
+        });
+        db.users().recordLogin("alice", "", "", Set.of());
+        awaitWithin(Duration.ofSeconds(1), () -> seen.size() == 1);
+        long last = seen.get(0).id();
+        // Simulate two transactions: the one holding id last+2 commits first, the one holding last+1 after a poll.
+        insertChange(url, last + 2, "session", "second");
+        db.pollChanges();
+        insertChange(url, last + 1, "session", "first");
+        db.pollChanges();
+        assertEquals(List.of(ChangeKind.USER + ":alice", "SESSION:second", "SESSION:first"),
+                seen.stream().map(change -> change.kind() + ":" + change.key()).toList());
+        db.pollChanges();
+        assertEquals(3, seen.size(), "nothing is delivered twice");
+    }
+
+    private static void insertChange(String url, long id, String kind, String key) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO oidc_change_log (id, kind, item_key, changed_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+            insert.setLong(1, id);
+            insert.setString(2, kind);
+            insert.setString(3, key);
+            insert.executeUpdate();
+        }
+    }
+
     // ---- outage ---------------------------------------------------------------------------------
 
     @Test
@@ -489,9 +541,4 @@ abstract class AbstractStoreContract {
         }
     }
 
-    static void execute(String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url)) {
-            connection.createStatement().execute(sql);
-        }
-    }
 }
