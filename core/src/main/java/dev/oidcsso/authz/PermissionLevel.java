@@ -58,11 +58,11 @@ public enum PermissionLevel {
      *
      * @param text the level's name
      * @return the level
-     * @throws IllegalArgumentException naming the valid levels
+     * @throws PermissionInputException (400) naming the valid levels
      */
     public static PermissionLevel parse(String text) {
-        return find(text).orElseThrow(() -> new IllegalArgumentException(
-                "'" + text + "' is not a permission level; use one of " + names()));
+        return find(text).orElseThrow(() -> new PermissionInputException(
+                "'" + PermissionInputException.excerpt(text) + "' is not a permission level; use one of " + names()));
     }
 
     /**

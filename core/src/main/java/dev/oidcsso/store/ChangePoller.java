@@ -70,7 +70,7 @@ final class ChangePoller {
                 if (failing) {
                     recover(connection);
                 }
-                List<Change> fresh = new ArrayList<>();
+                List<Optional<Change>> fresh = new ArrayList<>();
                 long cursor = gaps.isEmpty() ? lastSeen : Math.min(lastSeen, Collections.min(gaps.keySet()) - 1);
                 int rows;
                 do {
@@ -84,12 +84,9 @@ final class ChangePoller {
                                 long id = row.getLong(1);
                                 cursor = id;
                                 if (accept(id)) {
-                                    Optional<ChangeKind> kind = ChangeKind.fromCode(row.getString(2));
-                                    if (kind.isPresent()) {
-                                        fresh.add(new Change(id, kind.get(), row.getString(3)));
-                                    } else {
-                                        fresh.add(null); // a kind from a newer version: forget everything to be safe
-                                    }
+                                    // Empty for a kind written by a newer version: listeners then forget everything.
+                                    String key = row.getString(3);
+                                    fresh.add(ChangeKind.fromCode(row.getString(2)).map(kind -> new Change(id, kind, key)));
                                 }
                             }
                         }
@@ -129,14 +126,14 @@ final class ChangePoller {
         return true;
     }
 
-    private int deliver(List<Change> fresh) {
-        for (Change change : fresh) {
+    private int deliver(List<Optional<Change>> fresh) {
+        for (Optional<Change> change : fresh) {
             for (ChangeListener listener : listeners) {
                 try {
-                    if (change == null) {
-                        listener.invalidateAll();
+                    if (change.isPresent()) {
+                        listener.changed(change.get());
                     } else {
-                        listener.changed(change);
+                        listener.invalidateAll();
                     }
                 } catch (RuntimeException e) {
                     LOG.error("a change listener failed; its cache is dropped", e);

@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,6 +144,15 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 }
             }
             return result;
+        }
+    }
+
+    private static Optional<RegexRule> selectRule(Connection connection, long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM oidc_regex_rules WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? rule(row) : Optional.empty();
+            }
         }
     }
 
@@ -290,8 +298,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
     public Optional<RegexRule> updateRule(long id, String pattern, PermissionLevel level, int priority) {
         RegexPattern compiled = RegexPattern.compile(pattern);
         Optional<RegexRule> updated = jdbc.write("changing a rule", connection -> {
-            Optional<RegexRule> existing = selectRules(connection, "SELECT * FROM oidc_regex_rules WHERE id = " + id, null)
-                    .stream().findFirst();
+            Optional<RegexRule> existing = selectRule(connection, id);
             if (existing.isEmpty()) {
                 return Optional.<RegexRule>empty();
             }
@@ -314,18 +321,19 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     @Override
     public boolean deleteRule(long id) {
-        Optional<String> type = jdbc.write("deleting a rule", connection -> {
-            List<String> types = JdbcUserStore.strings(connection, "SELECT resource_type FROM oidc_regex_rules WHERE id = " + id, null);
-            if (types.isEmpty()) {
-                return Optional.<String>empty();
+        Optional<ResourceType> type = jdbc.write("deleting a rule", connection -> {
+            Optional<RegexRule> existing = selectRule(connection, id);
+            if (existing.isEmpty()) {
+                return Optional.<ResourceType>empty();
             }
-            try (Statement delete = connection.createStatement()) {
-                delete.executeUpdate("DELETE FROM oidc_regex_rules WHERE id = " + id);
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_regex_rules WHERE id = ?")) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
             }
-            jdbc.logChange(connection, ChangeKind.RULE, types.get(0));
-            return Optional.of(types.get(0));
+            jdbc.logChange(connection, ChangeKind.RULE, existing.get().type().name());
+            return Optional.of(existing.get().type());
         });
-        type.ifPresent(name -> rules.invalidate(new ResourceType(name)));
+        type.ifPresent(rules::invalidate);
         return type.isPresent();
     }
 

@@ -30,7 +30,8 @@ class PermissionPolicyTest {
     void levelsParseLenientlyAndFailNamingTheValidOnes() {
         assertEquals(Optional.of(PermissionLevel.NO_PERMISSIONS), PermissionLevel.find("no-permissions"));
         assertEquals(PermissionLevel.MANAGE, PermissionLevel.parse(" manage "));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PermissionLevel.parse("WRITE"));
+        PermissionInputException bad = assertThrows(PermissionInputException.class, () -> PermissionLevel.parse("WRITE"));
+        assertEquals(400, bad.status());
         assertEquals("'WRITE' is not a permission level; use one of NO_PERMISSIONS, READ, USE, EDIT, MANAGE", bad.getMessage());
     }
 
