@@ -116,6 +116,17 @@ abstract class AbstractStoreContract {
         }
     }
 
+    @Test
+    void theSchemaCanShareADatabaseWithTheApplicationsOwnTables() throws Exception {
+        String url = newDatabaseUrl();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            connection.createStatement().execute("CREATE TABLE experiments (id INTEGER PRIMARY KEY, name VARCHAR(100))");
+        }
+        Database db = open(url);
+        db.users().recordLogin("alice", "", "", Set.of());
+        assertEquals(1, db.users().list().size());
+    }
+
     // ---- users ----------------------------------------------------------------------------------
 
     @Test
