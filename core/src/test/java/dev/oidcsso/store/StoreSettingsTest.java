@@ -69,6 +69,12 @@ class StoreSettingsTest {
     }
 
     @Test
+    void theDatabaseUriIsRedactedFromTheSettingsDump() {
+        SettingValues values = SettingValues.of(Map.of(StoreSettings.DB_URI, "postgresql://sso:hunter2@db/sso"));
+        assertFalse(values.toString().contains("hunter2"), values.toString());
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         SettingsException problems = assertThrows(SettingsException.class, () -> StoreSettings.from(SettingValues.of(Map.of(
                 StoreSettings.DB_URI, "sqlite:///mlflow.db",
