@@ -36,6 +36,7 @@ final class ChangePoller {
     private static final Duration GAP_PATIENCE = Duration.ofSeconds(10);
     /** More skipped ids than this at once is a sequence jump (crash recovery, cache), not transactions in flight. */
     private static final int MAX_TRACKED_GAP = 1000;
+    private static final long REPLAY_AT_START = 100;
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
     private static final Duration CHANGE_LOG_RETENTION = Duration.ofDays(1);
 
@@ -49,7 +50,9 @@ final class ChangePoller {
 
     ChangePoller(Jdbc jdbc) {
         this.jdbc = jdbc;
-        this.lastSeen = jdbc.read("reading the change log", connection -> maxId(connection));
+        // Start a little behind the newest entry: a transaction holding a lower id may still be in
+        // flight, and delivering a few old changes again only invalidates entries that are not cached.
+        this.lastSeen = Math.max(0, jdbc.read("reading the change log", connection -> maxId(connection)) - REPLAY_AT_START);
         this.lastCleanup = jdbc.clock().instant();
     }
 
