@@ -29,18 +29,21 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
     private final TrustedProxies proxies;
     private final TrustedHeaders headers;
     private final RoleDecision roles;
+    private final Accounts accounts;
 
     /**
      * Creates the authenticator.
      *
      * @param proxies the trusted proxies
      * @param headers the header names
-     * @param roles   the role decision
+     * @param roles    the role decision
+     * @param accounts the recorded users
      */
-    public TrustedHeaderAuthenticator(TrustedProxies proxies, TrustedHeaders headers, RoleDecision roles) {
+    public TrustedHeaderAuthenticator(TrustedProxies proxies, TrustedHeaders headers, RoleDecision roles, Accounts accounts) {
         this.proxies = proxies;
         this.headers = headers;
         this.roles = roles;
+        this.accounts = accounts;
     }
 
     @Override
@@ -65,6 +68,7 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
             return new AccessRefusedException("Your account '" + username
                     + "' is not in a group that may use this application. Ask an administrator to add you.");
         });
+        accounts.recordIfChanged(username, groups);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.TRUSTED_HEADER, Optional.empty()));
     }
 }
