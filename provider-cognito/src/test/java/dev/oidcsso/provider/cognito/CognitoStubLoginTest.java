@@ -12,6 +12,7 @@ import dev.oidcsso.web.OidcSso;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,16 @@ class CognitoStubLoginTest {
                         () -> validator.validateBearer(provider, otherClient, List.of("client-1")));
                 assertTrue(refused.getMessage().contains("issued to another app client"), refused.getMessage());
                 assertFalse(refused.getMessage().contains(otherClient));
+
+                // The same through the application, as an API client would send them.
+                String groupsToken = pool.sign(Map.of("sub", "7b1f4c2e-0000-4000-8000-000000000002", "token_use", "access",
+                        "client_id", "client-1", "username", "robot", "cognito:groups", List.of("mlflow")));
+                HttpResponse<String> api = browser.get(app.baseUrl() + "/auth/status",
+                        Map.of("Accept", "application/json", "Authorization", "Bearer " + groupsToken));
+                assertEquals("{\"authenticated\":true,\"username\":\"robot\",\"groups\":[\"mlflow\"],\"admin\":false,"
+                        + "\"auth_method\":\"bearer\"}", api.body());
+                assertEquals(401, browser.get(app.baseUrl() + "/api/experiments",
+                        Map.of("Accept", "application/json", "Authorization", "Bearer " + otherClient)).statusCode());
             }
         }
     }

@@ -135,4 +135,21 @@ class EntraStubLoginTest {
             assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"groups\":[\"mlflow\",\"MLflow.Admin\"]"));
         }
     }
+
+    @Test
+    void apiClientsBearerTokensAreCheckedByTenantToo() {
+        try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
+            Map<String, Object> servicePrincipal = new HashMap<>(user(TENANT, Map.of("aud", "client-1", "roles", List.of(),
+                    "groups", List.of(USERS), "azp", "11111111-2222-3333-4444-555555555555")));
+            String token = entra.sign(servicePrincipal);
+            Map<String, String> headers = Map.of("Accept", "application/json", "Authorization", "Bearer " + token);
+            String status = new Browser().get(app.baseUrl() + "/auth/status", headers).body();
+            assertTrue(status.contains("\"username\":\"00000000-0000-0000-66f3-3332eca7ea81\""), status);
+            assertTrue(status.contains("\"auth_method\":\"bearer\""), status);
+
+            String foreign = entra.sign(user(OTHER_TENANT, Map.of("aud", "client-1", "groups", List.of(ADMINS))));
+            assertEquals(401, new Browser().get(app.baseUrl() + "/api/experiments",
+                    Map.of("Accept", "application/json", "Authorization", "Bearer " + foreign)).statusCode());
+        }
+    }
 }
