@@ -154,6 +154,23 @@ class ReverseProxyHeadersTest {
     }
 
     @Test
+    void jdkHandlersLearnTheOutsideBaseUrlForTheirLinks() throws Exception {
+        sso = OidcSso.create(OidcSettings.builder().set("OIDC_AUTH_MODE", "trusted-header")
+                .set("OIDC_TRUSTED_PROXIES", "127.0.0.1").set("OIDC_PUBLIC_PATHS", "/").build());
+        app = HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = OidcSsoHttpFilter.baseUri(exchange).map(URI::toString).orElse("none")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        }).getFilters().add(new OidcSsoHttpFilter(sso));
+        app.start();
+        assertEquals("https://tracking.example.com/mlflow", get("/", PROXY_HEADERS).body());
+        assertEquals(DemoApps.baseUrl(app), get("/").body());
+    }
+
+    @Test
     void trustedHeaderModeWithoutProxiesIsRefusedAtStart() {
         SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder().set("OIDC_AUTH_MODE", "trusted-header").build());
         assertTrue(e.problems().get(0).contains("OIDC_TRUSTED_PROXIES is empty"), e.getMessage());
