@@ -17,6 +17,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -139,6 +142,12 @@ public final class OidcSsoFilter implements Filter {
         @Override
         public Optional<String> header(String name) {
             return Optional.ofNullable(request.getHeader(name));
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            Enumeration<String> values = request.getHeaders(name);
+            return values == null ? List.of() : Collections.list(values);
         }
 
         @Override

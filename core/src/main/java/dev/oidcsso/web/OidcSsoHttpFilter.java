@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -117,6 +118,12 @@ public final class OidcSsoHttpFilter extends Filter {
         @Override
         public Optional<String> header(String name) {
             return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            List<String> values = exchange.getRequestHeaders().get(name);
+            return values == null ? List.of() : List.copyOf(values);
         }
 
         @Override

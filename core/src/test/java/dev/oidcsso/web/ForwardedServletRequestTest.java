@@ -22,7 +22,7 @@ import java.util.EnumSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Behind a trusted proxy the servlet application sees the outside URL, so the links it builds from
+ * What a servlet application sees behind a trusted proxy. It sees the outside URL, so the links it builds from
  * {@code getContextPath()} or {@code getRequestURL()} work through the proxy; nobody else can change
  * what it sees. (Found with a real nginx: the demo's home page linked to {@code /api/...} instead of
  * {@code /mlflow/api/...}.) The client connects from 127.0.0.1.
@@ -47,6 +47,17 @@ class ForwardedServletRequestTest {
         }
     }
 
+    /** Shows the user the filter authenticated. */
+    static final class WhoAmI extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getWriter().print(req.getRemoteUser() + " admin=" + req.isUserInRole("admin") + " sre=" + req.isUserInRole("sre"));
+        }
+    }
+
     void start(String trustedProxies) throws Exception {
         // A public path, so the request reaches the application without any login.
         sso = OidcSso.create(OidcSettings.builder().set("OIDC_AUTH_MODE", "trusted-header")
@@ -59,6 +70,7 @@ class ForwardedServletRequestTest {
         ServletContextHandler context = new ServletContextHandler("/tracking");
         context.addFilter(new FilterHolder(new OidcSsoFilter(sso)), "/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new WhereAmI()), "/runs/*");
+        context.addServlet(new ServletHolder(new WhoAmI()), "/me");
         jetty.setHandler(context);
         jetty.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
@@ -88,6 +100,16 @@ class ForwardedServletRequestTest {
         start("127.0.0.1");
         assertEquals("https | true | tracking.example.com | 443 | /mlflow | /runs | /mlflow/runs/7 | "
                 + "https://tracking.example.com/mlflow/runs/7 | https://tracking.example.com/mlflow", get("/tracking/runs/7"));
+    }
+
+    @Test
+    void everyGroupHeaderLineCounts() throws Exception {
+        start("127.0.0.1");
+        // One line per group, as oauth2-proxy sends them; the admin group is not the first.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tracking/me")).header("X-Forwarded-User", "root")
+                .header("X-Forwarded-Groups", "mlflow").header("X-Forwarded-Groups", "mlflow-admin").header("X-Forwarded-Groups", "sre")
+                .build();
+        assertEquals("root admin=true sre=true", http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @Test

@@ -136,6 +136,16 @@ class ReverseProxyHeadersTest {
     }
 
     @Test
+    void groupsSentAsOneHeaderLineEachAllCount() throws Exception {
+        // oauth2-proxy's --pass-user-headers adds one X-Forwarded-Groups line per group.
+        start(s -> s.set("OIDC_AUTH_MODE", "trusted-header,oidc").set("OIDC_TRUSTED_PROXIES", "127.0.0.1"));
+        HttpResponse<String> status = get("/auth/status", "X-Forwarded-User", "root",
+                "X-Forwarded-Groups", "ops", "X-Forwarded-Groups", "mlflow-admin, sre", "X-Forwarded-Groups", "ops");
+        assertEquals("{\"authenticated\":true,\"username\":\"root\",\"groups\":[\"ops\",\"mlflow-admin\",\"sre\"],\"admin\":true,"
+                + "\"auth_method\":\"trusted_header\"}", status.body());
+    }
+
+    @Test
     void identityHeadersFromAStrangerAreIgnored() throws Exception {
         start(s -> s.set("OIDC_AUTH_MODE", "trusted-header,oidc").set("OIDC_TRUSTED_PROXIES", "10.0.0.1"));
         HttpResponse<String> spoofed = get("/auth/status", "X-Forwarded-User", "root", "X-Forwarded-Groups", "mlflow-admin");
