@@ -135,9 +135,9 @@ class NginxReverseProxyTest {
     private String nginxConfig(int httpsPort, int authPort) {
         String overwrite = String.join("\n",
                 // Every forwarding header is set, not appended: whatever the client sent is gone.
-                "    proxy_set_header Host $host:$server_port;",
+                "    proxy_set_header Host $host;",
                 "    proxy_set_header X-Forwarded-Proto $scheme;",
-                "    proxy_set_header X-Forwarded-Host $host:$server_port;",
+                "    proxy_set_header X-Forwarded-Host $host;",
                 "    proxy_set_header X-Forwarded-Port $server_port;",
                 "    proxy_set_header X-Forwarded-For $remote_addr;",
                 // An empty value removes the header; the framework reads Forwarded before X-Forwarded-*.
