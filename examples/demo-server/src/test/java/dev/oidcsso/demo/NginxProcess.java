@@ -34,10 +34,15 @@ final class NginxProcess implements AutoCloseable {
 
     private final Process process;
     private final Path directory;
+    private final Thread killOnExit;
 
     private NginxProcess(Process process, Path directory) {
         this.process = process;
         this.directory = directory;
+        // Should the test JVM end without running @AfterAll (surefire's fork timeout, Ctrl-C),
+        // nginx, a separate process, would keep its port; the hook ends it with the JVM.
+        this.killOnExit = new Thread(process::destroyForcibly, "nginx-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /**
@@ -163,6 +168,11 @@ final class NginxProcess implements AutoCloseable {
     /** Stops nginx: TERM (its fast shutdown), then KILL if it has not gone within five seconds. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it kills nginx anyway
+        }
         if (!process.isAlive()) {
             return;
         }
