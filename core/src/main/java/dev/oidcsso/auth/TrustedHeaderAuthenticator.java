@@ -60,9 +60,11 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
         if (username.length() > MAX_USERNAME || CONTROL.matcher(username).find()) {
             throw new dev.oidcsso.OidcSsoException(400, "The proxy sent an unusable user name.");
         }
-        List<String> groups = request.header(headers.groups())
-                .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(g -> !g.isEmpty()).toList())
-                .orElse(List.of());
+        // oauth2-proxy sends one header line per group, other proxies one comma-separated line:
+        // both, and a mix, give the same list.
+        List<String> groups = request.headers(headers.groups()).stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(g -> !g.isEmpty()).distinct().toList();
         Role role = roles.decide(groups).orElseThrow(() -> {
             LOG.info("Proxy user '{}' is in none of the configured groups", username);
             return new AccessRefusedException("Your account '" + username

@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -174,6 +175,19 @@ public final class OidcSso implements AutoCloseable {
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
             return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
         }
+    }
+
+    /**
+     * The application's base URL as the browser sees it: behind a trusted reverse proxy, the outside
+     * scheme, host, port and path prefix; otherwise the one the server reports. Server adapters
+     * give it to the application, so that the links it writes work behind the proxy as the
+     * framework's own redirects do.
+     *
+     * @param received the request as the server received it
+     * @return for example {@code https://tracking.example.com/mlflow}, without a trailing slash
+     */
+    public URI baseUri(WebRequest received) {
+        return forwarded.resolve(received).baseUri();
     }
 
     /**
