@@ -85,7 +85,9 @@ public final class OidcSettings {
         this.discoveryUrl = values.get(SettingNames.DISCOVERY_URL).map(text -> absoluteUri(SettingNames.DISCOVERY_URL, text, problems))
                 .or(() -> profile.discoveryUrl(values))
                 .orElse(null);
-        if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty()) {
+        List<String> profileProblems = profile.validate(values);
+        // A profile that builds the URL has already named the provider setting that is missing.
+        if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty() && profileProblems.isEmpty()) {
             oidcProblems.add(SettingNames.DISCOVERY_URL + " is not set: give the IdP's discovery URL "
                     + "(https://<idp>/.well-known/openid-configuration) or the provider settings that build it");
         }
@@ -135,7 +137,7 @@ public final class OidcSettings {
         this.publicPaths = values.list(SettingNames.PUBLIC_PATHS, false);
         publicPaths.stream().filter(path -> !path.startsWith("/")).forEach(path -> problems.add(
                 SettingNames.PUBLIC_PATHS + " entry '" + path + "' must start with /"));
-        problems.addAll(profile.validate(values));
+        problems.addAll(profileProblems);
     }
 
     /**

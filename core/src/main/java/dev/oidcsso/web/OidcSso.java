@@ -27,7 +27,9 @@ import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionCodec;
+import dev.oidcsso.session.SessionGroups;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.session.SessionRevocations;
 import dev.oidcsso.spi.IdentitySource;
@@ -101,7 +103,20 @@ public final class OidcSso implements AutoCloseable {
         Accounts accounts = new Accounts(database);
         SessionRevocations revocations = builder.revocations != null ? builder.revocations
                 : database.<SessionRevocations>map(Database::revocations).orElseGet(() -> new InMemorySessionRevocations(clock));
-        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random);
+        SessionGroups overflow = database.isPresent()
+                ? new SessionGroups() {
+                    @Override
+                    public void keep(Session session) {
+                        // the callback has just recorded these groups with the login
+                    }
+
+                    @Override
+                    public Optional<List<String>> groups(Session session) {
+                        return accounts.recordedGroups(session.username());
+                    }
+                }
+                : SessionGroups.inMemory(settings.sessionMaxAge());
+        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random, overflow);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         IdentityResolver identities = new IdentityResolver(settings, source, validator, detector);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
