@@ -29,18 +29,21 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
     private final TrustedProxies proxies;
     private final TrustedHeaders headers;
     private final RoleDecision roles;
+    private final Accounts accounts;
 
     /**
      * Creates the authenticator.
      *
      * @param proxies the trusted proxies
      * @param headers the header names
-     * @param roles   the role decision
+     * @param roles    the role decision
+     * @param accounts the recorded users
      */
-    public TrustedHeaderAuthenticator(TrustedProxies proxies, TrustedHeaders headers, RoleDecision roles) {
+    public TrustedHeaderAuthenticator(TrustedProxies proxies, TrustedHeaders headers, RoleDecision roles, Accounts accounts) {
         this.proxies = proxies;
         this.headers = headers;
         this.roles = roles;
+        this.accounts = accounts;
     }
 
     @Override
@@ -57,14 +60,17 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
         if (username.length() > MAX_USERNAME || CONTROL.matcher(username).find()) {
             throw new dev.oidcsso.OidcSsoException(400, "The proxy sent an unusable user name.");
         }
-        List<String> groups = request.header(headers.groups())
-                .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(g -> !g.isEmpty()).toList())
-                .orElse(List.of());
+        // oauth2-proxy sends one header line per group, other proxies one comma-separated line:
+        // both, and a mix, give the same list.
+        List<String> groups = request.headers(headers.groups()).stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(g -> !g.isEmpty()).distinct().toList();
         Role role = roles.decide(groups).orElseThrow(() -> {
             LOG.info("Proxy user '{}' is in none of the configured groups", username);
             return new AccessRefusedException("Your account '" + username
                     + "' is not in a group that may use this application. Ask an administrator to add you.");
         });
+        accounts.recordIfChanged(username, groups);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.TRUSTED_HEADER, Optional.empty()));
     }
 }

@@ -66,6 +66,7 @@ public final class OidcSettings {
     private final Set<AuthMode> authModes;
     private final TrustedProxies trustedProxies;
     private final TrustedHeaders trustedHeaders;
+    private final List<String> audiences;
 
     private OidcSettings(SettingValues values, ProviderProfile profile, List<String> problems) {
         this.values = values;
@@ -84,7 +85,9 @@ public final class OidcSettings {
         this.discoveryUrl = values.get(SettingNames.DISCOVERY_URL).map(text -> absoluteUri(SettingNames.DISCOVERY_URL, text, problems))
                 .or(() -> profile.discoveryUrl(values))
                 .orElse(null);
-        if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty()) {
+        List<String> profileProblems = profile.validate(values);
+        // A profile that builds the URL has already named the provider setting that is missing.
+        if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty() && profileProblems.isEmpty()) {
             oidcProblems.add(SettingNames.DISCOVERY_URL + " is not set: give the IdP's discovery URL "
                     + "(https://<idp>/.well-known/openid-configuration) or the provider settings that build it");
         }
@@ -130,10 +133,11 @@ public final class OidcSettings {
         if (clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
             problems.add(SettingNames.CLOCK_SKEW + " is " + clockSkew.toSeconds() + "s; more than 300s would accept long-expired tokens");
         }
+        this.audiences = listOrDefault(values, SettingNames.AUDIENCE, clientId.isEmpty() ? List.of() : List.of(clientId));
         this.publicPaths = values.list(SettingNames.PUBLIC_PATHS, false);
         publicPaths.stream().filter(path -> !path.startsWith("/")).forEach(path -> problems.add(
                 SettingNames.PUBLIC_PATHS + " entry '" + path + "' must start with /"));
-        problems.addAll(profile.validate(values));
+        problems.addAll(profileProblems);
     }
 
     /**
@@ -282,6 +286,11 @@ public final class OidcSettings {
     /** @return the timeout of each call to the IdP */
     public Duration httpTimeout() {
         return httpTimeout;
+    }
+
+    /** @return the audiences accepted in bearer tokens: {@code OIDC_AUDIENCE}, by default the client id */
+    public List<String> audiences() {
+        return audiences;
     }
 
     /** @return paths served without login */

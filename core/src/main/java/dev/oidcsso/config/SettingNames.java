@@ -89,7 +89,9 @@ public final class SettingNames {
     public static boolean isSecret(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
         return upper.contains("SECRET") || upper.contains("PASSWORD") || upper.endsWith("_KEY")
-                || upper.contains("TOKEN") || upper.contains("CREDENTIAL");
+                || upper.contains("TOKEN") || upper.contains("CREDENTIAL")
+                // A database URI may carry a password (postgresql://user:password@host/db, ?password=...).
+                || upper.endsWith("_DB_URI");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.oidcsso.http;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,18 @@ public interface WebRequest {
      * @return the first value, or empty
      */
     Optional<String> header(String name);
+
+    /**
+     * Every value of a request header, in order: the header lines with that name, not split at
+     * commas. Proxies such as oauth2-proxy send one line per group, so reading only the first
+     * line would lose groups.
+     *
+     * @param name the header name, case-insensitive
+     * @return the values; empty when the header is absent
+     */
+    default List<String> headers(String name) {
+        return header(name).map(List::of).orElse(List.of());
+    }
 
     /**
      * One cookie.

@@ -31,9 +31,20 @@ public record DiscoveredProvider(OIDCProviderMetadata metadata, JWKSource<Securi
         algorithms = Set.copyOf(algorithms);
     }
 
-    /** @return the issuer the IdP declared */
+    /** @return the issuer the IdP declared, with a {@code {tenantid}}-style placeholder as declared */
     public String issuer() {
-        return metadata.getIssuer().getValue();
+        return metadata.getIssuer().getValue().replace("%7B", "{").replace("%7D", "}");
+    }
+
+    /**
+     * Percent-encodes braces, which a declared issuer template such as Entra ID's
+     * {@code https://login.microsoftonline.com/{tenantid}/v2.0} contains but a URI may not.
+     *
+     * @param issuer the declared issuer
+     * @return the issuer with {@code {} and {@code }} encoded
+     */
+    static String encodeBraces(String issuer) {
+        return issuer.replace("{", "%7B").replace("}", "%7D");
     }
 
     /** @return the {@code end_session_endpoint}, if advertised */

@@ -8,8 +8,10 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.oidcsso.config.OidcSettings;
+import net.minidev.json.JSONObject;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -67,12 +69,18 @@ public final class Discovery {
             throw new ProviderUnavailableException("the discovery document at " + url + " is empty or too large");
         }
         OIDCProviderMetadata metadata;
+        String issuer;
         try {
-            metadata = OIDCProviderMetadata.parse(body);
+            JSONObject json = JSONObjectUtils.parse(body);
+            issuer = JSONObjectUtils.getString(json, "issuer");
+            // Entra ID's multi-tenant documents declare the literal issuer .../{tenantid}/v2.0, which
+            // is no valid URI; Nimbus needs one, so the braces are percent-encoded for parsing only
+            // (DiscoveredProvider.issuer() gives the declared text back) and the profile judges it.
+            json.put("issuer", DiscoveredProvider.encodeBraces(issuer));
+            metadata = OIDCProviderMetadata.parse(json);
         } catch (ParseException e) {
             throw new ProviderUnavailableException("the discovery document at " + url + " is not valid: " + e.getMessage(), e);
         }
-        String issuer = metadata.getIssuer().getValue();
         if (!settings.profile().acceptsDiscoveredIssuer(url, issuer)) {
             throw new ProviderUnavailableException("the discovery document at " + url + " declares the issuer '" + issuer
                     + "', which does not belong to that URL; check OIDC_DISCOVERY_URL (a document served for another issuer is refused)");

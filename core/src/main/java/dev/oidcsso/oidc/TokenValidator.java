@@ -18,6 +18,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -116,11 +117,19 @@ public final class TokenValidator {
             throw new BadJWTException("it has no subject (sub)");
         }
         List<String> aud = claims.getAudience();
-        if (aud.isEmpty()) {
-            throw new BadJWTException("it has no audience (aud)");
-        }
-        if (aud.stream().noneMatch(audiences::contains)) {
-            throw new BadJWTException("its audience " + aud + " does not include " + audiences);
+        if (idToken) {
+            if (aud.isEmpty()) {
+                throw new BadJWTException("it has no audience (aud)");
+            }
+            if (aud.stream().noneMatch(audiences::contains)) {
+                throw new BadJWTException("its audience " + aud + " does not include " + audiences);
+            }
+        } else {
+            // The profile decides: some IdPs' access tokens name the client elsewhere (Cognito's client_id).
+            Optional<String> audienceRefusal = settings.profile().checkBearerAudience(claims, new LinkedHashSet<>(audiences));
+            if (audienceRefusal.isPresent()) {
+                throw new BadJWTException(audienceRefusal.get());
+            }
         }
         Object azp = claims.getClaim("azp");
         if (idToken && (azp != null || aud.size() > 1) && !settings.clientId().equals(azp)) {

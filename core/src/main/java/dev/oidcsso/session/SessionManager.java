@@ -25,6 +25,7 @@ public final class SessionManager {
     private final Duration maxAge;
     private final Clock clock;
     private final SecureRandom random;
+    private final SessionGroups overflow;
 
     /**
      * Creates the manager.
@@ -34,13 +35,16 @@ public final class SessionManager {
      * @param maxAge      how long a session lasts
      * @param clock       the clock
      * @param random      the source of session ids
+     * @param overflow      where the groups of a session go when they do not fit into the cookie
      */
-    public SessionManager(SessionCodec codec, SessionRevocations revocations, Duration maxAge, Clock clock, SecureRandom random) {
+    public SessionManager(SessionCodec codec, SessionRevocations revocations, Duration maxAge, Clock clock, SecureRandom random,
+                          SessionGroups overflow) {
         this.codec = codec;
         this.revocations = revocations;
         this.maxAge = maxAge;
         this.clock = clock;
         this.random = random;
+        this.overflow = overflow;
     }
 
     /**
@@ -69,7 +73,11 @@ public final class SessionManager {
      */
     public Cookie cookie(Session session, WebRequest request) {
         Duration remaining = Duration.between(clock.instant(), session.expiresAt());
-        return new Cookie(COOKIE, codec.encode(session), cookiePath(request), Optional.of(remaining), request.secure());
+        SessionCodec.Encoded encoded = codec.encode(session);
+        if (encoded.groupsOmitted()) {
+            overflow.keep(session);
+        }
+        return new Cookie(COOKIE, encoded.value(), cookiePath(request), Optional.of(remaining), request.secure());
     }
 
     /**
@@ -91,7 +99,18 @@ public final class SessionManager {
     public Optional<Session> read(WebRequest request) {
         return request.cookie(COOKIE)
                 .flatMap(value -> codec.decode(value, clock.instant()))
-                .filter(session -> !revocations.isRevoked(session.id()));
+                .filter(decoded -> !revocations.isRevoked(decoded.session().id()))
+                .flatMap(this::withGroups);
+    }
+
+    /** A session whose groups were kept on the server gets them back; if they are gone, it is no longer valid. */
+    private Optional<Session> withGroups(SessionCodec.Decoded decoded) {
+        Session session = decoded.session();
+        if (!decoded.groupsOmitted()) {
+            return Optional.of(session);
+        }
+        return overflow.groups(session).map(groups -> new Session(session.id(), session.username(), groups, session.admin(),
+                session.issuedAt(), session.expiresAt(), session.idToken()));
     }
 
     /**

@@ -117,6 +117,22 @@ public interface ProviderProfile {
     }
 
     /**
+     * Why a bearer token presented by an API client is not meant for this application, checked
+     * instead of the ID token's {@code aud}/{@code azp} rules. The default demands that {@code aud}
+     * names one of the accepted audiences (RFC 7519 section 4.1.3, RFC 9068 section 4); an IdP whose
+     * access tokens carry the client elsewhere (Cognito's {@code client_id} with
+     * {@code token_use=access}) overrides it.
+     *
+     * @param claims    the token's claims (signature, issuer and times already checked)
+     * @param audiences the accepted audiences: {@code OIDC_AUDIENCE}, else the client id
+     * @return why the token is refused (safe to show: no token content beyond claim names), or
+     *         empty to accept it
+     */
+    default Optional<String> checkBearerAudience(JWTClaimsSet claims, Set<String> audiences) {
+        return StandardChecks.audienceRefusal(claims, audiences);
+    }
+
+    /**
      * Extra parameters of the authorization request (for example Google's {@code hd}).
      *
      * @param settings the settings

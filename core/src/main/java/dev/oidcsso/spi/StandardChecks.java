@@ -1,6 +1,11 @@
 package dev.oidcsso.spi;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Standard checks that profiles reuse.
@@ -27,5 +32,23 @@ public final class StandardChecks {
         }
         String trimmed = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         return discoveryUrl.toString().equals(trimmed + WELL_KNOWN);
+    }
+
+    /**
+     * Why a bearer token's {@code aud} is missing or names none of the accepted audiences.
+     *
+     * @param claims    the token's claims
+     * @param audiences the accepted audiences
+     * @return the refusal, or empty when one audience matches
+     */
+    public static Optional<String> audienceRefusal(JWTClaimsSet claims, Set<String> audiences) {
+        List<String> audience = claims.getAudience();
+        if (audience == null || audience.isEmpty()) {
+            return Optional.of("it has no audience (aud)");
+        }
+        if (audience.stream().anyMatch(audiences::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of("its audience " + audience + " does not include " + audiences);
     }
 }

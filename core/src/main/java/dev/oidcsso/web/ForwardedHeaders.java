@@ -136,6 +136,11 @@ final class ForwardedHeaders {
         }
 
         @Override
+        public List<String> headers(String name) {
+            return inner.headers(name);
+        }
+
+        @Override
         public Optional<String> cookie(String name) {
             return inner.cookie(name);
         }

@@ -3,6 +3,9 @@ package dev.oidcsso.web;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Authenticator;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.auth.BasicTokenAuthenticator;
+import dev.oidcsso.auth.BearerAuthenticator;
 import dev.oidcsso.auth.SessionAuthenticator;
 import dev.oidcsso.auth.TrustedHeaderAuthenticator;
 import dev.oidcsso.config.AuthMode;
@@ -24,16 +27,20 @@ import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionCodec;
+import dev.oidcsso.session.SessionGroups;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.session.SessionRevocations;
 import dev.oidcsso.spi.IdentitySource;
+import dev.oidcsso.store.Database;
 import dev.oidcsso.spi.IdentityValidator;
 import dev.oidcsso.spi.NamedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -66,6 +73,7 @@ public final class OidcSso implements AutoCloseable {
     private final AccessPolicy policy;
     private final ForwardedHeaders forwarded;
     private final URLClassLoader pluginLoader;
+    private final Optional<Database> database;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
@@ -89,23 +97,43 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        TokenValidator tokens = new TokenValidator(settings, clock);
-        SessionRevocations revocations = builder.revocations != null ? builder.revocations : new InMemorySessionRevocations(clock);
-        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random);
         this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
+        TokenValidator tokens = new TokenValidator(settings, clock);
+        this.database = Optional.ofNullable(builder.database);
+        Accounts accounts = new Accounts(database);
+        SessionRevocations revocations = builder.revocations != null ? builder.revocations
+                : database.<SessionRevocations>map(Database::revocations).orElseGet(() -> new InMemorySessionRevocations(clock));
+        SessionGroups overflow = database.isPresent()
+                ? new SessionGroups() {
+                    @Override
+                    public void keep(Session session) {
+                        // the callback has just recorded these groups with the login
+                    }
+
+                    @Override
+                    public Optional<List<String>> groups(Session session) {
+                        return accounts.recordedGroups(session.username());
+                    }
+                }
+                : SessionGroups.inMemory(settings.sessionMaxAge());
+        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random, overflow);
+        RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
+        IdentityResolver identities = new IdentityResolver(settings, source, validator, detector);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
-        if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
-            chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(),
-                    new RoleDecision(settings.adminGroups(), settings.userGroups())));
+        database.ifPresent(db -> chain.add(new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
+        if (settings.discoveryUrl() != null) {
+            chain.add(new BearerAuthenticator(provider, tokens, identities, settings.audiences(), accounts));
         }
-        chain.add(new SessionAuthenticator(sessions));
+        if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
+            chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
+        }
+        chain.add(new SessionAuthenticator(sessions, accounts));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
                 settings.trustedHeaders().email(), settings.trustedHeaders().groups()));
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
-                new UserInfoClient(http), new IdentityResolver(settings, source, validator, detector), sessions,
-                new LogoutUris(settings), this::authenticate);
+                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database);
         if (settings.discoveryUrl() != null) {
             provider.start();
         }
@@ -165,6 +193,19 @@ public final class OidcSso implements AutoCloseable {
     }
 
     /**
+     * The application's base URL as the browser sees it: behind a trusted reverse proxy, the outside
+     * scheme, host, port and path prefix; otherwise the one the server reports. Server adapters
+     * give it to the application, so that the links it writes work behind the proxy as the
+     * framework's own redirects do.
+     *
+     * @param received the request as the server received it
+     * @return for example {@code https://tracking.example.com/mlflow}, without a trailing slash
+     */
+    public URI baseUri(WebRequest received) {
+        return forwarded.resolve(received).baseUri();
+    }
+
+    /**
      * Authenticates a request with every configured authenticator in turn.
      *
      * @param request the request
@@ -184,6 +225,11 @@ public final class OidcSso implements AutoCloseable {
     /** @return whether the IdP has been discovered and logins can start (always, without OIDC login) */
     public boolean ready() {
         return !settings.oidcLogin() || provider.current().isPresent();
+    }
+
+    /** @return the store, when the application runs with one */
+    public Optional<Database> database() {
+        return database;
     }
 
     /** @return the settings */
@@ -247,6 +293,7 @@ public final class OidcSso implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
         private SessionRevocations revocations;
+        private Database database;
         private final List<Authenticator> authenticators = new ArrayList<>();
         private ClassLoader classLoader = OidcSso.class.getClassLoader();
 
@@ -273,6 +320,19 @@ public final class OidcSso implements AutoCloseable {
          */
         public Builder sessionRevocations(SessionRevocations revocations) {
             this.revocations = revocations;
+            return this;
+        }
+
+        /**
+         * The store of users, access tokens, grants and revocations. With it, logins are recorded,
+         * personal access tokens work, disabled users are refused everywhere, and sessions revoked on
+         * one replica are refused by all. The caller opens and closes it.
+         *
+         * @param database the store
+         * @return this builder
+         */
+        public Builder database(Database database) {
+            this.database = database;
             return this;
         }
 

@@ -17,6 +17,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +28,13 @@ import java.util.Optional;
  * {@code /*}. Downstream, {@link HttpServletRequest#getUserPrincipal()} is the {@link Principal},
  * {@link HttpServletRequest#getRemoteUser()} its name, and {@code isUserInRole(name)} is true for
  * the user's groups and, for administrators, for {@code "admin"}.
+ *
+ * <p>Behind a trusted reverse proxy (see {@code OIDC_TRUSTED_PROXIES}) the application sees the
+ * outside URL: {@code getScheme()}, {@code isSecure()}, {@code getServerName()},
+ * {@code getServerPort()}, {@code getRequestURL()}, and {@code getContextPath()} and
+ * {@code getRequestURI()} with {@code X-Forwarded-Prefix} in place of the container's context path,
+ * as Spring's {@code ForwardedHeaderFilter} does. Links the application builds from them then work
+ * through the proxy. The outside base URL is also in the request attribute {@value #BASE_URI_ATTRIBUTE}.
  *
  * <p>Construct it with an {@link OidcSso}; a container that instantiates filters by class name
  * gets one built from the environment in {@link #init(FilterConfig)}, or the one stored in the
@@ -36,6 +46,8 @@ public final class OidcSsoFilter implements Filter {
     public static final String CONTEXT_ATTRIBUTE = "dev.oidcsso.OidcSso";
     /** The request attribute holding the {@link Principal} for the application. */
     public static final String PRINCIPAL_ATTRIBUTE = "dev.oidcsso.principal";
+    /** The request attribute holding the application's outside base {@link URI}, without a trailing slash. */
+    public static final String BASE_URI_ATTRIBUTE = "dev.oidcsso.baseUri";
 
     private volatile OidcSso sso;
     private volatile boolean owned;
@@ -72,16 +84,21 @@ public final class OidcSsoFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        Outcome outcome = sso.process(new ServletWebRequest(request));
+        ServletWebRequest received = new ServletWebRequest(request);
+        Outcome outcome = sso.process(received);
         if (outcome instanceof Outcome.Respond respond) {
             write(respond.response(), response);
         } else if (outcome instanceof Outcome.Proceed proceed) {
+            URI inside = received.baseUri();
+            URI outside = sso.baseUri(received);
+            request.setAttribute(BASE_URI_ATTRIBUTE, outside);
+            HttpServletRequest seen = outside.equals(inside) ? request : new ForwardedRequest(request, inside, outside);
             if (proceed.principal().isPresent()) {
                 Principal principal = proceed.principal().get();
                 request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
-                chain.doFilter(new AuthenticatedRequest(request, principal), response);
+                chain.doFilter(new AuthenticatedRequest(seen, principal), response);
             } else {
-                chain.doFilter(request, response);
+                chain.doFilter(seen, response);
             }
         }
     }
@@ -128,6 +145,12 @@ public final class OidcSsoFilter implements Filter {
         }
 
         @Override
+        public List<String> headers(String name) {
+            Enumeration<String> values = request.getHeaders(name);
+            return values == null ? List.of() : Collections.list(values);
+        }
+
+        @Override
         public Optional<String> cookie(String name) {
             jakarta.servlet.http.Cookie[] cookies = request.getCookies();
             if (cookies == null) {
@@ -156,6 +179,65 @@ public final class OidcSsoFilter implements Filter {
                 host = "[" + host + "]";
             }
             return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port) + request.getContextPath());
+        }
+    }
+
+    /**
+     * The request as the browser sent it to the reverse proxy. Made only from a base URL that
+     * {@link OidcSso#baseUri} resolved, so only a trusted proxy's headers can reach the application
+     * this way.
+     */
+    private static final class ForwardedRequest extends HttpServletRequestWrapper {
+
+        private final URI outside;
+        private final String contextPath;
+        private final String requestUri;
+
+        ForwardedRequest(HttpServletRequest request, URI inside, URI outside) {
+            super(request);
+            this.outside = outside;
+            this.contextPath = outside.getRawPath() == null ? "" : outside.getRawPath();
+            String insidePath = inside.getRawPath() == null ? "" : inside.getRawPath();
+            String uri = request.getRequestURI();
+            // The part after the container's context path stays; the proxy's prefix replaces the rest.
+            this.requestUri = contextPath + (uri.startsWith(insidePath) ? uri.substring(insidePath.length()) : uri);
+        }
+
+        @Override
+        public String getScheme() {
+            return outside.getScheme();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return "https".equals(outside.getScheme());
+        }
+
+        @Override
+        public String getServerName() {
+            return outside.getHost();
+        }
+
+        @Override
+        public int getServerPort() {
+            int port = outside.getPort();
+            return port >= 0 ? port : isSecure() ? 443 : 80;
+        }
+
+        @Override
+        public String getContextPath() {
+            return contextPath;
+        }
+
+        @Override
+        public String getRequestURI() {
+            return requestUri;
+        }
+
+        @Override
+        public StringBuffer getRequestURL() {
+            // A StringBuffer because the servlet API says so.
+            return new StringBuffer(outside.getScheme()).append("://").append(outside.getRawAuthority()).append(requestUri);
         }
     }
 

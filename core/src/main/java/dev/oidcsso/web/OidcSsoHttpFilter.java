@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,8 @@ public final class OidcSsoHttpFilter extends Filter {
 
     /** The exchange attribute holding the {@link Principal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "dev.oidcsso.principal";
+    /** The exchange attribute holding the application's outside base {@link URI}; see {@link #baseUri(HttpExchange)}. */
+    public static final String BASE_URI_ATTRIBUTE = "dev.oidcsso.baseUri";
 
     private final OidcSso sso;
 
@@ -52,6 +55,18 @@ public final class OidcSsoHttpFilter extends Filter {
         return exchange.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof Principal principal ? Optional.of(principal) : Optional.empty();
     }
 
+    /**
+     * The application's base URL as the browser sees it, for links the handler writes: behind a
+     * trusted reverse proxy the outside scheme, host, port and path prefix, which the exchange
+     * itself does not know.
+     *
+     * @param exchange an exchange that passed this filter
+     * @return the base URL without a trailing slash, or empty before the filter ran
+     */
+    public static Optional<URI> baseUri(HttpExchange exchange) {
+        return exchange.getAttribute(BASE_URI_ATTRIBUTE) instanceof URI uri ? Optional.of(uri) : Optional.empty();
+    }
+
     @Override
     public String description() {
         return "oidc-sso authentication";
@@ -59,10 +74,12 @@ public final class OidcSsoHttpFilter extends Filter {
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        Outcome outcome = sso.process(new ExchangeRequest(exchange));
+        ExchangeRequest received = new ExchangeRequest(exchange);
+        Outcome outcome = sso.process(received);
         if (outcome instanceof Outcome.Respond respond) {
             write(respond.response(), exchange);
         } else if (outcome instanceof Outcome.Proceed proceed) {
+            exchange.setAttribute(BASE_URI_ATTRIBUTE, sso.baseUri(received));
             proceed.principal().ifPresent(principal -> exchange.setAttribute(PRINCIPAL_ATTRIBUTE, principal));
             chain.doFilter(exchange);
         }
@@ -101,6 +118,12 @@ public final class OidcSsoHttpFilter extends Filter {
         @Override
         public Optional<String> header(String name) {
             return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            List<String> values = exchange.getRequestHeaders().get(name);
+            return values == null ? List.of() : List.copyOf(values);
         }
 
         @Override

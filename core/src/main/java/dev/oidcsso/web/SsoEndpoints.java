@@ -1,6 +1,7 @@
 package dev.oidcsso.web;
 
 import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.http.Cookie;
@@ -18,6 +19,7 @@ import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.spi.LoginClaims;
+import dev.oidcsso.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +49,12 @@ final class SsoEndpoints {
     private final SessionManager sessions;
     private final LogoutUris logoutUris;
     private final Function<WebRequest, Optional<Principal>> authenticate;
+    private final Accounts accounts;
+    private final Optional<Database> database;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo,
                  IdentityResolver identities, SessionManager sessions, LogoutUris logoutUris,
-                 Function<WebRequest, Optional<Principal>> authenticate) {
+                 Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Database> database) {
         this.settings = settings;
         this.provider = provider;
         this.flow = flow;
@@ -59,6 +63,8 @@ final class SsoEndpoints {
         this.sessions = sessions;
         this.logoutUris = logoutUris;
         this.authenticate = authenticate;
+        this.accounts = accounts;
+        this.database = database;
     }
 
     Optional<WebResponse> handle(WebRequest request) {
@@ -97,6 +103,7 @@ final class SsoEndpoints {
             Optional<LoginState> state = request.cookie(LOGIN_COOKIE).flatMap(flow::openState);
             LoginTokens tokens = flow.complete(discovered, state, request.queryParameters());
             Identity identity = identities.resolve(new Claims(discovered, tokens));
+            accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups());
             Session session = sessions.start(identity.username(), identity.groups(), identity.admin(), Optional.of(tokens.idToken()));
             AUDIT.info("login accepted user={} admin={} groups={}", identity.username(), identity.admin(), identity.groups().size());
             String next = state.map(LoginState::next).filter(NextPath::isSafe).orElse("/");
@@ -143,7 +150,11 @@ final class SsoEndpoints {
     }
 
     private boolean isReady() {
-        return !settings.oidcLogin() || provider.current().isPresent();
+        return (!settings.oidcLogin() || provider.current().isPresent()) && database.map(Database::isAvailable).orElse(true);
+    }
+
+    private static Optional<String> claimText(Identity identity, String claim) {
+        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
     }
 
     private WebResponse health() {
@@ -156,6 +167,7 @@ final class SsoEndpoints {
             provider.lastError().ifPresent(error -> idp.put("error", error));
             body.put("identity_provider", idp);
         }
+        database.ifPresent(db -> body.put("database", Map.of("ready", db.isAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
     }
 
@@ -194,7 +206,13 @@ final class SsoEndpoints {
             response = WebResponse.html(status, Pages.page(title, e.getMessage(), basePath(request) + "/login", "Try signing in again"));
         } else {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", status == 401 ? "unauthenticated" : status == 403 ? "forbidden" : status >= 500 ? "unavailable" : "bad_request");
+            body.put("error", switch (status) {
+                case 401 -> "unauthenticated";
+                case 403 -> "forbidden";
+                case 404 -> "not_found";
+                case 502, 503 -> "unavailable";
+                default -> status >= 500 ? "server_error" : "bad_request";
+            });
             body.put("message", e.getMessage());
             response = WebResponse.json(status, Json.write(body));
         }

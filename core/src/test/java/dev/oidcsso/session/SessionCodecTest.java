@@ -24,15 +24,15 @@ class SessionCodecTest {
     @Test
     void roundTripsAndHidesTheContent() {
         SessionCodec codec = new SessionCodec(KEY);
-        String cookie = codec.encode(session(Optional.of("header.payload.sig")));
+        String cookie = codec.encode(session(Optional.of("header.payload.sig"))).value();
         assertFalse(cookie.contains("alice"));
-        assertEquals(Optional.of(session(Optional.of("header.payload.sig"))), codec.decode(cookie, NOW));
+        assertEquals(Optional.of(new SessionCodec.Decoded(session(Optional.of("header.payload.sig")), false)), codec.decode(cookie, NOW));
     }
 
     @Test
     void refusesExpiredTamperedForeignAndGarbage() {
         SessionCodec codec = new SessionCodec(KEY);
-        String cookie = codec.encode(session(Optional.empty()));
+        String cookie = codec.encode(session(Optional.empty())).value();
         assertTrue(codec.decode(cookie, NOW.plusSeconds(3600)).isEmpty(), "expired");
         char[] chars = cookie.toCharArray();
         int i = cookie.lastIndexOf('.') - 3;
@@ -53,9 +53,25 @@ class SessionCodecTest {
     @Test
     void aHugeIdTokenIsLeftOutRatherThanBreakingTheCookie() {
         SessionCodec codec = new SessionCodec(KEY);
-        String cookie = codec.encode(session(Optional.of("x".repeat(5000))));
-        assertTrue(cookie.length() <= SessionCodec.MAX_COOKIE_VALUE);
-        assertEquals(Optional.empty(), codec.decode(cookie, NOW).orElseThrow().idToken());
+        SessionCodec.Encoded encoded = codec.encode(session(Optional.of("x".repeat(5000))));
+        assertTrue(encoded.value().length() <= SessionCodec.MAX_COOKIE_VALUE);
+        assertFalse(encoded.groupsOmitted());
+        assertEquals(Optional.empty(), codec.decode(encoded.value(), NOW).orElseThrow().session().idToken());
+    }
+
+    @Test
+    void hundredsOfGroupsAreLeftForTheServerToKeep() {
+        List<String> groups = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> java.util.UUID.nameUUIDFromBytes(new byte[]{(byte) i, (byte) (i >> 8)}).toString()).toList();
+        Session many = new Session("sid-2", "bob", groups, false, NOW, NOW.plusSeconds(3600), Optional.of("id.token.sig"));
+        SessionCodec codec = new SessionCodec(KEY);
+        SessionCodec.Encoded encoded = codec.encode(many);
+        assertTrue(encoded.groupsOmitted());
+        assertTrue(encoded.value().length() <= SessionCodec.MAX_COOKIE_VALUE);
+        SessionCodec.Decoded decoded = codec.decode(encoded.value(), NOW).orElseThrow();
+        assertTrue(decoded.groupsOmitted());
+        assertEquals(List.of(), decoded.session().groups());
+        assertEquals("bob", decoded.session().username());
     }
 
     @Test

@@ -49,7 +49,7 @@ class SessionCookieTest {
 
     final SessionManager sessions = new SessionManager(new SessionCodec(SessionCodecTest.KEY),
             new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8),
-            Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom());
+            Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom(), SessionGroups.inMemory(Duration.ofHours(8)));
 
     @Test
     void secureOverHttpsHttpOnlyAndSameSiteAlways() {
@@ -62,6 +62,49 @@ class SessionCookieTest {
         assertFalse(http.contains("Secure"));
         assertEquals(SessionManager.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
                 sessions.deletion(new Request("http://localhost:8080")).toHeader());
+    }
+
+    @Test
+    void groupsThatDoNotFitAreKeptOnTheServer() {
+        List<String> groups = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "group-with-a-long-name-" + i).toList();
+        Session session = sessions.start("bob", groups, false, Optional.empty());
+        String value = sessions.cookie(session, new Request("http://localhost:8080")).value();
+        assertTrue(value.length() < 4000, "the cookie stays within what browsers keep");
+        assertEquals(groups, sessions.read(new CookieRequest(value)).orElseThrow().groups());
+        SessionManager restarted = new SessionManager(new SessionCodec(SessionCodecTest.KEY),
+                new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8),
+                Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom(), SessionGroups.inMemory(Duration.ofHours(8)));
+        assertTrue(restarted.read(new CookieRequest(value)).isEmpty(), "without the kept groups the session must log in again");
+    }
+
+    record CookieRequest(String value) implements WebRequest {
+        public String method() {
+            return "GET";
+        }
+
+        public String path() {
+            return "/";
+        }
+
+        public Map<String, String> queryParameters() {
+            return Map.of();
+        }
+
+        public Optional<String> header(String name) {
+            return Optional.empty();
+        }
+
+        public Optional<String> cookie(String name) {
+            return SessionManager.COOKIE.equals(name) ? Optional.of(value) : Optional.empty();
+        }
+
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        public URI baseUri() {
+            return URI.create("http://localhost:8080");
+        }
     }
 
     @Test

@@ -76,6 +76,18 @@ class JdkServerLoginTest {
     }
 
     @Test
+    void userInHundredsOfGroupsKeepsASession() {
+        List<String> groups = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> java.util.UUID.nameUUIDFromBytes(new byte[]{(byte) i, (byte) (i >> 8)}).toString()).toList());
+        groups.add("mlflow");
+        nextLoginAs("gina", Map.of("preferred_username", "gina", "groups", groups));
+        assertEquals("hello gina via session at /", browser.last(DemoApps.baseUrl(app) + "/").body());
+        String status = browser.getJson(DemoApps.baseUrl(app) + "/auth/status").body();
+        assertTrue(status.contains(groups.get(299)), "the server kept the groups that did not fit into the cookie");
+        assertTrue(browser.cookie(SessionManager.COOKIE).orElseThrow().getValue().length() < 4000);
+    }
+
+    @Test
     void userInNoGroupIsRefusedWithoutSession() {
         nextLoginAs("eve", Map.of("preferred_username", "eve", "groups", List.of("sales")));
         HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");

@@ -136,6 +136,16 @@ class ReverseProxyHeadersTest {
     }
 
     @Test
+    void groupsSentAsOneHeaderLineEachAllCount() throws Exception {
+        // oauth2-proxy's --pass-user-headers adds one X-Forwarded-Groups line per group.
+        start(s -> s.set("OIDC_AUTH_MODE", "trusted-header,oidc").set("OIDC_TRUSTED_PROXIES", "127.0.0.1"));
+        HttpResponse<String> status = get("/auth/status", "X-Forwarded-User", "root",
+                "X-Forwarded-Groups", "ops", "X-Forwarded-Groups", "mlflow-admin, sre", "X-Forwarded-Groups", "ops");
+        assertEquals("{\"authenticated\":true,\"username\":\"root\",\"groups\":[\"ops\",\"mlflow-admin\",\"sre\"],\"admin\":true,"
+                + "\"auth_method\":\"trusted_header\"}", status.body());
+    }
+
+    @Test
     void identityHeadersFromAStrangerAreIgnored() throws Exception {
         start(s -> s.set("OIDC_AUTH_MODE", "trusted-header,oidc").set("OIDC_TRUSTED_PROXIES", "10.0.0.1"));
         HttpResponse<String> spoofed = get("/auth/status", "X-Forwarded-User", "root", "X-Forwarded-Groups", "mlflow-admin");
@@ -151,6 +161,23 @@ class ReverseProxyHeadersTest {
         assertEquals("hello kim via trusted_header at /", get("/", "X-Auth-Request-User", "kim", "X-Forwarded-Groups", "mlflow").body());
         assertEquals(401, get("/").statusCode());
         assertEquals(404, get("/login").statusCode());
+    }
+
+    @Test
+    void jdkHandlersLearnTheOutsideBaseUrlForTheirLinks() throws Exception {
+        sso = OidcSso.create(OidcSettings.builder().set("OIDC_AUTH_MODE", "trusted-header")
+                .set("OIDC_TRUSTED_PROXIES", "127.0.0.1").set("OIDC_PUBLIC_PATHS", "/").build());
+        app = HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = OidcSsoHttpFilter.baseUri(exchange).map(URI::toString).orElse("none")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        }).getFilters().add(new OidcSsoHttpFilter(sso));
+        app.start();
+        assertEquals("https://tracking.example.com/mlflow", get("/", PROXY_HEADERS).body());
+        assertEquals(DemoApps.baseUrl(app), get("/").body());
     }
 
     @Test

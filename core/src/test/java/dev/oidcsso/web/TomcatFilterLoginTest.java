@@ -42,8 +42,7 @@ class TomcatFilterLoginTest {
         connector.setProperty("address", "127.0.0.1");
         tomcat.getService().addConnector(connector);
         Context context = tomcat.addContext("/app", baseDir.toString());
-        Tomcat.addServlet(context, "who", new JettyFilterLoginTest.WhoAmI());
-        context.addServletMappingDecoded("/*", "who");
+        Tomcat.addServlet(context, "who", new JettyFilterLoginTest.WhoAmI()).addMapping("/*");
         FilterDef def = new FilterDef();
         def.setFilterName("oidc-sso");
         def.setFilter(new OidcSsoFilter(sso));

@@ -1,5 +1,6 @@
 package dev.oidcsso.demo;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -27,12 +28,40 @@ import java.util.stream.Collectors;
 final class Browser {
 
     final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+
+    /** A browser that trusts the JDK's default certificate authorities. */
+    Browser() {
+        this(HttpClient.newBuilder());
+    }
+
+    /**
+     * A browser that trusts what {@code tls} trusts, such as a test's self-signed certificate.
+     *
+     * @param tls the TLS context
+     */
+    Browser(SSLContext tls) {
+        // HTTP/1.1, as a reverse proxy usually speaks to the browser in these tests.
+        this(HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1));
+    }
+
+    private Browser(HttpClient.Builder builder) {
+        http = builder.cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
 
     /** A GET as a browser sends it (asks for HTML). */
     HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html,application/xhtml+xml").GET());
+        return get(url, Map.of());
+    }
+
+    /** A GET as a browser sends it, with extra headers (which may replace {@code Accept}). */
+    HttpResponse<String> get(String url, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (!headers.containsKey("Accept")) {
+            request.header("Accept", "text/html,application/xhtml+xml");
+        }
+        headers.forEach(request::header);
+        return send(request);
     }
 
     /** A GET as an API client sends it. */

@@ -1,0 +1,58 @@
+package dev.oidcsso.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Personal access tokens: at most one per user, kept only as a hash. Creating a token replaces the
+ * previous one at once, here and (within a poll interval) on every replica. Every method may throw
+ * {@link StoreUnavailableException}.
+ */
+public interface TokenStore {
+
+    /**
+     * Creates a token that never expires, replacing the user's previous one. An administrator
+     * rotating another user's token calls this too.
+     *
+     * @param username the owner, who must have logged in at least once
+     * @return the token, whose plaintext is shown once and never again
+     * @throws dev.oidcsso.OidcSsoException (404) when the user is unknown
+     */
+    IssuedToken create(String username);
+
+    /**
+     * Creates a token that expires, replacing the user's previous one.
+     *
+     * @param username  the owner, who must have logged in at least once
+     * @param expiresAt the expiry: in the future and at most one year ahead
+     * @return the token, whose plaintext is shown once and never again
+     * @throws dev.oidcsso.OidcSsoException (400) when the expiry is past or more than a year ahead; (404) when the user is unknown
+     */
+    IssuedToken create(String username, Instant expiresAt);
+
+    /**
+     * Checks a user name and token, from the cache when warm. Takes the same time whether the
+     * user exists or not, and compares hashes in constant time.
+     *
+     * @param username the user name given in basic auth
+     * @param token    the token given in basic auth
+     * @return the result; only {@link TokenCheck#VALID} lets the request in
+     */
+    TokenCheck verify(String username, CharSequence token);
+
+    /**
+     * The dates of a user's current token.
+     *
+     * @param username the user name
+     * @return the token's dates, or empty when the user has none
+     */
+    Optional<TokenInfo> find(String username);
+
+    /**
+     * Deletes a user's token, so basic auth with it fails.
+     *
+     * @param username the user name
+     * @return false when the user had none
+     */
+    boolean delete(String username);
+}

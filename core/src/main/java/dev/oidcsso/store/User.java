@@ -1,0 +1,40 @@
+package dev.oidcsso.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A user as recorded at login.
+ *
+ * @param username    the user name (the framework's key for the user)
+ * @param displayName the name to show, or empty when the IdP gave none
+ * @param email       the e-mail address, or empty when the IdP gave none
+ * @param groups      the groups detected at the last login
+ * @param disabled    whether an administrator has disabled the user: refused on every path
+ * @param createdAt   when the user first logged in
+ * @param lastLogin   when the user last logged in
+ */
+public record User(String username, String displayName, String email, Set<String> groups, boolean disabled,
+                   Instant createdAt, Instant lastLogin) {
+
+    /**
+     * Copies the groups.
+     *
+     * @param username    the user name
+     * @param displayName the display name
+     * @param email       the e-mail address
+     * @param groups      the groups
+     * @param disabled    whether disabled
+     * @param createdAt   first login
+     * @param lastLogin   last login
+     */
+    public User {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(email, "email");
+        groups = Set.copyOf(groups);
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(lastLogin, "lastLogin");
+    }
+}

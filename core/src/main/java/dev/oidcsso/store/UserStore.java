@@ -1,0 +1,71 @@
+package dev.oidcsso.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Users and groups as seen at login. Every method may throw {@link StoreUnavailableException}.
+ */
+public interface UserStore {
+
+    /**
+     * Records a login: creates the user, or refreshes display name, e-mail, groups and last login.
+     * A disabled user stays disabled; the caller must refuse the login when
+     * {@link User#disabled()} is true.
+     *
+     * @param username    the user name
+     * @param displayName the name to show, or empty
+     * @param email       the e-mail address, or empty
+     * @param groups      the groups detected at this login; they replace the previous ones
+     * @return the user as stored
+     */
+    User recordLogin(String username, String displayName, String email, Set<String> groups);
+
+    /**
+     * A user, from the cache when warm.
+     *
+     * @param username the user name
+     * @return the user, or empty when never recorded or deleted
+     */
+    Optional<User> find(String username);
+
+    /**
+     * Every user, by user name.
+     *
+     * @return the users
+     */
+    List<User> list();
+
+    /**
+     * Every known group (seen at a login or named by a grant), by name.
+     *
+     * @return the group names
+     */
+    List<String> groups();
+
+    /**
+     * The users whose last login put them in a group.
+     *
+     * @param group the group name
+     * @return their user names, sorted
+     */
+    List<String> members(String group);
+
+    /**
+     * Disables or enables a user. A disabled user's sessions, tokens and bearer tokens are refused.
+     *
+     * @param username the user name
+     * @param disabled true to disable
+     * @return false when there is no such user
+     */
+    boolean setDisabled(String username, boolean disabled);
+
+    /**
+     * Deletes a user with their groups and access token; their grants stay, in case they return.
+     *
+     * @param username the user name
+     * @return false when there was no such user
+     */
+    boolean delete(String username);
+}

@@ -1,0 +1,130 @@
+package dev.oidcsso.provider.entra;
+
+import com.google.auto.service.AutoService;
+import dev.oidcsso.groups.GroupDetectionContext;
+import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.identity.ClaimValues;
+import dev.oidcsso.oidc.JsonHttp;
+import dev.oidcsso.oidc.JsonHttpException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The groups of an Entra ID user ({@code OIDC_GROUP_DETECTION_PLUGIN=entra}, the Entra profile's
+ * default).
+ *
+ * <ul>
+ *   <li>Normally the group object IDs of the token's {@code groups} claim.</li>
+ *   <li>When the user is in more groups than fit in a token (about 200 in a JWT), Entra leaves the
+ *       claim out and signals the overage with {@code _claim_names}/{@code _claim_sources} or
+ *       {@code hasgroups: true}; the groups are then read from Microsoft Graph
+ *       ({@code /me/transitiveMemberOf}) with the user's delegated access token, every page,
+ *       duplicates removed. The app needs the delegated permission {@code GroupMember.Read.All}
+ *       requested in {@code OIDC_SCOPE}.</li>
+ *   <li>With {@code OIDC_ENTRA_GROUP_NAMES=display}, groups are always read from Graph and reported
+ *       by display name.</li>
+ *   <li>With {@code OIDC_ENTRA_APP_ROLES=true}, the app roles of the {@code roles} claim are
+ *       added.</li>
+ * </ul>
+ *
+ * The delegated token was chosen over an application (client-credentials) token because it needs
+ * no extra secret or application permission, and it can only ever read the signed-in user's own
+ * memberships.
+ */
+@AutoService(GroupDetector.class)
+public final class EntraGroupDetector implements GroupDetector {
+
+    /** The detector's name. */
+    public static final String NAME = "entra";
+
+    private final EntraGroupOptions options;
+    private final MicrosoftGraph graph;
+
+    /** The unconfigured prototype the service loader creates; {@link #configure} returns a usable one. */
+    public EntraGroupDetector() {
+        this(null, null);
+    }
+
+    /**
+     * Creates a configured detector.
+     *
+     * @param options how groups are found
+     * @param graph   the Microsoft Graph client
+     */
+    public EntraGroupDetector(EntraGroupOptions options, MicrosoftGraph graph) {
+        this.options = options;
+        this.graph = graph;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public GroupDetector configure(Map<String, String> settings) {
+        List<String> problems = new ArrayList<>();
+        EntraGroupOptions parsed = EntraGroupOptions.parse(settings, problems);
+        if (!problems.isEmpty()) {
+            throw new GroupDetectionException(String.join("; ", problems));
+        }
+        return new EntraGroupDetector(parsed, new MicrosoftGraph(JsonHttp.create(parsed.timeout()), parsed.graphUrl()));
+    }
+
+    @Override
+    public List<String> detectGroups(GroupDetectionContext context) {
+        if (options == null) {
+            throw new GroupDetectionException("the entra group detector was used without configure(settings)");
+        }
+        Map<String, Object> claims = context.tokenClaims().isEmpty() ? context.claims() : context.tokenClaims();
+        Set<String> groups = new LinkedHashSet<>();
+        if (options.displayNames() || hasOverage(claims)) {
+            for (MicrosoftGraph.Group group : fromGraph(context, hasOverage(claims))) {
+                groups.add(options.displayNames() ? group.displayName() : group.id());
+            }
+        } else {
+            groups.addAll(ClaimValues.strings(claims.get(options.groupsClaim())));
+        }
+        if (options.appRoles()) {
+            groups.addAll(ClaimValues.strings(claims.get("roles")));
+        }
+        return List.copyOf(groups);
+    }
+
+    /**
+     * Whether Entra left the groups out because there are too many: {@code _claim_names} naming
+     * {@code groups} (JWTs), or {@code hasgroups: true} (implicit-flow tokens).
+     *
+     * @param claims the token's claims
+     * @return true on overage
+     */
+    static boolean hasOverage(Map<String, Object> claims) {
+        return claims.get("_claim_names") instanceof Map<?, ?> names && names.containsKey("groups")
+                || ClaimValues.isTrue(claims.get("hasgroups"));
+    }
+
+    private List<MicrosoftGraph.Group> fromGraph(GroupDetectionContext context, boolean overage) {
+        Optional<String> token = context.accessToken();
+        String why = overage ? "the token says the user is in too many groups to list (group overage)"
+                : EntraSettings.GROUP_NAMES + "=display needs the groups' display names";
+        if (token.isEmpty()) {
+            throw new GroupDetectionException(why + ", but no access token is available to ask Microsoft Graph");
+        }
+        try {
+            return graph.transitiveGroups(token.get());
+        } catch (JsonHttpException e) {
+            String hint = e.remoteStatus() == 401 || e.remoteStatus() == 403
+                    ? "; give the app the delegated Microsoft Graph permission GroupMember.Read.All (with admin "
+                    + "consent) and request it in OIDC_SCOPE" : "";
+            throw new GroupDetectionException(why + ", and Microsoft Graph could not list them: " + e.getMessage() + hint, e);
+        } catch (IllegalStateException e) {
+            throw new GroupDetectionException(why + ", and " + e.getMessage(), e);
+        }
+    }
+}

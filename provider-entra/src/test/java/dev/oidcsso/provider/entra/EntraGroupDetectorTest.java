@@ -1,0 +1,126 @@
+package dev.oidcsso.provider.entra;
+
+import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.testing.stub.StubContext;
+import dev.oidcsso.testing.stub.StubHttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EntraGroupDetectorTest {
+
+    static final String TOKEN = "graph-access-token-for-tests";
+    static final Map<String, Object> OVERAGE = Map.of("_claim_names", Map.of("groups", "src1"),
+            "_claim_sources", Map.of("src1", Map.of("endpoint",
+                    "https://graph.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/users/u1/getMemberObjects")));
+
+    final StubHttpServer graph = StubHttpServer.start();
+
+    @AfterEach
+    void stop() {
+        graph.close();
+    }
+
+    GroupDetector detector(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("OIDC_ENTRA_GRAPH_URL", graph.base() + "/v1.0"));
+        settings.putAll(extra);
+        return new EntraGroupDetector().configure(settings);
+    }
+
+    static Map<String, Object> claims(Map<String, Object> extra) {
+        Map<String, Object> claims = new HashMap<>(Map.of("sub", "s1", "oid", "o1", "tid", "t1"));
+        claims.putAll(extra);
+        return claims;
+    }
+
+    @Test
+    void groupObjectIdsFromTheTokenWithoutCallingGraph() {
+        List<String> groups = detector(Map.of()).detectGroups(StubContext.ofToken(
+                claims(Map.of("groups", List.of(GraphStub.groupId(1), GraphStub.groupId(2)))), TOKEN));
+        assertEquals(List.of(GraphStub.groupId(1), GraphStub.groupId(2)), groups);
+        assertTrue(graph.requests().isEmpty());
+    }
+
+    @Test
+    void overageReadsEveryGraphPageAndRemovesDuplicates() {
+        List<Map<String, Object>> listing = GraphStub.manyGroupsWithDuplicates(260);
+        assertTrue(listing.size() > 260, "the listing repeats some groups");
+        GraphStub.serve(graph, TOKEN, listing, 100);
+
+        List<String> groups = detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), TOKEN));
+
+        assertEquals(260, groups.size());
+        assertEquals(GraphStub.groupId(0), groups.get(0));
+        assertEquals(GraphStub.groupId(259), groups.get(259));
+        assertEquals(3, graph.requests(GraphStub.PATH).size());
+        assertTrue(graph.requests(GraphStub.PATH).stream().allMatch(r -> r.bearer().orElse("").equals(TOKEN)));
+        assertEquals("id,displayName", graph.requests(GraphStub.PATH).get(0).query().get("$select"));
+    }
+
+    @Test
+    void hasGroupsAlsoMeansOverage() {
+        GraphStub.serve(graph, TOKEN, List.of(GraphStub.group(GraphStub.groupId(7), "mlflow")), 100);
+        assertEquals(List.of(GraphStub.groupId(7)), detector(Map.of()).detectGroups(
+                StubContext.ofToken(claims(Map.of("hasgroups", true)), TOKEN)));
+    }
+
+    @Test
+    void displayNamesComeFromGraph() {
+        GraphStub.serve(graph, TOKEN, List.of(GraphStub.group(GraphStub.groupId(1), "mlflow"),
+                GraphStub.group(GraphStub.groupId(2), "mlflow-admin")), 100);
+        List<String> groups = detector(Map.of("OIDC_ENTRA_GROUP_NAMES", "display")).detectGroups(
+                StubContext.ofToken(claims(Map.of("groups", List.of(GraphStub.groupId(1)))), TOKEN));
+        assertEquals(List.of("mlflow", "mlflow-admin"), groups);
+    }
+
+    @Test
+    void appRolesCountAsGroupsWhenEnabled() {
+        Map<String, Object> token = claims(Map.of("groups", List.of(GraphStub.groupId(1)), "roles", List.of("MLflow.Admin")));
+        assertEquals(List.of(GraphStub.groupId(1)), detector(Map.of()).detectGroups(StubContext.ofToken(token, TOKEN)));
+        assertEquals(List.of(GraphStub.groupId(1), "MLflow.Admin"),
+                detector(Map.of("OIDC_ENTRA_APP_ROLES", "true")).detectGroups(StubContext.ofToken(token, TOKEN)));
+    }
+
+    @Test
+    void aNextLinkToAnotherHostIsNotFollowed() {
+        graph.route("GET", GraphStub.PATH, r -> StubHttpServer.Response.json(Map.of("value", List.of(),
+                "@odata.nextLink", "http://localhost:1/steal")));
+        GroupDetectionException e = assertThrows(GroupDetectionException.class,
+                () -> detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), TOKEN)));
+        assertTrue(e.getMessage().contains("points to another host"), e.getMessage());
+    }
+
+    @Test
+    void aGraphRefusalSaysWhichPermissionIsMissingAndNeverShowsTheToken() {
+        graph.route("GET", GraphStub.PATH, r -> StubHttpServer.Response.json(403, Map.of("error",
+                Map.of("code", "Authorization_RequestDenied", "message", "Insufficient privileges to complete the operation."))));
+        GroupDetectionException e = assertThrows(GroupDetectionException.class,
+                () -> detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), TOKEN)));
+        assertTrue(e.getMessage().contains("Authorization_RequestDenied"), e.getMessage());
+        assertTrue(e.getMessage().contains("GroupMember.Read.All"), e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN));
+    }
+
+    @Test
+    void overageWithoutAnAccessTokenFailsClearly() {
+        GroupDetectionException e = assertThrows(GroupDetectionException.class,
+                () -> detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), null)));
+        assertTrue(e.getMessage().contains("no access token"), e.getMessage());
+    }
+
+    @Test
+    void badSettingsFailConfiguration() {
+        GroupDetectionException e = assertThrows(GroupDetectionException.class,
+                () -> new EntraGroupDetector().configure(Map.of("OIDC_ENTRA_GRAPH_URL", "http://graph.example.com")));
+        assertTrue(e.getMessage().startsWith("OIDC_ENTRA_GRAPH_URL='http://graph.example.com'"), e.getMessage());
+    }
+}
