@@ -54,7 +54,13 @@ public final class HomeServlet extends HttpServlet {
             send(response, 401, page("Not signed in", "<p><a href=\"login\">Sign in</a></p>"));
             return;
         }
-        send(response, 200, page("Experiments", home(principal.get(), request.getContextPath())));
+        try {
+            send(response, 200, page("Experiments", home(principal.get(), request.getContextPath())));
+        } catch (dev.oidcsso.OidcSsoException e) {
+            // The database is away (503): say so rather than show an empty, misleading list.
+            response.setHeader("Retry-After", "5");
+            send(response, e.status(), page("Temporarily unavailable", "<p>" + escape(e.getMessage()) + "</p>"));
+        }
     }
 
     private String home(Principal user, String base) {
