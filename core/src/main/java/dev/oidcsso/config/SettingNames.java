@@ -74,6 +74,13 @@ public final class SettingNames {
     /** The header a trusted proxy puts the comma-separated groups in. */
     public static final String TRUSTED_HEADER_GROUPS = "OIDC_TRUSTED_HEADER_GROUPS";
 
+    /**
+     * Whether state-changing requests to the application's own paths that a browser authenticates
+     * by cookie need CSRF proof ({@code true}, the default) or only the framework's routes do
+     * ({@code false}, for an application with its own CSRF protection).
+     */
+    public static final String CSRF_APP_PATHS = "OIDC_CSRF_APP_PATHS";
+
     /** Names outside the {@code OIDC_} prefix that are still ours. */
     static final Set<String> UNPREFIXED = Set.of(SECRET_KEY, "DEFAULT_PERMISSION", "PERMISSION_SOURCE_ORDER");
 

@@ -73,6 +73,41 @@ public interface WebRequest {
         return Optional.ofNullable(queryParameters().get(name));
     }
 
+    /**
+     * The request body, read once and at most {@code maxBytes} long. Only the framework's own
+     * routes read it (the REST API); the application's requests pass through with their body
+     * untouched. The default is for adapters that cannot read bodies: they fail with 501.
+     *
+     * @param maxBytes the largest accepted body; a longer one is refused without reading it all
+     * @return the body bytes, empty when there is none
+     * @throws dev.oidcsso.OidcSsoException (413) when the body is larger than {@code maxBytes},
+     *                                      (400) when it cannot be read, (501) when the adapter cannot read bodies
+     */
+    default byte[] body(int maxBytes) {
+        throw new dev.oidcsso.OidcSsoException(501, "This server adapter does not read request bodies.");
+    }
+
+    /**
+     * Reads at most {@code maxBytes} from a body stream, for adapters.
+     *
+     * @param in       the body stream (not closed here)
+     * @param maxBytes the largest accepted body
+     * @return the bytes
+     * @throws dev.oidcsso.OidcSsoException (413) when the body is longer, (400) when the stream fails
+     */
+    static byte[] readLimited(java.io.InputStream in, int maxBytes) {
+        try {
+            // One byte more than allowed tells "exactly the limit" from "too long" without reading the rest.
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new dev.oidcsso.OidcSsoException(413, "The request body is larger than " + maxBytes + " bytes.");
+            }
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw new dev.oidcsso.OidcSsoException(400, "The request body could not be read.", e);
+        }
+    }
+
     /** @return whether the request reached the application over https */
     default boolean secure() {
         return "https".equalsIgnoreCase(baseUri().getScheme());

@@ -218,6 +218,17 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The connection pool, for an application that keeps its own tables in the same database (the
+     * schema history of oidc-sso is {@code oidc_schema_history}; other tables are left alone). Do not
+     * close it: {@link #close()} does.
+     *
+     * @return the pooled data source
+     */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
+    /**
      * The settings this database was opened with.
      *
      * @return the settings

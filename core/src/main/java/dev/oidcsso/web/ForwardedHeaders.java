@@ -149,5 +149,10 @@ final class ForwardedHeaders {
         public String remoteAddress() {
             return inner.remoteAddress();
         }
+
+        @Override
+        public byte[] body(int maxBytes) {
+            return inner.body(maxBytes);
+        }
     }
 }

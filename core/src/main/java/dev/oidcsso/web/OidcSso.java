@@ -35,6 +35,11 @@ import dev.oidcsso.session.SessionRevocations;
 import dev.oidcsso.spi.IdentitySource;
 import dev.oidcsso.store.Database;
 import dev.oidcsso.spi.IdentityValidator;
+import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionPolicy;
+import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.web.api.RestApi;
 import dev.oidcsso.spi.NamedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +53,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -74,6 +81,10 @@ public final class OidcSso implements AutoCloseable {
     private final ForwardedHeaders forwarded;
     private final URLClassLoader pluginLoader;
     private final Optional<Database> database;
+    private final Optional<PermissionEvaluator> permissions;
+    private final Optional<RestApi> api;
+    private final Csrf csrf;
+    private final boolean csrfOnApplicationPaths;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
@@ -132,8 +143,14 @@ public final class OidcSso implements AutoCloseable {
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
                 settings.trustedHeaders().email(), settings.trustedHeaders().groups()));
+        this.csrf = new Csrf(key);
+        this.csrfOnApplicationPaths = csrfOnApplicationPaths(settings);
+        PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : PermissionPolicy.from(settings);
+        Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
+        this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
+        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, settings.adminGroups(), csrf::token));
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
-                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database);
+                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
         if (settings.discoveryUrl() != null) {
             provider.start();
         }
@@ -176,11 +193,17 @@ public final class OidcSso implements AutoCloseable {
             if (own.isPresent()) {
                 return new Outcome.Respond(own.get());
             }
+            if (RestApi.matches(request.path())) {
+                return new Outcome.Respond(api(request));
+            }
             if (policy.isPublic(request.path())) {
                 return new Outcome.Proceed(Optional.empty());
             }
             Optional<Principal> principal = authenticate(request);
             if (principal.isPresent()) {
+                if (csrfOnApplicationPaths) {
+                    csrf.check(request, principal.get());
+                }
                 return new Outcome.Proceed(principal);
             }
             return new Outcome.Respond(endpoints.challenge(request));
@@ -203,6 +226,26 @@ public final class OidcSso implements AutoCloseable {
      */
     public URI baseUri(WebRequest received) {
         return forwarded.resolve(received).baseUri();
+    }
+
+    /**
+     * The REST API: only with a store (404 without one), only authenticated (401), CSRF-checked
+     * whatever {@code OIDC_CSRF_APP_PATHS} says, and answered in JSON even to a browser.
+     */
+    private WebResponse api(WebRequest request) {
+        if (api.isEmpty()) {
+            return RestApi.error(new OidcSsoException(404, "The REST API needs a user database: build OidcSso with .database(...)."));
+        }
+        try {
+            Optional<Principal> principal = authenticate(request);
+            if (principal.isEmpty()) {
+                return RestApi.error(new OidcSsoException(401, "Sign in, or send a bearer token or basic credentials."));
+            }
+            csrf.check(request, principal.get());
+            return api.get().handle(request, principal.get());
+        } catch (OidcSsoException e) {
+            return RestApi.error(e);
+        }
     }
 
     /**
@@ -230,6 +273,38 @@ public final class OidcSso implements AutoCloseable {
     /** @return the store, when the application runs with one */
     public Optional<Database> database() {
         return database;
+    }
+
+    /**
+     * The permission decision over the store's grants and rules, for the application's own
+     * endpoints; present when the framework was built with a {@link Builder#database(Database)
+     * database} and {@link Builder#resourceTypes(ResourceTypes) resource types}.
+     *
+     * @return the evaluator
+     */
+    public Optional<PermissionEvaluator> permissions() {
+        return permissions;
+    }
+
+    /**
+     * The permission model's view of an authenticated user.
+     *
+     * @param principal the principal of a request
+     * @return the actor for {@link PermissionEvaluator}
+     */
+    public static Actor actor(Principal principal) {
+        return new Actor(principal.username(), new HashSet<>(principal.groups()), principal.admin());
+    }
+
+    /**
+     * The CSRF token a page must send in the {@code X-OIDC-SSO-CSRF} header with state-changing
+     * requests of this session, for applications that render their own forms or scripts.
+     *
+     * @param principal the principal of a request
+     * @return the token, present for session-authenticated principals only
+     */
+    public Optional<String> csrfToken(Principal principal) {
+        return csrf.token(principal);
     }
 
     /** @return the settings */
@@ -267,6 +342,19 @@ public final class OidcSso implements AutoCloseable {
         }
     }
 
+    private static boolean csrfOnApplicationPaths(OidcSettings settings) {
+        String value = settings.values().get(SettingNames.CSRF_APP_PATHS).orElse("true").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> {
+                LOG.warn("{}=false: the application's own state-changing paths get no CSRF protection from oidc-sso; "
+                        + "make sure the application has its own.", SettingNames.CSRF_APP_PATHS);
+                yield false;
+            }
+            default -> throw new SettingsException(SettingNames.CSRF_APP_PATHS + "='" + value + "' must be true or false");
+        };
+    }
+
     private static URLClassLoader pluginLoader(OidcSettings settings, ClassLoader parent) {
         Optional<Path> dir = settings.pluginDirectory();
         if (dir.isEmpty()) {
@@ -294,6 +382,8 @@ public final class OidcSso implements AutoCloseable {
         private SecureRandom random = new SecureRandom();
         private SessionRevocations revocations;
         private Database database;
+        private ResourceTypes resourceTypes;
+        private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
         private ClassLoader classLoader = OidcSso.class.getClassLoader();
 
@@ -333,6 +423,31 @@ public final class OidcSso implements AutoCloseable {
          */
         public Builder database(Database database) {
             this.database = database;
+            return this;
+        }
+
+        /**
+         * The application's resource types, for example {@code ResourceTypes.of("experiment",
+         * "registered_model")}. With a database they enable {@link OidcSso#permissions()} and the
+         * grant and rule routes of the REST API; grants on any other type are refused with 400.
+         *
+         * @param types the declared types
+         * @return this builder
+         */
+        public Builder resourceTypes(ResourceTypes types) {
+            this.resourceTypes = types;
+            return this;
+        }
+
+        /**
+         * The permission policy; by default {@code PERMISSION_SOURCE_ORDER} and
+         * {@code DEFAULT_PERMISSION} from the settings.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder permissionPolicy(PermissionPolicy policy) {
+            this.policy = policy;
             return this;
         }
 

@@ -170,6 +170,19 @@ public final class OidcSsoFilter implements Filter {
         }
 
         @Override
+        public byte[] body(int maxBytes) {
+            long declared = request.getContentLengthLong();
+            if (declared > maxBytes) {
+                throw new dev.oidcsso.OidcSsoException(413, "The request body is larger than " + maxBytes + " bytes.");
+            }
+            try {
+                return WebRequest.readLimited(request.getInputStream(), maxBytes);
+            } catch (IOException e) {
+                throw new dev.oidcsso.OidcSsoException(400, "The request body could not be read.", e);
+            }
+        }
+
+        @Override
         public URI baseUri() {
             String scheme = request.getScheme();
             int port = request.getServerPort();

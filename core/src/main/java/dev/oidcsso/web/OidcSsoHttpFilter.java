@@ -148,6 +148,15 @@ public final class OidcSsoHttpFilter extends Filter {
         }
 
         @Override
+        public byte[] body(int maxBytes) {
+            String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+            if (declared != null && declared.trim().matches("\\d{1,18}") && Long.parseLong(declared.trim()) > maxBytes) {
+                throw new dev.oidcsso.OidcSsoException(413, "The request body is larger than " + maxBytes + " bytes.");
+            }
+            return WebRequest.readLimited(exchange.getRequestBody(), maxBytes);
+        }
+
+        @Override
         public URI baseUri() {
             String scheme = exchange instanceof HttpsExchange ? "https" : "http";
             String host = header("Host").filter(OidcSsoHttpFilter::isHostHeader).orElseGet(() -> {

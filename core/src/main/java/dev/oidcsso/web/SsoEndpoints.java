@@ -51,10 +51,12 @@ final class SsoEndpoints {
     private final Function<WebRequest, Optional<Principal>> authenticate;
     private final Accounts accounts;
     private final Optional<Database> database;
+    private final Csrf csrf;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo,
                  IdentityResolver identities, SessionManager sessions, LogoutUris logoutUris,
-                 Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Database> database) {
+                 Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Database> database,
+                 Csrf csrf) {
         this.settings = settings;
         this.provider = provider;
         this.flow = flow;
@@ -65,6 +67,7 @@ final class SsoEndpoints {
         this.authenticate = authenticate;
         this.accounts = accounts;
         this.database = database;
+        this.csrf = csrf;
     }
 
     Optional<WebResponse> handle(WebRequest request) {
@@ -109,7 +112,8 @@ final class SsoEndpoints {
             String next = state.map(LoginState::next).filter(NextPath::isSafe).orElse("/");
             return WebResponse.redirect(URI.create(basePath(request) + next))
                     .withCookie(clearLogin)
-                    .withCookie(sessions.cookie(session, request));
+                    .withCookie(sessions.cookie(session, request))
+                    .withHeader("Set-Cookie", Csrf.cookieHeader(csrf.token(session.id()), request, settings.sessionMaxAge()));
         } catch (OidcSsoException e) {
             AUDIT.info("login refused status={} reason={}", e.status(), e.getMessage());
             return error(request, e).withCookie(clearLogin).withCookie(sessions.deletion(request));
@@ -135,7 +139,7 @@ final class SsoEndpoints {
             response = WebResponse.html(200, Pages.page("Signed out", "You have been signed out of this application.",
                     basePath(request) + "/login", "Sign in again"));
         }
-        return response.withCookie(sessions.deletion(request));
+        return response.withCookie(sessions.deletion(request)).withHeader("Set-Cookie", Csrf.deletionHeader(request));
     }
 
     private WebResponse status(WebRequest request) {

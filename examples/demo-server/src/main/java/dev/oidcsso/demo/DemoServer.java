@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.authz.ResourceType;
+import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.store.Database;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
 import jakarta.servlet.DispatcherType;
@@ -30,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -41,6 +46,10 @@ import java.util.Properties;
 
 /**
  * The demo: a small experiment-tracking service on embedded Jetty, protected by oidc-sso.
+ *
+ * <p>It keeps users, tokens, grants, experiments and registered models in the database oidc-sso
+ * opens: embedded H2 under {@code OIDC_DATA_DIR} (default {@code ./data}), or the PostgreSQL named
+ * by {@code OIDC_USERS_DB_URI}, which several replicas can share.
  *
  * <p>With neither {@code OIDC_DISCOVERY_URL} nor {@code OIDC_PROVIDER} configured it runs in
  * development mode: it starts a {@link DevIdentityProvider} on loopback and points the framework
@@ -63,6 +72,10 @@ public final class DemoServer {
     public static final int DEFAULT_PORT = 8080;
     /** The client id the demo registers at its development IdP (which accepts any). */
     static final String DEV_CLIENT_ID = "oidc-sso-demo";
+    /** The resource type of experiments. */
+    public static final ResourceType EXPERIMENT = ResourceType.of("experiment");
+    /** The resource type of registered models. */
+    public static final ResourceType REGISTERED_MODEL = ResourceType.of("registered_model");
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
     private static final long STOP_TIMEOUT_MS = 5_000;
@@ -71,8 +84,11 @@ public final class DemoServer {
     private final Properties systemProperties;
     private final String host;
     private final Integer explicitPort;
-    private final ExperimentStore store;
+    private final ExperimentStore givenStore;
 
+    private ExperimentStore store;
+    private ExperimentStore models;
+    private Database database;
     private Server jetty;
     private ServerConnector connector;
     private OidcSso sso;
@@ -85,7 +101,7 @@ public final class DemoServer {
         this.systemProperties.putAll(builder.systemProperties);
         this.host = builder.host;
         this.explicitPort = builder.port;
-        this.store = builder.store != null ? builder.store : new InMemoryExperimentStore();
+        this.givenStore = builder.store;
     }
 
     /**
@@ -126,7 +142,7 @@ public final class DemoServer {
         } catch (SettingsException e) {
             err.println(e.getMessage());
             return 2;
-        } catch (IOException e) {
+        } catch (IOException | OidcSsoException e) {
             err.println("The demo server cannot start: " + e.getMessage());
             return 1;
         }
@@ -155,7 +171,12 @@ public final class DemoServer {
         }
         try {
             OidcSettings settings = settings(devIdpPort);
-            sso = OidcSso.create(settings);
+            database = Database.open(settings);
+            sso = OidcSso.builder(settings).database(database).resourceTypes(ResourceTypes.of(List.of(EXPERIMENT, REGISTERED_MODEL)))
+                    .build();
+            store = givenStore != null ? givenStore
+                    : new JdbcExperimentStore(database.dataSource(), "demo_experiment", "experiment", Clock.systemUTC());
+            models = new JdbcExperimentStore(database.dataSource(), "demo_registered_model", "registered model", Clock.systemUTC());
             startJetty(port);
         } catch (IOException | RuntimeException e) {
             stop();
@@ -178,6 +199,10 @@ public final class DemoServer {
         if (sso != null) {
             sso.close();
             sso = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
         }
         if (devIdp != null) {
             devIdp.close();
@@ -215,9 +240,14 @@ public final class DemoServer {
         return Optional.ofNullable(devIdp);
     }
 
-    /** @return where experiments are kept */
-    public ExperimentStore store() {
+    /** @return where experiments are kept (the database's, unless the builder gave one); null before start */
+    public synchronized ExperimentStore store() {
         return store;
+    }
+
+    /** @return the store oidc-sso uses, while running */
+    public synchronized Optional<Database> database() {
+        return Optional.ofNullable(database);
     }
 
     /**
@@ -285,8 +315,15 @@ public final class DemoServer {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addFilter(new FilterHolder(new OidcSsoFilter(sso)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("experiments", new ExperimentServlet(store, json)), "/api/experiments/*");
-        context.addServlet(new ServletHolder("home", new HomeServlet(store, Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
+        var evaluator = sso.permissions().orElseThrow();
+        context.addServlet(new ServletHolder("experiments", new ExperimentServlet(store, json,
+                new ExperimentServlet.Kind(EXPERIMENT, "experiment", "experiments", "/api/experiments"),
+                evaluator, database.permissions())), "/api/experiments/*");
+        context.addServlet(new ServletHolder("registered-models", new ExperimentServlet(models, json,
+                new ExperimentServlet.Kind(REGISTERED_MODEL, "registered model", "registered_models", "/api/registered-models"),
+                evaluator, database.permissions())), "/api/registered-models/*");
+        context.addServlet(new ServletHolder("home", new HomeServlet(store, evaluator,
+                Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
 
         // The graceful handler lets requests in flight finish when the server stops.
         GracefulHandler graceful = new GracefulHandler(context);
@@ -418,7 +455,7 @@ public final class DemoServer {
         }
 
         /**
-         * Where experiments are kept; by default in memory.
+         * Where experiments are kept; by default a table in the database oidc-sso uses.
          *
          * @param store the store
          * @return this builder

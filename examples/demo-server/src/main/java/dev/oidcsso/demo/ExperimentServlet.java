@@ -5,7 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.Grant;
+import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionLevel;
+import dev.oidcsso.authz.Resource;
+import dev.oidcsso.authz.ResourceGrants;
+import dev.oidcsso.authz.ResourceType;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.web.OidcSso;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,17 +24,24 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The experiments REST API under {@code /api/experiments}: list and create on the collection; read,
- * replace ({@code PUT}), change ({@code PATCH}) and delete on {@code /api/experiments/{id}}. Bodies
- * are JSON objects with {@code name} and optional {@code description}; every error is a JSON
- * object {@code {"error": ..., "message": ...}}. The {@link dev.oidcsso.web.OidcSsoFilter} in front
- * guarantees an authenticated principal.
+ * The REST API of one kind of item, experiments under {@code /api/experiments} or registered models
+ * under {@code /api/registered-models}: list and create on the collection; read, replace
+ * ({@code PUT}), change ({@code PATCH}) and delete on {@code /{id}}. Bodies are JSON objects with
+ * {@code name} and optional {@code description}; every error is a JSON object
+ * {@code {"error": ..., "message": ...}}. The {@link dev.oidcsso.web.OidcSsoFilter} in front
+ * guarantees an authenticated principal and checks CSRF.
+ *
+ * <p>Permissions, on the resource named by the item's name (so regular-expression rules match
+ * names): creating makes the creator MANAGE; reading needs READ, changing EDIT, renaming and
+ * deleting MANAGE; the list holds only what the caller may read. Administrators may do everything.
  */
 public final class ExperimentServlet extends HttpServlet {
 
@@ -38,16 +56,37 @@ public final class ExperimentServlet extends HttpServlet {
 
     private final transient ExperimentStore store;
     private final transient ObjectMapper json;
+    private final transient Kind kind;
+    private final transient PermissionEvaluator evaluator;
+    private final transient PermissionStore permissions;
+
+    /**
+     * What one servlet serves.
+     *
+     * @param type     the resource type its items are protected as
+     * @param label    the item's name in messages, such as {@code experiment}
+     * @param listKey  the JSON key of the list, such as {@code experiments}
+     * @param basePath where the collection is, such as {@code /api/experiments}
+     */
+    public record Kind(ResourceType type, String label, String listKey, String basePath) {
+    }
 
     /**
      * Creates the servlet.
      *
-     * @param store where experiments are kept
-     * @param json  the JSON mapper (see {@link DemoServer#jsonMapper()} for the strict settings it expects)
+     * @param store       where the items are kept
+     * @param json        the JSON mapper (see {@link DemoServer#jsonMapper()} for the strict settings it expects)
+     * @param kind        what it serves
+     * @param evaluator   the permission decision
+     * @param permissions where creators are recorded and grants of deleted items forgotten
      */
-    public ExperimentServlet(ExperimentStore store, ObjectMapper json) {
+    public ExperimentServlet(ExperimentStore store, ObjectMapper json, Kind kind, PermissionEvaluator evaluator,
+                             PermissionStore permissions) {
         this.store = store;
         this.json = json;
+        this.kind = kind;
+        this.evaluator = evaluator;
+        this.permissions = permissions;
     }
 
     @Override
@@ -61,20 +100,21 @@ public final class ExperimentServlet extends HttpServlet {
         }
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
+        Actor actor = OidcSso.actor(principal.get());
         try {
             if (path.equals("/")) {
                 switch (method) {
-                    case "GET" -> list(response);
+                    case "GET" -> list(actor, response);
                     case "POST" -> create(request, response, principal.get());
                     default -> notAllowed(response, "GET, POST");
                 }
             } else if (path.matches("/[0-9]{1,18}")) {
                 String id = path.substring(1);
                 switch (method) {
-                    case "GET" -> get(id, response);
-                    case "PUT" -> change(id, request, response, true);
-                    case "PATCH" -> change(id, request, response, false);
-                    case "DELETE" -> delete(id, response);
+                    case "GET" -> get(actor, id, response);
+                    case "PUT" -> change(actor, id, request, response, true);
+                    case "PATCH" -> change(actor, id, request, response, false);
+                    case "DELETE" -> delete(actor, id, response);
                     default -> notAllowed(response, "GET, PUT, PATCH, DELETE");
                 }
             } else {
@@ -84,13 +124,30 @@ public final class ExperimentServlet extends HttpServlet {
             error(response, e.status, e.code, e.getMessage());
         } catch (ExperimentStore.NameTakenException e) {
             error(response, 409, "conflict", e.getMessage());
+        } catch (OidcSsoException e) {
+            // 403 from a permission check, 503 while the database is away, 400 for an unusable name.
+            int status = e.status();
+            if (status == 503) {
+                response.setHeader("Retry-After", "5");
+            }
+            error(response, status, switch (status) {
+                case 403 -> "forbidden";
+                case 503 -> "unavailable";
+                default -> status >= 500 ? "server_error" : "invalid_request";
+            }, e.getMessage());
         }
     }
 
-    private void list(HttpServletResponse response) throws IOException {
+    private Resource resource(String name) {
+        return new Resource(kind.type(), name);
+    }
+
+    private void list(Actor actor, HttpServletResponse response) throws IOException {
+        List<Experiment> all = store.list();
+        Set<String> readable = new HashSet<>(evaluator.readable(actor, kind.type(), all.stream().map(Experiment::name).toList()));
         ObjectNode body = json.createObjectNode();
-        ArrayNode items = body.putArray("experiments");
-        store.list().forEach(experiment -> items.add(toJson(experiment)));
+        ArrayNode items = body.putArray(kind.listKey());
+        all.stream().filter(item -> readable.contains(item.name())).forEach(item -> items.add(toJson(item)));
         send(response, 200, body);
     }
 
@@ -98,26 +155,66 @@ public final class ExperimentServlet extends HttpServlet {
         ObjectNode body = readObject(request);
         String name = name(body).orElseThrow(() -> new BadRequest("'name' is required: a non-empty string."));
         Experiment created = store.create(name, description(body).orElse(""), principal.username());
-        response.setHeader("Location", request.getContextPath() + "/api/experiments/" + created.id());
+        try {
+            permissions.recordCreation(resource(name), principal.username());
+        } catch (RuntimeException e) {
+            // Without its MANAGE grant the creator could not even read the new item: undo it.
+            store.delete(created.id());
+            throw e;
+        }
+        response.setHeader("Location", request.getContextPath() + kind.basePath() + "/" + created.id());
         send(response, 201, toJson(created));
     }
 
-    private void get(String id, HttpServletResponse response) throws IOException {
-        Optional<Experiment> experiment = store.find(id);
-        if (experiment.isPresent()) {
-            send(response, 200, toJson(experiment.get()));
+    private void get(Actor actor, String id, HttpServletResponse response) throws IOException {
+        Optional<Experiment> item = store.find(id);
+        if (item.isPresent()) {
+            evaluator.require(actor, resource(item.get().name()), PermissionLevel.READ);
+            send(response, 200, toJson(item.get()));
         } else {
             notFound(response, id);
         }
     }
 
+    private void delete(Actor actor, String id, HttpServletResponse response) throws IOException {
+        Optional<Experiment> item = store.find(id);
+        if (item.isEmpty()) {
+            notFound(response, id);
+            return;
+        }
+        evaluator.require(actor, resource(item.get().name()), PermissionLevel.MANAGE);
+        if (store.delete(id)) {
+            // A new item of the same name must not inherit these grants.
+            permissions.forgetResource(resource(item.get().name()));
+            response.setStatus(204);
+        } else {
+            notFound(response, id);
+        }
+    }
+
+    /**
+     * Grants follow the name, because rules match names: a rename needs MANAGE (it changes who
+     * the rules let in) and carries the direct grants and the creator over to the new name.
+     */
+    private void moveGrants(String from, String to) {
+        Resource oldResource = resource(from);
+        Resource newResource = resource(to);
+        ResourceGrants grants = permissions.grantsOn(oldResource);
+        grants.creator().ifPresent(creator -> permissions.recordCreation(newResource, creator));
+        grants.users().forEach((user, level) -> permissions.grant(new Grant(Grantee.user(user), newResource, level)));
+        grants.groups().forEach((group, level) -> permissions.grant(new Grant(Grantee.group(group), newResource, level)));
+        permissions.forgetResource(oldResource);
+    }
+
     /** PUT replaces both fields (name required); PATCH changes only the fields it names. */
-    private void change(String id, HttpServletRequest request, HttpServletResponse response, boolean replace) throws IOException {
+    private void change(Actor actor, String id, HttpServletRequest request, HttpServletResponse response, boolean replace)
+            throws IOException {
         ObjectNode body = readObject(request);
         Optional<String> name = name(body);
         Optional<String> description = description(body);
         if (replace && name.isEmpty()) {
-            throw new BadRequest("'name' is required: a non-empty string (PUT replaces the experiment; use PATCH to change one field).");
+            throw new BadRequest("'name' is required: a non-empty string (PUT replaces the " + kind.label()
+                    + "; use PATCH to change one field).");
         }
         if (name.isEmpty() && description.isEmpty()) {
             throw new BadRequest("Nothing to change: give 'name' and/or 'description'.");
@@ -127,19 +224,16 @@ public final class ExperimentServlet extends HttpServlet {
             notFound(response, id);
             return;
         }
-        Optional<Experiment> changed = store.update(id,
-                name.orElse(current.get().name()),
+        String oldName = current.get().name();
+        String newName = name.orElse(oldName);
+        evaluator.require(actor, resource(oldName), newName.equals(oldName) ? PermissionLevel.EDIT : PermissionLevel.MANAGE);
+        Optional<Experiment> changed = store.update(id, newName,
                 replace ? description.orElse("") : description.orElse(current.get().description()));
         if (changed.isPresent()) {
+            if (!newName.equals(oldName)) {
+                moveGrants(oldName, newName);
+            }
             send(response, 200, toJson(changed.get()));
-        } else {
-            notFound(response, id);
-        }
-    }
-
-    private void delete(String id, HttpServletResponse response) throws IOException {
-        if (store.delete(id)) {
-            response.setStatus(204);
         } else {
             notFound(response, id);
         }
@@ -230,7 +324,7 @@ public final class ExperimentServlet extends HttpServlet {
     }
 
     private void notFound(HttpServletResponse response, String id) throws IOException {
-        error(response, 404, "not_found", "No experiment with id '" + id + "'.");
+        error(response, 404, "not_found", "No " + kind.label() + " with id '" + id + "'.");
     }
 
     private void notAllowed(HttpServletResponse response, String allowed) throws IOException {

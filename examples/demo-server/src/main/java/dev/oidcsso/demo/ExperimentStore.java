@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where experiments are kept. The demo uses {@link InMemoryExperimentStore}; a JDBC store shared
- * by several replicas can take its place without touching the web layer. Implementations are
- * thread-safe. The store knows nothing of permissions: it records the creator, and deciding who may
+ * Where experiments (and, with the same shape, registered models) are kept: {@link JdbcExperimentStore}
+ * in the database oidc-sso uses, so replicas share them, or {@link InMemoryExperimentStore} for
+ * unit tests. Implementations are thread-safe. The store knows nothing of permissions: it records the creator, and deciding who may
  * see or change what is the caller's business.
  */
 public interface ExperimentStore {
@@ -70,7 +70,17 @@ public interface ExperimentStore {
          * @param name the name that is taken
          */
         public NameTakenException(String name) {
-            super("An experiment named '" + name + "' already exists.");
+            this("experiment", name);
+        }
+
+        /**
+         * Creates the exception for any kind of item.
+         *
+         * @param kind what the store keeps, for example {@code registered model}
+         * @param name the name that is taken
+         */
+        public NameTakenException(String kind, String name) {
+            super("A" + (kind.matches("[aeiou].*") ? "n " : " ") + kind + " named '" + name + "' already exists.");
         }
     }
 }

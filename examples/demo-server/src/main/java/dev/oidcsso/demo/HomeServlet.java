@@ -1,14 +1,18 @@
 package dev.oidcsso.demo;
 
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.web.OidcSso;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The home page: who is signed in, the experiments, and links to the API, the status and logout.
@@ -20,16 +24,19 @@ public final class HomeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient ExperimentStore store;
+    private final transient PermissionEvaluator evaluator;
     private final transient Optional<String> developmentIdp;
 
     /**
      * Creates the servlet.
      *
      * @param store          the experiments to show
+     * @param evaluator      decides which experiments the user may see
      * @param developmentIdp the embedded development IdP's issuer, shown as a warning, or empty with a real IdP
      */
-    public HomeServlet(ExperimentStore store, Optional<String> developmentIdp) {
+    public HomeServlet(ExperimentStore store, PermissionEvaluator evaluator, Optional<String> developmentIdp) {
         this.store = store;
+        this.evaluator = evaluator;
         this.developmentIdp = developmentIdp;
     }
 
@@ -47,7 +54,13 @@ public final class HomeServlet extends HttpServlet {
             send(response, 401, page("Not signed in", "<p><a href=\"login\">Sign in</a></p>"));
             return;
         }
-        send(response, 200, page("Experiments", home(principal.get(), request.getContextPath())));
+        try {
+            send(response, 200, page("Experiments", home(principal.get(), request.getContextPath())));
+        } catch (dev.oidcsso.OidcSsoException e) {
+            // The database is away (503): say so rather than show an empty, misleading list.
+            response.setHeader("Retry-After", "5");
+            send(response, e.status(), page("Temporarily unavailable", "<p>" + escape(e.getMessage()) + "</p>"));
+        }
     }
 
     private String home(Principal user, String base) {
@@ -60,7 +73,10 @@ public final class HomeServlet extends HttpServlet {
                 .append(row("Administrator", user.admin() ? "yes" : "no"))
                 .append(row("Signed in with", escape(user.method().wireName())))
                 .append("</table>");
-        List<Experiment> experiments = store.list();
+        List<Experiment> all = store.list();
+        Set<String> readable = new HashSet<>(evaluator.readable(OidcSso.actor(user), DemoServer.EXPERIMENT,
+                all.stream().map(Experiment::name).toList()));
+        List<Experiment> experiments = all.stream().filter(experiment -> readable.contains(experiment.name())).toList();
         html.append("<h2>Experiments (").append(experiments.size()).append(")</h2>");
         if (experiments.isEmpty()) {
             html.append("<p>None yet. Create one with <code>POST ").append(escape(base)).append("/api/experiments</code>.</p>");

@@ -76,6 +76,8 @@ final class Browser {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        // What the application's own page script does: echo the session's CSRF cookie in the header.
+        cookie("oidc_sso_csrf").ifPresent(csrf -> request.header("X-OIDC-SSO-CSRF", csrf.getValue()));
         return send(request);
     }
 

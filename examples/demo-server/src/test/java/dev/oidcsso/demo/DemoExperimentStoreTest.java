@@ -1,5 +1,6 @@
 package dev.oidcsso.demo;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -19,10 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The in-memory store: the contract a JDBC store must also keep. */
+/** The in-memory store: the contract {@link JdbcExperimentStoreTest} runs on the JDBC store too. */
 class DemoExperimentStoreTest {
 
-    final ExperimentStore store = new InMemoryExperimentStore(Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC));
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+    ExperimentStore store;
+
+    ExperimentStore newStore(Clock clock) {
+        return new InMemoryExperimentStore(clock);
+    }
+
+    @BeforeEach
+    void createStore() {
+        store = newStore(CLOCK);
+    }
 
     @Test
     void createFindUpdateDelete() {

@@ -1,6 +1,7 @@
 package dev.oidcsso.demo;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
@@ -18,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A configuration error stops start-up with every problem listed, status 2 and no stack trace. */
 class DemoServerConfigTest {
+
+    @TempDir
+    Path dataDir;
 
     @Test
     void everyProblemIsPrintedWithoutAStackTraceAndTheStatusIs2() {
@@ -58,7 +63,8 @@ class DemoServerConfigTest {
     @Test
     void aTakenPortFailsStartAndStopsTheDevelopmentIdpAgain() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            DemoServer server = DemoServer.builder().host("127.0.0.1").port(taken.getLocalPort()).build();
+            DemoServer server = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString()))
+                    .host("127.0.0.1").port(taken.getLocalPort()).build();
             IOException error = assertThrows(IOException.class, server::start);
             assertTrue(error.getMessage().contains(String.valueOf(taken.getLocalPort())), error.getMessage());
             assertTrue(server.devIdentityProvider().isEmpty(), "cleaned up after the failure");

@@ -6,10 +6,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -25,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoServerDevModeTest {
 
     final ObjectMapper json = new ObjectMapper();
+    @TempDir
+    static Path dataDir;
     DemoServer server;
     String base;
 
     @BeforeAll
     void start() throws IOException {
-        server = DemoServer.builder().host("127.0.0.1").port(0).build();
+        server = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString())).host("127.0.0.1").port(0).build();
         server.start();
         base = "http://127.0.0.1:" + server.port();
     }

@@ -7,11 +7,13 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +27,8 @@ class DemoServerExternalIdpTest {
 
     MockOAuth2Server idp;
     DemoServer server;
+    @TempDir
+    Path dataDir;
 
     @BeforeEach
     void startIdp() {
@@ -47,7 +51,8 @@ class DemoServerExternalIdpTest {
                 "OIDC_DISCOVERY_URL", idp.wellKnownUrl("default").toString(),
                 "OIDC_CLIENT_ID", "demo-client",
                 "OIDC_CLIENT_SECRET", "test-only-client-secret",
-                "SECRET_KEY", "test-only-sealing-key-0123456789abcdef");
+                "SECRET_KEY", "test-only-sealing-key-0123456789abcdef",
+                "OIDC_DATA_DIR", dataDir.toString());
         server = DemoServer.builder().environment(environment).host("127.0.0.1").port(0).build();
         server.start();
         String base = "http://127.0.0.1:" + server.port();

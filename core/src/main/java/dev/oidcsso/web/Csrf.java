@@ -1,0 +1,149 @@
+package dev.oidcsso.web;
+
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.auth.AuthMethod;
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.session.SessionManager;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cross-site request forgery protection for state-changing requests that a browser authenticates
+ * by itself: the session cookie (and a trusted proxy's cookie, seen here as trusted headers).
+ *
+ * <p>Two checks, both must pass:
+ * <ol>
+ *   <li>Provenance: {@code Sec-Fetch-Site}, when the browser sends it, must be {@code same-origin} or
+ *       {@code none}; {@code Origin}, when sent, must name this application's host. Browsers set both
+ *       and scripts cannot forge them, so a cross-site form or {@code fetch} is refused even before
+ *       the token is looked at.</li>
+ *   <li>Proof of reading: the header {@value #HEADER} must carry the session's CSRF token, an HMAC of
+ *       the session id under a key derived from {@code SECRET_KEY}. A page on another site can make
+ *       the browser send the cookie but cannot read the token, which this application hands out
+ *       only in a same-origin response ({@code GET /oidc/api/me}) and in the non-HttpOnly cookie
+ *       {@value #COOKIE} that only same-origin script can read. Being derived, the token needs no
+ *       storage and is accepted by every replica sharing {@code SECRET_KEY}.</li>
+ * </ol>
+ * Requests with {@code Authorization: Bearer} or {@code Basic} are exempt: a browser never adds
+ * those by itself. Trusted-header requests have no session to bind a token to, so only the
+ * provenance check applies to them.
+ */
+final class Csrf {
+
+    /** The request header that carries the token. */
+    static final String HEADER = "X-OIDC-SSO-CSRF";
+    /** The cookie that carries the token for the application's own scripts. */
+    static final String COOKIE = "oidc_sso_csrf";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    private final byte[] key;
+
+    Csrf(SealingKey root) {
+        // A sub-key of its own: a CSRF token can never be mistaken for any other sealed value.
+        this.key = root.derive("csrf");
+    }
+
+    /** The token for a session id. */
+    String token(String sessionId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The token of a principal's session, when it authenticated with one. */
+    Optional<String> token(Principal principal) {
+        return principal.method() == AuthMethod.SESSION ? principal.sessionId().map(this::token) : Optional.empty();
+    }
+
+    static boolean isStateChanging(WebRequest request) {
+        return !SAFE_METHODS.contains(request.method().toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Refuses a forged request.
+     *
+     * @throws OidcSsoException (403) saying what is missing
+     */
+    void check(WebRequest request, Principal principal) {
+        if (!isStateChanging(request) || principal.method() == AuthMethod.BEARER || principal.method() == AuthMethod.BASIC) {
+            return;
+        }
+        Optional<String> site = request.header("Sec-Fetch-Site").map(value -> value.trim().toLowerCase(Locale.ROOT));
+        if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
+            throw new OidcSsoException(403, "Cross-site request refused: a " + request.method()
+                    + " authenticated by a browser cookie must come from this application's own pages.");
+        }
+        Optional<String> origin = request.header("Origin");
+        if (origin.isPresent() && !sameHost(origin.get(), request)) {
+            throw new OidcSsoException(403, "Cross-site request refused: the Origin header names another site.");
+        }
+        if (principal.method() == AuthMethod.SESSION) {
+            String expected = principal.sessionId().map(this::token).orElse("");
+            String given = request.header(HEADER).orElse("");
+            if (expected.isEmpty() || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    given.trim().getBytes(StandardCharsets.UTF_8))) {
+                throw new OidcSsoException(403, "Missing or invalid " + HEADER + " header: a " + request.method()
+                        + " authenticated by the session cookie must send the csrf_token from GET /oidc/api/me "
+                        + "(or the " + COOKIE + " cookie) in this header.");
+            }
+        }
+    }
+
+    /**
+     * Only the host name is compared: behind a TLS-terminating proxy that forwards no scheme, the
+     * application sees http and port 80 while the browser's Origin says https, and refusing those
+     * would break every legitimate page. The token check carries the real weight.
+     */
+    private static boolean sameHost(String origin, WebRequest request) {
+        String host;
+        try {
+            host = URI.create(origin.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (host == null) {
+            return false;
+        }
+        String own = request.baseUri().getHost();
+        if (own != null && own.equalsIgnoreCase(host)) {
+            return true;
+        }
+        return request.header("Host").map(Csrf::stripPort).map(h -> h.equalsIgnoreCase(host)).orElse(false);
+    }
+
+    private static String stripPort(String authority) {
+        String trimmed = authority.trim();
+        int close = trimmed.lastIndexOf(']');
+        int colon = trimmed.lastIndexOf(':');
+        return colon > close ? trimmed.substring(0, colon) : trimmed;
+    }
+
+    /**
+     * The {@code Set-Cookie} value carrying the token: readable by same-origin script (not
+     * HttpOnly) and never sent on cross-site requests (SameSite=Strict).
+     */
+    static String cookieHeader(String token, WebRequest request, Duration maxAge) {
+        return COOKIE + "=" + token + "; Path=" + SessionManager.cookiePath(request) + "; Max-Age=" + maxAge.toSeconds()
+                + "; SameSite=Strict" + (request.secure() ? "; Secure" : "");
+    }
+
+    static String deletionHeader(WebRequest request) {
+        return cookieHeader("", request, Duration.ZERO);
+    }
+}

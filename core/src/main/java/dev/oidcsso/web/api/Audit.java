@@ -1,0 +1,51 @@
+package dev.oidcsso.web.api;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Security events of the REST API, on the logger {@value #LOGGER} beside the login events: one line
+ * per event, {@code key=value} pairs, never a token or secret. Values that came from a request are
+ * cleaned of line breaks and control characters and shortened, so a hostile name cannot forge a
+ * second log line.
+ */
+final class Audit {
+
+    /** The logger name shared with the login events. */
+    static final String LOGGER = "dev.oidcsso.audit";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final int MAX_VALUE = 120;
+
+    private Audit() {
+    }
+
+    /**
+     * Logs one event.
+     *
+     * @param event  what happened, for example {@code token created}
+     * @param fields alternating keys and values
+     */
+    static void event(String event, Object... fields) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder(event);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            line.append(' ').append(fields[i]).append('=').append(clean(String.valueOf(fields[i + 1])));
+        }
+        LOG.info(line.toString());
+    }
+
+    static String clean(String value) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_VALUE) + 3);
+        boolean quote = value.isEmpty() || value.chars().anyMatch(c -> c == ' ' || c == '=' || c == '"');
+        for (int i = 0; i < value.length() && i < MAX_VALUE; i++) {
+            char c = value.charAt(i);
+            out.append(Character.isISOControl(c) || c == '"' ? '?' : c);
+        }
+        if (value.length() > MAX_VALUE) {
+            out.append("...");
+        }
+        return quote ? "\"" + out + "\"" : out.toString();
+    }
+}
