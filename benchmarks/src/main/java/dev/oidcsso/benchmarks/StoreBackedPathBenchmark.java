@@ -1,0 +1,163 @@
+package dev.oidcsso.benchmarks;
+
+import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.Decision;
+import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionPolicy;
+import dev.oidcsso.authz.Resource;
+import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.store.Database;
+import dev.oidcsso.store.StoreSettings;
+import dev.oidcsso.web.OidcSso;
+import dev.oidcsso.web.Outcome;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The per-request path of a script and of a permission check on a warm instance with the embedded
+ * database: basic auth with a personal access token through the whole {@link OidcSso#process}, and
+ * the permission decision for one resource. Both answer from caches; a database round trip would
+ * show as tens of microseconds more.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class StoreBackedPathBenchmark {
+
+    private Path dataDir;
+    private Database database;
+    private OidcSso sso;
+    private WebRequest basicRequest;
+    private PermissionEvaluator permissions;
+    private Actor actor;
+    private Resource resource;
+
+    /** A request with basic credentials. */
+    private record Request(String authorization) implements WebRequest {
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String path() {
+            return "/api/experiments";
+        }
+
+        @Override
+        public Map<String, String> queryParameters() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return "Authorization".equalsIgnoreCase(name) ? Optional.of(authorization) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> cookie(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public URI baseUri() {
+            return URI.create("http://localhost:8080");
+        }
+    }
+
+    /**
+     * Opens an embedded database with one user, their token, and a grant on one experiment.
+     *
+     * @throws IOException if the temporary folder cannot be made
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dataDir = Files.createTempDirectory("oidc-sso-bench");
+        database = Database.open(StoreSettings.embedded(dataDir));
+        database.users().recordLogin("alice", "Alice", "alice@example.com", Set.of("mlflow", "data"));
+        String token = database.tokens().create("alice").token().reveal();
+        OidcSettings settings = OidcSettings.builder()
+                .discoveryUrl("http://127.0.0.1:9/.well-known/openid-configuration")
+                .client("bench", "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
+        ResourceTypes types = ResourceTypes.of("experiment", "registered_model");
+        sso = OidcSso.builder(settings).database(database).resourceTypes(types).build();
+        basicRequest = new Request("Basic " + Base64.getEncoder().encodeToString(("alice:" + token).getBytes(StandardCharsets.UTF_8)));
+        permissions = new PermissionEvaluator(database.permissions(), PermissionPolicy.defaults(), types);
+        resource = Resource.of(types.require("experiment"), "churn-model");
+        database.permissions().recordCreation(resource, "bob");
+        actor = new Actor("alice", Set.of("mlflow", "data"), false);
+    }
+
+    /**
+     * Closes everything and removes the database files.
+     *
+     * @throws IOException if the files cannot be removed
+     */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        sso.close();
+        database.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /**
+     * A script's request with a personal access token, through the whole decision.
+     *
+     * @return the outcome
+     */
+    @Benchmark
+    public Outcome basicAuthRequest() {
+        Outcome outcome = sso.process(basicRequest);
+        if (!(outcome instanceof Outcome.Proceed)) {
+            throw new IllegalStateException("the benchmark request must be authenticated: " + outcome);
+        }
+        return outcome;
+    }
+
+    /**
+     * The permission decision for one user and one resource.
+     *
+     * @return the decision
+     */
+    @Benchmark
+    public Decision permissionDecision() {
+        return permissions.decide(actor, resource);
+    }
+}
