@@ -89,8 +89,11 @@ class NginxReverseProxyTest {
                     "OIDC_CLIENT_SECRET", op.clientSecret(),
                     "SECRET_KEY", randomKey(),
                     "OIDC_TRUSTED_PROXIES", PROXY_ADDRESS));
+            // Each application keeps its data apart, in the test's own folder, never in the work tree.
+            environment.put("OIDC_DATA_DIR", directory.resolve("oidc-app-data").toString());
             oidcApp = DemoServer.builder().environment(environment).host("127.0.0.1").port(0).build();
             oidcApp.start();
+            environment.put("OIDC_DATA_DIR", directory.resolve("header-app-data").toString());
             environment.put("OIDC_AUTH_MODE", "trusted-header,oidc");
             headerApp = DemoServer.builder().environment(environment).host("127.0.0.1").port(0).build();
             headerApp.start();

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oidcsso.demo.DemoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +39,10 @@ class KeycloakBearerTest {
     private static DemoServer demo;
     private static String base;
 
+    /** The demo's database lives here, never in the work tree. */
+    @TempDir
+    static Path dataDir;
+
     @BeforeAll
     static void startDemo(KeycloakServer server) throws IOException {
         keycloak = server;
@@ -44,7 +50,8 @@ class KeycloakBearerTest {
                         "OIDC_DISCOVERY_URL", keycloak.discoveryUrl().toString(),
                         "OIDC_CLIENT_ID", KeycloakServer.DEMO_CLIENT_ID,
                         "OIDC_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.DEMO_CLIENT_ID),
-                        "SECRET_KEY", randomKey()))
+                        "SECRET_KEY", randomKey(),
+                        "OIDC_DATA_DIR", dataDir.toString()))
                 .host("127.0.0.1").port(0).build();
         demo.start();
         base = "http://127.0.0.1:" + demo.port();

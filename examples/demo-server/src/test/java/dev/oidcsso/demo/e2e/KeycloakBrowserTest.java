@@ -6,6 +6,7 @@ import dev.oidcsso.demo.DemoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,6 +18,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -47,6 +49,10 @@ class KeycloakBrowserTest {
     @RegisterExtension
     final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> chromium);
 
+    /** The demo's database lives here, never in the work tree. */
+    @TempDir
+    static Path dataDir;
+
     @BeforeAll
     static void startDemo(KeycloakServer server) throws IOException {
         keycloak = server;
@@ -55,7 +61,8 @@ class KeycloakBrowserTest {
                         "OIDC_DISCOVERY_URL", keycloak.discoveryUrl().toString(),
                         "OIDC_CLIENT_ID", KeycloakServer.DEMO_CLIENT_ID,
                         "OIDC_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.DEMO_CLIENT_ID),
-                        "SECRET_KEY", randomKey()))
+                        "SECRET_KEY", randomKey(),
+                        "OIDC_DATA_DIR", dataDir.toString()))
                 .host("127.0.0.1").port(0).build();
         demo.start();
         base = "http://127.0.0.1:" + demo.port();
