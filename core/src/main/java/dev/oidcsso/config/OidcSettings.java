@@ -524,10 +524,52 @@ public final class OidcSettings {
             Map<String, String> withDefaults = new LinkedHashMap<>(profile.defaults());
             withDefaults.putAll(userValues.asMap());
             OidcSettings settings = new OidcSettings(SettingValues.of(withDefaults), profile, problems);
+            checkPluginNames(settings, problems);
             if (!problems.isEmpty()) {
                 throw new SettingsException(problems);
             }
             return settings;
+        }
+
+        /**
+         * Checks that the identity source, identity validator and group detector named exist on the
+         * class path or in the plugin folder, so that a misspelt name is reported together with every
+         * other problem. Their own settings are checked when the framework configures them.
+         */
+        private void checkPluginNames(OidcSettings settings, List<String> problems) {
+            if (settings.pluginDirectory().isPresent() && !Files.isDirectory(settings.pluginDirectory().get())) {
+                return; // already reported; the names cannot be checked without the folder
+            }
+            List<java.net.URL> jars = new ArrayList<>();
+            if (settings.pluginDirectory().isPresent()) {
+                try (java.util.stream.Stream<Path> files = Files.list(settings.pluginDirectory().get())) {
+                    for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                        jars.add(jar.toUri().toURL());
+                    }
+                } catch (IOException e) {
+                    problems.add(SettingNames.PLUGIN_DIR + "='" + settings.pluginDirectory().get() + "' cannot be listed: "
+                            + e.getClass().getSimpleName());
+                    return;
+                }
+            }
+            try (java.net.URLClassLoader loader = new java.net.URLClassLoader(jars.toArray(java.net.URL[]::new), classLoader)) {
+                checkName(NamedServices.load(dev.oidcsso.spi.IdentitySource.class, loader, source -> List.of(source.name()),
+                        "identity source", SettingNames.IDENTITY_SOURCE), settings.identitySource(), problems);
+                checkName(NamedServices.load(dev.oidcsso.spi.IdentityValidator.class, loader, validator -> List.of(validator.name()),
+                        "identity validator", SettingNames.IDENTITY_VALIDATOR), settings.identityValidator(), problems);
+                checkName(NamedServices.load(dev.oidcsso.groups.GroupDetector.class, loader, detector -> List.of(detector.name()),
+                        "group detector", SettingNames.GROUP_DETECTION_PLUGIN), settings.groupDetector(), problems);
+            } catch (IOException e) {
+                LOG.debug("Closing the class loader that checked plugin names failed", e);
+            }
+        }
+
+        private static <T> void checkName(NamedServices<T> services, String name, List<String> problems) {
+            try {
+                services.select(name);
+            } catch (SettingsException e) {
+                problems.addAll(e.problems());
+            }
         }
 
         private Optional<String> firstOf(String name) {

@@ -93,12 +93,20 @@ public final class OidcSso implements AutoCloseable {
         this.pluginLoader = pluginLoader(settings, builder.classLoader);
         ClassLoader loader = pluginLoader != null ? pluginLoader : builder.classLoader;
 
-        IdentitySource source = NamedServices.load(IdentitySource.class, loader, s -> List.of(s.name()),
-                "identity source", SettingNames.IDENTITY_SOURCE).select(settings.identitySource());
-        IdentityValidator validator = NamedServices.load(IdentityValidator.class, loader, v -> List.of(v.name()),
-                "identity validator", SettingNames.IDENTITY_VALIDATOR).select(settings.identityValidator()).configure(settings);
-        GroupDetector detector = configure(NamedServices.load(GroupDetector.class, loader, d -> List.of(d.name()),
-                "group detector", SettingNames.GROUP_DETECTION_PLUGIN).select(settings.groupDetector()));
+        // Each plugin is selected and configured even when another failed, so that one start-up
+        // error lists every problem.
+        List<String> problems = new ArrayList<>();
+        IdentitySource source = collect(problems, () -> NamedServices.load(IdentitySource.class, loader, s -> List.of(s.name()),
+                "identity source", SettingNames.IDENTITY_SOURCE).select(settings.identitySource()));
+        IdentityValidator validator = collect(problems, () -> NamedServices.load(IdentityValidator.class, loader,
+                v -> List.of(v.name()), "identity validator", SettingNames.IDENTITY_VALIDATOR)
+                .select(settings.identityValidator()).configure(settings));
+        GroupDetector detector = collect(problems, () -> configure(NamedServices.load(GroupDetector.class, loader,
+                d -> List.of(d.name()), "group detector", SettingNames.GROUP_DETECTION_PLUGIN).select(settings.groupDetector())));
+        if (!problems.isEmpty()) {
+            closePluginLoader();
+            throw new SettingsException(problems);
+        }
         LOG.info("oidc-sso: provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
                 settings.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
 
@@ -325,12 +333,25 @@ public final class OidcSso implements AutoCloseable {
     @Override
     public void close() {
         provider.close();
+        closePluginLoader();
+    }
+
+    private void closePluginLoader() {
         if (pluginLoader != null) {
             try {
                 pluginLoader.close();
             } catch (IOException e) {
                 LOG.debug("Closing the plugin class loader failed", e);
             }
+        }
+    }
+
+    private static <T> T collect(List<String> problems, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (SettingsException e) {
+            problems.addAll(e.problems());
+            return null;
         }
     }
 

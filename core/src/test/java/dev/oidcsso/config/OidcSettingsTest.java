@@ -118,6 +118,18 @@ class OidcSettingsTest {
     }
 
     @Test
+    void misspeltPluginNamesAreReportedWithTheOtherProblems() {
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder().discoveryUrl(DISCOVERY)
+                .set("OIDC_CLIENT_ID", "app").set("OIDC_GROUP_DETECTION_PLUGIN", "claims")
+                .set("OIDC_IDENTITY_SOURCE", "user_info").set("OIDC_IDENTITY_VALIDATOR", "regex").build());
+        assertEquals(List.of(
+                "OIDC_CLIENT_SECRET is not set: give the client secret from the IdP, or set OIDC_CLIENT_AUTH_METHOD=none for a public client",
+                "OIDC_IDENTITY_SOURCE='user_info' names no known identity source; known: id_token, userinfo",
+                "OIDC_IDENTITY_VALIDATOR='regex' names no known identity validator; known: claim-equals, expression, none",
+                "OIDC_GROUP_DETECTION_PLUGIN='claims' names no known group detector; known: claim, userinfo"), e.problems());
+    }
+
+    @Test
     void publicClientNeedsNoSecret() {
         OidcSettings settings = OidcSettings.builder().discoveryUrl(DISCOVERY).set("OIDC_CLIENT_ID", "spa")
                 .set("OIDC_CLIENT_AUTH_METHOD", "none").build();

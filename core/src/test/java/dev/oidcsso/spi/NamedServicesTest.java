@@ -83,6 +83,19 @@ class NamedServicesTest {
     }
 
     @Test
+    void everyPluginProblemIsReportedInOneStartUpError() {
+        OidcSettings settings = OidcSettings.builder()
+                .discoveryUrl("http://127.0.0.1:9/.well-known/openid-configuration").client("a", "b")
+                .set("OIDC_IDENTITY_VALIDATOR", "claim-equals").build();
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> OidcSso.builder(settings).classLoader(scenario("duplicate")).build().close());
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("OIDC_IDENTITY_VALIDATOR_CLAIM is not set"));
+        assertTrue(e.problems().get(1).startsWith("OIDC_IDENTITY_VALIDATOR_VALUE is not set"));
+        assertTrue(e.problems().get(2).startsWith("two group detectors claim the name 'claim'"));
+    }
+
+    @Test
     void theFrameworkRefusesToStartOnAnAmbiguousDetector() {
         OidcSettings settings = OidcSettings.builder()
                 .discoveryUrl("http://127.0.0.1:9/.well-known/openid-configuration").client("a", "b").build();
