@@ -32,11 +32,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.net.URI;
 import java.time.Clock;
+import java.net.URI;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -61,43 +60,6 @@ public class RequestPathBenchmark {
     private DiscoveredProvider provider;
     private String bearer;
 
-    /** A request as the servlet filter would present it. */
-    private record Request(String cookie) implements WebRequest {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/api/experiments";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return "oidc_sso_session".equals(name) ? Optional.of(cookie) : Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://localhost:8080");
-        }
-    }
 
     /**
      * Builds the framework (its IdP is unreachable on purpose: the session path must not need it)
@@ -112,8 +74,8 @@ public class RequestPathBenchmark {
                 .client("bench", "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
         sso = OidcSso.create(settings);
         Session session = sso.sessions().start("alice", List.of("mlflow", "data"), false, Optional.empty());
-        String cookie = sso.sessions().cookie(session, new Request("")).value();
-        sessionRequest = new Request(cookie);
+        String cookie = sso.sessions().cookie(session, BenchmarkRequest.withCookie("", "")).value();
+        sessionRequest = BenchmarkRequest.withCookie("oidc_sso_session", cookie);
 
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         OIDCProviderMetadata metadata = new OIDCProviderMetadata(new Issuer("https://idp.example.com"),

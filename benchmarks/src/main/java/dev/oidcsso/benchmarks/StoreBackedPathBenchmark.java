@@ -26,14 +26,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,43 +57,6 @@ public class StoreBackedPathBenchmark {
     private Actor actor;
     private Resource resource;
 
-    /** A request with basic credentials. */
-    private record Request(String authorization) implements WebRequest {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/api/experiments";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return "Authorization".equalsIgnoreCase(name) ? Optional.of(authorization) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://localhost:8080");
-        }
-    }
 
     /**
      * Opens an embedded database with one user, their token, and a grant on one experiment.
@@ -114,7 +74,8 @@ public class StoreBackedPathBenchmark {
                 .client("bench", "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
         ResourceTypes types = ResourceTypes.of("experiment", "registered_model");
         sso = OidcSso.builder(settings).database(database).resourceTypes(types).build();
-        basicRequest = new Request("Basic " + Base64.getEncoder().encodeToString(("alice:" + token).getBytes(StandardCharsets.UTF_8)));
+        basicRequest = BenchmarkRequest.withHeader("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString(("alice:" + token).getBytes(StandardCharsets.UTF_8)));
         permissions = new PermissionEvaluator(database.permissions(), PermissionPolicy.defaults(), types);
         resource = Resource.of(types.require("experiment"), "churn-model");
         database.permissions().recordCreation(resource, "bob");

@@ -17,7 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionCookieTest {
 
-    record Request(String base) implements WebRequest {
+    /** A request to the application at {@code base}, carrying a session cookie when one is given. */
+    record Request(String base, Optional<String> sessionCookie) implements WebRequest {
+        Request(String base) {
+            this(base, Optional.empty());
+        }
+
         public String method() {
             return "GET";
         }
@@ -35,7 +40,7 @@ class SessionCookieTest {
         }
 
         public Optional<String> cookie(String name) {
-            return Optional.empty();
+            return SessionManager.COOKIE.equals(name) ? sessionCookie : Optional.empty();
         }
 
         public String remoteAddress() {
@@ -70,42 +75,13 @@ class SessionCookieTest {
         Session session = sessions.start("bob", groups, false, Optional.empty());
         String value = sessions.cookie(session, new Request("http://localhost:8080")).value();
         assertTrue(value.length() < 4000, "the cookie stays within what browsers keep");
-        assertEquals(groups, sessions.read(new CookieRequest(value)).orElseThrow().groups());
+        assertEquals(groups, sessions.read(new Request("http://localhost:8080", Optional.of(value))).orElseThrow().groups());
         SessionManager restarted = new SessionManager(new SessionCodec(SessionCodecTest.KEY),
                 new InMemorySessionRevocations(Clock.systemUTC()), Duration.ofHours(8),
                 Clock.fixed(SessionCodecTest.NOW, java.time.ZoneOffset.UTC), new SecureRandom(), SessionGroups.inMemory(Duration.ofHours(8)));
-        assertTrue(restarted.read(new CookieRequest(value)).isEmpty(), "without the kept groups the session must log in again");
+        assertTrue(restarted.read(new Request("http://localhost:8080", Optional.of(value))).isEmpty(), "without the kept groups the session must log in again");
     }
 
-    record CookieRequest(String value) implements WebRequest {
-        public String method() {
-            return "GET";
-        }
-
-        public String path() {
-            return "/";
-        }
-
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        public Optional<String> header(String name) {
-            return Optional.empty();
-        }
-
-        public Optional<String> cookie(String name) {
-            return SessionManager.COOKIE.equals(name) ? Optional.of(value) : Optional.empty();
-        }
-
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        public URI baseUri() {
-            return URI.create("http://localhost:8080");
-        }
-    }
 
     @Test
     void sessionIdsAreRandomAndLong() {
