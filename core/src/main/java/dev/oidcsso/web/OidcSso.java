@@ -83,6 +83,7 @@ public final class OidcSso implements AutoCloseable {
     private final Optional<Database> database;
     private final Optional<PermissionEvaluator> permissions;
     private final Optional<RestApi> api;
+    private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
 
@@ -157,6 +158,7 @@ public final class OidcSso implements AutoCloseable {
         Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, settings.adminGroups(), csrf::token));
+        this.ui = database.map(db -> new UiAssets());
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
                 new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
         if (settings.discoveryUrl() != null) {
@@ -203,6 +205,9 @@ public final class OidcSso implements AutoCloseable {
             }
             if (RestApi.matches(request.path())) {
                 return new Outcome.Respond(api(request));
+            }
+            if (UiAssets.matches(request.path())) {
+                return new Outcome.Respond(ui(request));
             }
             if (policy.isPublic(request.path())) {
                 return new Outcome.Proceed(Optional.empty());
@@ -254,6 +259,20 @@ public final class OidcSso implements AutoCloseable {
         } catch (OidcSsoException e) {
             return RestApi.error(e);
         }
+    }
+
+    /**
+     * The web UI under {@code /oidc/ui/}: only with a store (it uses the REST API), only for
+     * authenticated users (browsers are sent to log in and come back), never the application's.
+     */
+    private WebResponse ui(WebRequest request) {
+        if (ui.isEmpty()) {
+            throw new OidcSsoException(404, "The oidc-sso UI needs a user database: build OidcSso with .database(...).");
+        }
+        if (authenticate(request).isEmpty()) {
+            return endpoints.challenge(request);
+        }
+        return ui.get().serve(request);
     }
 
     /**

@@ -204,6 +204,8 @@ final class SsoEndpoints {
             String title = switch (status) {
                 case 401 -> "Sign-in failed";
                 case 403 -> "Access denied";
+                case 404 -> "Not found";
+                case 405 -> "Method not allowed";
                 case 503 -> "Temporarily unavailable";
                 default -> status >= 500 ? "Something went wrong" : "Sign-in failed";
             };
