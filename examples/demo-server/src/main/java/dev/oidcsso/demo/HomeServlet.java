@@ -90,6 +90,9 @@ public final class HomeServlet extends HttpServlet {
             html.append("</ul>");
         }
         html.append("<h2>Links</h2><ul>")
+                .append("<li><a id=\"oidc-ui\" href=\"").append(escape(base)).append("/oidc/ui/\">Access tokens")
+                .append(user.admin() ? " and permissions" : "").append("</a> (generate a token for scripts")
+                .append(user.admin() ? "; manage users, grants and rules" : "").append(")</li>")
                 .append("<li><a href=\"").append(escape(base)).append("/api/experiments\">/api/experiments</a> (JSON)</li>")
                 .append("<li><a href=\"").append(escape(base)).append("/auth/status\">/auth/status</a> (who you are, JSON)</li>")
                 .append("<li><a href=\"").append(escape(base)).append("/logout\">Sign out</a></li>")

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where end-to-end tests write logs, profiles and failure evidence: below the module's {@code target/}. */
-final class TestOutput {
+public final class TestOutput {
 
     private TestOutput() {
     }
@@ -13,7 +13,7 @@ final class TestOutput {
      * @param name a directory name
      * @return {@code target/<name>} of the module under test (Surefire sets {@code basedir})
      */
-    static Path directory(String name) {
+    public static Path directory(String name) {
         return Optional.ofNullable(System.getProperty("basedir")).map(Path::of).orElse(Path.of("")).toAbsolutePath()
                 .resolve("target").resolve(name);
     }
