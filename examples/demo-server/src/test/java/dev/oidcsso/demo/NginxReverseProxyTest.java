@@ -2,6 +2,9 @@ package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.demo.e2e.HeadlessChromium;
+import dev.oidcsso.demo.e2e.ScreenshotOnFailure;
+import dev.oidcsso.demo.e2e.TestOutput;
 import dev.oidcsso.testing.FreePort;
 import dev.oidcsso.testing.RecordedRequest;
 import dev.oidcsso.testing.TestProvider;
@@ -12,7 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +79,10 @@ class NginxReverseProxyTest {
     SelfSignedCertificate certificate;
     String outside;
     Browser browser;
+    HeadlessChromium chromium;
+
+    @RegisterExtension
+    final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> chromium);
 
     @BeforeAll
     void start(@TempDir Path directory) throws IOException, GeneralSecurityException {
@@ -270,6 +285,37 @@ class NginxReverseProxyTest {
     void theBarePrefixIsRedirectedToTheApplication() {
         assertEquals(301, browser.get(outside + "/mlflow").statusCode());
         assertTrue(location(browser.get(outside + "/mlflow")).endsWith("/mlflow/"));
+    }
+
+    // ------------------------------------------------------------------ the UI in a real browser under the prefix
+
+    @Test
+    @ExtendWith(HeadlessChromium.Required.class)
+    void theUiWorksInABrowserUnderThePrefixAndItsTokenThroughTheProxy() throws IOException {
+        chromium = HeadlessChromium.launch(TestOutput.directory("chromium"), List.of("--ignore-certificate-errors"));
+        try {
+            WebDriver driver = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            driver.get(outside + "/mlflow/oidc/ui/");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("body[data-ready='true']")));
+            assertEquals(outside + "/mlflow/oidc/ui/", driver.getCurrentUrl(), "the login came back under the prefix");
+            assertEquals("alice", driver.findElement(By.id("me-username")).getText());
+            assertEquals("", driver.findElement(By.id("status")).getText(), "no error loading through the proxy");
+            assertEquals(outside + "/mlflow/", driver.findElement(By.id("nav-home")).getDomProperty("href"));
+
+            // A state change from the page: CSRF token and same-origin checks pass through nginx.
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("token-generate"))).click();
+            String token = wait.until(d -> {
+                List<WebElement> inputs = d.findElements(By.id("new-token-value"));
+                return inputs.isEmpty() ? null : inputs.get(0).getDomProperty("value");
+            });
+            HttpResponse<String> experiments = browser.get(outside + "/mlflow/api/experiments", Map.of("Accept", "application/json",
+                    "Authorization", "Basic " + Base64.getEncoder().encodeToString(("alice:" + token).getBytes(StandardCharsets.UTF_8))));
+            assertEquals(200, experiments.statusCode(), experiments.body());
+        } finally {
+            chromium.close();
+            chromium = null;
+        }
     }
 
     // ------------------------------------------------------------------ identity headers from the proxy

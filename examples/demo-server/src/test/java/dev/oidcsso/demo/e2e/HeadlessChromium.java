@@ -64,6 +64,19 @@ public final class HeadlessChromium implements AutoCloseable {
      * @throws IOException when the profile directory cannot be made
      */
     public static HeadlessChromium launch(Path workDir) throws IOException {
+        return launch(workDir, List.of());
+    }
+
+    /**
+     * Starts a browser with extra command-line switches, such as {@code --ignore-certificate-errors}
+     * for a test's self-signed certificate.
+     *
+     * @param workDir   where the throw-away profile and chromedriver's log go
+     * @param arguments more Chromium switches
+     * @return the browser
+     * @throws IOException when the profile directory cannot be made
+     */
+    public static HeadlessChromium launch(Path workDir, List<String> arguments) throws IOException {
         Optional<String> missing = missingPrerequisite();
         if (missing.isPresent()) {
             throw Prerequisites.missing(missing.get());
@@ -88,6 +101,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--user-data-dir=" + profile.toAbsolutePath(),
                 "--window-size=1280,1024",
                 "--lang=en-US");
+        options.addArguments(arguments);
         try {
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
