@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -108,7 +109,7 @@ class UiBrowserTest {
         click("token-generate");
         String first = newToken("new-token-value", null);
         assertEquals(200, experimentsWithBasic("user", first).statusCode(), "the token works as a basic-auth password");
-        assertEquals("Rotate token", text("token-generate"));
+        wait(d -> text("token-generate").equals("Rotate token"));
 
         click("new-token-copy");
         wait(d -> !text("status").isEmpty() && (text("status").contains("Copied") || text("status").contains("Ctrl+C")));
@@ -219,8 +220,10 @@ class UiBrowserTest {
         browser().findElement(By.id("rule-name")).sendKeys("mlflow");
         browser().findElement(By.id("rule-pattern")).sendKeys("<b>(</b>");
         click("rule-save");
-        wait(d -> browser().findElement(By.id("status")).getAttribute("class").contains("error"));
-        assertTrue(text("status").contains("<b>("), "the message is shown as text, not markup: " + text("status"));
+        wait(d -> text("status").contains("is not a valid regular expression"));
+        assertTrue(browser().findElement(By.id("status")).getAttribute("class").contains("error"));
+        assertTrue(text("status").startsWith("'<b>(</b>'"), "the message is shown as text, not markup: " + text("status"));
+        assertTrue(browser().findElements(By.cssSelector("#status b")).isEmpty(), "no element made from the pattern");
     }
 
     @Test
@@ -349,7 +352,8 @@ class UiBrowserTest {
     }
 
     private <T> T wait(Function<WebDriver, T> condition) {
-        return new WebDriverWait(browser(), WAIT).until(condition);
+        // The page replaces parts of itself as it updates: an element found a moment ago may be gone.
+        return new WebDriverWait(browser(), WAIT).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     private JavascriptExecutor js() {
