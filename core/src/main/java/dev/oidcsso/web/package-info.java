@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: the {@link dev.oidcsso.web.OidcSso} façade, its routes, the servlet filter and
- * the JDK HttpServer adapter.
+ * The HTTP surface: the {@link dev.oidcsso.web.OidcSso} façade, its routes, the servlet filter,
+ * the JDK HttpServer adapter, and the web UI's static files under {@code /oidc/ui/} (the REST API
+ * is in {@code dev.oidcsso.web.api}).
  */
 package dev.oidcsso.web;

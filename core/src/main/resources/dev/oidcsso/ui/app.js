@@ -400,8 +400,7 @@
 
   function grantRow(grant) {
     const who = grant.grantee.kind + ' ' + grant.grantee.name;
-    const levelId = 'grant-level-' + grant.grantee.kind + '-' + grant.grantee.name;
-    const select = el('select', { 'aria-label': 'Level for ' + who, id: levelId });
+    const select = el('select', { 'aria-label': 'Level for ' + who });
     options(select, state.levels, grant.level);
     const save = button('Change', (event) => act(event.currentTarget, () => putGrant(grant.grantee, grant.resource, select.value)),
       { class: 'small', label: 'Change the level of ' + who });
