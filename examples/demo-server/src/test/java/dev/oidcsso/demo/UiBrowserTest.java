@@ -111,6 +111,7 @@ class UiBrowserTest {
         assertEquals(200, experimentsWithBasic("user", first).statusCode(), "the token works as a basic-auth password");
         wait(d -> text("token-generate").equals("Rotate token"));
 
+        screenshotOfTheWholePage("ui-user-token");
         click("new-token-copy");
         wait(d -> !text("status").isEmpty() && (text("status").contains("Copied") || text("status").contains("Ctrl+C")));
 
