@@ -47,6 +47,11 @@ public final class TrustedProxies {
         return new TrustedProxies(ranges);
     }
 
+    /** @return whether a {@code /0} range makes every address of a family a trusted proxy */
+    public boolean trustsEveryAddress() {
+        return ranges.stream().anyMatch(range -> range.prefix() == 0);
+    }
+
     /** @return whether no address is trusted */
     public boolean isEmpty() {
         return ranges.isEmpty();

@@ -161,6 +161,11 @@ public final class OidcSso implements AutoCloseable {
         this.ui = database.map(db -> new UiAssets());
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
                 new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
+        if (settings.trustedProxies().trustsEveryAddress()) {
+            LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
+                    + "List only the reverse proxies' addresses.",
+                    settings.authModes().contains(AuthMode.TRUSTED_HEADER) ? " and identity" : "");
+        }
         if (settings.discoveryUrl() != null) {
             provider.start();
         }

@@ -37,6 +37,8 @@ class TrustedProxiesTest {
     void namesAndGarbageAreNeverTrustedNorLookedUp() {
         TrustedProxies proxies = of("0.0.0.0/0");
         assertTrue(proxies.trusts("8.8.8.8"));
+        assertTrue(proxies.trustsEveryAddress(), "worth the start-up warning");
+        assertFalse(of("10.0.0.0/8").trustsEveryAddress());
         assertFalse(proxies.trusts("localhost"));
         assertFalse(proxies.trusts(""));
         assertFalse(proxies.trusts("1.2.3.4.example.com"));
