@@ -1,7 +1,5 @@
 package dev.oidcsso.oidc;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -55,7 +53,7 @@ public final class LoginFlow {
     private final TokenValidator tokens;
     private final Sealer sealer;
     private final Clock clock;
-    private final Cache<String, Boolean> usedStates;
+    private final CallbackReplayGuard replays;
 
     /**
      * Creates the flow.
@@ -65,15 +63,16 @@ public final class LoginFlow {
      * @param tokens   the token validator
      * @param key      the root sealing key
      * @param clock    the clock
+     * @param replays  remembers which login responses were used
      */
-    public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock) {
+    public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock,
+                     CallbackReplayGuard replays) {
         this.settings = settings;
         this.http = http;
         this.tokens = tokens;
         this.sealer = new Sealer(key, "login");
         this.clock = clock;
-        // A state seen once is refused afterwards, for as long as its login could still be valid.
-        this.usedStates = Caffeine.newBuilder().expireAfterWrite(LOGIN_TIMEOUT).maximumSize(1_000_000).build();
+        this.replays = replays;
     }
 
     /**
@@ -139,7 +138,7 @@ public final class LoginFlow {
         if (returnedState == null || !TokenValidator.constantTimeEquals(returnedState, expected.state())) {
             throw new LoginException("The login response does not belong to the login this browser started (state mismatch).");
         }
-        if (usedStates.asMap().putIfAbsent(expected.state(), Boolean.TRUE) != null) {
+        if (!replays.firstUse(expected.state(), expected.expiresAt())) {
             throw new LoginException("This login response has already been used.");
         }
         checkIssuerParameter(provider, params.get("iss"));

@@ -8,6 +8,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.oidcsso.oidc.CallbackReplayGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ public final class Database implements AutoCloseable {
     private final JdbcPermissionStore permissions;
     private final JdbcTokenStore tokens;
     private final JdbcRevocationStore revocations;
+    private final JdbcCallbackReplayGuard callbacks;
     private final ChangePoller poller;
     private final ScheduledExecutorService scheduler;
 
@@ -63,6 +65,7 @@ public final class Database implements AutoCloseable {
         this.permissions = new JdbcPermissionStore(jdbc, settings);
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
         this.revocations = new JdbcRevocationStore(jdbc, settings, hasher);
+        this.callbacks = new JdbcCallbackReplayGuard(jdbc, hasher);
         this.poller = new ChangePoller(jdbc);
         List.<ChangeListener>of(users, permissions, tokens, revocations).forEach(poller::addListener);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -215,6 +218,15 @@ public final class Database implements AutoCloseable {
      */
     public RevocationStore revocations() {
         return revocations;
+    }
+
+    /**
+     * The completed logins, so that a replayed callback is refused by every replica.
+     *
+     * @return the guard
+     */
+    public CallbackReplayGuard callbacks() {
+        return callbacks;
     }
 
     /**

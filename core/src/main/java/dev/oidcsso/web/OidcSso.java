@@ -18,6 +18,7 @@ import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
@@ -159,7 +160,8 @@ public final class OidcSso implements AutoCloseable {
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, settings.adminGroups(), csrf::token));
         this.ui = database.map(db -> new UiAssets());
-        this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock),
+        this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock,
+                database.map(Database::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT))),
                 new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "

@@ -102,17 +102,31 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true"), applied);
+            assertEquals(List.of("1:true", "2:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
-                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log")) {
+                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log", "oidc_used_login_states")) {
                 try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table);
                      ResultSet row = count.executeQuery()) {
                     assertTrue(row.next(), table);
                     assertEquals(0, row.getInt(1), table);
                 }
             }
+        }
+    }
+
+    @Test
+    void aLoginResponseIsUsedOnceAcrossReplicas() throws Exception {
+        String url = newDatabaseUrl();
+        try (Database first = open(url); Database second = open(url)) {
+            java.time.Instant until = java.time.Instant.now().plusSeconds(600);
+            assertTrue(first.callbacks().firstUse("state-1", until));
+            assertFalse(second.callbacks().firstUse("state-1", until), "a replay on the other replica");
+            assertFalse(first.callbacks().firstUse("state-1", until));
+            assertTrue(second.callbacks().firstUse("state-2", until));
+            assertTrue(first.callbacks().firstUse("expired-before", java.time.Instant.now().minusSeconds(1)));
+            assertTrue(second.callbacks().firstUse("another", until), "the sweep of expired records does not disturb others");
         }
     }
 

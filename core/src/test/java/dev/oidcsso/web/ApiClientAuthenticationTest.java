@@ -140,6 +140,24 @@ class ApiClientAuthenticationTest {
     }
 
     @Test
+    void aCallbackReplayedOnTheOtherReplicaIsRefused() {
+        Browser browser = new Browser();
+        browser.defaultHeader("Accept", "text/html");
+        HttpResponse<String> toIdp = browser.get(DemoApps.baseUrl(appA) + "/login");
+        HttpResponse<String> fromIdp = browser.get(toIdp.headers().firstValue("Location").orElseThrow());
+        String callback = fromIdp.headers().firstValue("Location").orElseThrow();
+        Browser attacker = new Browser();
+        attacker.defaultHeader("Accept", "text/html");
+        Cookie login = browser.cookies().get("oidc_sso_login").orElseThrow();
+        attacker.cookies().put(login.forHost("127.0.0.1"));
+        assertEquals(302, browser.get(callback).statusCode());
+        String onB = callback.replace(DemoApps.baseUrl(appA), DemoApps.baseUrl(appB));
+        HttpResponse<String> replay = attacker.get(onB);
+        assertEquals(400, replay.statusCode());
+        assertTrue(replay.body().contains("already been used"), "refused by the shared record, before the IdP is asked: " + replay.body());
+    }
+
+    @Test
     void disabledUserIsRefusedOnEveryPath() throws Exception {
         Browser browser = loggedIn();
         IssuedToken token = dbA.tokens().create("alice");
