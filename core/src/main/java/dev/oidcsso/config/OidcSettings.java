@@ -67,6 +67,7 @@ public final class OidcSettings {
     private final TrustedProxies trustedProxies;
     private final TrustedHeaders trustedHeaders;
     private final List<String> audiences;
+    private final Set<String> forwardedHeaders;
 
     private OidcSettings(SettingValues values, ProviderProfile profile, List<String> problems) {
         this.values = values;
@@ -76,6 +77,11 @@ public final class OidcSettings {
         this.trustedHeaders = new TrustedHeaders(values.get(SettingNames.TRUSTED_HEADER_USER).orElse("X-Forwarded-User"),
                 values.get(SettingNames.TRUSTED_HEADER_EMAIL).orElse("X-Forwarded-Email"),
                 values.get(SettingNames.TRUSTED_HEADER_GROUPS).orElse("X-Forwarded-Groups"));
+        List<String> families = values.list(SettingNames.FORWARDED_HEADERS, false).stream()
+                .map(name -> name.toLowerCase(Locale.ROOT)).toList();
+        families.stream().filter(name -> !name.equals("forwarded") && !name.equals("x-forwarded")).forEach(name -> problems.add(
+                SettingNames.FORWARDED_HEADERS + " entry '" + name + "' is not one of forwarded, x-forwarded"));
+        this.forwardedHeaders = families.isEmpty() ? Set.of("forwarded", "x-forwarded") : Set.copyOf(families);
         if (authModes.contains(AuthMode.TRUSTED_HEADER) && trustedProxies.isEmpty()) {
             problems.add(SettingNames.AUTH_MODE + " includes trusted-header but " + SettingNames.TRUSTED_PROXIES
                     + " is empty: list the reverse proxies' addresses, or anyone could claim to be anyone");
@@ -186,6 +192,11 @@ public final class OidcSettings {
     /** @return the reverse proxies whose headers are believed */
     public TrustedProxies trustedProxies() {
         return trustedProxies;
+    }
+
+    /** @return which forwarding header families are read from trusted proxies: {@code forwarded}, {@code x-forwarded} */
+    public Set<String> forwardedHeaders() {
+        return forwardedHeaders;
     }
 
     /** @return the names of the identity headers a trusted proxy sets */

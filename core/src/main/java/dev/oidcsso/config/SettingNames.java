@@ -67,6 +67,8 @@ public final class SettingNames {
     public static final String AUTH_MODE = "OIDC_AUTH_MODE";
     /** Addresses and CIDR ranges of reverse proxies whose forwarding and identity headers are believed. */
     public static final String TRUSTED_PROXIES = "OIDC_TRUSTED_PROXIES";
+    /** Which forwarding headers a trusted proxy sets: {@code forwarded}, {@code x-forwarded}, or both (the default). */
+    public static final String FORWARDED_HEADERS = "OIDC_FORWARDED_HEADERS";
     /** The header a trusted proxy puts the user name in. */
     public static final String TRUSTED_HEADER_USER = "OIDC_TRUSTED_HEADER_USER";
     /** The header a trusted proxy puts the e-mail address in. */

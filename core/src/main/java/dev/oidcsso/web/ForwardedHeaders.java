@@ -34,11 +34,22 @@ final class ForwardedHeaders {
 
     private final TrustedProxies proxies;
     private final List<String> identityHeaders;
+    private final boolean standard;
+    private final boolean legacy;
     private final Cache<String, Boolean> warned = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
 
-    ForwardedHeaders(TrustedProxies proxies, List<String> identityHeaders) {
+    /**
+     * @param proxies         the trusted proxies
+     * @param identityHeaders the identity header names, for the spoofing warning
+     * @param families        which header families to read: {@code forwarded} (RFC 7239) and/or
+     *                        {@code x-forwarded}; reading only the one the proxy overwrites keeps a
+     *                        client from choosing the other
+     */
+    ForwardedHeaders(TrustedProxies proxies, List<String> identityHeaders, java.util.Set<String> families) {
         this.proxies = proxies;
         this.identityHeaders = List.copyOf(identityHeaders);
+        this.standard = families.contains("forwarded");
+        this.legacy = families.contains("x-forwarded");
     }
 
     /** The request as seen from outside the proxy. */
@@ -47,13 +58,13 @@ final class ForwardedHeaders {
             warnIfSpoofed(request);
             return request;
         }
-        Optional<String> forwarded = request.header("Forwarded");
-        Optional<String> proto = forwarded.flatMap(f -> forwardedParam(f, "proto")).or(() -> first(request, "X-Forwarded-Proto"))
+        Optional<String> forwarded = standard ? request.header("Forwarded") : Optional.empty();
+        Optional<String> proto = forwarded.flatMap(f -> forwardedParam(f, "proto")).or(() -> legacy(request, "X-Forwarded-Proto"))
                 .map(p -> p.toLowerCase(Locale.ROOT)).filter(p -> p.equals("http") || p.equals("https"));
-        Optional<String> host = forwarded.flatMap(f -> forwardedParam(f, "host")).or(() -> first(request, "X-Forwarded-Host"))
+        Optional<String> host = forwarded.flatMap(f -> forwardedParam(f, "host")).or(() -> legacy(request, "X-Forwarded-Host"))
                 .filter(h -> HOST.matcher(h).matches());
-        Optional<String> port = first(request, "X-Forwarded-Port").filter(p -> PORT.matcher(p).matches());
-        Optional<String> prefix = first(request, "X-Forwarded-Prefix").filter(p -> PREFIX.matcher(p).matches() && !p.contains(".."))
+        Optional<String> port = legacy(request, "X-Forwarded-Port").filter(p -> PORT.matcher(p).matches());
+        Optional<String> prefix = legacy(request, "X-Forwarded-Prefix").filter(p -> PREFIX.matcher(p).matches() && !p.contains(".."))
                 .map(p -> p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
         if (proto.isEmpty() && host.isEmpty() && port.isEmpty() && prefix.isEmpty()) {
             return request;
@@ -77,6 +88,10 @@ final class ForwardedHeaders {
             LOG.warn("Ignored forwarding or identity headers from {}, which is not in OIDC_TRUSTED_PROXIES "
                     + "(logged once per address per hour)", request.remoteAddress());
         }
+    }
+
+    private Optional<String> legacy(WebRequest request, String name) {
+        return legacy ? first(request, name) : Optional.empty();
     }
 
     private static Optional<String> first(WebRequest request, String name) {

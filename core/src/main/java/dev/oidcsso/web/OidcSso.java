@@ -152,7 +152,7 @@ public final class OidcSso implements AutoCloseable {
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
-                settings.trustedHeaders().email(), settings.trustedHeaders().groups()));
+                settings.trustedHeaders().email(), settings.trustedHeaders().groups()), settings.forwardedHeaders());
         this.csrf = new Csrf(key);
         this.csrfOnApplicationPaths = csrfOnApplicationPaths(settings);
         PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : PermissionPolicy.from(settings);

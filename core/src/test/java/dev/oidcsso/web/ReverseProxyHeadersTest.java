@@ -95,6 +95,16 @@ class ReverseProxyHeadersTest {
     }
 
     @Test
+    void onlyTheConfiguredHeaderFamilyCounts() throws Exception {
+        start(s -> s.set("OIDC_TRUSTED_PROXIES", "127.0.0.1").set("OIDC_FORWARDED_HEADERS", "x-forwarded"));
+        // The proxy sets X-Forwarded-*; a Forwarded header the client slipped through is ignored.
+        HttpResponse<String> login = get("/login", "Forwarded", "proto=https;host=evil.example",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Host", "tracking.example.com");
+        URI authorize = URI.create(login.headers().firstValue("Location").orElseThrow());
+        assertEquals("https://tracking.example.com/callback", param(authorize, "redirect_uri"));
+    }
+
+    @Test
     void spoofedHeadersFromAStrangerChangeNothing() throws Exception {
         start(s -> s.set("OIDC_TRUSTED_PROXIES", "10.0.0.0/8"));
         HttpResponse<String> login = get("/login", PROXY_HEADERS);
