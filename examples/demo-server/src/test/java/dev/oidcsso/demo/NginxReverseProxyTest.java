@@ -147,7 +147,7 @@ class NginxReverseProxyTest {
     }
 
     /**
-     * The nginx {@code http} block: the same settings as docs/reverse-proxy.md, with ports filled in
+     * The nginx {@code http} block: the same settings as the README's reverse-proxy section, with ports filled in
      * and the oauth2-proxy stand-in added.
      */
     private String nginxConfig(int httpsPort, int authPort) {
