@@ -23,6 +23,7 @@ import java.util.Optional;
 public final class BasicTokenAuthenticator implements Authenticator {
 
     private static final int MAX_CREDENTIALS = 4096;
+    private static final int MAX_USERNAME = 256;
 
     private final TokenStore tokens;
     private final Accounts accounts;
@@ -61,6 +62,10 @@ public final class BasicTokenAuthenticator implements Authenticator {
             throw unauthorized();
         }
         String username = decoded.substring(0, colon);
+        if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
+            // Never a valid account name: refuse before the store is asked (PostgreSQL rejects NUL bytes).
+            throw unauthorized();
+        }
         TokenCheck check = tokens.verify(username, decoded.substring(colon + 1));
         if (check == TokenCheck.USER_DISABLED) {
             throw new AccessRefusedException("The account '" + username + "' has been disabled by an administrator.");

@@ -161,6 +161,11 @@ public final class TokenValidator {
                 throw new BadJWTException(nonce == null ? "it has no nonce" : "its nonce does not match this login's");
             }
         }
+        if (expectedNonce.isEmpty() && !idToken && claims.getClaim("nonce") != null) {
+            // An ID token from a browser login (this framework always sends a nonce) travels in the
+            // logout URL as id_token_hint; it must not double as an API credential after logout.
+            throw new BadJWTException("it was issued to a browser login (it carries a nonce); send an access token instead");
+        }
         Optional<String> refusal = settings.profile().checkToken(claims, settings);
         if (refusal.isPresent()) {
             throw new BadJWTException(refusal.get());

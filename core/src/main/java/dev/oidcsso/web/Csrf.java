@@ -36,9 +36,10 @@ import java.util.Set;
  *       {@value #COOKIE} that only same-origin script can read. Being derived, the token needs no
  *       storage and is accepted by every replica sharing {@code SECRET_KEY}.</li>
  * </ol>
- * Requests with {@code Authorization: Bearer} or {@code Basic} are exempt: a browser never adds
- * those by itself. Trusted-header requests have no session to bind a token to, so only the
- * provenance check applies to them.
+ * The provenance check applies to every request. Requests with {@code Authorization: Bearer} or
+ * {@code Basic} need no token (scripts cannot read one, and a browser adds them by itself only after
+ * a user typed basic credentials into its prompt, which the provenance check covers).
+ * Trusted-header requests have no session to bind a token to either.
  */
 final class Csrf {
 
@@ -81,9 +82,11 @@ final class Csrf {
      * @throws OidcSsoException (403) saying what is missing
      */
     void check(WebRequest request, Principal principal) {
-        if (!isStateChanging(request) || principal.method() == AuthMethod.BEARER || principal.method() == AuthMethod.BASIC) {
+        if (!isStateChanging(request)) {
             return;
         }
+        // Provenance is checked for every kind of credential: scripts send neither header, and a
+        // browser may hold cached basic credentials that it would attach to a cross-site form.
         Optional<String> site = request.header("Sec-Fetch-Site").map(value -> value.trim().toLowerCase(Locale.ROOT));
         if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
             throw new OidcSsoException(403, "Cross-site request refused: a " + request.method()

@@ -37,6 +37,15 @@ public final class NextPath {
         if (path.length() > 1 && (path.charAt(1) == '/' || path.charAt(1) == '\\')) {
             return false;
         }
+        try {
+            java.net.URI uri = new java.net.URI(path);
+            if (uri.getScheme() != null || uri.getRawAuthority() != null) {
+                return false;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // characters a redirect cannot carry (| " < > { } ^ ` or a stray %): not a usable path
+            return false;
+        }
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             // Backslashes are read as slashes by browsers; control characters and spaces can split

@@ -204,8 +204,9 @@ public final class OidcSso implements AutoCloseable {
      * @return the outcome
      */
     public Outcome process(WebRequest received) {
-        WebRequest request = forwarded.resolve(received);
+        WebRequest request = received;
         try {
+            request = forwarded.resolve(received);
             Optional<WebResponse> own = endpoints.handle(request);
             if (own.isPresent()) {
                 return new Outcome.Respond(own.get());
@@ -231,7 +232,12 @@ public final class OidcSso implements AutoCloseable {
             return new Outcome.Respond(endpoints.error(request, e));
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
-            return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
+            try {
+                return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
+            } catch (RuntimeException again) {
+                // Even the error page failed (a request too broken to describe): answer without it.
+                return new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}"));
+            }
         }
     }
 
@@ -256,16 +262,18 @@ public final class OidcSso implements AutoCloseable {
         if (api.isEmpty()) {
             return RestApi.error(new OidcSsoException(404, "The REST API needs a user database: build OidcSso with .database(...)."));
         }
+        WebResponse response;
         try {
             Optional<Principal> principal = authenticate(request);
             if (principal.isEmpty()) {
-                return RestApi.error(new OidcSsoException(401, "Sign in, or send a bearer token or basic credentials."));
+                throw new OidcSsoException(401, "Sign in, or send a bearer token or basic credentials.");
             }
             csrf.check(request, principal.get());
-            return api.get().handle(request, principal.get());
+            response = api.get().handle(request, principal.get());
         } catch (OidcSsoException e) {
-            return RestApi.error(e);
+            response = RestApi.error(e);
         }
+        return response.status() == 401 ? SsoEndpoints.withChallenges(response, request) : response;
     }
 
     /**

@@ -276,7 +276,9 @@ public final class OidcSsoFilter implements Filter {
 
         @Override
         public boolean isUserInRole(String role) {
-            return ("admin".equals(role) && principal.admin()) || principal.groups().contains(role);
+            // "admin" means the administrator role only; a group that happens to be named "admin"
+            // must not grant it.
+            return "admin".equals(role) ? principal.admin() : principal.groups().contains(role);
         }
 
         @Override

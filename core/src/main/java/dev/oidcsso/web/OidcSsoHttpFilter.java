@@ -159,11 +159,21 @@ public final class OidcSsoHttpFilter extends Filter {
         @Override
         public URI baseUri() {
             String scheme = exchange instanceof HttpsExchange ? "https" : "http";
-            String host = header("Host").filter(OidcSsoHttpFilter::isHostHeader).orElseGet(() -> {
-                InetSocketAddress local = exchange.getLocalAddress();
-                return local.getHostString() + ":" + local.getPort();
-            });
-            return URI.create(scheme + "://" + host + contextPath());
+            Optional<String> host = header("Host").filter(OidcSsoHttpFilter::isHostHeader);
+            if (host.isPresent()) {
+                try {
+                    URI uri = new URI(scheme + "://" + host.get() + contextPath());
+                    if (uri.getHost() != null) {
+                        return uri;
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    // a Host header the pattern let through but URI refuses ([1], [:]): use our own address
+                }
+            }
+            InetSocketAddress local = exchange.getLocalAddress();
+            String address = local.getAddress() == null ? local.getHostString() : local.getAddress().getHostAddress();
+            return URI.create(scheme + "://" + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + local.getPort()
+                    + contextPath());
         }
 
         private String contextPath() {

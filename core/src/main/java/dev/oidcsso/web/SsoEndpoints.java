@@ -19,6 +19,7 @@ import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.spi.LoginClaims;
+import dev.oidcsso.web.api.Audit;
 import dev.oidcsso.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,6 @@ import java.util.function.Function;
 final class SsoEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(SsoEndpoints.class);
-    private static final Logger AUDIT = LoggerFactory.getLogger("dev.oidcsso.audit");
     static final String LOGIN_COOKIE = "oidc_sso_login";
     private static final String RETRY_AFTER_SECONDS = "5";
 
@@ -51,6 +51,7 @@ final class SsoEndpoints {
     private final Function<WebRequest, Optional<Principal>> authenticate;
     private final Accounts accounts;
     private final Optional<Database> database;
+    private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo,
@@ -108,14 +109,14 @@ final class SsoEndpoints {
             Identity identity = identities.resolve(new Claims(discovered, tokens));
             accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups());
             Session session = sessions.start(identity.username(), identity.groups(), identity.admin(), Optional.of(tokens.idToken()));
-            AUDIT.info("login accepted user={} admin={} groups={}", identity.username(), identity.admin(), identity.groups().size());
+            Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
             String next = state.map(LoginState::next).filter(NextPath::isSafe).orElse("/");
             return WebResponse.redirect(URI.create(basePath(request) + next))
                     .withCookie(clearLogin)
                     .withCookie(sessions.cookie(session, request))
                     .withHeader("Set-Cookie", Csrf.cookieHeader(csrf.token(session.id()), request, settings.sessionMaxAge()));
         } catch (OidcSsoException e) {
-            AUDIT.info("login refused status={} reason={}", e.status(), e.getMessage());
+            Audit.event("login refused", "status", e.status(), "reason", e.getMessage());
             return error(request, e).withCookie(clearLogin).withCookie(sessions.deletion(request));
         }
     }
@@ -124,7 +125,7 @@ final class SsoEndpoints {
         Optional<Session> session = sessions.read(request);
         session.ifPresent(s -> {
             sessions.end(s);
-            AUDIT.info("logout user={}", s.username());
+            Audit.event("logout", "user", s.username());
         });
         URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
         Optional<URI> idpLogout = settings.oidcLogin()
@@ -154,7 +155,22 @@ final class SsoEndpoints {
     }
 
     private boolean isReady() {
-        return (!settings.oidcLogin() || provider.current().isPresent()) && database.map(Database::isAvailable).orElse(true);
+        return (!settings.oidcLogin() || provider.current().isPresent()) && databaseAvailable();
+    }
+
+    /** Health probes may come often; the database is asked at most once a second. */
+    private boolean databaseAvailable() {
+        if (database.isEmpty()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        long[] last = databaseCheck.get();
+        if (last != null && now - last[0] < 1_000_000_000L) {
+            return last[1] == 1;
+        }
+        boolean available = database.get().isAvailable();
+        databaseCheck.set(new long[]{now, available ? 1 : 0});
+        return available;
     }
 
     private static Optional<String> claimText(Identity identity, String claim) {
@@ -171,7 +187,7 @@ final class SsoEndpoints {
             provider.lastError().ifPresent(error -> idp.put("error", error));
             body.put("identity_provider", idp);
         }
-        database.ifPresent(db -> body.put("database", Map.of("ready", db.isAvailable())));
+        database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
     }
 
@@ -188,9 +204,20 @@ final class SsoEndpoints {
             String next = NextPath.sanitise(Optional.of(request.path() + query));
             return WebResponse.redirect(LogoutUris.withQuery(URI.create(basePath(request) + "/login"), Map.of("next", next)));
         }
-        return WebResponse.json(401, "{\"error\":\"unauthenticated\",\"message\":\"Sign in, or send a bearer token or basic credentials.\"}")
-                .withHeader("WWW-Authenticate", "Bearer")
-                .withHeader("WWW-Authenticate", "Basic realm=\"oidc-sso\", charset=\"UTF-8\"");
+        return withChallenges(WebResponse.json(401,
+                "{\"error\":\"unauthenticated\",\"message\":\"Sign in, or send a bearer token or basic credentials.\"}"), request);
+    }
+
+    /**
+     * Adds the {@code WWW-Authenticate} challenges to a 401. A browser gets no {@code Basic}
+     * challenge: it would open its password prompt, and credentials typed there are cached and then
+     * sent by the browser on its own, cross-site forms included. Scripts send basic credentials
+     * without being asked, or ask for the challenge as API clients (no {@code Sec-Fetch-Mode}).
+     */
+    static WebResponse withChallenges(WebResponse response, WebRequest request) {
+        WebResponse challenged = response.withHeader("WWW-Authenticate", "Bearer");
+        boolean browser = request.header("Sec-Fetch-Mode").isPresent() || wantsHtml(request);
+        return browser ? challenged : challenged.withHeader("WWW-Authenticate", "Basic realm=\"oidc-sso\", charset=\"UTF-8\"");
     }
 
     /** A clean error response: an HTML page for browsers, JSON for API clients; never internals. */
@@ -222,6 +249,9 @@ final class SsoEndpoints {
             body.put("message", e.getMessage());
             response = WebResponse.json(status, Json.write(body));
         }
+        if (status == 401) {
+            response = withChallenges(response, request);
+        }
         return status == 503 ? response.withHeader("Retry-After", RETRY_AFTER_SECONDS) : response;
     }
 
@@ -235,8 +265,13 @@ final class SsoEndpoints {
     }
 
     private static String basePath(WebRequest request) {
-        String path = request.baseUri().getRawPath();
-        return path == null ? "" : path;
+        try {
+            String path = request.baseUri().getRawPath();
+            return path == null ? "" : path;
+        } catch (RuntimeException e) {
+            // An error page must never fail itself: an unusable request gets links relative to the root.
+            return "";
+        }
     }
 
     private static String rawQuery(WebRequest request) {

@@ -106,6 +106,8 @@ class ApiClientAuthenticationTest {
                 status(appA, "Bearer " + token));
         assertEquals(401, statusCode(appA, "Bearer " + op.accessToken(Map.of("aud", "another-api"))));
         assertEquals(401, statusCode(appA, "Bearer not-a-jwt"));
+        assertEquals(401, statusCode(appA, "Bearer " + op.idToken("a-login-nonce")),
+                "an ID token from a browser login (it travels in logout URLs) is no API credential");
         assertEquals(401, statusCode(appA, "Bearer " + token.substring(0, token.length() - 4) + "AAAA"));
     }
 

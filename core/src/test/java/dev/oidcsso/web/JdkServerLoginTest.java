@@ -191,6 +191,19 @@ class JdkServerLoginTest {
     }
 
     @Test
+    void aHostHeaderThatIsNoHostStillGetsAnAnswer() throws Exception {
+        for (String host : List.of("[1]", "[:]", "a..b", "x:99999")) {
+            try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), app.getAddress().getPort())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("GET /login HTTP/1.1\r\nHost: " + host + "\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(reply.startsWith("HTTP/1.1 302") || reply.startsWith("HTTP/1.1 400"), host + " -> " + reply);
+            }
+        }
+    }
+
+    @Test
     void healthEndpoints() {
         assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/live").statusCode());
         assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode());

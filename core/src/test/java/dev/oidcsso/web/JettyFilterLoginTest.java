@@ -76,6 +76,15 @@ class JettyFilterLoginTest {
     }
 
     @Test
+    void aGroupNamedAdminDoesNotMakeAnAdministrator() {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "u-2", "JWT", List.of("demo-client"),
+                Map.of("preferred_username", "dave", "groups", List.of("admin", "mlflow")), 3600));
+        LoginClient browser = new LoginClient();
+        HttpResponse<String> page = browser.last(base + "/");
+        assertEquals("dave admin=false inGroup=true groups=[admin, mlflow]", page.body());
+    }
+
+    @Test
     void loginUnderAContextPathExposesThePrincipalThroughTheServletApi() {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "u-1", "JWT", List.of("demo-client"),
                 Map.of("preferred_username", "carol", "groups", List.of("mlflow")), 3600));

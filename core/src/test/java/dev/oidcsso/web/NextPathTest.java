@@ -17,7 +17,8 @@ class NextPathTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"//evil.example", "/\\evil.example", "https://evil.example/", "evil.example", "",
-            "/\tjavascript:alert(1)", "/a\r\nSet-Cookie:x=y", "/a b", "javascript:alert(1)", "\\\\evil.example", "/a\\b"})
+            "/\tjavascript:alert(1)", "/a\r\nSet-Cookie:x=y", "/a b", "javascript:alert(1)", "\\\\evil.example", "/a\\b",
+            "/a|b", "/a%zz", "/a<b>", "/a{b}", "/a^b", "/a`b", "/a\"b"})
     void anythingElseFallsBackToRoot(String path) {
         assertEquals("/", NextPath.sanitise(Optional.of(path)));
     }

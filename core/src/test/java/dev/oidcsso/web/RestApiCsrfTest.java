@@ -155,6 +155,46 @@ class RestApiCsrfTest {
     }
 
     @Test
+    void crossSiteRequestsAreRefusedWhateverTheCredentials() {
+        String bearer = "Bearer " + op.accessToken(Map.of());
+        HttpResponse<String> created = send(new Browser(), "POST", "/oidc/api/me/token", null, Map.of("Authorization", bearer));
+        String basic = Browser.basicAuthorization("alice", json(created).get("token").asText());
+        // Basic credentials a browser cached from its prompt would ride along on a cross-site form.
+        HttpResponse<String> forged = send(new Browser(), "POST", "/oidc/api/me/token", null,
+                Map.of("Authorization", basic, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"));
+        assertEquals(403, forged.statusCode(), forged.body());
+    }
+
+    @Test
+    void browsersAreNeverAskedForBasicCredentials() {
+        HttpResponse<String> fromBrowser = send(new Browser(), "GET", "/oidc/api/me", null,
+                Map.of("Sec-Fetch-Mode", "navigate", "Accept", "text/html"));
+        assertEquals(401, fromBrowser.statusCode());
+        assertEquals(java.util.List.of("Bearer"), fromBrowser.headers().allValues("WWW-Authenticate"));
+        HttpResponse<String> fromScript = send(new Browser(), "GET", "/oidc/api/me", null, Map.of("Accept", "application/json"));
+        assertTrue(fromScript.headers().allValues("WWW-Authenticate").stream().anyMatch(v -> v.startsWith("Basic ")));
+    }
+
+    @Test
+    void anUnusableBasicUserNameIsA401NotADatabaseError() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("a\u0000b:token".getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, send(new Browser(), "GET", "/oidc/api/me", null, Map.of("Authorization", basic)).statusCode());
+    }
+
+    @Test
+    void forgedLogLinesCannotBeSmuggledThroughTheCallback() {
+        Browser browser = new Browser();
+        HttpResponse<String> toIdp = browser.get(base + "/login");
+        String state = Browser.isRedirect(toIdp) ? URI.create(toIdp.headers().firstValue("Location").orElseThrow()).getRawQuery()
+                .replaceAll(".*(?:^|&)state=([^&]+).*", "$1") : "";
+        String lines = captureStandardError(() -> browser.get(base + "/callback?state=" + state + "&iss="
+                + java.net.URLEncoder.encode(op.issuer(), StandardCharsets.UTF_8)
+                + "&error=x&error_description=%0A%5Bmain%5D%20INFO%20dev.oidcsso.audit%20-%20login%20accepted%20user%3Dmallory"));
+        assertTrue(lines.contains("login refused"), lines);
+        assertFalse(lines.contains("\n[main] INFO dev.oidcsso.audit - login accepted user=mallory"), lines);
+    }
+
+    @Test
     void applicationPathsCanBeLeftToTheApplication() throws Exception {
         app.stop(0);
         sso.close();

@@ -4,15 +4,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Security events of the REST API, on the logger {@value #LOGGER} beside the login events: one line
+ * Security events (logins, logouts, and the REST API's changes), on the logger {@value #LOGGER} beside the login events: one line
  * per event, {@code key=value} pairs, never a token or secret. Values that came from a request are
  * cleaned of line breaks and control characters and shortened, so a hostile name cannot forge a
  * second log line.
  */
-final class Audit {
+public final class Audit {
 
     /** The logger name shared with the login events. */
-    static final String LOGGER = "dev.oidcsso.audit";
+    public static final String LOGGER = "dev.oidcsso.audit";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final int MAX_VALUE = 120;
 
@@ -25,7 +25,7 @@ final class Audit {
      * @param event  what happened, for example {@code token created}
      * @param fields alternating keys and values
      */
-    static void event(String event, Object... fields) {
+    public static void event(String event, Object... fields) {
         if (!LOG.isInfoEnabled()) {
             return;
         }

@@ -144,9 +144,6 @@ public final class RestApi {
         if (e instanceof ApiException api && api.allow().isPresent()) {
             response = response.withHeader("Allow", api.allow().get());
         }
-        if (status == 401) {
-            response = response.withHeader("WWW-Authenticate", "Basic realm=\"oidc-sso\", charset=\"UTF-8\"");
-        }
         return status == 503 ? response.withHeader("Retry-After", "5") : response;
     }
 
