@@ -23,6 +23,7 @@ import java.util.Optional;
 public final class IdentityResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityResolver.class);
+    private static final int MAX_USERNAME = 256;
 
     private final IdentitySource source;
     private final IdentityValidator validator;
@@ -120,6 +121,11 @@ public final class IdentityResolver {
         for (String claim : usernameClaims) {
             Optional<Object> value = ClaimPath.read(claims, claim);
             if (value.isPresent() && value.get() instanceof String text && !text.isBlank()) {
+                if (text.length() > MAX_USERNAME || text.chars().anyMatch(Character::isISOControl)) {
+                    // A user-editable claim must not smuggle line breaks into logs or grants.
+                    throw new AccessRefusedException("Your account's '" + claim + "' claim cannot serve as a user name "
+                            + "(longer than " + MAX_USERNAME + " characters or with control characters).");
+                }
                 return text;
             }
         }

@@ -88,6 +88,14 @@ class JdkServerLoginTest {
     }
 
     @Test
+    void aUserNameWithALineBreakIsRefused() {
+        nextLoginAs("mallory", Map.of("preferred_username", "mallory\n[main] INFO forged", "groups", List.of("mlflow-admin")));
+        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");
+        assertEquals(403, page.statusCode());
+        assertTrue(browser.cookie(SessionManager.COOKIE).isEmpty());
+    }
+
+    @Test
     void userInNoGroupIsRefusedWithoutSession() {
         nextLoginAs("eve", Map.of("preferred_username", "eve", "groups", List.of("sales")));
         HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");
