@@ -551,17 +551,12 @@ public final class OidcSettings {
             if (settings.pluginDirectory().isPresent() && !Files.isDirectory(settings.pluginDirectory().get())) {
                 return; // already reported; the names cannot be checked without the folder
             }
-            List<java.net.URL> jars = new ArrayList<>();
-            if (settings.pluginDirectory().isPresent()) {
-                try (java.util.stream.Stream<Path> files = Files.list(settings.pluginDirectory().get())) {
-                    for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
-                        jars.add(jar.toUri().toURL());
-                    }
-                } catch (IOException e) {
-                    problems.add(SettingNames.PLUGIN_DIR + "='" + settings.pluginDirectory().get() + "' cannot be listed: "
-                            + e.getClass().getSimpleName());
-                    return;
-                }
+            List<java.net.URL> jars;
+            try {
+                jars = settings.pluginDirectory().map(PluginFolder::jars).orElse(List.of());
+            } catch (SettingsException e) {
+                problems.addAll(e.problems());
+                return;
             }
             try (java.net.URLClassLoader loader = new java.net.URLClassLoader(jars.toArray(java.net.URL[]::new), classLoader)) {
                 checkName(NamedServices.load(dev.oidcsso.spi.IdentitySource.class, loader, source -> List.of(source.name()),

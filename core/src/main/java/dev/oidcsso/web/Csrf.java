@@ -3,6 +3,7 @@ package dev.oidcsso.web;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.AuthMethod;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.http.Authority;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.session.SealingKey;
 import dev.oidcsso.session.SessionManager;
@@ -127,14 +128,7 @@ final class Csrf {
         if (own != null && own.equalsIgnoreCase(host)) {
             return true;
         }
-        return request.header("Host").map(Csrf::stripPort).map(h -> h.equalsIgnoreCase(host)).orElse(false);
-    }
-
-    private static String stripPort(String authority) {
-        String trimmed = authority.trim();
-        int close = trimmed.lastIndexOf(']');
-        int colon = trimmed.lastIndexOf(':');
-        return colon > close ? trimmed.substring(0, colon) : trimmed;
+        return request.header("Host").map(Authority::withoutPort).map(h -> h.equalsIgnoreCase(host)).orElse(false);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.oidcsso.http.Authority;
 import dev.oidcsso.http.TrustedProxies;
 import dev.oidcsso.http.WebRequest;
 import org.slf4j.Logger;
@@ -26,7 +27,6 @@ import java.util.regex.Pattern;
 final class ForwardedHeaders {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForwardedHeaders.class);
-    private static final Pattern HOST = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+)(:\\d{1,5})?");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~!$&'()*+,=:@-]+)*/?");
     private static final List<String> NAMES = List.of("Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host",
@@ -62,7 +62,7 @@ final class ForwardedHeaders {
         Optional<String> proto = forwarded.flatMap(f -> forwardedParam(f, "proto")).or(() -> legacy(request, "X-Forwarded-Proto"))
                 .map(p -> p.toLowerCase(Locale.ROOT)).filter(p -> p.equals("http") || p.equals("https"));
         Optional<String> host = forwarded.flatMap(f -> forwardedParam(f, "host")).or(() -> legacy(request, "X-Forwarded-Host"))
-                .filter(h -> HOST.matcher(h).matches());
+                .filter(Authority::isValid);
         Optional<String> port = legacy(request, "X-Forwarded-Port").filter(p -> PORT.matcher(p).matches());
         Optional<String> prefix = legacy(request, "X-Forwarded-Prefix").filter(p -> PREFIX.matcher(p).matches() && !p.contains(".."))
                 .map(p -> p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
@@ -73,7 +73,7 @@ final class ForwardedHeaders {
         String scheme = proto.orElse(inside.getScheme());
         String authority = host.orElse(inside.getRawAuthority());
         if (port.isPresent()) {
-            authority = stripPort(authority) + ":" + port.get();
+            authority = Authority.withoutPort(authority) + ":" + port.get();
         }
         authority = withoutDefaultPort(scheme, authority);
         String path = prefix.orElse(inside.getRawPath() == null ? "" : inside.getRawPath());
@@ -114,15 +114,9 @@ final class ForwardedHeaders {
         return Optional.empty();
     }
 
-    private static String stripPort(String authority) {
-        int close = authority.lastIndexOf(']');
-        int colon = authority.lastIndexOf(':');
-        return colon > close ? authority.substring(0, colon) : authority;
-    }
-
     private static String withoutDefaultPort(String scheme, String authority) {
         if ((scheme.equals("https") && authority.endsWith(":443")) || (scheme.equals("http") && authority.endsWith(":80"))) {
-            return stripPort(authority);
+            return Authority.withoutPort(authority);
         }
         return authority;
     }

@@ -11,6 +11,7 @@ import dev.oidcsso.auth.TrustedHeaderAuthenticator;
 import dev.oidcsso.config.AuthMode;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.PluginFolder;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionException;
@@ -49,7 +50,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -58,7 +58,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The framework in front of one application: built once from {@link OidcSettings}, then asked
@@ -415,14 +414,7 @@ public final class OidcSso implements AutoCloseable {
         if (dir.isEmpty()) {
             return null;
         }
-        List<URL> jars = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir.get())) {
-            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
-                jars.add(jar.toUri().toURL());
-            }
-        } catch (IOException e) {
-            throw new SettingsException(SettingNames.PLUGIN_DIR + "='" + dir.get() + "' cannot be listed: " + e.getClass().getSimpleName());
-        }
+        List<URL> jars = PluginFolder.jars(dir.get());
         LOG.info("Plugin folder {}: {}", dir.get(), jars.stream().map(URL::getPath).toList());
         return new URLClassLoader("oidc-sso-plugins", jars.toArray(URL[]::new), parent);
     }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.http.Authority;
 import dev.oidcsso.http.QueryString;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -159,7 +160,7 @@ public final class OidcSsoHttpFilter extends Filter {
         @Override
         public URI baseUri() {
             String scheme = exchange instanceof HttpsExchange ? "https" : "http";
-            Optional<String> host = header("Host").filter(OidcSsoHttpFilter::isHostHeader);
+            Optional<String> host = header("Host").filter(Authority::isValid);
             if (host.isPresent()) {
                 try {
                     URI uri = new URI(scheme + "://" + host.get() + contextPath());
@@ -182,11 +183,4 @@ public final class OidcSsoHttpFilter extends Filter {
         }
     }
 
-    /** A Host header is a host name or address with an optional port, nothing else. */
-    static boolean isHostHeader(String host) {
-        return HOST.matcher(host).matches();
-    }
-
-    private static final java.util.regex.Pattern HOST =
-            java.util.regex.Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+)(:\\d{1,5})?");
 }
