@@ -110,7 +110,7 @@ public final class TokenValidator {
 
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,
                              Optional<String> expectedNonce) throws BadJWTException {
-        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims, settings)) {
+        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims)) {
             throw new BadJWTException("issuer '" + claims.getIssuer() + "' is not the provider's '" + provider.issuer() + "'");
         }
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
@@ -166,7 +166,7 @@ public final class TokenValidator {
             // logout URL as id_token_hint; it must not double as an API credential after logout.
             throw new BadJWTException("it was issued to a browser login (it carries a nonce); send an access token instead");
         }
-        Optional<String> refusal = settings.profile().checkToken(claims, settings);
+        Optional<String> refusal = settings.profile().checkToken(claims);
         if (refusal.isPresent()) {
             throw new BadJWTException(refusal.get());
         }

@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.oidcsso.config.OidcSettings;

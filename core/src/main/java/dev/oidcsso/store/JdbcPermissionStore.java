@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.authz.Grant;

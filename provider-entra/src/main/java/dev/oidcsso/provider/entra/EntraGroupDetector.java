@@ -1,17 +1,22 @@
 package dev.oidcsso.provider.entra;
 
 import com.google.auto.service.AutoService;
+import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.identity.ClaimValues;
 import dev.oidcsso.oidc.JsonHttp;
 import dev.oidcsso.oidc.JsonHttpException;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,7 +42,6 @@ import java.util.Set;
  * no extra secret or application permission, and it can only ever read the signed-in user's own
  * memberships.
  */
-@AutoService(GroupDetector.class)
 public final class EntraGroupDetector implements GroupDetector {
 
     /** The detector's name. */
@@ -46,11 +50,6 @@ public final class EntraGroupDetector implements GroupDetector {
     private final EntraGroupOptions options;
     private final MicrosoftGraph graph;
 
-    /** The unconfigured prototype the service loader creates; {@link #configure} returns a usable one. */
-    public EntraGroupDetector() {
-        this(null, null);
-    }
-
     /**
      * Creates a configured detector.
      *
@@ -58,8 +57,8 @@ public final class EntraGroupDetector implements GroupDetector {
      * @param graph   the Microsoft Graph client
      */
     public EntraGroupDetector(EntraGroupOptions options, MicrosoftGraph graph) {
-        this.options = options;
-        this.graph = graph;
+        this.options = Objects.requireNonNull(options, "options");
+        this.graph = Objects.requireNonNull(graph, "graph");
     }
 
     @Override
@@ -68,20 +67,7 @@ public final class EntraGroupDetector implements GroupDetector {
     }
 
     @Override
-    public GroupDetector configure(Map<String, String> settings) {
-        List<String> problems = new ArrayList<>();
-        EntraGroupOptions parsed = EntraGroupOptions.parse(settings, problems);
-        if (!problems.isEmpty()) {
-            throw new GroupDetectionException(String.join("; ", problems));
-        }
-        return new EntraGroupDetector(parsed, new MicrosoftGraph(JsonHttp.create(parsed.timeout()), parsed.graphUrl()));
-    }
-
-    @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        if (options == null) {
-            throw new GroupDetectionException("the entra group detector was used without configure(settings)");
-        }
         Map<String, Object> claims = context.tokenClaims().isEmpty() ? context.claims() : context.tokenClaims();
         Set<String> groups = new LinkedHashSet<>();
         if (options.displayNames() || hasOverage(claims)) {
@@ -125,6 +111,35 @@ public final class EntraGroupDetector implements GroupDetector {
             throw new GroupDetectionException(why + ", and Microsoft Graph could not list them: " + e.getMessage() + hint, e);
         } catch (IllegalStateException e) {
             throw new GroupDetectionException(why + ", and " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the detector from {@code OIDC_ENTRA_*}, {@code OIDC_GROUPS_ATTRIBUTE} and {@code OIDC_HTTP_TIMEOUT}. */
+    @AutoService(GroupDetectorFactory.class)
+    public static final class Factory implements GroupDetectorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return Set.of("OIDC_ENTRA_*", SettingNames.GROUPS_ATTRIBUTE, SettingNames.HTTP_TIMEOUT);
+        }
+
+        @Override
+        public GroupDetector create(PluginSettings settings) {
+            List<String> problems = new ArrayList<>();
+            EntraGroupOptions parsed = EntraGroupOptions.parse(settings, problems);
+            if (!problems.isEmpty()) {
+                throw new SettingsException(problems);
+            }
+            return new EntraGroupDetector(parsed, new MicrosoftGraph(JsonHttp.create(parsed.timeout()), parsed.graphUrl()));
         }
     }
 }

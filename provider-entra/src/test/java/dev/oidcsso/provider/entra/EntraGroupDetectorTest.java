@@ -1,6 +1,8 @@
 package dev.oidcsso.provider.entra;
 
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.testing.stub.StubContext;
 import dev.oidcsso.testing.stub.StubHttpServer;
@@ -33,7 +35,7 @@ class EntraGroupDetectorTest {
     GroupDetector detector(Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(Map.of("OIDC_ENTRA_GRAPH_URL", graph.base() + "/v1.0"));
         settings.putAll(extra);
-        return new EntraGroupDetector().configure(settings);
+        return new EntraGroupDetector.Factory().create(PluginSettings.of(settings));
     }
 
     static Map<String, Object> claims(Map<String, Object> extra) {
@@ -119,8 +121,8 @@ class EntraGroupDetectorTest {
 
     @Test
     void badSettingsFailConfiguration() {
-        GroupDetectionException e = assertThrows(GroupDetectionException.class,
-                () -> new EntraGroupDetector().configure(Map.of("OIDC_ENTRA_GRAPH_URL", "http://graph.example.com")));
-        assertTrue(e.getMessage().startsWith("OIDC_ENTRA_GRAPH_URL='http://graph.example.com'"), e.getMessage());
+        SettingsException e = assertThrows(SettingsException.class, () -> new EntraGroupDetector.Factory()
+                .create(PluginSettings.of(Map.of("OIDC_ENTRA_GRAPH_URL", "http://graph.example.com"))));
+        assertTrue(e.problems().get(0).startsWith("OIDC_ENTRA_GRAPH_URL='http://graph.example.com'"), e.getMessage());
     }
 }
