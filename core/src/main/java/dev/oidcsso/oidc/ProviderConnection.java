@@ -39,13 +39,15 @@ public final class ProviderConnection implements AutoCloseable {
     public static final Duration ON_DEMAND_FLOOR = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderConnection.class);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final Supplier<DiscoveredProvider> discovery;
     private final AtomicReference<DiscoveredProvider> provider = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>("discovery has not run yet");
     private final ReentrantLock attempting = new ReentrantLock();
-    private final AtomicLong lastAttemptNanos = new AtomicLong(System.nanoTime() - ON_DEMAND_FLOOR.toNanos());
+    private final Duration firstRetry;
+    private final Duration retryAfter;
+    private final Duration floor;
+    private final AtomicLong lastAttemptNanos;
     private final AtomicBoolean backgroundTryQueued = new AtomicBoolean();
     private final ScheduledExecutorService scheduler;
     private volatile boolean failing;
@@ -56,7 +58,23 @@ public final class ProviderConnection implements AutoCloseable {
      * @param discovery fetches and checks the discovery document
      */
     public ProviderConnection(Supplier<DiscoveredProvider> discovery) {
+        this(discovery, Duration.ofSeconds(1), RETRY_AFTER, ON_DEMAND_FLOOR);
+    }
+
+    /**
+     * Creates the connection with other intervals, for tests.
+     *
+     * @param discovery  fetches and checks the discovery document
+     * @param firstRetry the first background retry's delay, doubled up to {@code retryAfter}
+     * @param retryAfter the longest pause between background tries
+     * @param floor      the least time between two tries
+     */
+    ProviderConnection(Supplier<DiscoveredProvider> discovery, Duration firstRetry, Duration retryAfter, Duration floor) {
         this.discovery = discovery;
+        this.firstRetry = firstRetry;
+        this.retryAfter = retryAfter;
+        this.floor = floor;
+        this.lastAttemptNanos = new AtomicLong(System.nanoTime() - floor.toNanos());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "oidc-sso-discovery");
             thread.setDaemon(true);
@@ -73,7 +91,7 @@ public final class ProviderConnection implements AutoCloseable {
         attempting.lock();
         try {
             if (!attempt()) {
-                schedule(FIRST_RETRY);
+                schedule(firstRetry);
             }
         } finally {
             attempting.unlock();
@@ -99,7 +117,7 @@ public final class ProviderConnection implements AutoCloseable {
             lastError.set(e.getMessage());
             if (!failing) {
                 failing = true;
-                LOG.warn("IdP discovery failed, retrying every {} s and on demand: {}", RETRY_AFTER.toSeconds(), e.getMessage());
+                LOG.warn("IdP discovery failed, retrying every {} ms and on demand: {}", retryAfter.toMillis(), e.getMessage());
             } else {
                 LOG.debug("IdP discovery failed again: {}", e.getMessage());
             }
@@ -109,11 +127,11 @@ public final class ProviderConnection implements AutoCloseable {
 
     /** Tries now unless a try is under way or the last one was less than the floor ago. */
     private void attemptOnDemand() {
-        if (System.nanoTime() - lastAttemptNanos.get() < ON_DEMAND_FLOOR.toNanos() || !attempting.tryLock()) {
+        if (System.nanoTime() - lastAttemptNanos.get() < floor.toNanos() || !attempting.tryLock()) {
             return;
         }
         try {
-            if (System.nanoTime() - lastAttemptNanos.get() >= ON_DEMAND_FLOOR.toNanos()) {
+            if (System.nanoTime() - lastAttemptNanos.get() >= floor.toNanos()) {
                 attempt();
             }
         } finally {
@@ -136,7 +154,7 @@ public final class ProviderConnection implements AutoCloseable {
                 }
                 if (!done) {
                     Duration next = delay.multipliedBy(2);
-                    schedule(next.compareTo(RETRY_AFTER) > 0 ? RETRY_AFTER : next);
+                    schedule(next.compareTo(retryAfter) > 0 ? retryAfter : next);
                 }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
