@@ -22,7 +22,7 @@ final class JdbcRevocationStore implements RevocationStore, ChangeListener {
     JdbcRevocationStore(Jdbc jdbc, StoreSettings settings, TokenHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
     }
 
     @Override

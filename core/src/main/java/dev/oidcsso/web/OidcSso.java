@@ -94,7 +94,7 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
+        this.provider = new ProviderConnection(new Discovery(settings, http, clock)::discover);
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);

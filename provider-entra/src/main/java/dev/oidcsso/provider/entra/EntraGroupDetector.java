@@ -11,6 +11,7 @@ import dev.oidcsso.oidc.JsonHttp;
 import dev.oidcsso.oidc.JsonHttpException;
 import dev.oidcsso.spi.GroupDetectorFactory;
 import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.oidc.TokenValidationException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,6 +37,9 @@ import java.util.Set;
  *       by display name.</li>
  *   <li>With {@code OIDC_ENTRA_APP_ROLES=true}, the app roles of the {@code roles} claim are
  *       added.</li>
+ *   <li>Without an access token to call Graph with (an API client's bearer token), an overage (or
+ *       display names) cannot be resolved: the app roles alone count when enabled and present;
+ *       otherwise the token is refused with 401 and a message saying what to configure.</li>
  * </ul>
  *
  * The delegated token was chosen over an application (client-credentials) token because it needs
@@ -70,6 +74,11 @@ public final class EntraGroupDetector implements GroupDetector {
     public List<String> detectGroups(GroupDetectionContext context) {
         Map<String, Object> claims = context.tokenClaims().isEmpty() ? context.claims() : context.tokenClaims();
         Set<String> groups = new LinkedHashSet<>();
+        List<String> roles = options.appRoles() ? ClaimValues.strings(claims.get("roles")) : List.of();
+        if (context.accessToken().isEmpty() && !roles.isEmpty() && (options.displayNames() || hasOverage(claims))) {
+            // An API client with app roles: the roles decide, as the README advises for overage tokens.
+            return List.copyOf(roles);
+        }
         if (options.displayNames() || hasOverage(claims)) {
             for (MicrosoftGraph.Group group : fromGraph(context, hasOverage(claims))) {
                 groups.add(options.displayNames() ? group.displayName() : group.id());
@@ -77,9 +86,7 @@ public final class EntraGroupDetector implements GroupDetector {
         } else {
             groups.addAll(ClaimValues.strings(claims.get(options.groupsClaim())));
         }
-        if (options.appRoles()) {
-            groups.addAll(ClaimValues.strings(claims.get("roles")));
-        }
+        groups.addAll(roles);
         return List.copyOf(groups);
     }
 
@@ -100,7 +107,12 @@ public final class EntraGroupDetector implements GroupDetector {
         String why = overage ? "the token says the user is in too many groups to list (group overage)"
                 : EntraSettings.GROUP_NAMES + "=display needs the groups' display names";
         if (token.isEmpty()) {
-            throw new GroupDetectionException(why + ", but no access token is available to ask Microsoft Graph");
+            // A bearer token from an API client comes without a Graph token: retrying can never work,
+            // so this is a refusal of the token (401), not a passing failure (502).
+            throw new TokenValidationException(why + ", but no access token is available to ask Microsoft Graph "
+                    + "(an API client's bearer token carries none). Either limit the token's groups claim to the "
+                    + "groups assigned to the application (app registration, Token configuration, groups claim), "
+                    + "or give the client app roles and set OIDC_ENTRA_APP_ROLES=true, or sign in through the browser.");
         }
         try {
             return graph.transitiveGroups(token.get());
