@@ -25,10 +25,12 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +41,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The demo: a small experiment-tracking service on embedded Jetty, protected by oidc-sso.
@@ -68,6 +72,8 @@ public final class DemoServer {
     public static final String PORT = "PORT";
     /** The environment variable with the development IdP's port (default: a free one). */
     public static final String DEV_IDP_PORT = "DEV_IDP_PORT";
+    /** The framework's setting for the embedded database's folder, named in start-up errors. */
+    static final String DATA_DIR = "OIDC_DATA_DIR";
     /** The port used when {@value #PORT} is unset. */
     public static final int DEFAULT_PORT = 8080;
     /** The client id the demo registers at its development IdP (which accepts any). */
@@ -121,6 +127,11 @@ public final class DemoServer {
      * @param args ignored
      */
     public static void main(String[] args) {
+        // One log format on the console: mock-oauth2-server's web server (okhttp) logs through
+        // java.util.logging, everything else through SLF4J. Done here, not in start(), because it
+        // changes the JVM-wide logging set-up, which is the application's to decide, not a library's.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         int status = run(System.getenv(), System.getProperties(), System.err);
         if (status != 0) {
             System.exit(status);
@@ -143,11 +154,40 @@ public final class DemoServer {
             err.println(e.getMessage());
             return 2;
         } catch (IOException | OidcSsoException e) {
-            err.println("The demo server cannot start: " + e.getMessage());
+            err.println("The demo server cannot start: " + reason(e));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "oidc-sso-demo-shutdown"));
         return 0;
+    }
+
+    /**
+     * Why start-up failed, in words for the operator: the message and those of its causes (the
+     * database's own reason, say that its file is in use), each once and on one line, plus what to
+     * do when the cause is a common one. No stack trace: these are set-up problems, not bugs.
+     *
+     * @param failure what start() threw
+     * @return one line
+     */
+    static String reason(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+            int newline = message.indexOf('\n');
+            message = newline < 0 ? message : message.substring(0, newline).strip();
+            String line = message.length() > 300 ? message.substring(0, 300) + "…" : message;
+            // A wrapper often repeats its cause's message: keep only what adds something.
+            if (messages.stream().noneMatch(known -> known.contains(line))) {
+                messages.add(line);
+            }
+        }
+        String text = String.join(": ", messages);
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("already in use") || lower.contains("file is locked")) {
+            text += ". Another process (a second demo server?) is using the database in this folder: stop it, "
+                    + "or give this one a folder of its own with " + DATA_DIR + "=<folder>.";
+        }
+        return text;
     }
 
     /**
@@ -281,12 +321,16 @@ public final class DemoServer {
     private OidcSettings settings(int devIdpPort) throws IOException {
         OidcSettings.Builder builder = OidcSettings.builder();
         boolean development = developmentMode();
+        // Lowest precedence, so the operator's settings still win. The icon is public so that a
+        // browser asking for it on a page shown before login is not sent to the IdP.
+        Map<String, String> defaults = new HashMap<>(Map.of(SettingNames.PUBLIC_PATHS, DemoAssets.FAVICON));
         if (development) {
-            // Lowest precedence, so OIDC_GROUP_NAME and friends from the environment still apply.
             // The secret is random because the development IdP accepts any, and a fixed one in
             // source would be copied somewhere it matters.
-            builder.environment(Map.of(SettingNames.CLIENT_ID, DEV_CLIENT_ID, SettingNames.CLIENT_SECRET, randomSecret()));
+            defaults.put(SettingNames.CLIENT_ID, DEV_CLIENT_ID);
+            defaults.put(SettingNames.CLIENT_SECRET, randomSecret());
         }
+        builder.environment(defaults);
         builder.environment(environment).systemProperties(systemProperties);
         if (!development) {
             return builder.build();
@@ -296,7 +340,12 @@ public final class DemoServer {
         builder.discoveryUrl("http://127.0.0.1:" + Math.max(devIdpPort, 1) + "/" + DevIdentityProvider.ISSUER_ID
                 + "/.well-known/openid-configuration");
         OidcSettings draft = builder.build();
-        devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        try {
+            devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        } catch (BindException e) {
+            throw new IOException("the development identity provider's port " + devIdpPort + " is already in use: set "
+                    + DEV_IDP_PORT + " to a free port, or leave it unset to get one", e);
+        }
         return builder.discoveryUrl(devIdp.discoveryUrl().toString()).build();
     }
 
@@ -324,6 +373,9 @@ public final class DemoServer {
                 evaluator, database.permissions())), "/api/registered-models/*");
         context.addServlet(new ServletHolder("home", new HomeServlet(store, evaluator,
                 Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
+        ServletHolder assets = new ServletHolder("assets", new DemoAssets());
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.FAVICON);
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.HOME_SCRIPT);
 
         // The graceful handler lets requests in flight finish when the server stops.
         GracefulHandler graceful = new GracefulHandler(context);
@@ -334,7 +386,13 @@ public final class DemoServer {
         connector = listener;
         try {
             server.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (causedBy(e, BindException.class)) {
+                throw new IOException("port " + port + (host == null ? "" : " on " + host) + " is already in use: stop the program "
+                        + "using it, or set " + PORT + " to a free port (for example " + PORT + "=8081)", e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("Jetty failed to start: " + e.getMessage(), e);
@@ -369,6 +427,15 @@ public final class DemoServer {
         }
         problems.add(name + "='" + text + "' is not a port number (0-65535)");
         return fallback;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> readConfigFile(String file) {
