@@ -5,9 +5,11 @@ import org.w3c.dom.NodeList;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The end of .ci/run's console: one line per test suite with skipped tests and why (the reasons are
@@ -33,9 +34,24 @@ public final class TestSummary {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         FileTime since = FileTime.fromMillis(args.length > 1 ? Long.parseLong(args[1]) * 1000 : 0);
         List<Path> reports = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(TestSummary::isSurefireReport).filter(file -> modified(file).compareTo(since) >= 0).forEach(reports::add);
-        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                // Large trees that never hold test reports: the repository, and unpacked tools such as Keycloak.
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                return name.equals(".git") || name.equals("node_modules") || name.equals("keycloak")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (isSurefireReport(file) && attributes.lastModifiedTime().compareTo(since) >= 0) {
+                    reports.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        reports.sort(null);
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -83,14 +99,6 @@ public final class TestSummary {
         String name = file.getFileName().toString();
         return name.startsWith("TEST-") && name.endsWith(".xml") && file.getParent() != null
                 && file.getParent().getFileName().toString().equals("surefire-reports");
-    }
-
-    private static FileTime modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
     }
 
     private static long number(Element element, String attribute) {
