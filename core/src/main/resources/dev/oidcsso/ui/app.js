@@ -280,7 +280,7 @@
         + ' It is hidden when you do anything else on this page.'),
       el('label', { for: inputId }, 'Token'),
       el('div', { class: 'copyrow' }, input, button('Copy', () => copy(issued.token, input), { id: idPrefix + '-copy' })),
-      el('p', { class: 'hint' }, 'Use it as the password with HTTP basic auth and the user name ' + issued.username + '.'),
+      el('p', { class: 'hint' }, 'Use it as the password with HTTP basic auth and the user name "' + issued.username + '".'),
       button('Hide the token', () => {
         container.replaceChildren();
         container.hidden = true;
