@@ -103,8 +103,14 @@ class DemoServerBrowserTest {
     void everyPageFitsAPhoneScreen() throws IOException {
         browser().manage().window().setSize(new Dimension(PHONE_WIDTH, 844));
         browser().get(base + "/");
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("login-admin")));
+        wait(ExpectedConditions.presenceOfElementLocated(By.id("login-outsider")));
         assertFitsTheScreen("the development IdP's sign-in page");
+        browser().findElement(By.cssSelector("#login-outsider button")).click();
+        wait(d -> d.getCurrentUrl().startsWith(base + "/callback") && !d.findElements(By.tagName("h1")).isEmpty());
+        assertFitsTheScreen("the framework's refusal page");
+
+        browser().get(base + "/");
+        wait(ExpectedConditions.presenceOfElementLocated(By.id("login-admin")));
 
         browser().findElement(By.cssSelector("#login-admin button")).click();
         wait(ExpectedConditions.presenceOfElementLocated(By.id("create-experiment")));
