@@ -43,6 +43,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -182,8 +183,9 @@ public final class DemoServer {
             }
         }
         String text = String.join(": ", messages);
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("already in use") || lower.contains("file is locked")) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        // H2's words for a database file another process holds open.
+        if (lower.contains("database may be already in use") || lower.contains("file is locked")) {
             text += ". Another process (a second demo server?) is using the database in this folder: stop it, "
                     + "or give this one a folder of its own with " + DATA_DIR + "=<folder>.";
         }

@@ -83,6 +83,7 @@ class DemoServerConfigTest {
             IOException error = assertThrows(IOException.class, server::start);
             assertTrue(error.getMessage().contains("DEV_IDP_PORT") && error.getMessage().contains(String.valueOf(taken.getLocalPort())),
                     error.getMessage());
+            assertFalse(DemoServer.reason(error).contains("OIDC_DATA_DIR"), "no hint about the database: " + DemoServer.reason(error));
         }
     }
 
