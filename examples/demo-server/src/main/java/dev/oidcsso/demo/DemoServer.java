@@ -30,6 +30,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +41,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The demo: a small experiment-tracking service on embedded Jetty, protected by oidc-sso.
@@ -76,6 +80,8 @@ public final class DemoServer {
      * {@code 127.0.0.1}; default loopback in development mode, every interface otherwise.
      */
     public static final String BIND_ADDRESS = "BIND_ADDRESS";
+    /** The framework's setting for the embedded database's folder, named in start-up errors. */
+    static final String DATA_DIR = "OIDC_DATA_DIR";
     /** The port used when {@value #PORT} is unset. */
     public static final int DEFAULT_PORT = 8080;
     /** The client id the demo registers at its development IdP (which accepts any). */
@@ -130,8 +136,10 @@ public final class DemoServer {
      * @param args ignored
      */
     public static void main(String[] args) {
-        // Libraries that log through java.util.logging or System.Logger (Caffeine, for one) then follow
-        // simplelogger.properties like everything else, instead of printing to stderr on their own.
+        // One log format on the console: libraries that log through java.util.logging or System.Logger
+        // (okhttp in mock-oauth2-server, Caffeine) follow simplelogger.properties like everything else.
+        // Done here, not in start(), because it changes the JVM-wide logging set-up, which is the
+        // application's to decide, not a library's.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         int status = run(System.getenv(), System.getProperties(), System.err);
@@ -156,11 +164,41 @@ public final class DemoServer {
             err.println(e.getMessage());
             return 2;
         } catch (IOException | OidcSsoException e) {
-            err.println("The demo server cannot start: " + e.getMessage());
+            err.println("The demo server cannot start: " + reason(e));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "oidc-sso-demo-shutdown"));
         return 0;
+    }
+
+    /**
+     * Why start-up failed, in words for the operator: the message and those of its causes (the
+     * database's own reason, say that its file is in use), each once and on one line, plus what to
+     * do when the cause is a common one. No stack trace: these are set-up problems, not bugs.
+     *
+     * @param failure what start() threw
+     * @return one line
+     */
+    static String reason(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+            int newline = message.indexOf('\n');
+            message = newline < 0 ? message : message.substring(0, newline).strip();
+            String line = message.length() > 300 ? message.substring(0, 300) + "…" : message;
+            // A wrapper often repeats its cause's message: keep only what adds something.
+            if (messages.stream().noneMatch(known -> known.contains(line))) {
+                messages.add(line);
+            }
+        }
+        String text = String.join(": ", messages);
+        String lower = text.toLowerCase(Locale.ROOT);
+        // H2's words for a database file another process holds open.
+        if (lower.contains("database may be already in use") || lower.contains("file is locked")) {
+            text += ". Another process (a second demo server?) is using the database in this folder: stop it, "
+                    + "or give this one a folder of its own with " + DATA_DIR + "=<folder>.";
+        }
+        return text;
     }
 
     /**
@@ -297,12 +335,16 @@ public final class DemoServer {
     private OidcSettings settings(int devIdpPort) throws IOException {
         OidcSettings.Builder builder = OidcSettings.builder();
         boolean development = developmentMode();
+        // Lowest precedence, so the operator's settings still win. The icon is public so that a
+        // browser asking for it on a page shown before login is not sent to the IdP.
+        Map<String, String> defaults = new HashMap<>(Map.of(SettingNames.PUBLIC_PATHS, DemoAssets.FAVICON));
         if (development) {
-            // Lowest precedence, so OIDC_GROUP_NAME and friends from the environment still apply.
             // The secret is random because the development IdP accepts any, and a fixed one in
             // source would be copied somewhere it matters.
-            builder.environment(Map.of(SettingNames.CLIENT_ID, DEV_CLIENT_ID, SettingNames.CLIENT_SECRET, randomSecret()));
+            defaults.put(SettingNames.CLIENT_ID, DEV_CLIENT_ID);
+            defaults.put(SettingNames.CLIENT_SECRET, randomSecret());
         }
+        builder.environment(defaults);
         builder.environment(environment).systemProperties(systemProperties);
         if (!development) {
             return builder.build();
@@ -312,7 +354,12 @@ public final class DemoServer {
         builder.discoveryUrl("http://127.0.0.1:" + Math.max(devIdpPort, 1) + "/" + DevIdentityProvider.ISSUER_ID
                 + "/.well-known/openid-configuration");
         OidcSettings draft = builder.build();
-        devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        try {
+            devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        } catch (BindException e) {
+            throw new IOException("the development identity provider's port " + devIdpPort + " is already in use: set "
+                    + DEV_IDP_PORT + " to a free port, or leave it unset to get one", e);
+        }
         return builder.discoveryUrl(devIdp.discoveryUrl().toString()).build();
     }
 
@@ -340,6 +387,9 @@ public final class DemoServer {
                 evaluator, database.permissions())), "/api/registered-models/*");
         context.addServlet(new ServletHolder("home", new HomeServlet(store, evaluator,
                 Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
+        ServletHolder assets = new ServletHolder("assets", new DemoAssets());
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.FAVICON);
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.HOME_SCRIPT);
 
         // The graceful handler lets requests in flight finish when the server stops.
         GracefulHandler graceful = new GracefulHandler(context);
@@ -350,7 +400,13 @@ public final class DemoServer {
         connector = listener;
         try {
             server.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (causedBy(e, BindException.class)) {
+                throw new IOException("port " + port + (host == null ? "" : " on " + host) + " is already in use: stop the program "
+                        + "using it, or set " + PORT + " to a free port (for example " + PORT + "=8081)", e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("Jetty failed to start: " + e.getMessage(), e);
@@ -385,6 +441,15 @@ public final class DemoServer {
         }
         problems.add(name + "='" + text + "' is not a port number (0-65535)");
         return fallback;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> readConfigFile(String file) {
