@@ -8,6 +8,7 @@ import dev.oidcsso.groups.GroupDetector;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Groups from the UserInfo response at the path {@code OIDC_GROUPS_ATTRIBUTE}, for IdPs that leave
@@ -39,7 +40,10 @@ public final class UserInfoGroupDetector implements GroupDetector {
 
     @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        Map<String, Object> userInfo = context.userInfoClaims().orElseThrow(() ->
+        // The framework's own contexts fetch UserInfo on demand: only logins that use this detector pay for the call.
+        Optional<Map<String, Object>> available = context instanceof IdentityResolver.Context login
+                ? login.fetchUserInfo() : context.userInfoClaims();
+        Map<String, Object> userInfo = available.orElseThrow(() ->
                 new GroupDetectionException("the userinfo group detector needs the UserInfo response, which is not available here"));
         return ClaimPath.readStrings(userInfo, path);
     }

@@ -5,7 +5,7 @@ import dev.oidcsso.auth.AuthMethod;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.Authority;
 import dev.oidcsso.http.WebRequest;
-import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.session.SessionManager;
 
 import javax.crypto.Mac;

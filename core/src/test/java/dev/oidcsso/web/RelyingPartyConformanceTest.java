@@ -389,9 +389,8 @@ class RelyingPartyConformanceTest {
         String cookie = browser.cookies().get("oidc_sso_login").orElseThrow().value();
         // Opened with a clock past the login timeout, the same sealed state is no longer valid.
         var later = new dev.oidcsso.oidc.LoginFlow(sso.settings(), null, null,
-                dev.oidcsso.session.SealingKey.fromSecret(dev.oidcsso.config.Secret.of(JdkServerLoginTest.KEY)),
-                java.time.Clock.fixed(Instant.now().plus(Duration.ofMinutes(11)), java.time.ZoneOffset.UTC),
-                dev.oidcsso.oidc.CallbackReplayGuard.inMemory(Duration.ofMinutes(10)));
+                dev.oidcsso.crypto.SealingKey.fromSecret(dev.oidcsso.config.Secret.of(JdkServerLoginTest.KEY)),
+                java.time.Clock.fixed(Instant.now().plus(Duration.ofMinutes(11)), java.time.ZoneOffset.UTC));
         assertTrue(later.openState(cookie).isEmpty());
         assertEquals(302, toIdp.statusCode());
     }

@@ -2,6 +2,7 @@ package dev.oidcsso.web.api;
 
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.UserStore;
 
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The groups known from logins and grants, for administrators: {@code GET /oidc/api/groups} and
@@ -19,12 +19,12 @@ final class GroupsResource {
 
     private final UserStore users;
     private final PermissionStore permissions;
-    private final Set<String> adminGroups;
+    private final RoleDecision roles;
 
-    GroupsResource(UserStore users, PermissionStore permissions, Set<String> adminGroups) {
+    GroupsResource(UserStore users, PermissionStore permissions, RoleDecision roles) {
         this.users = users;
         this.permissions = permissions;
-        this.adminGroups = adminGroups;
+        this.roles = roles;
     }
 
     WebResponse list() {
@@ -32,7 +32,7 @@ final class GroupsResource {
         for (String group : users.groups()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", group);
-            json.put("admin", adminGroups.contains(group));
+            json.put("admin", roles.isAdminGroup(group));
             json.put("member_count", users.members(group).size());
             groups.add(json);
         }
@@ -47,7 +47,7 @@ final class GroupsResource {
         Grantee grantee = Grantee.group(name);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", name);
-        json.put("admin", adminGroups.contains(name));
+        json.put("admin", roles.isAdminGroup(name));
         json.put("members", users.members(name));
         json.put("grants", permissions.grantsTo(grantee).stream().map(JsonViews::grantJson).toList());
         json.put("rules", RulesResource.rulesOf(permissions, grantee));

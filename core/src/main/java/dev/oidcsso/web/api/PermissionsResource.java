@@ -8,6 +8,7 @@ import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
 
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code GET /oidc/api/permissions/effective}: the level a user has on one resource and why; for
@@ -25,12 +25,12 @@ final class PermissionsResource {
 
     private final UserStore users;
     private final ApiInput input;
-    private final Set<String> adminGroups;
+    private final RoleDecision roles;
 
-    PermissionsResource(UserStore users, ApiInput input, Set<String> adminGroups) {
+    PermissionsResource(UserStore users, ApiInput input, RoleDecision roles) {
         this.users = users;
         this.input = input;
-        this.adminGroups = adminGroups;
+        this.roles = roles;
     }
 
     WebResponse effective(WebRequest request, Principal caller) {
@@ -50,7 +50,7 @@ final class PermissionsResource {
         } else {
             User user = users.find(username)
                     .orElseThrow(() -> ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in."));
-            actor = new Actor(username, user.groups(), user.groups().stream().anyMatch(adminGroups::contains));
+            actor = new Actor(username, user.groups(), roles.isAdmin(user.groups()));
             disabled = user.disabled();
         }
         Decision decision = input.evaluator().decide(actor, resource);

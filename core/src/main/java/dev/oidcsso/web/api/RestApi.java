@@ -7,18 +7,15 @@ import dev.oidcsso.authz.PermissionPolicy;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -51,20 +48,19 @@ public final class RestApi {
      * @param types       the application's resource types, if it declared any
      * @param policy      the permission policy, shown to clients and used for effective permissions
      * @param evaluator   the permission decision, present when resource types are declared
-     * @param adminGroups the groups that make a user an administrator, to show who is one
+     * @param roles       the role authority, to show who is an administrator
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
      */
     public RestApi(Database database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
-                   Collection<String> adminGroups, Function<Principal, Optional<String>> csrfToken) {
-        Set<String> admins = Set.copyOf(adminGroups);
+                   RoleDecision roles, Function<Principal, Optional<String>> csrfToken) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);
         this.tokens = new TokensResource(database.tokens());
-        this.users = new UsersResource(database.users(), database.tokens(), database.permissions(), admins);
-        this.groups = new GroupsResource(database.users(), database.permissions(), admins);
+        this.users = new UsersResource(database.users(), database.tokens(), database.permissions(), roles);
+        this.groups = new GroupsResource(database.users(), database.permissions(), roles);
         this.grants = new GrantsResource(database.permissions(), input);
         this.rules = new RulesResource(database.permissions(), input);
-        this.permissions = new PermissionsResource(database.users(), input, admins);
+        this.permissions = new PermissionsResource(database.users(), input, roles);
         this.resourceTypes = new ResourceTypesResource(input, policy);
     }
 
@@ -79,51 +75,23 @@ public final class RestApi {
     }
 
     /**
-     * Answers one API request. Never throws: every failure becomes a JSON error response.
+     * Answers one API request.
      *
      * @param request the request
      * @param caller  the authenticated caller
      * @return the response
+     * @throws OidcSsoException for every failure, typed by its cause; the web layer maps it to the
+     *                          JSON error {@code {"error": code, "message": text}}
      */
     public WebResponse handle(WebRequest request, Principal caller) {
         try {
             return route(request, caller);
         } catch (OidcSsoException e) {
-            return error(e);
+            throw e;
         } catch (RuntimeException e) {
             LOG.error("REST API failure on {} {}", request.method(), request.path(), e);
-            return error(new OidcSsoException(500, "An unexpected error occurred."));
+            throw new OidcSsoException(500, "An unexpected error occurred.");
         }
-    }
-
-    /**
-     * The JSON error response for a failure: {@code {"error": code, "message": text}}, with
-     * {@code Allow} on 405 and {@code Retry-After} on 503.
-     *
-     * @param e the failure, whose message is safe to show
-     * @return the response
-     */
-    public static WebResponse error(OidcSsoException e) {
-        int status = e.status() >= 400 && e.status() <= 599 ? e.status() : 500;
-        String code = e instanceof ApiException api ? api.code() : switch (status) {
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 409 -> "conflict";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 502, 503 -> "unavailable";
-            default -> status >= 500 ? "server_error" : "invalid_request";
-        };
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("message", e.getMessage());
-        WebResponse response = JsonViews.json(status, body);
-        if (e instanceof ApiException api && api.allow().isPresent()) {
-            response = response.withHeader("Allow", api.allow().get());
-        }
-        return status == 503 ? response.withHeader("Retry-After", "5") : response;
     }
 
     private WebResponse route(WebRequest request, Principal caller) {

@@ -8,6 +8,7 @@ import dev.oidcsso.authz.RegexRule;
 import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.login.Audit;
 import dev.oidcsso.store.PermissionStore;
 
 import java.util.List;

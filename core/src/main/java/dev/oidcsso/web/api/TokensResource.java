@@ -3,6 +3,7 @@ package dev.oidcsso.web.api;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.login.Audit;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.TokenStore;
 

@@ -4,6 +4,8 @@ import dev.oidcsso.auth.Principal;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.login.Audit;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.TokenStore;
 import dev.oidcsso.store.User;
@@ -12,7 +14,6 @@ import dev.oidcsso.store.UserStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
@@ -23,13 +24,13 @@ final class UsersResource {
     private final UserStore users;
     private final TokenStore tokens;
     private final PermissionStore permissions;
-    private final Set<String> adminGroups;
+    private final RoleDecision roles;
 
-    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, Set<String> adminGroups) {
+    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles) {
         this.users = users;
         this.tokens = tokens;
         this.permissions = permissions;
-        this.adminGroups = adminGroups;
+        this.roles = roles;
     }
 
     WebResponse list() {
@@ -62,7 +63,7 @@ final class UsersResource {
     }
 
     private Map<String, Object> userJson(User user) {
-        return JsonViews.userJson(user, user.groups().stream().anyMatch(adminGroups::contains),
+        return JsonViews.userJson(user, roles.isAdmin(user.groups()),
                 tokens.find(user.username()));
     }
 }
