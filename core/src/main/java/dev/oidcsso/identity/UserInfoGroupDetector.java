@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Groups from the UserInfo response at the path {@code OIDC_GROUPS_ATTRIBUTE}, for IdPs that leave
- * groups out of the ID token.
+ * groups out of the ID token. At a login it has UserInfo fetched on demand (once), so only logins
+ * that use this detector or the {@code userinfo} identity source call the UserInfo endpoint.
  */
 @AutoService(GroupDetector.class)
 public final class UserInfoGroupDetector implements GroupDetector {

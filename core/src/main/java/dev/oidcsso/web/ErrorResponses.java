@@ -15,6 +15,22 @@ import java.util.Map;
  * or an HTML page for browsers, {@code WWW-Authenticate} challenges on 401, {@code Allow} on 405 and
  * {@code Retry-After} on 503. The message shown is the exception's, which is safe to show and says
  * what to do; internals never are.
+ *
+ * <p>The failures, one type per cause, all {@link OidcSsoException}s carrying their status:
+ * <ul>
+ * <li>the callback ({@code dev.oidcsso.login}): {@code LoginExpiredException},
+ *     {@code StateMismatchException}, {@code ResponseReplayedException},
+ *     {@code IssuerMismatchException}, {@code MalformedCallbackException} (400),
+ *     {@code IdpRefusedLoginException} (403);</li>
+ * <li>the IdP ({@code dev.oidcsso.oidc}): {@code TokenValidationException} (401, token refused),
+ *     {@code ProviderResponseException} (502, or 400/401), {@code ProviderUnavailableException} (503);</li>
+ * <li>the user ({@code dev.oidcsso.identity}): {@code AccessRefusedException} (403),
+ *     {@code GroupsUnavailableException} (502);</li>
+ * <li>the store: {@code StoreUnavailableException} (503); settings: {@code SettingsException};</li>
+ * <li>the request: {@link CrossSiteRequestException} (403),
+ *     {@link dev.oidcsso.http.MethodNotAllowedException} (405), the REST API's input errors (400, 403,
+ *     404, 413, 415).</li>
+ * </ul>
  */
 final class ErrorResponses {
 

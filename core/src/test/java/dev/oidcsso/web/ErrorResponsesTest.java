@@ -94,6 +94,7 @@ class ErrorResponsesTest {
         expected.put(new ProviderUnavailableException("m"), new Object[]{503, "unavailable"});
         expected.put(new StoreUnavailableException("m", null), new Object[]{503, "unavailable"});
         expected.put(new MethodNotAllowedException("GET, PATCH"), new Object[]{405, "method_not_allowed"});
+        expected.put(new CrossSiteRequestException("m"), new Object[]{403, "forbidden"});
         expected.put(new OidcSsoException(200, "not an error status"), new Object[]{500, "server_error"});
         for (Map.Entry<OidcSsoException, Object[]> entry : expected.entrySet()) {
             String what = entry.getKey().getClass().getSimpleName();

@@ -142,6 +142,22 @@ class RelyingPartyConformanceTest {
     }
 
     @Test
+    @DisplayName("no UserInfo call when the ID token has everything")
+    void noUserInfoCallForAnIdTokenLogin() {
+        start();
+        assertLoggedIn("hello alice via session at /home");
+        assertEquals(0, op.requests("/userinfo").size());
+    }
+
+    @Test
+    @DisplayName("one UserInfo call, on demand, for the userinfo group detector")
+    void userInfoOnDemandForTheUserInfoGroupDetector() {
+        start(settings -> settings.set("OIDC_GROUP_DETECTION_PLUGIN", "userinfo"));
+        assertLoggedIn("hello alice via session at /home");
+        assertEquals(1, op.requests("/userinfo").size());
+    }
+
+    @Test
     @DisplayName("rp-userinfo-bad-sub-claim")
     void userInfoForAnotherSubjectIsRefused() {
         start(settings -> settings.set("OIDC_IDENTITY_SOURCE", "userinfo"));
