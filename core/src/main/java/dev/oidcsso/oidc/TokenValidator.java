@@ -1,6 +1,7 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -54,11 +55,11 @@ public final class TokenValidator {
      * @param expectedNonce the nonce sent in the authorization request
      * @return the validated claims
      * @throws TokenValidationException naming the rule the token broke
+     * @throws ProviderUnavailableException when the IdP's keys cannot be fetched
      */
     public JWTClaimsSet validateIdToken(DiscoveredProvider provider, String idToken, String expectedNonce) {
-        JWTClaimsSet claims = verifySignature(provider, idToken, "ID token",
+        return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
                 (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)));
-        return claims;
     }
 
     /**
@@ -70,13 +71,14 @@ public final class TokenValidator {
      * @param audiences the accepted audiences
      * @return the validated claims
      * @throws TokenValidationException naming the rule the token broke
+     * @throws ProviderUnavailableException when the IdP's keys cannot be fetched
      */
     public JWTClaimsSet validateBearer(DiscoveredProvider provider, String token, List<String> audiences) {
-        return verifySignature(provider, token, "bearer token",
+        return verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
                 (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()));
     }
 
-    private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what,
+    private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what, TokenOrigin origin,
                                          JWTClaimsSetVerifier<SecurityContext> verifier) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenValidationException("the " + what + " is missing or too long");
@@ -96,7 +98,11 @@ public final class TokenValidator {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(provider.algorithms(), provider.keys()));
         processor.setJWTClaimsSetVerifier(verifier);
         try {
-            return processor.process(jwt, null);
+            return processor.process(jwt, origin);
+        } catch (KeySourceException e) {
+            // The keys cannot be had (a JWKS outage past the cache's tolerance, or during a rotation):
+            // the token may be fine, so this is 503 with Retry-After, not a refusal.
+            throw new ProviderUnavailableException("the " + what + " cannot be checked now: " + e.getMessage(), e);
         } catch (BadJWTException e) {
             throw new TokenValidationException("the " + what + " was refused: " + e.getMessage());
         } catch (BadJOSEException e) {
@@ -110,7 +116,7 @@ public final class TokenValidator {
 
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,
                              Optional<String> expectedNonce) throws BadJWTException {
-        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims, settings)) {
+        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims)) {
             throw new BadJWTException("issuer '" + claims.getIssuer() + "' is not the provider's '" + provider.issuer() + "'");
         }
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
@@ -166,7 +172,7 @@ public final class TokenValidator {
             // logout URL as id_token_hint; it must not double as an API credential after logout.
             throw new BadJWTException("it was issued to a browser login (it carries a nonce); send an access token instead");
         }
-        Optional<String> refusal = settings.profile().checkToken(claims, settings);
+        Optional<String> refusal = settings.profile().checkToken(claims);
         if (refusal.isPresent()) {
             throw new BadJWTException(refusal.get());
         }

@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,8 +53,10 @@ import java.util.Properties;
  * by {@code OIDC_USERS_DB_URI}, which several replicas can share.
  *
  * <p>With neither {@code OIDC_DISCOVERY_URL} nor {@code OIDC_PROVIDER} configured it runs in
- * development mode: it starts a {@link DevIdentityProvider} on loopback and points the framework
- * at it. Otherwise it uses the configured identity provider and starts no other.
+ * development mode: it starts a {@link DevIdentityProvider} on loopback, points the framework at it
+ * and listens on loopback only ({@value #BIND_ADDRESS} says otherwise), because that provider signs
+ * anyone in. Otherwise it uses the configured identity provider, starts no other and listens on
+ * every interface unless {@value #BIND_ADDRESS} names one.
  *
  * <pre>{@code
  * DemoServer server = DemoServer.builder().environment(Map.of(...)).host("127.0.0.1").port(0).build();
@@ -68,6 +71,11 @@ public final class DemoServer {
     public static final String PORT = "PORT";
     /** The environment variable with the development IdP's port (default: a free one). */
     public static final String DEV_IDP_PORT = "DEV_IDP_PORT";
+    /**
+     * The environment variable with the address to listen on, such as {@code 0.0.0.0} or
+     * {@code 127.0.0.1}; default loopback in development mode, every interface otherwise.
+     */
+    public static final String BIND_ADDRESS = "BIND_ADDRESS";
     /** The port used when {@value #PORT} is unset. */
     public static final int DEFAULT_PORT = 8080;
     /** The client id the demo registers at its development IdP (which accepts any). */
@@ -94,6 +102,7 @@ public final class DemoServer {
     private OidcSso sso;
     private DevIdentityProvider devIdp;
     private boolean started;
+    private String bindHost;
 
     private DemoServer(Builder builder) {
         this.environment = Map.copyOf(builder.environment);
@@ -121,6 +130,10 @@ public final class DemoServer {
      * @param args ignored
      */
     public static void main(String[] args) {
+        // Libraries that log through java.util.logging or System.Logger (Caffeine, for one) then follow
+        // simplelogger.properties like everything else, instead of printing to stderr on their own.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         int status = run(System.getenv(), System.getProperties(), System.err);
         if (status != 0) {
             System.exit(status);
@@ -171,6 +184,9 @@ public final class DemoServer {
         }
         try {
             OidcSettings settings = settings(devIdpPort);
+            String configuredHost = host != null ? host : systemProperties.getProperty(BIND_ADDRESS, environment.get(BIND_ADDRESS));
+            // The development IdP signs anyone in: only this machine may reach the demo then, unless told otherwise.
+            bindHost = !isBlank(configuredHost) ? configuredHost.trim() : devIdp != null ? "127.0.0.1" : null;
             database = Database.open(settings);
             sso = OidcSso.builder(settings).database(database).resourceTypes(ResourceTypes.of(List.of(EXPERIMENT, REGISTERED_MODEL)))
                     .build();
@@ -228,7 +244,7 @@ public final class DemoServer {
 
     /** @return the address to open in a browser: loopback when listening on every interface */
     public synchronized URI baseUri() {
-        String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        String shown = bindHost == null || bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
         if (shown.indexOf(':') >= 0) {
             shown = "[" + shown + "]";
         }
@@ -307,7 +323,7 @@ public final class DemoServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector listener = new ServerConnector(server, new HttpConnectionFactory(http));
-        listener.setHost(host);
+        listener.setHost(bindHost);
         listener.setPort(port);
         server.addConnector(listener);
 
@@ -394,7 +410,11 @@ public final class DemoServer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Assembles a {@link DemoServer}; by default it reads nothing from the process and listens on every interface. */
+    /**
+     * Assembles a {@link DemoServer}; by default it reads nothing from the process and listens where
+     * {@value DemoServer#BIND_ADDRESS} says, else on loopback in development mode and on every
+     * interface otherwise.
+     */
     public static final class Builder {
 
         private final Map<String, String> environment = new HashMap<>();
@@ -430,7 +450,8 @@ public final class DemoServer {
         }
 
         /**
-         * The interface to listen on; by default every interface.
+         * The interface to listen on, winning over {@value DemoServer#BIND_ADDRESS}; by default loopback
+         * in development mode and every interface otherwise.
          *
          * @param host a host name or address, such as {@code 127.0.0.1}
          * @return this builder

@@ -42,6 +42,41 @@ class DemoServerConfigTest {
     }
 
     @Test
+    void developmentModeListensOnLoopbackOnlyUnlessToldOtherwise() throws IOException {
+        DemoServer local = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.resolve("local").toString()))
+                .port(0).build();
+        local.start();
+        try {
+            assertEquals("127.0.0.1", local.baseUri().getHost());
+            try (java.net.Socket loopback = new java.net.Socket(InetAddress.getByName("127.0.0.1"), local.port())) {
+                assertTrue(loopback.isConnected());
+            }
+            java.util.Optional<InetAddress> outside = nonLoopbackAddress();
+            if (outside.isPresent()) {
+                assertThrows(IOException.class, () -> new java.net.Socket(outside.get(), local.port()).close(),
+                        "not reachable on " + outside.get());
+            }
+        } finally {
+            local.stop();
+        }
+        DemoServer everywhere = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.resolve("everywhere").toString(),
+                DemoServer.BIND_ADDRESS, "0.0.0.0")).port(0).build();
+        everywhere.start();
+        try {
+            assertEquals("localhost", everywhere.baseUri().getHost(), "listening on every interface, as BIND_ADDRESS says");
+        } finally {
+            everywhere.stop();
+        }
+    }
+
+    private static java.util.Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
+    }
+
+    @Test
     void aBadPortIsAConfigurationError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = DemoServer.run(Map.of("PORT", "eighty", "DEV_IDP_PORT", "70000"), new Properties(),
