@@ -74,8 +74,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
             throw unauthorized();
         }
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
-        Role role = roles.decide(groups).orElseThrow(() -> new AccessRefusedException("Your account '" + username
-                + "' is not in a group that may use this application."));
+        Role role = roles.require(username, groups);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty()));
     }
 

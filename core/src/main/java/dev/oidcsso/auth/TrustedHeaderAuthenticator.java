@@ -65,11 +65,13 @@ public final class TrustedHeaderAuthenticator implements Authenticator {
         List<String> groups = request.headers(headers.groups()).stream()
                 .flatMap(value -> Arrays.stream(value.split(",")))
                 .map(String::trim).filter(g -> !g.isEmpty()).distinct().toList();
-        Role role = roles.decide(groups).orElseThrow(() -> {
+        Role role;
+        try {
+            role = roles.require(username, groups);
+        } catch (AccessRefusedException e) {
             LOG.info("Proxy user '{}' is in none of the configured groups", username);
-            return new AccessRefusedException("Your account '" + username
-                    + "' is not in a group that may use this application. Ask an administrator to add you.");
-        });
+            throw e;
+        }
         accounts.recordIfChanged(username, groups);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.TRUSTED_HEADER, Optional.empty()));
     }

@@ -38,12 +38,14 @@ public final class IdentityResolver {
      * @param source    the identity source
      * @param validator the configured identity validator
      * @param detector  the configured group detector
+     * @param roles     the role authority
      */
-    public IdentityResolver(OidcSettings settings, IdentitySource source, IdentityValidator validator, GroupDetector detector) {
+    public IdentityResolver(OidcSettings settings, IdentitySource source, IdentityValidator validator, GroupDetector detector,
+                            RoleDecision roles) {
         this.source = source;
         this.validator = validator;
         this.detector = detector;
-        this.roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
+        this.roles = roles;
         this.usernameClaims = settings.usernameClaims();
     }
 
@@ -102,18 +104,22 @@ public final class IdentityResolver {
             groups = List.copyOf(detector.detectGroups(context));
         } catch (GroupDetectionException e) {
             LOG.warn("Group detection by '{}' failed for '{}': {}", detector.name(), context.username(), e.getMessage());
-            throw new OidcSsoException(502, "Your groups could not be determined; please try again later.");
+            throw new GroupsUnavailableException("Your groups could not be determined: the group detector '" + detector.name()
+                    + "' failed. Please try again later; if this persists, the administrator finds the cause in the server log.");
         } catch (OidcSsoException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("Group detector '{}' failed for '{}'", detector.name(), context.username(), e);
-            throw new OidcSsoException(502, "Your groups could not be determined; please try again later.");
+            throw new GroupsUnavailableException("Your groups could not be determined: the group detector '" + detector.name()
+                    + "' failed unexpectedly. Please try again later; if this persists, the administrator finds the cause in the server log.");
         }
-        Role role = roles.decide(groups).orElseThrow(() -> {
+        Role role;
+        try {
+            role = roles.require(context.username(), groups);
+        } catch (AccessRefusedException e) {
             LOG.info("User '{}' is in none of the configured groups", context.username());
-            return new AccessRefusedException("Your account '" + context.username()
-                    + "' is not in a group that may use this application. Ask an administrator to add you.");
-        });
+            throw e;
+        }
         return new Identity(context.username(), claims, groups, role);
     }
 
@@ -133,7 +139,12 @@ public final class IdentityResolver {
                 + " that name a user; ask the administrator to set OIDC_USERNAME_CLAIM.");
     }
 
-    private record Context(String username, Map<String, Object> claims, LoginClaims login) implements GroupDetectionContext {
+    /**
+     * What a group detector sees. {@link #userInfoClaims()} never calls the IdP, as its contract says:
+     * it is empty unless UserInfo was fetched (by the {@code userinfo} identity source). The built-in
+     * {@code userinfo} detector asks for it on demand through {@link #fetchUserInfo()}.
+     */
+    record Context(String username, Map<String, Object> claims, LoginClaims login) implements GroupDetectionContext {
 
         @Override
         public Map<String, Object> tokenClaims() {
@@ -142,6 +153,15 @@ public final class IdentityResolver {
 
         @Override
         public Optional<Map<String, Object>> userInfoClaims() {
+            return login.userInfoIfFetched();
+        }
+
+        /**
+         * UserInfo, fetched now if nothing has fetched it yet (at most one call per login).
+         *
+         * @return the claims, or empty when there is no access token to fetch them with
+         */
+        Optional<Map<String, Object>> fetchUserInfo() {
             Optional<Map<String, Object>> fetched = login.userInfoIfFetched();
             if (fetched.isPresent() || login.accessToken().isEmpty()) {
                 return fetched;

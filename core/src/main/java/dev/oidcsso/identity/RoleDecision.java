@@ -1,19 +1,24 @@
 package dev.oidcsso.identity;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Decides the role from the groups: a member of an admin group is an administrator, a member of a
- * user group is a user, anyone else is refused. Group names compare exactly (Entra object ids are
- * case-insensitive GUIDs and are compared without case).
+ * The one role authority: decides from a user's groups whether they are an administrator, a user
+ * or refused, wherever they came from (browser login, bearer token, basic access token, trusted
+ * proxy headers) and whatever asks (the REST API's user and group views included). A member of an
+ * admin group is an administrator, a member of a user group is a user, anyone else is refused.
+ * Group names compare exactly, except GUIDs (Entra group object ids), which are case-insensitive
+ * and compare without case: {@code B2C5A1F4-...} in {@code OIDC_ADMIN_GROUP_NAME} matches
+ * {@code b2c5a1f4-...} in a token.
  */
 public final class RoleDecision {
 
-    private static final java.util.regex.Pattern GUID =
-            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final Set<String> adminGroups;
     private final Set<String> userGroups;
@@ -35,8 +40,8 @@ public final class RoleDecision {
      * @param groups the user's groups
      * @return the role, or empty when the user is in no configured group
      */
-    public Optional<Role> decide(List<String> groups) {
-        if (groups.stream().map(RoleDecision::normalise).anyMatch(adminGroups::contains)) {
+    public Optional<Role> decide(Collection<String> groups) {
+        if (isAdmin(groups)) {
             return Optional.of(Role.ADMIN);
         }
         if (groups.stream().map(RoleDecision::normalise).anyMatch(userGroups::contains)) {
@@ -45,9 +50,41 @@ public final class RoleDecision {
         return Optional.empty();
     }
 
+    /**
+     * The role of a user in these groups, or the refusal every way of signing in gives.
+     *
+     * @param username the user name, for the message
+     * @param groups   the user's groups
+     * @return the role
+     * @throws AccessRefusedException when the user is in no configured group
+     */
+    public Role require(String username, Collection<String> groups) {
+        return decide(groups).orElseThrow(() -> new AccessRefusedException("Your account '" + username
+                + "' is not in a group that may use this application. Ask an administrator to add you."));
+    }
+
+    /**
+     * Whether these groups make a user an administrator.
+     *
+     * @param groups the user's groups
+     * @return true when one of them is an admin group
+     */
+    public boolean isAdmin(Collection<String> groups) {
+        return groups.stream().map(RoleDecision::normalise).anyMatch(adminGroups::contains);
+    }
+
+    /**
+     * Whether one group makes its members administrators.
+     *
+     * @param group a group name
+     * @return true for an admin group
+     */
+    public boolean isAdminGroup(String group) {
+        return adminGroups.contains(normalise(group));
+    }
+
     private static String normalise(String group) {
         // GUIDs (Entra group object ids) are case-insensitive; other names are compared as given.
-        return GUID.matcher(group).matches()
-                ? group.toLowerCase(java.util.Locale.ROOT) : group;
+        return GUID.matcher(group).matches() ? group.toLowerCase(Locale.ROOT) : group;
     }
 }

@@ -10,11 +10,13 @@ import dev.oidcsso.spi.PluginSettings;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Groups from the UserInfo response at the path {@code OIDC_GROUPS_ATTRIBUTE}, for IdPs that leave
- * groups out of the ID token.
+ * groups out of the ID token. At a login it has UserInfo fetched on demand (once), so only logins
+ * that use this detector or the {@code userinfo} identity source call the UserInfo endpoint.
  */
 public final class UserInfoGroupDetector implements GroupDetector {
 
@@ -34,7 +36,10 @@ public final class UserInfoGroupDetector implements GroupDetector {
 
     @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        Map<String, Object> userInfo = context.userInfoClaims().orElseThrow(() ->
+        // The framework's own contexts fetch UserInfo on demand: only logins that use this detector pay for the call.
+        Optional<Map<String, Object>> available = context instanceof IdentityResolver.Context login
+                ? login.fetchUserInfo() : context.userInfoClaims();
+        Map<String, Object> userInfo = available.orElseThrow(() ->
                 new GroupDetectionException("the userinfo group detector needs the UserInfo response, which is not available here"));
         return ClaimPath.readStrings(userInfo, path);
     }

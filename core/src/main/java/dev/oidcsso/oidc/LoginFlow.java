@@ -22,8 +22,8 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.session.Sealer;
-import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.crypto.Sealer;
+import dev.oidcsso.crypto.SealingKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +36,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Authorization Code Flow with PKCE (S256), {@code state} and {@code nonce}, following RFC 9700:
- * {@link #start} builds the authorization request and the sealed login state the browser keeps;
- * {@link #complete} checks the callback against that state (one time only), checks the RFC 9207
- * {@code iss} parameter, exchanges the code and validates the ID token.
+ * The protocol messages of the Authorization Code Flow with PKCE (S256), {@code state} and
+ * {@code nonce}, following RFC 9700: {@link #start} builds the authorization request and the sealed
+ * login state the browser keeps, {@link #openState} opens it again, and {@link #redeem} exchanges
+ * the code and validates the ID token. The login service ({@code dev.oidcsso.login}) checks the
+ * callback against the state and decides what the login leads to.
  */
 public final class LoginFlow {
 
@@ -53,7 +54,6 @@ public final class LoginFlow {
     private final TokenValidator tokens;
     private final Sealer sealer;
     private final Clock clock;
-    private final CallbackReplayGuard replays;
 
     /**
      * Creates the flow.
@@ -63,16 +63,13 @@ public final class LoginFlow {
      * @param tokens   the token validator
      * @param key      the root sealing key
      * @param clock    the clock
-     * @param replays  remembers which login responses were used
      */
-    public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock,
-                     CallbackReplayGuard replays) {
+    public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock) {
         this.settings = settings;
         this.http = http;
         this.tokens = tokens;
         this.sealer = new Sealer(key, "login");
         this.clock = clock;
-        this.replays = replays;
     }
 
     /**
@@ -119,59 +116,28 @@ public final class LoginFlow {
     }
 
     /**
-     * Completes a login from the callback's query parameters.
+     * Redeems the authorization code of a callback that matched its login state: the token request
+     * (OpenID Connect Core 3.1.3.1), its response (3.1.3.3/3.1.3.4) and the ID token's validation
+     * (3.1.3.7, with the nonce of this login).
      *
      * @param provider the discovered IdP
-     * @param login    the state from the browser's cookie, if any
-     * @param params   the callback's query parameters
+     * @param login    the login state the callback matched
+     * @param code     the authorization code
      * @return the validated tokens
-     * @throws LoginException           for anything the callback got wrong
-     * @throws TokenValidationException when the ID token is refused
+     * @throws ProviderResponseException    when the token endpoint refuses or answers something unusable
+     * @throws ProviderUnavailableException when the token endpoint cannot be reached
+     * @throws TokenValidationException     when the ID token is refused
      */
-    public LoginTokens complete(DiscoveredProvider provider, Optional<LoginState> login, Map<String, String> params) {
-        String returnedState = params.get("state");
-        if (login.isEmpty()) {
-            throw new LoginException("This login has no matching start in this browser, or it took longer than "
-                    + LOGIN_TIMEOUT.toMinutes() + " minutes. Please sign in again.");
-        }
-        LoginState expected = login.get();
-        if (returnedState == null || !TokenValidator.constantTimeEquals(returnedState, expected.state())) {
-            throw new LoginException("The login response does not belong to the login this browser started (state mismatch).");
-        }
-        if (!replays.firstUse(expected.state(), expected.expiresAt())) {
-            throw new LoginException("This login response has already been used.");
-        }
-        checkIssuerParameter(provider, params.get("iss"));
-        String error = params.get("error");
-        if (error != null) {
-            String description = Optional.ofNullable(params.get("error_description")).orElse("");
-            throw new LoginException(403, "The identity provider refused the login: " + error
-                    + (description.isEmpty() ? "" : " (" + description + ")"));
-        }
-        String code = params.get("code");
-        if (code == null || code.isEmpty()) {
-            throw new LoginException("The login response carries no authorization code.");
-        }
-        OIDCTokenResponse response = exchange(provider, expected, code);
+    public LoginTokens redeem(DiscoveredProvider provider, LoginState login, String code) {
+        OIDCTokenResponse response = exchange(provider, login, code);
         String idToken = response.getOIDCTokens().getIDTokenString();
         if (idToken == null) {
-            throw new LoginException(502, "The identity provider returned no ID token; is 'openid' among the scopes?");
+            throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
+                    + "(OIDC_SCOPE)?");
         }
-        var claims = tokens.validateIdToken(provider, idToken, expected.nonce());
+        var claims = tokens.validateIdToken(provider, idToken, login.nonce());
         AccessToken accessToken = response.getOIDCTokens().getAccessToken();
         return new LoginTokens(idToken, claims, Optional.ofNullable(accessToken).map(AccessToken::getValue));
-    }
-
-    private void checkIssuerParameter(DiscoveredProvider provider, String iss) {
-        if (iss == null) {
-            if (provider.sendsIssuerParameter()) {
-                throw new LoginException("The login response lacks the 'iss' parameter that this identity provider promises (RFC 9207).");
-            }
-            return;
-        }
-        if (!iss.equals(provider.issuer())) {
-            throw new LoginException("The login response comes from another issuer than this identity provider (RFC 9207 'iss' mismatch).");
-        }
     }
 
     private OIDCTokenResponse exchange(DiscoveredProvider provider, LoginState login, String code) {
@@ -194,18 +160,19 @@ public final class LoginFlow {
         try {
             parsed = OIDCTokenResponseParser.parse(httpResponse);
         } catch (ParseException e) {
-            throw new LoginException(502, "The identity provider's token endpoint sent an unreadable response (HTTP "
-                    + httpResponse.getStatusCode() + ").");
+            throw new ProviderResponseException(502, "The identity provider's token endpoint sent an unreadable response (HTTP "
+                    + httpResponse.getStatusCode() + "); check OIDC_DISCOVERY_URL and the IdP's health.");
         }
         if (!parsed.indicatesSuccess()) {
             ErrorObject error = parsed.toErrorResponse().getErrorObject();
             LOG.info("Token endpoint refused the code: {} (HTTP {})", error.getCode(), httpResponse.getStatusCode());
             int status = httpResponse.getStatusCode() >= 500 ? 502 : 400;
-            throw new LoginException(status, "The identity provider refused to complete the login: " + error.getCode()
-                    + (error.getDescription() == null ? "" : " (" + error.getDescription() + ")"));
+            throw new ProviderResponseException(status, "The identity provider refused to complete the login: "
+                    + ProviderResponseException.describe(error, httpResponse.getStatusCode()));
         }
         if (!(parsed.toSuccessResponse() instanceof OIDCTokenResponse oidc)) {
-            throw new LoginException(502, "The identity provider returned no ID token.");
+            throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
+                    + "(OIDC_SCOPE)?");
         }
         return oidc;
     }

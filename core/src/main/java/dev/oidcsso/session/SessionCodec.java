@@ -1,5 +1,8 @@
 package dev.oidcsso.session;
 
+import dev.oidcsso.crypto.Sealer;
+import dev.oidcsso.crypto.SealingKey;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,5 @@
 /**
- * Browser sessions: the sealed session cookie, its key derivation, and server-side revocation.
+ * Browser sessions: the sealed session cookie and server-side revocation (sealing itself is in
+ * {@link dev.oidcsso.crypto}).
  */
 package dev.oidcsso.session;

@@ -1,11 +1,10 @@
 package dev.oidcsso.web;
 
-import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.AuthMethod;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.Authority;
 import dev.oidcsso.http.WebRequest;
-import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.session.SessionManager;
 
 import javax.crypto.Mac;
@@ -80,7 +79,7 @@ final class Csrf {
     /**
      * Refuses a forged request.
      *
-     * @throws OidcSsoException (403) saying what is missing
+     * @throws CrossSiteRequestException (403) saying what is missing
      */
     void check(WebRequest request, Principal principal) {
         if (!isStateChanging(request)) {
@@ -90,19 +89,19 @@ final class Csrf {
         // browser may hold cached basic credentials that it would attach to a cross-site form.
         Optional<String> site = request.header("Sec-Fetch-Site").map(value -> value.trim().toLowerCase(Locale.ROOT));
         if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
-            throw new OidcSsoException(403, "Cross-site request refused: a " + request.method()
+            throw new CrossSiteRequestException("Cross-site request refused: a " + request.method()
                     + " authenticated by a browser cookie must come from this application's own pages.");
         }
         Optional<String> origin = request.header("Origin");
         if (origin.isPresent() && !sameHost(origin.get(), request)) {
-            throw new OidcSsoException(403, "Cross-site request refused: the Origin header names another site.");
+            throw new CrossSiteRequestException("Cross-site request refused: the Origin header names another site.");
         }
         if (principal.method() == AuthMethod.SESSION) {
             String expected = principal.sessionId().map(this::token).orElse("");
             String given = request.header(HEADER).orElse("");
             if (expected.isEmpty() || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     given.trim().getBytes(StandardCharsets.UTF_8))) {
-                throw new OidcSsoException(403, "Missing or invalid " + HEADER + " header: a " + request.method()
+                throw new CrossSiteRequestException("Missing or invalid " + HEADER + " header: a " + request.method()
                         + " authenticated by the session cookie must send the csrf_token from GET /oidc/api/me "
                         + "(or the " + COOKIE + " cookie) in this header.");
             }

@@ -16,6 +16,7 @@ import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.login.LoginService;
 import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
@@ -25,7 +26,7 @@ import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.InMemorySessionRevocations;
-import dev.oidcsso.session.SealingKey;
+import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionCodec;
 import dev.oidcsso.session.SessionGroups;
@@ -115,7 +116,7 @@ public final class OidcSso implements AutoCloseable {
                 : SessionGroups.inMemory(settings.sessionMaxAge());
         this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random, overflow);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
-        IdentityResolver identities = new IdentityResolver(settings, source, validator, detector);
+        IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
         database.ifPresent(db -> chain.add(new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
         if (settings.discoveryUrl() != null) {
@@ -138,11 +139,13 @@ public final class OidcSso implements AutoCloseable {
         PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : settings.permissions();
         Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
-        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, settings.adminGroups(), csrf::token));
+        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token));
         this.ui = database.map(db -> new UiAssets());
-        this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock,
-                database.map(Database::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT))),
-                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
+        LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
+                database.map(Database::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
+                new UserInfoClient(http), identities, accounts, sessions);
+        this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
+                database, csrf);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -239,20 +242,19 @@ public final class OidcSso implements AutoCloseable {
      */
     private WebResponse api(WebRequest request) {
         if (api.isEmpty()) {
-            return RestApi.error(new OidcSsoException(404, "The REST API needs a user database: build OidcSso with .database(...)."));
+            return ErrorResponses.forApi(request,
+                    new OidcSsoException(404, "The REST API needs a user database: build OidcSso with .database(...)."));
         }
-        WebResponse response;
         try {
             Optional<Principal> principal = authenticate(request);
             if (principal.isEmpty()) {
                 throw new OidcSsoException(401, "Sign in, or send a bearer token or basic credentials.");
             }
             csrf.check(request, principal.get());
-            response = api.get().handle(request, principal.get());
+            return api.get().handle(request, principal.get());
         } catch (OidcSsoException e) {
-            response = RestApi.error(e);
+            return ErrorResponses.forApi(request, e);
         }
-        return response.status() == 401 ? SsoEndpoints.withChallenges(response, request) : response;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.oidcsso.session;
 
+import dev.oidcsso.crypto.Sealer;
+import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.config.Secret;
 import org.junit.jupiter.api.Test;
 

@@ -142,6 +142,22 @@ class RelyingPartyConformanceTest {
     }
 
     @Test
+    @DisplayName("no UserInfo call when the ID token has everything")
+    void noUserInfoCallForAnIdTokenLogin() {
+        start();
+        assertLoggedIn("hello alice via session at /home");
+        assertEquals(0, op.requests("/userinfo").size());
+    }
+
+    @Test
+    @DisplayName("one UserInfo call, on demand, for the userinfo group detector")
+    void userInfoOnDemandForTheUserInfoGroupDetector() {
+        start(settings -> settings.set("OIDC_GROUP_DETECTION_PLUGIN", "userinfo"));
+        assertLoggedIn("hello alice via session at /home");
+        assertEquals(1, op.requests("/userinfo").size());
+    }
+
+    @Test
     @DisplayName("rp-userinfo-bad-sub-claim")
     void userInfoForAnotherSubjectIsRefused() {
         start(settings -> settings.set("OIDC_IDENTITY_SOURCE", "userinfo"));
@@ -389,9 +405,8 @@ class RelyingPartyConformanceTest {
         String cookie = browser.cookies().get("oidc_sso_login").orElseThrow().value();
         // Opened with a clock past the login timeout, the same sealed state is no longer valid.
         var later = new dev.oidcsso.oidc.LoginFlow(sso.settings(), null, null,
-                dev.oidcsso.session.SealingKey.fromSecret(dev.oidcsso.config.Secret.of(JdkServerLoginTest.KEY)),
-                java.time.Clock.fixed(Instant.now().plus(Duration.ofMinutes(11)), java.time.ZoneOffset.UTC),
-                dev.oidcsso.oidc.CallbackReplayGuard.inMemory(Duration.ofMinutes(10)));
+                dev.oidcsso.crypto.SealingKey.fromSecret(dev.oidcsso.config.Secret.of(JdkServerLoginTest.KEY)),
+                java.time.Clock.fixed(Instant.now().plus(Duration.ofMinutes(11)), java.time.ZoneOffset.UTC));
         assertTrue(later.openState(cookie).isEmpty());
         assertEquals(302, toIdp.statusCode());
     }

@@ -1,51 +1,34 @@
 package dev.oidcsso.web.api;
 
 import dev.oidcsso.OidcSsoException;
-
-import java.util.Optional;
+import dev.oidcsso.http.MethodNotAllowedException;
 
 /**
- * A REST API request the client must change: carries the status, the stable error code of the JSON
- * answer and, for 405, the methods the route allows.
+ * A REST API request the client must change. The web layer's one failure mapping turns the status
+ * into the JSON error code ({@code invalid_request}, {@code forbidden}, {@code not_found},
+ * {@code unsupported_media_type}, ...).
  */
 final class ApiException extends OidcSsoException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final String allow;
-
-    ApiException(int status, String code, String message) {
-        this(status, code, message, null);
-    }
-
-    private ApiException(int status, String code, String message, String allow) {
+    ApiException(int status, String message) {
         super(status, message);
-        this.code = code;
-        this.allow = allow;
     }
 
     static ApiException badRequest(String message) {
-        return new ApiException(400, "invalid_request", message);
+        return new ApiException(400, message);
     }
 
     static ApiException notFound(String message) {
-        return new ApiException(404, "not_found", message);
+        return new ApiException(404, message);
     }
 
     static ApiException forbidden(String message) {
-        return new ApiException(403, "forbidden", message);
+        return new ApiException(403, message);
     }
 
-    static ApiException methodNotAllowed(String allow) {
-        return new ApiException(405, "method_not_allowed", "Use one of: " + allow + ".", allow);
-    }
-
-    String code() {
-        return code;
-    }
-
-    Optional<String> allow() {
-        return Optional.ofNullable(allow);
+    static MethodNotAllowedException methodNotAllowed(String allow) {
+        return new MethodNotAllowedException(allow);
     }
 }

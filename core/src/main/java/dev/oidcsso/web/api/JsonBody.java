@@ -58,7 +58,7 @@ final class JsonBody {
         // this content type to another site without a CORS preflight, which this API never allows.
         String type = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
+            throw new ApiException(415, "Send the body as JSON with 'Content-Type: application/json'.");
         }
         JsonNode tree;
         try {

@@ -3,6 +3,7 @@ package dev.oidcsso.provider.google;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.stub.StubApp;
+import dev.oidcsso.testing.stub.StubHttpServer;
 import dev.oidcsso.testing.stub.StubIdp;
 import dev.oidcsso.web.OidcSso;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +118,52 @@ class GoogleStubLoginTest {
             assertEquals("hello jane@example.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
             assertEquals(2, google.server().requests(GoogleApisStub.GROUPS_PATH).size());
             assertEquals(1, apis.tokensIssued.get());
+        }
+    }
+
+    static final String USERINFO = "/oauth2/userinfo";
+
+    @Test
+    void aLoginWhoseIdTokenHasAVerifiedEmailMakesNoUserInfoCall() {
+        nextUser("boss@example.com", "example.com");
+        // Even with Google's UserInfo endpoint down, such a login needs nothing from it.
+        google.server().route("GET", USERINFO, request -> StubHttpServer.Response.json(503, Map.of("error", "backendError")));
+        try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", "mlflow-admin=boss@example.com;mlflow=@example.com",
+                "OIDC_GOOGLE_USERINFO_URL", google.server().url(USERINFO).toString())));
+             StubApp app = StubApp.start(sso)) {
+            assertEquals("hello boss@example.com (admin) via session at /", browser().navigate(app.baseUrl() + "/").last().body());
+            assertEquals(0, google.server().requests(USERINFO).size(), "no UserInfo call");
+        }
+    }
+
+    @Test
+    void userInfoIsFetchedOnlyWhenTheIdTokenLacksTheEmail() {
+        nextUser("jane@example.com", "example.com");
+        String sub = "1101694844743862" + Math.abs("jane@example.com".hashCode());
+        google.idTokenClaims(request -> Map.of("sub", sub, "azp", request.get("client_id")));
+        try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", "mlflow=@example.com",
+                "OIDC_GOOGLE_USERINFO_URL", google.server().url(USERINFO).toString(), "OIDC_USERNAME_CLAIM", "sub")));
+             StubApp app = StubApp.start(sso)) {
+            assertEquals("hello " + sub + " via session at /", browser().navigate(app.baseUrl() + "/").last().body());
+            assertEquals(1, google.server().requests(USERINFO).size(), "one UserInfo call, for the missing e-mail");
+        }
+    }
+
+    @Test
+    void aRefusedUserInfoCallNamesGooglesError() {
+        nextUser("jane@example.com", "example.com");
+        // Google answers a bad access token with a bare 401 and the error in a JSON body, no WWW-Authenticate error.
+        google.server().route("GET", USERINFO, request -> StubHttpServer.Response.json(401,
+                Map.of("error", "invalid_request", "error_description", "Invalid Credentials")));
+        try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", "mlflow=@example.com",
+                "OIDC_IDENTITY_SOURCE", "userinfo")));
+             StubApp app = StubApp.start(sso)) {
+            HttpResponse<String> page = browser().navigate(app.baseUrl() + "/").last();
+            assertEquals(502, page.statusCode(), page.body());
+            assertTrue(page.body().contains("invalid_request"), page.body());
+            assertTrue(page.body().contains("Invalid Credentials"), page.body());
+            assertFalse(page.body().contains("null"), page.body());
+            assertEquals(1, google.server().requests(USERINFO).size(), "the userinfo identity source asks once");
         }
     }
 }

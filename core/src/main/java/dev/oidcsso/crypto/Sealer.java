@@ -1,4 +1,4 @@
-package dev.oidcsso.session;
+package dev.oidcsso.crypto;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;

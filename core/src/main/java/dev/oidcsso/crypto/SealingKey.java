@@ -1,4 +1,4 @@
-package dev.oidcsso.session;
+package dev.oidcsso.crypto;
 
 import dev.oidcsso.config.Secret;
 

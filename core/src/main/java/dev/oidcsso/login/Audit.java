@@ -1,4 +1,4 @@
-package dev.oidcsso.web.api;
+package dev.oidcsso.login;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

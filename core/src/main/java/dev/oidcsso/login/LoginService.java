@@ -1,0 +1,165 @@
+package dev.oidcsso.login;
+
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.identity.Identity;
+import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.oidc.CallbackReplayGuard;
+import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.oidc.LoginFlow;
+import dev.oidcsso.oidc.LoginState;
+import dev.oidcsso.oidc.LoginTokens;
+import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.oidc.ProviderUnavailableException;
+import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.session.Session;
+import dev.oidcsso.session.SessionManager;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The browser login, from the authorization request to the session, outside the web layer: the web
+ * layer hands it the login state cookie and the callback's parameters and gets back a
+ * {@link LoginOutcome}, a session or a typed refusal. Each check of the callback is numbered below
+ * by the step of the specification it follows, as Spring Security's
+ * {@code OidcAuthorizationCodeAuthenticationProvider} does.
+ */
+public final class LoginService {
+
+    private final ProviderConnection provider;
+    private final LoginFlow flow;
+    private final CallbackReplayGuard replays;
+    private final UserInfoClient userInfo;
+    private final IdentityResolver identities;
+    private final Accounts accounts;
+    private final SessionManager sessions;
+
+    /**
+     * Creates the service from its parts.
+     *
+     * @param provider   the connection to the IdP
+     * @param flow       the protocol messages (authorization request, login state, code redemption)
+     * @param replays    remembers which login responses were used, across replicas with a store
+     * @param userInfo   reads UserInfo when a login needs it
+     * @param identities identity source, validator, group detector and role
+     * @param accounts   the recorded users (a disabled user is refused here)
+     * @param sessions   starts the session
+     */
+    public LoginService(ProviderConnection provider, LoginFlow flow, CallbackReplayGuard replays, UserInfoClient userInfo,
+                        IdentityResolver identities, Accounts accounts, SessionManager sessions) {
+        this.provider = provider;
+        this.flow = flow;
+        this.replays = replays;
+        this.userInfo = userInfo;
+        this.identities = identities;
+        this.accounts = accounts;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Starts a login (OpenID Connect Core 3.1.2.1): the authorization request with state, nonce and
+     * PKCE, and the sealed login state for the browser's cookie.
+     *
+     * @param redirectUri the callback URL
+     * @param next        the same-site path to return to
+     * @return where to send the browser, and the cookie value
+     * @throws ProviderUnavailableException while the IdP has not been discovered
+     */
+    public LoginFlow.Start start(URI redirectUri, String next) {
+        DiscoveredProvider discovered = provider.current().orElseThrow(() -> new ProviderUnavailableException(
+                "The identity provider cannot be reached right now; sign-in will work again as soon as it is back."));
+        return flow.start(discovered, redirectUri, next);
+    }
+
+    /**
+     * Completes a login from the callback.
+     *
+     * @param sealedState the login state cookie's value, if the browser sent one
+     * @param params      the callback's query parameters
+     * @return the session, or the typed refusal (then no session was made)
+     */
+    public LoginOutcome complete(Optional<String> sealedState, Map<String, String> params) {
+        try {
+            return signIn(sealedState, params);
+        } catch (OidcSsoException e) {
+            Audit.event("login refused", "status", e.status(), "reason", e.getMessage());
+            return new LoginOutcome.Refused(e);
+        }
+    }
+
+    private LoginOutcome.SignedIn signIn(Optional<String> sealedState, Map<String, String> params) {
+        DiscoveredProvider discovered = provider.require();
+
+        // 1. OpenID Connect Core 3.1.2.5, RFC 6749 10.12: the response belongs to the login this browser started.
+        LoginState expected = sealedState.flatMap(flow::openState).orElseThrow(() -> new LoginExpiredException(
+                "This login has no matching start in this browser, or it took longer than "
+                        + LoginFlow.LOGIN_TIMEOUT.toMinutes() + " minutes. Please sign in again."));
+        String returnedState = params.get("state");
+        if (returnedState == null || !constantTimeEquals(returnedState, expected.state())) {
+            throw new StateMismatchException("The login response does not belong to the login this browser started "
+                    + "(state mismatch). Please sign in again from the application.");
+        }
+
+        // 2. RFC 9700 4.2.4: a login response is accepted once, on any replica.
+        if (!replays.firstUse(expected.state(), expected.expiresAt())) {
+            throw new ResponseReplayedException("This login response has already been used. Please sign in again.");
+        }
+
+        // 3. RFC 9207 2.4: the response comes from the identity provider the login went to.
+        checkIssuerParameter(discovered, params.get("iss"));
+
+        // 4. OpenID Connect Core 3.1.2.6: the identity provider answered with an error.
+        String error = params.get("error");
+        if (error != null) {
+            String description = Optional.ofNullable(params.get("error_description")).orElse("");
+            throw new IdpRefusedLoginException("The identity provider refused the login: " + error
+                    + (description.isEmpty() ? "" : " (" + description + ")"));
+        }
+
+        // 5. OpenID Connect Core 3.1.2.5: a successful response carries the code.
+        String code = params.get("code");
+        if (code == null || code.isEmpty()) {
+            throw new MalformedCallbackException("The login response carries no authorization code. Please sign in again.");
+        }
+
+        // 6. OpenID Connect Core 3.1.3.1-3.1.3.4 and 3.1.3.7: the token request and the ID token's validation.
+        LoginTokens tokens = flow.redeem(discovered, expected, code);
+
+        // 7. Identity: source, user name, validator, groups and role; UserInfo (5.3) only if one of them asks.
+        Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+
+        // 8. The account: recorded with this login's groups; a disabled user is refused.
+        accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups());
+
+        // 9. The session.
+        Session session = sessions.start(identity.username(), identity.groups(), identity.admin(), Optional.of(tokens.idToken()));
+        Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
+        return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
+    }
+
+    private static void checkIssuerParameter(DiscoveredProvider provider, String iss) {
+        if (iss == null) {
+            if (provider.sendsIssuerParameter()) {
+                throw new IssuerMismatchException("The login response lacks the 'iss' parameter that this identity provider "
+                        + "promises (RFC 9207). Please sign in again; if this persists, the login was tampered with.");
+            }
+            return;
+        }
+        if (!iss.equals(provider.issuer())) {
+            throw new IssuerMismatchException("The login response comes from another issuer than this identity provider "
+                    + "(RFC 9207 'iss' mismatch). Please sign in again from the application.");
+        }
+    }
+
+    private static Optional<String> claimText(Identity identity, String claim) {
+        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.oidcsso.web.api;
+
+import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.UserStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The groups known from logins and grants, for administrators: {@code GET /oidc/api/groups} and
+ * {@code GET /oidc/api/groups/{name}} (members, grants, rules).
+ */
+final class GroupsResource {
+
+    private final UserStore users;
+    private final PermissionStore permissions;
+    private final RoleDecision roles;
+
+    GroupsResource(UserStore users, PermissionStore permissions, RoleDecision roles) {
+        this.users = users;
+        this.permissions = permissions;
+        this.roles = roles;
+    }
+
+    WebResponse list() {
+        List<Object> groups = new ArrayList<>();
+        for (String group : users.groups()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", group);
+            json.put("admin", roles.isAdminGroup(group));
+            json.put("member_count", users.members(group).size());
+            groups.add(json);
+        }
+        return JsonViews.json(200, Map.of("groups", groups));
+    }
+
+    WebResponse get(String name) {
+        if (!users.groups().contains(name)) {
+            throw ApiException.notFound("No group '" + JsonBody.excerpt(name) + "' is known: none of its members has signed in "
+                    + "and no grant names it.");
+        }
+        Grantee grantee = Grantee.group(name);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("admin", roles.isAdminGroup(name));
+        json.put("members", users.members(name));
+        json.put("grants", permissions.grantsTo(grantee).stream().map(JsonViews::grantJson).toList());
+        json.put("rules", RulesResource.rulesOf(permissions, grantee));
+        return JsonViews.json(200, json);
+    }
+}

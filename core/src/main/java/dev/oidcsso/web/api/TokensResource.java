@@ -1,0 +1,55 @@
+package dev.oidcsso.web.api;
+
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.login.Audit;
+import dev.oidcsso.store.IssuedToken;
+import dev.oidcsso.store.TokenStore;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A user's personal access token: {@code POST} creates or rotates it, {@code DELETE} removes it,
+ * under {@code /oidc/api/me/token} (the caller's own) and {@code /oidc/api/users/{name}/token}
+ * (an administrator's, for anyone).
+ */
+final class TokensResource {
+
+    private static final List<String> TOKEN_FIELDS = List.of("expires_at");
+
+    private final TokenStore tokens;
+
+    TokensResource(TokenStore tokens) {
+        this.tokens = tokens;
+    }
+
+    WebResponse create(WebRequest request, Principal caller, String owner) {
+        JsonBody body = JsonBody.read(request, TOKEN_FIELDS, true);
+        Optional<Instant> expiresAt = body.optionalText("expires_at").map(ApiInput::instant);
+        boolean replacing = tokens.find(owner).isPresent();
+        IssuedToken issued = expiresAt.map(at -> tokens.create(owner, at)).orElseGet(() -> tokens.create(owner));
+        Audit.event(replacing ? "token rotated" : "token created", "by", caller.username(), "for", owner,
+                "expires", issued.expiresAt().map(Instant::toString).orElse("never"));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("username", issued.username());
+        // The one moment the plaintext leaves the server: this response, never a log or a later read.
+        json.put("token", issued.token().reveal());
+        json.put("created_at", issued.createdAt().toString());
+        json.put("expires_at", issued.expiresAt().map(Instant::toString).orElse(null));
+        json.put("note", "Shown once: store it now. It replaced any previous token of this user, which no longer works.");
+        return JsonViews.json(201, json);
+    }
+
+    WebResponse delete(Principal caller, String owner) {
+        if (!tokens.delete(owner)) {
+            throw ApiException.notFound("'" + JsonBody.excerpt(owner) + "' has no access token.");
+        }
+        Audit.event("token deleted", "by", caller.username(), "for", owner);
+        return JsonViews.noContent();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.oidcsso.web.api;
+
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.login.Audit;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.TokenStore;
+import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
+ * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable).
+ */
+final class UsersResource {
+
+    private final UserStore users;
+    private final TokenStore tokens;
+    private final PermissionStore permissions;
+    private final RoleDecision roles;
+
+    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles) {
+        this.users = users;
+        this.tokens = tokens;
+        this.permissions = permissions;
+        this.roles = roles;
+    }
+
+    WebResponse list() {
+        List<Object> json = new ArrayList<>();
+        users.list().forEach(user -> json.add(userJson(user)));
+        return JsonViews.json(200, Map.of("users", json));
+    }
+
+    WebResponse get(String username) {
+        User user = users.find(username)
+                .orElseThrow(() -> ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in."));
+        Map<String, Object> json = userJson(user);
+        Grantee grantee = Grantee.user(username);
+        json.put("grants", permissions.grantsTo(grantee).stream().map(JsonViews::grantJson).toList());
+        json.put("rules", RulesResource.rulesOf(permissions, grantee));
+        return JsonViews.json(200, json);
+    }
+
+    WebResponse change(WebRequest request, Principal caller, String username) {
+        JsonBody body = JsonBody.read(request, List.of("disabled"), false);
+        boolean disabled = body.bool("disabled").orElseThrow(() -> ApiException.badRequest("'disabled' is required: true or false."));
+        if (disabled && username.equals(caller.username())) {
+            throw ApiException.badRequest("You cannot disable your own account; ask another administrator.");
+        }
+        if (!users.setDisabled(username, disabled)) {
+            throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
+        }
+        Audit.event(disabled ? "user disabled" : "user enabled", "by", caller.username(), "user", username);
+        return get(username);
+    }
+
+    private Map<String, Object> userJson(User user) {
+        return JsonViews.userJson(user, roles.isAdmin(user.groups()),
+                tokens.find(user.username()));
+    }
+}
