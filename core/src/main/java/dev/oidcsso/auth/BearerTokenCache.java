@@ -39,7 +39,8 @@ public final class BearerTokenCache {
     private final Cache<Digest, Entry> entries;
     /** When each key was last confirmed published, in {@link System#nanoTime()}; as many as the IdP's keys. */
     private final Map<String, Long> keyConfirmedAt = new ConcurrentHashMap<>();
-    private final MessageDigest sha256;
+    /** One digest per request thread: a provider lookup or a clone per request costs more than the hash. */
+    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(BearerTokenCache::newSha256);
     private final Duration maxAge;
     private final long keyRecheckNanos;
 
@@ -121,8 +122,12 @@ public final class BearerTokenCache {
                 return currentDuration;
             }
         }).build();
+        newSha256(); // fails here rather than on a request, should a platform lack it
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
@@ -135,14 +140,8 @@ public final class BearerTokenCache {
      * @return its digest
      */
     Digest digest(String token) {
-        MessageDigest digest;
-        try {
-            digest = (MessageDigest) sha256.clone(); // cheaper than a provider lookup per request
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the SHA-256 implementation cannot be cloned", e);
-        }
-        // A JWT is ASCII: ISO-8859-1 is its bytes, without an encoder.
-        return new Digest(digest.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+        // A JWT is ASCII: ISO-8859-1 is its bytes, without an encoder. digest() also resets it for the next request.
+        return new Digest(sha256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /**

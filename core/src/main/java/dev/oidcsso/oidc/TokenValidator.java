@@ -22,14 +22,18 @@ import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import dev.oidcsso.config.OidcSettings;
 
 import java.security.Key;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Validates ID tokens (OpenID Connect Core 3.1.3.7) and, for API clients, bearer JWTs, following
@@ -41,8 +45,16 @@ public final class TokenValidator {
 
     private static final int MAX_TOKEN_LENGTH = 64 * 1024;
 
+    /** More keys than any IdP publishes at once; the memo below never holds more. */
+    private static final int MAX_REMEMBERED_KEYS = 64;
+
     private final OidcSettings settings;
     private final Clock clock;
+    /**
+     * Published keys converted to Java keys: the conversion (a key factory per call) costs more
+     * than the rest of a bearer check apart from the signature, and a key set changes rarely.
+     */
+    private final Map<JWK, Key> publicKeys = new ConcurrentHashMap<>();
 
     /**
      * Creates the validator.
@@ -97,7 +109,7 @@ public final class TokenValidator {
      * @throws TokenValidationException naming the rule the token broke
      */
     public VerifiedToken verifyBearer(DiscoveredProvider provider, String token, List<String> audiences) {
-        KeyCapture capture = new KeyCapture(new JWSVerificationKeySelector<>(provider.algorithms(), provider.keys()));
+        KeyCapture capture = new KeyCapture(provider, publicKeys);
         JWTClaimsSet claims = verifySignature(provider, token, "bearer token",
                 (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), capture);
         Optional<VerifiedToken.SigningKey> key = capture.keyId != null && capture.keys != null && capture.keys.size() == 1
@@ -257,20 +269,63 @@ public final class TokenValidator {
         }
     }
 
-    /** Remembers the candidate keys the processor was given, for one validation on one thread. */
+    /**
+     * Selects the candidate keys as {@link JWSVerificationKeySelector} does (the algorithm must be
+     * on the provider's allow-list; keys matched by the header's {@code kid}, type and use), converts
+     * them through the validator's memo, and remembers them, for one validation on one thread.
+     */
     private static final class KeyCapture implements JWSKeySelector<SecurityContext> {
-        private final JWSKeySelector<SecurityContext> selector;
+        private final DiscoveredProvider provider;
+        private final Map<JWK, Key> publicKeys;
         private String keyId;
-        private List<? extends Key> keys;
+        private List<Key> keys;
 
-        KeyCapture(JWSKeySelector<SecurityContext> selector) {
-            this.selector = selector;
+        KeyCapture(DiscoveredProvider provider, Map<JWK, Key> publicKeys) {
+            this.provider = provider;
+            this.publicKeys = publicKeys;
         }
 
         @Override
         public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
-            keys = selector.selectJWSKeys(header, context);
+            keys = List.of();
+            if (header.getAlgorithm() == null || !provider.algorithms().contains(header.getAlgorithm())) {
+                return keys; // the processor refuses the token: no key for that algorithm
+            }
+            JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+            if (matcher == null) {
+                return keys;
+            }
+            List<Key> found = new ArrayList<>();
+            for (JWK jwk : provider.keys().get(new JWKSelector(matcher), context)) {
+                Key key = publicKeys.get(jwk);
+                if (key == null) {
+                    key = publicKey(jwk);
+                    if (key != null) {
+                        if (publicKeys.size() >= MAX_REMEMBERED_KEYS) {
+                            publicKeys.clear(); // far more than an IdP publishes: start again rather than grow
+                        }
+                        publicKeys.put(jwk, key);
+                    }
+                }
+                if (key != null) {
+                    found.add(key);
+                }
+            }
+            keys = List.copyOf(found);
             return keys;
+        }
+
+        private static Key publicKey(JWK jwk) {
+            try {
+                for (Key key : KeyConverter.toJavaKeys(List.of(jwk))) {
+                    if (key instanceof PublicKey) {
+                        return key;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // A key that does not convert verifies nothing, as in JWSVerificationKeySelector.
+            }
+            return null;
         }
     }
 
