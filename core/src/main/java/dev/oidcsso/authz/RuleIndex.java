@@ -3,6 +3,7 @@ package dev.oidcsso.authz;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,17 @@ final class RuleIndex {
     private final List<RegexRule> source;
     private final Map<String, RuleSet> users;
     private final Map<String, RuleSet> groups;
+    /** Every group rule in one set, for callers in many groups. */
+    private final RuleSet allGroups;
 
-    private RuleIndex(List<RegexRule> source, Map<String, RuleSet> users, Map<String, RuleSet> groups) {
+    /** Above this many groups, a caller's decision looks the name up once among all group rules. */
+    private static final int FEW_GROUPS = 8;
+
+    private RuleIndex(List<RegexRule> source, Map<String, RuleSet> users, Map<String, RuleSet> groups, RuleSet allGroups) {
         this.source = source;
         this.users = users;
         this.groups = groups;
+        this.allGroups = allGroups;
     }
 
     /**
@@ -41,7 +48,11 @@ final class RuleIndex {
     static RuleIndex build(ResourceType type, List<RegexRule> rules) {
         Map<String, List<RegexRule>> byUser = new LinkedHashMap<>();
         Map<String, List<RegexRule>> byGroup = new LinkedHashMap<>();
+        List<RegexRule> groupRules = new ArrayList<>();
         for (RegexRule rule : rules) {
+            if (rule.type().equals(type) && rule.grantee().kind() == Grantee.Kind.GROUP) {
+                groupRules.add(rule);
+            }
             if (rule.type().equals(type)) {
                 (rule.grantee().kind() == Grantee.Kind.USER ? byUser : byGroup)
                         .computeIfAbsent(rule.grantee().name(), name -> new ArrayList<>()).add(rule);
@@ -51,7 +62,7 @@ final class RuleIndex {
         byUser.forEach((name, list) -> users.put(name, RuleSet.of(list)));
         Map<String, RuleSet> groups = new HashMap<>();
         byGroup.forEach((name, list) -> groups.put(name, RuleSet.of(list)));
-        return new RuleIndex(rules, users, groups);
+        return new RuleIndex(rules, users, groups, RuleSet.of(groupRules));
     }
 
     /** @return the list this index was built from */
@@ -67,7 +78,7 @@ final class RuleIndex {
      * @return the index answering for that list
      */
     RuleIndex withSource(List<RegexRule> equalRules) {
-        return new RuleIndex(equalRules, users, groups);
+        return new RuleIndex(equalRules, users, groups, allGroups);
     }
 
     /**
@@ -90,19 +101,10 @@ final class RuleIndex {
      * @return the level, or null when no group's rule matches
      */
     PermissionLevel groupLevel(Set<String> groupNames, String name) {
-        PermissionLevel best = null;
-        if (groupNames.size() > groups.size()) {
-            // A caller in more groups than have rules: walk the rules' groups instead.
-            for (Map.Entry<String, RuleSet> entry : groups.entrySet()) {
-                if (groupNames.contains(entry.getKey())) {
-                    best = higher(best, entry.getValue().firstMatch(name));
-                    if (best == PermissionLevel.MANAGE) {
-                        return best;
-                    }
-                }
-            }
-            return best;
+        if (groupNames.size() > FEW_GROUPS) {
+            return allGroups.highestFirstMatchPerGroup(groupNames, name);
         }
+        PermissionLevel best = null;
         for (String group : groupNames) {
             RuleSet set = groups.get(group);
             if (set != null) {
@@ -120,8 +122,9 @@ final class RuleIndex {
     }
 
     /**
-     * One grantee's rules in order. Rules with a required prefix are also found by that prefix, so
-     * a large set is not walked rule by rule; the others are tried with their other literals.
+     * Rules in order. Rules with a required prefix are also found by that prefix, those without one
+     * but with a required suffix by that suffix, so a large set is not walked rule by rule; the
+     * others are tried with their other literals.
      */
     static final class RuleSet {
 
@@ -130,20 +133,18 @@ final class RuleIndex {
 
         private final RegexRule[] rules;
         private final RequiredLiterals[] literals;
-        /** Prefix to the positions of the rules that require it; null for a small set. */
-        private final Map<String, int[]> byPrefix;
-        /** The distinct prefix lengths in {@link #byPrefix}, ascending. */
-        private final int[] prefixLengths;
-        /** Positions of the rules without a prefix, ascending; null for a small set. */
-        private final int[] unprefixed;
+        /** Prefix (or suffix) to the positions of the rules found by it; null for a small set. */
+        private final Lookup byPrefix;
+        private final Lookup bySuffix;
+        /** Positions of the rules found by neither, ascending; null for a small set. */
+        private final int[] rest;
 
-        private RuleSet(RegexRule[] rules, RequiredLiterals[] literals, Map<String, int[]> byPrefix, int[] prefixLengths,
-                        int[] unprefixed) {
+        private RuleSet(RegexRule[] rules, RequiredLiterals[] literals, Lookup byPrefix, Lookup bySuffix, int[] rest) {
             this.rules = rules;
             this.literals = literals;
             this.byPrefix = byPrefix;
-            this.prefixLengths = prefixLengths;
-            this.unprefixed = unprefixed;
+            this.bySuffix = bySuffix;
+            this.rest = rest;
         }
 
         static RuleSet of(List<RegexRule> list) {
@@ -156,20 +157,20 @@ final class RuleIndex {
                 return new RuleSet(rules, literals, null, null, null);
             }
             Map<String, List<Integer>> prefixed = new HashMap<>();
+            Map<String, List<Integer>> suffixed = new HashMap<>();
             List<Integer> rest = new ArrayList<>();
-            TreeSet<Integer> lengths = new TreeSet<>();
             for (int k = 0; k < rules.length; k++) {
                 String prefix = literals[k].prefix();
-                if (prefix.isEmpty()) {
-                    rest.add(k);
-                } else {
+                String suffix = literals[k].suffix();
+                if (!prefix.isEmpty()) {
                     prefixed.computeIfAbsent(prefix, p -> new ArrayList<>()).add(k);
-                    lengths.add(prefix.length());
+                } else if (!suffix.isEmpty()) {
+                    suffixed.computeIfAbsent(suffix, p -> new ArrayList<>()).add(k);
+                } else {
+                    rest.add(k);
                 }
             }
-            Map<String, int[]> byPrefix = new HashMap<>();
-            prefixed.forEach((prefix, positions) -> byPrefix.put(prefix, positions.stream().mapToInt(Integer::intValue).toArray()));
-            return new RuleSet(rules, literals, byPrefix, lengths.stream().mapToInt(Integer::intValue).toArray(),
+            return new RuleSet(rules, literals, Lookup.of(prefixed), Lookup.of(suffixed),
                     rest.stream().mapToInt(Integer::intValue).toArray());
         }
 
@@ -188,8 +189,7 @@ final class RuleIndex {
                 }
                 return null;
             }
-            int[] candidates = candidates(name);
-            for (int k : candidates) {
+            for (int k : candidates(name)) {
                 if (rules[k].pattern().matches(name)) {
                     return rules[k].level();
                 }
@@ -197,40 +197,104 @@ final class RuleIndex {
             return null;
         }
 
+        /**
+         * For each of the given groups its first matching rule in order, then the highest level
+         * among them: the group-regex answer, with the name looked up once for all groups.
+         *
+         * @param groupNames the caller's groups
+         * @param name       the resource name
+         * @return the level, or null when no group's rule matches
+         */
+        PermissionLevel highestFirstMatchPerGroup(Set<String> groupNames, String name) {
+            PermissionLevel best = null;
+            Set<String> answered = new HashSet<>();
+            int[] positions = byPrefix == null ? everyAdmitted(name) : candidates(name);
+            for (int k : positions) {
+                String group = rules[k].grantee().name();
+                // In order, so a group's first matching candidate is its first matching rule.
+                if (groupNames.contains(group) && !answered.contains(group) && rules[k].pattern().matches(name)) {
+                    answered.add(group);
+                    best = higher(best, rules[k].level());
+                    if (best == PermissionLevel.MANAGE) {
+                        return best;
+                    }
+                }
+            }
+            return best;
+        }
+
+        private int[] everyAdmitted(String name) {
+            int[] found = new int[rules.length];
+            int count = 0;
+            for (int k = 0; k < rules.length; k++) {
+                if (literals[k].admits(name)) {
+                    found[count++] = k;
+                }
+            }
+            return Arrays.copyOf(found, count);
+        }
+
         /** Positions of the rules whose literals the name has, ascending, so in rule order. */
         private int[] candidates(String name) {
-            int[] found = new int[8];
-            int count = 0;
-            for (int length : prefixLengths) {
-                if (length > name.length()) {
-                    break;
+            Candidates found = new Candidates();
+            byPrefix.collect(name, true, literals, found);
+            bySuffix.collect(name, false, literals, found);
+            for (int k : rest) {
+                if (literals[k].admits(name)) {
+                    found.add(k);
                 }
-                int[] positions = byPrefix.get(name.substring(0, length));
-                if (positions != null) {
-                    for (int k : positions) {
+            }
+            return found.sorted();
+        }
+    }
+
+    /** Literal text to the positions of the rules that require it, with the distinct text lengths. */
+    private record Lookup(Map<String, int[]> positions, int[] lengths) {
+
+        static Lookup of(Map<String, List<Integer>> byText) {
+            Map<String, int[]> positions = new HashMap<>();
+            TreeSet<Integer> lengths = new TreeSet<>();
+            byText.forEach((text, list) -> {
+                positions.put(text, list.stream().mapToInt(Integer::intValue).toArray());
+                lengths.add(text.length());
+            });
+            return new Lookup(positions, lengths.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** Adds the rules whose prefix (or suffix) the name has and whose other literals it has too. */
+        void collect(String name, boolean prefix, RequiredLiterals[] literals, Candidates found) {
+            for (int length : lengths) {
+                if (length > name.length()) {
+                    return;
+                }
+                int[] hits = positions.get(prefix ? name.substring(0, length) : name.substring(name.length() - length));
+                if (hits != null) {
+                    for (int k : hits) {
                         if (literals[k].admits(name)) {
-                            found = grow(found, count);
-                            found[count++] = k;
+                            found.add(k);
                         }
                     }
                 }
             }
-            boolean sorted = count == 0;
-            for (int k : unprefixed) {
-                if (literals[k].admits(name)) {
-                    found = grow(found, count);
-                    found[count++] = k;
-                }
+        }
+    }
+
+    /** A growing list of rule positions. */
+    private static final class Candidates {
+        private int[] positions = new int[8];
+        private int count;
+
+        void add(int position) {
+            if (count == positions.length) {
+                positions = Arrays.copyOf(positions, count * 2);
             }
-            int[] result = Arrays.copyOf(found, count);
-            if (!sorted) {
-                Arrays.sort(result);
-            }
-            return result;
+            positions[count++] = position;
         }
 
-        private static int[] grow(int[] array, int count) {
-            return count < array.length ? array : Arrays.copyOf(array, array.length * 2);
+        int[] sorted() {
+            int[] result = Arrays.copyOf(positions, count);
+            Arrays.sort(result);
+            return result;
         }
     }
 }
