@@ -56,6 +56,7 @@ public final class FloorRatios {
             permissions.setUp();
             rows.add(row("permission decision, " + scenario + " vs bare RE2/J loop", permissions::decide,
                     permissions::floorBareRe2Loop, seconds, "RE2 loop"));
+            rows.add(perName("  per name p50/p99, " + scenario, permissions));
         }
 
         RequestPathBenchmark session = new RequestPathBenchmark();
@@ -76,6 +77,38 @@ public final class FloorRatios {
                 result[0] / result[1], floorName);
         System.out.println(line);
         return line;
+    }
+
+    /**
+     * The decision's CPU time for each of the scenario's names (the mean of repeated decisions on
+     * that name), then the 50th and 99th percentile over the names: how the cost varies with the
+     * name, without the scheduler's pauses a wall-clock percentile on a shared machine includes.
+     */
+    private static String perName(String title, PermissionBenchmark permissions) {
+        double[] figure = new double[permissions.names()];
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            for (int i = 0; i < figure.length; i++) {
+                int index = i;
+                figure[i] = perOperation(() -> permissions.decide(index), 200);
+            }
+        }
+        Arrays.sort(figure);
+        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us  (p50, p99 over the names)", title,
+                figure[figure.length / 2], figure[(int) Math.ceil(0.99 * figure.length) - 1]);
+        System.out.println(line);
+        return line;
+    }
+
+    private static double perOperation(Callable<?> operation, int times) {
+        try {
+            long start = THREADS.getCurrentThreadCpuTime();
+            for (int k = 0; k < times; k++) {
+                operation.call();
+            }
+            return (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / times;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Median CPU microseconds per operation of each, over alternating batches of about 50 ms each. */

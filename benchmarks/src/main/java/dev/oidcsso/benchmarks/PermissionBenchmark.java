@@ -143,6 +143,21 @@ public class PermissionBenchmark {
     }
 
     /**
+     * The decision on one of the names, for per-name figures.
+     *
+     * @param index which name, 0 to 1 023
+     * @return the decision
+     */
+    Decision decide(int index) {
+        return evaluator.decide(actor, resources[index]);
+    }
+
+    /** @return how many names the scenario cycles through */
+    int names() {
+        return NAMES;
+    }
+
+    /**
      * Floor: every pattern that applies to the caller run against the name, as a plain scan does.
      *
      * @return how many matched
