@@ -23,6 +23,7 @@ import dev.oidcsso.identity.IdTokenIdentitySource;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.identity.NoIdentityValidator;
 import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -106,8 +107,8 @@ public class BearerBenchmark {
         OidcSettings settings = OidcSettings.builder().discoveryUrl("http://127.0.0.1:9/.well-known/openid-configuration")
                 .client("bench", "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
         connection = new ProviderConnection(() -> provider).start();
-        IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource(), new NoIdentityValidator(),
-                new ClaimGroupDetector());
+        IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
+                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"));
         TokenValidator validator = new TokenValidator(settings, Clock.systemUTC());
         Accounts accounts = new Accounts(Optional.empty());
         cached = new BearerAuthenticator(connection, validator, identities, List.of("bench"), accounts, new BearerTokenCache());

@@ -6,6 +6,9 @@ import java.util.Optional;
 /**
  * The authenticated user of one request, whatever the way they authenticated.
  *
+ * <p>{@link #toString()} leaves the session id out: applications log principals, and a session id in
+ * a log line is a credential for anyone who can read the logs.
+ *
  * @param username   the user name
  * @param groups     the user's groups
  * @param admin      whether the user is an administrator
@@ -31,5 +34,16 @@ public record Principal(String username, List<String> groups, boolean admin, Aut
     @Override
     public String getName() {
         return username;
+    }
+
+    /**
+     * The user, groups, role and method; only whether a session id is present, never the id itself.
+     *
+     * @return a description safe to log
+     */
+    @Override
+    public String toString() {
+        return "Principal[username=" + username + ", groups=" + groups + ", admin=" + admin + ", method=" + method
+                + ", session=" + (sessionId.isPresent() ? "present" : "none") + "]";
     }
 }

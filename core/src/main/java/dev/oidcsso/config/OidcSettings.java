@@ -1,149 +1,61 @@
 package dev.oidcsso.config;
 
+import dev.oidcsso.authz.PermissionPolicy;
 import dev.oidcsso.http.TrustedProxies;
-import dev.oidcsso.spi.NamedServices;
 import dev.oidcsso.spi.ProviderProfile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.oidcsso.spi.ProviderProfileFactory;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Every setting of the framework, parsed and validated: one immutable value.
+ * Every setting of the framework, parsed and validated: one immutable value made of typed groups
+ * ({@link #client()}, {@link #identity()}, {@link #session()}, {@link #proxy()}, {@link #access()},
+ * {@link #csrf()}, {@link #store()}, {@link #permissions()}) and the plugins they select
+ * ({@link #plugins()}), each parsed or created once.
  *
  * <p>Sources, lowest precedence first: the selected provider profile's defaults, the optional
  * properties file named by {@code OIDC_CONFIG_FILE}, the environment, Java system properties (as
  * {@code OIDC_CLIENT_ID} or {@code oidc.client.id}) and values set on the {@link Builder}. Every
- * problem is collected and reported at once in one {@link SettingsException}. {@link #toString()}
- * never shows a secret.
+ * problem of every group is collected and reported at once in one {@link SettingsException}.
+ * {@link #toString()} never shows a secret.
  */
 public final class OidcSettings {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OidcSettings.class);
-    private static final int MIN_SECRET_KEY_LENGTH = 32;
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
-
     private final SettingValues values;
-    private final ProviderProfile profile;
-    private final URI discoveryUrl;
-    private final String clientId;
-    private final Optional<Secret> clientSecret;
-    private final ClientAuthMethod clientAuthMethod;
-    private final Optional<URI> redirectUri;
-    private final List<String> scopes;
-    private final Optional<Secret> secretKey;
-    private final String groupsAttribute;
-    private final String groupDetector;
     private final Optional<Path> pluginDirectory;
-    private final List<String> userGroups;
-    private final List<String> adminGroups;
-    private final String identitySource;
-    private final List<String> usernameClaims;
-    private final String identityValidator;
-    private final Optional<URI> postLogoutRedirectUri;
-    private final Duration sessionMaxAge;
-    private final Duration clockSkew;
-    private final Duration httpTimeout;
-    private final List<String> publicPaths;
-    private final Set<AuthMode> authModes;
-    private final TrustedProxies trustedProxies;
-    private final TrustedHeaders trustedHeaders;
-    private final List<String> audiences;
-    private final Set<String> forwardedHeaders;
+    private final SelectedPlugins plugins;
+    private final AccessSettings access;
+    private final ProxySettings proxy;
+    private final ClientSettings client;
+    private final IdentitySettings identity;
+    private final SessionSettings session;
+    private final CsrfSettings csrf;
+    private final StoreSettings store;
+    private final PermissionPolicy permissions;
 
-    private OidcSettings(SettingValues values, ProviderProfile profile, List<String> problems) {
+    // Only the validation pass creates settings, so that no unvalidated value exists.
+    OidcSettings(SettingValues values, Optional<Path> pluginDirectory, SelectedPlugins plugins, AccessSettings access,
+                 ProxySettings proxy, ClientSettings client, IdentitySettings identity, SessionSettings session,
+                 CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions) {
         this.values = values;
-        this.profile = profile;
-        this.authModes = AuthMode.parse(values.list(SettingNames.AUTH_MODE, false), problems);
-        this.trustedProxies = TrustedProxies.parse(values.list(SettingNames.TRUSTED_PROXIES, false), problems);
-        this.trustedHeaders = new TrustedHeaders(values.get(SettingNames.TRUSTED_HEADER_USER).orElse("X-Forwarded-User"),
-                values.get(SettingNames.TRUSTED_HEADER_EMAIL).orElse("X-Forwarded-Email"),
-                values.get(SettingNames.TRUSTED_HEADER_GROUPS).orElse("X-Forwarded-Groups"));
-        List<String> families = values.list(SettingNames.FORWARDED_HEADERS, false).stream()
-                .map(name -> name.toLowerCase(Locale.ROOT)).toList();
-        families.stream().filter(name -> !name.equals("forwarded") && !name.equals("x-forwarded")).forEach(name -> problems.add(
-                SettingNames.FORWARDED_HEADERS + " entry '" + name + "' is not one of forwarded, x-forwarded"));
-        this.forwardedHeaders = families.isEmpty() ? Set.of("forwarded", "x-forwarded") : Set.copyOf(families);
-        if (authModes.contains(AuthMode.TRUSTED_HEADER) && trustedProxies.isEmpty()) {
-            problems.add(SettingNames.AUTH_MODE + " includes trusted-header but " + SettingNames.TRUSTED_PROXIES
-                    + " is empty: list the reverse proxies' addresses, or anyone could claim to be anyone");
-        }
-        // Without OIDC login the IdP settings are optional; they still enable bearer tokens when given.
-        List<String> oidcProblems = authModes.contains(AuthMode.OIDC) ? problems : new ArrayList<>();
-        this.discoveryUrl = values.get(SettingNames.DISCOVERY_URL).map(text -> absoluteUri(SettingNames.DISCOVERY_URL, text, problems))
-                .or(() -> profile.discoveryUrl(values))
-                .orElse(null);
-        List<String> profileProblems = profile.validate(values);
-        // A profile that builds the URL has already named the provider setting that is missing.
-        if (discoveryUrl == null && values.get(SettingNames.DISCOVERY_URL).isEmpty() && profileProblems.isEmpty()) {
-            oidcProblems.add(SettingNames.DISCOVERY_URL + " is not set: give the IdP's discovery URL "
-                    + "(https://<idp>/.well-known/openid-configuration) or the provider settings that build it");
-        }
-        this.clientId = required(values, SettingNames.CLIENT_ID, "the client id registered at the IdP", oidcProblems);
-        this.clientSecret = values.get(SettingNames.CLIENT_SECRET).map(Secret::of);
-        this.clientAuthMethod = values.get(SettingNames.CLIENT_AUTH_METHOD)
-                .map(text -> ClientAuthMethod.parse(text).orElseGet(() -> {
-                    problems.add(SettingNames.CLIENT_AUTH_METHOD + "='" + text
-                            + "' is not one of client_secret_basic, client_secret_post, none");
-                    return ClientAuthMethod.CLIENT_SECRET_BASIC;
-                }))
-                .orElse(ClientAuthMethod.CLIENT_SECRET_BASIC);
-        if (clientAuthMethod != ClientAuthMethod.NONE && clientSecret.isEmpty()) {
-            oidcProblems.add(SettingNames.CLIENT_SECRET + " is not set: give the client secret from the IdP, or set "
-                    + SettingNames.CLIENT_AUTH_METHOD + "=none for a public client");
-        }
-        this.redirectUri = values.get(SettingNames.REDIRECT_URI).map(text -> absoluteUri(SettingNames.REDIRECT_URI, text, problems));
-        List<String> scopeList = values.get(SettingNames.SCOPE).map(text -> SettingValues.splitList(text, true))
-                .orElse(List.of("openid", "email", "profile"));
-        if (!scopeList.contains("openid")) {
-            problems.add(SettingNames.SCOPE + "='" + String.join(" ", scopeList) + "' lacks 'openid', without which the IdP issues no ID token");
-        }
-        this.scopes = scopeList;
-        this.secretKey = values.get(SettingNames.SECRET_KEY).map(Secret::of);
-        secretKey.filter(key -> key.length() < MIN_SECRET_KEY_LENGTH).ifPresent(key -> problems.add(
-                SettingNames.SECRET_KEY + " is " + key.length() + " characters long; use at least " + MIN_SECRET_KEY_LENGTH
-                        + " random characters (for example: openssl rand -base64 48)"));
-        this.groupsAttribute = values.get(SettingNames.GROUPS_ATTRIBUTE).orElse("groups");
-        this.groupDetector = values.get(SettingNames.GROUP_DETECTION_PLUGIN).orElse("claim").toLowerCase(Locale.ROOT);
-        this.pluginDirectory = values.get(SettingNames.PLUGIN_DIR).map(Path::of);
-        pluginDirectory.filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> problems.add(
-                SettingNames.PLUGIN_DIR + "='" + dir + "' is not a readable folder"));
-        this.userGroups = listOrDefault(values, SettingNames.GROUP_NAME, List.of("mlflow"));
-        this.adminGroups = listOrDefault(values, SettingNames.ADMIN_GROUP_NAME, List.of("mlflow-admin"));
-        this.identitySource = values.get(SettingNames.IDENTITY_SOURCE).orElse("id_token").toLowerCase(Locale.ROOT);
-        this.usernameClaims = listOrDefault(values, SettingNames.USERNAME_CLAIM, List.of("preferred_username", "email", "sub"));
-        this.identityValidator = values.get(SettingNames.IDENTITY_VALIDATOR).orElse("none").toLowerCase(Locale.ROOT);
-        this.postLogoutRedirectUri = values.get(SettingNames.POST_LOGOUT_REDIRECT_URI)
-                .map(text -> absoluteUri(SettingNames.POST_LOGOUT_REDIRECT_URI, text, problems));
-        this.sessionMaxAge = duration(values, SettingNames.SESSION_MAX_AGE, Duration.ofHours(8), problems);
-        this.clockSkew = duration(values, SettingNames.CLOCK_SKEW, Duration.ofSeconds(60), problems);
-        this.httpTimeout = duration(values, SettingNames.HTTP_TIMEOUT, Duration.ofSeconds(5), problems);
-        if (clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
-            problems.add(SettingNames.CLOCK_SKEW + " is " + clockSkew.toSeconds() + "s; more than 300s would accept long-expired tokens");
-        }
-        this.audiences = listOrDefault(values, SettingNames.AUDIENCE, clientId.isEmpty() ? List.of() : List.of(clientId));
-        this.publicPaths = values.list(SettingNames.PUBLIC_PATHS, false);
-        publicPaths.stream().filter(path -> !path.startsWith("/")).forEach(path -> problems.add(
-                SettingNames.PUBLIC_PATHS + " entry '" + path + "' must start with /"));
-        problems.addAll(profileProblems);
+        this.pluginDirectory = pluginDirectory;
+        this.plugins = plugins;
+        this.access = access;
+        this.proxy = proxy;
+        this.client = client;
+        this.identity = identity;
+        this.session = session;
+        this.csrf = csrf;
+        this.store = store;
+        this.permissions = permissions;
     }
 
     /**
@@ -167,86 +79,133 @@ public final class OidcSettings {
         return builder().environment(System.getenv()).systemProperties(System.getProperties()).build();
     }
 
-    // ---- accessors -------------------------------------------------------------------------
+    // ---- the groups -------------------------------------------------------------------------
 
-    /** @return every merged raw setting, for provider profiles and plugins */
+    /** @return the OAuth client and its IdP */
+    public ClientSettings client() {
+        return client;
+    }
+
+    /** @return identity source, validator, group detector and role groups */
+    public IdentitySettings identity() {
+        return identity;
+    }
+
+    /** @return the session key and lifetime */
+    public SessionSettings session() {
+        return session;
+    }
+
+    /** @return the trusted reverse proxies and their headers */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** @return the authentication modes and public paths */
+    public AccessSettings access() {
+        return access;
+    }
+
+    /** @return the CSRF protection settings */
+    public CsrfSettings csrf() {
+        return csrf;
+    }
+
+    /** @return the store's settings (checked even when the application opens no store) */
+    public StoreSettings store() {
+        return store;
+    }
+
+    /** @return the permission policy: {@code PERMISSION_SOURCE_ORDER} and {@code DEFAULT_PERMISSION} */
+    public PermissionPolicy permissions() {
+        return permissions;
+    }
+
+    /** @return the selected plugins, each created once from its own settings */
+    public SelectedPlugins plugins() {
+        return plugins;
+    }
+
+    /** @return every merged raw setting, provider defaults included; contains secrets, so never log its values */
     public SettingValues values() {
         return values;
     }
 
+    // ---- shortcuts into the groups ------------------------------------------------------------
+
     /** @return the selected provider profile */
     public ProviderProfile profile() {
-        return profile;
+        return plugins.profile();
     }
 
     /** @return how users authenticate */
     public Set<AuthMode> authModes() {
-        return authModes;
+        return access.authModes();
     }
 
     /** @return whether browser login through the IdP is enabled */
     public boolean oidcLogin() {
-        return authModes.contains(AuthMode.OIDC);
+        return access.oidcLogin();
     }
 
     /** @return the reverse proxies whose headers are believed */
     public TrustedProxies trustedProxies() {
-        return trustedProxies;
+        return proxy.trustedProxies();
     }
 
     /** @return which forwarding header families are read from trusted proxies: {@code forwarded}, {@code x-forwarded} */
     public Set<String> forwardedHeaders() {
-        return forwardedHeaders;
+        return proxy.forwardedHeaders();
     }
 
     /** @return the names of the identity headers a trusted proxy sets */
     public TrustedHeaders trustedHeaders() {
-        return trustedHeaders;
+        return proxy.trustedHeaders();
     }
 
     /** @return the discovery document URL, or null when OIDC login is disabled and none was given */
     public URI discoveryUrl() {
-        return discoveryUrl;
+        return client.discoveryUrl().orElse(null);
     }
 
     /** @return the OAuth client id */
     public String clientId() {
-        return clientId;
+        return client.clientId();
     }
 
     /** @return the client secret, absent for a public client */
     public Optional<Secret> clientSecret() {
-        return clientSecret;
+        return client.clientSecret();
     }
 
     /** @return how the client authenticates at the token endpoint */
     public ClientAuthMethod clientAuthMethod() {
-        return clientAuthMethod;
+        return client.authMethod();
     }
 
     /** @return the fixed redirect URI, or empty to work it out from each request */
     public Optional<URI> redirectUri() {
-        return redirectUri;
+        return client.redirectUri();
     }
 
     /** @return the requested scopes, always including {@code openid} */
     public List<String> scopes() {
-        return scopes;
+        return client.scopes();
     }
 
     /** @return the key sealing sessions, or empty when a random one is to be made */
     public Optional<Secret> secretKey() {
-        return secretKey;
+        return session.secretKey();
     }
 
     /** @return the claim path holding the groups */
     public String groupsAttribute() {
-        return groupsAttribute;
+        return identity.groupsAttribute();
     }
 
     /** @return the selected group detector's name */
     public String groupDetector() {
-        return groupDetector;
+        return identity.groupDetector();
     }
 
     /** @return the folder searched for plugin jars, if any */
@@ -256,90 +215,62 @@ public final class OidcSettings {
 
     /** @return groups whose members may use the application */
     public List<String> userGroups() {
-        return userGroups;
+        return identity.userGroups();
     }
 
     /** @return groups whose members administer the application */
     public List<String> adminGroups() {
-        return adminGroups;
+        return identity.adminGroups();
     }
 
     /** @return the identity source's name */
     public String identitySource() {
-        return identitySource;
+        return identity.source();
     }
 
     /** @return the claims tried in order for the user name */
     public List<String> usernameClaims() {
-        return usernameClaims;
+        return identity.usernameClaims();
     }
 
     /** @return the identity validator's name */
     public String identityValidator() {
-        return identityValidator;
+        return identity.validator();
     }
 
     /** @return where the IdP sends the browser after logout, or empty for the application's root */
     public Optional<URI> postLogoutRedirectUri() {
-        return postLogoutRedirectUri;
+        return client.postLogoutRedirectUri();
     }
 
     /** @return how long a session lasts */
     public Duration sessionMaxAge() {
-        return sessionMaxAge;
+        return session.maxAge();
     }
 
     /** @return the tolerated clock skew on token times */
     public Duration clockSkew() {
-        return clockSkew;
+        return client.clockSkew();
     }
 
     /** @return the timeout of each call to the IdP */
     public Duration httpTimeout() {
-        return httpTimeout;
+        return client.httpTimeout();
     }
 
     /** @return the audiences accepted in bearer tokens: {@code OIDC_AUDIENCE}, by default the client id */
     public List<String> audiences() {
-        return audiences;
+        return client.audiences();
     }
 
     /** @return paths served without login */
     public List<String> publicPaths() {
-        return publicPaths;
+        return access.publicPaths();
     }
 
     @Override
     public String toString() {
-        return "OidcSettings[provider=" + profile.name() + ", " + values + "]";
-    }
-
-    // ---- parsing helpers --------------------------------------------------------------------
-
-    private static String required(SettingValues values, String name, String what, List<String> problems) {
-        return values.get(name).orElseGet(() -> {
-            problems.add(name + " is not set: give " + what);
-            return "";
-        });
-    }
-
-    private static List<String> listOrDefault(SettingValues values, String name, List<String> fallback) {
-        List<String> list = values.list(name, false);
-        return list.isEmpty() ? fallback : list;
-    }
-
-    private static URI absoluteUri(String name, String text, List<String> problems) {
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawFragment() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below with the same message as any other unusable URL
-        }
-        problems.add(name + "='" + text + "' is not an absolute http(s) URL without a fragment");
-        return null;
+        return "OidcSettings[provider=" + profile().name() + ", " + values + "]";
     }
 
     /**
@@ -350,31 +281,7 @@ public final class OidcSettings {
      * @return the duration, or empty when unparseable
      */
     public static Optional<Duration> parseDuration(String text) {
-        String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        Matcher matcher = DURATION.matcher(trimmed);
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            return Optional.of(switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                default -> Duration.ofSeconds(amount);
-            });
-        }
-        try {
-            return Optional.of(Duration.parse(text.trim().toUpperCase(Locale.ROOT)));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Duration duration(SettingValues values, String name, Duration fallback, List<String> problems) {
-        return values.get(name).map(text -> parseDuration(text).filter(d -> !d.isNegative()).orElseGet(() -> {
-            problems.add(name + "='" + text + "' is not a duration such as 30s, 15m or 8h");
-            return fallback;
-        })).orElse(fallback);
+        return SettingParsers.parseDuration(text);
     }
 
     /**
@@ -385,7 +292,7 @@ public final class OidcSettings {
         private final Map<String, String> environment = new HashMap<>();
         private final Map<String, String> properties = new HashMap<>();
         private final Map<String, String> explicit = new HashMap<>();
-        private List<ProviderProfile> profiles;
+        private List<ProviderProfileFactory> profiles;
         private ClassLoader classLoader = OidcSettings.class.getClassLoader();
 
         private Builder() {
@@ -398,11 +305,7 @@ public final class OidcSettings {
          * @return this builder
          */
         public Builder environment(Map<String, String> env) {
-            env.forEach((name, value) -> {
-                if (SettingNames.isOurs(name)) {
-                    environment.put(name, value);
-                }
-            });
+            environment.putAll(SettingSources.fromEnvironment(env));
             return this;
         }
 
@@ -414,12 +317,7 @@ public final class OidcSettings {
          * @return this builder
          */
         public Builder systemProperties(Properties props) {
-            props.stringPropertyNames().forEach(name -> {
-                String canonical = SettingNames.canonical(name);
-                if (SettingNames.isOurs(canonical)) {
-                    properties.put(canonical, props.getProperty(name));
-                }
-            });
+            properties.putAll(SettingSources.fromProperties(props));
             return this;
         }
 
@@ -481,16 +379,17 @@ public final class OidcSettings {
         /**
          * Uses these provider profiles instead of those found with {@link java.util.ServiceLoader}.
          *
-         * @param profiles the profiles
+         * @param factories the profiles' factories
          * @return this builder
          */
-        public Builder profiles(List<ProviderProfile> profiles) {
-            this.profiles = List.copyOf(profiles);
+        public Builder profiles(List<? extends ProviderProfileFactory> factories) {
+            this.profiles = List.copyOf(factories);
             return this;
         }
 
         /**
-         * The class loader searched for provider profiles.
+         * The class loader searched for plugins (provider profiles, identity sources and validators,
+         * group detectors), before the plugin folder {@code OIDC_PLUGIN_DIR}.
          *
          * @param loader the class loader
          * @return this builder
@@ -501,134 +400,15 @@ public final class OidcSettings {
         }
 
         /**
-         * Merges the sources, selects the provider profile, and validates.
+         * Merges the sources, finds the plugins, selects the provider profile, parses every group and
+         * creates the selected plugins, in one pass.
          *
          * @return the settings
          * @throws SettingsException listing every problem found
          */
         public OidcSettings build() {
-            List<String> problems = new ArrayList<>();
-            Map<String, String> merged = new LinkedHashMap<>();
-            Optional<String> file = firstOf(SettingNames.CONFIG_FILE);
-            file.ifPresent(path -> merged.putAll(readFile(Path.of(path), problems)));
-            merged.putAll(environment);
-            merged.putAll(properties);
-            merged.putAll(explicit);
-            SettingValues userValues = SettingValues.of(merged);
-
-            NamedServices<ProviderProfile> known = profiles != null
-                    ? NamedServices.of(profiles, OidcSettings::profileNames, "provider profile", SettingNames.PROVIDER)
-                    : NamedServices.load(ProviderProfile.class, classLoader, OidcSettings::profileNames,
-                    "provider profile", SettingNames.PROVIDER);
-            ProviderProfile profile;
-            try {
-                profile = selectProfile(userValues, known);
-            } catch (SettingsException e) {
-                problems.addAll(e.problems());
-                profile = new ProviderProfile() {
-                    @Override
-                    public String name() {
-                        return "unknown";
-                    }
-                };
-            }
-            Map<String, String> withDefaults = new LinkedHashMap<>(profile.defaults());
-            withDefaults.putAll(userValues.asMap());
-            OidcSettings settings = new OidcSettings(SettingValues.of(withDefaults), profile, problems);
-            checkPluginNames(settings, problems);
-            if (!problems.isEmpty()) {
-                throw new SettingsException(problems);
-            }
-            return settings;
-        }
-
-        /**
-         * Checks that the identity source, identity validator and group detector named exist on the
-         * class path or in the plugin folder, so that a misspelt name is reported together with every
-         * other problem. Their own settings are checked when the framework configures them.
-         */
-        private void checkPluginNames(OidcSettings settings, List<String> problems) {
-            if (settings.pluginDirectory().isPresent() && !Files.isDirectory(settings.pluginDirectory().get())) {
-                return; // already reported; the names cannot be checked without the folder
-            }
-            List<java.net.URL> jars;
-            try {
-                jars = settings.pluginDirectory().map(PluginFolder::jars).orElse(List.of());
-            } catch (SettingsException e) {
-                problems.addAll(e.problems());
-                return;
-            }
-            try (java.net.URLClassLoader loader = new java.net.URLClassLoader(jars.toArray(java.net.URL[]::new), classLoader)) {
-                checkName(NamedServices.load(dev.oidcsso.spi.IdentitySource.class, loader, source -> List.of(source.name()),
-                        "identity source", SettingNames.IDENTITY_SOURCE), settings.identitySource(), problems);
-                checkName(NamedServices.load(dev.oidcsso.spi.IdentityValidator.class, loader, validator -> List.of(validator.name()),
-                        "identity validator", SettingNames.IDENTITY_VALIDATOR), settings.identityValidator(), problems);
-                checkName(NamedServices.load(dev.oidcsso.groups.GroupDetector.class, loader, detector -> List.of(detector.name()),
-                        "group detector", SettingNames.GROUP_DETECTION_PLUGIN), settings.groupDetector(), problems);
-            } catch (IOException e) {
-                LOG.debug("Closing the class loader that checked plugin names failed", e);
-            }
-        }
-
-        private static <T> void checkName(NamedServices<T> services, String name, List<String> problems) {
-            try {
-                services.select(name);
-            } catch (SettingsException e) {
-                problems.addAll(e.problems());
-            }
-        }
-
-        private Optional<String> firstOf(String name) {
-            return Optional.ofNullable(explicit.get(name))
-                    .or(() -> Optional.ofNullable(properties.get(name)))
-                    .or(() -> Optional.ofNullable(environment.get(name)))
-                    .filter(value -> !value.isBlank());
-        }
-
-        private static Map<String, String> readFile(Path path, List<String> problems) {
-            Properties props = new Properties();
-            try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-                props.load(reader);
-            } catch (IOException | IllegalArgumentException e) {
-                problems.add(SettingNames.CONFIG_FILE + "='" + path + "' cannot be read as a properties file: "
-                        + e.getClass().getSimpleName());
-                return Map.of();
-            }
-            Map<String, String> values = new HashMap<>();
-            props.stringPropertyNames().forEach(name -> values.put(SettingNames.canonical(name), props.getProperty(name)));
-            return values;
-        }
-
-        private static ProviderProfile selectProfile(SettingValues values, NamedServices<ProviderProfile> known) {
-            Optional<String> name = values.get(SettingNames.PROVIDER);
-            if (name.isPresent()) {
-                return known.select(name.get());
-            }
-            Optional<URI> url = values.get(SettingNames.DISCOVERY_URL).flatMap(OidcSettings::tryUri);
-            if (url.isPresent()) {
-                for (ProviderProfile profile : known.all()) {
-                    if (profile.recognises(url.get())) {
-                        LOG.info("{} is unset; the discovery URL looks like {}", SettingNames.PROVIDER, profile.name());
-                        return profile;
-                    }
-                }
-            }
-            return known.select("generic");
-        }
-    }
-
-    private static Set<String> profileNames(ProviderProfile profile) {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        names.add(profile.name());
-        names.addAll(profile.aliases());
-        return names;
-    }
-
-    private static Optional<URI> tryUri(String text) {
-        try {
-            return Optional.of(new URI(text));
-        } catch (URISyntaxException e) {
-            return Optional.empty();
+            return SettingsValidation.validate(new SettingSources(environment, properties, explicit), classLoader,
+                    Optional.ofNullable(profiles));
         }
     }
 }

@@ -4,24 +4,23 @@ import com.google.auto.service.AutoService;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Groups from a claim of the identity (or of the token, when the identity claims lack it), at the
  * path {@code OIDC_GROUPS_ATTRIBUTE}: {@code groups} (Okta, Entra), {@code cognito:groups},
  * {@code urn:mlflow:groups} (an Auth0 Action), {@code realm_access.roles} (Keycloak).
  */
-@AutoService(GroupDetector.class)
 public final class ClaimGroupDetector implements GroupDetector {
 
-    private final String path;
+    /** The name that selects it. */
+    public static final String NAME = "claim";
 
-    /** The prototype the service loader creates. */
-    public ClaimGroupDetector() {
-        this("groups");
-    }
+    private final String path;
 
     /**
      * A detector reading one path.
@@ -34,17 +33,36 @@ public final class ClaimGroupDetector implements GroupDetector {
 
     @Override
     public String name() {
-        return "claim";
-    }
-
-    @Override
-    public GroupDetector configure(Map<String, String> settings) {
-        return new ClaimGroupDetector(settings.getOrDefault(SettingNames.GROUPS_ATTRIBUTE, "groups"));
+        return NAME;
     }
 
     @Override
     public List<String> detectGroups(GroupDetectionContext context) {
         List<String> groups = ClaimPath.readStrings(context.claims(), path);
         return groups.isEmpty() ? ClaimPath.readStrings(context.tokenClaims(), path) : groups;
+    }
+
+    /** Creates the detector from {@code OIDC_GROUPS_ATTRIBUTE}. */
+    @AutoService(GroupDetectorFactory.class)
+    public static final class Factory implements GroupDetectorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return Set.of(SettingNames.GROUPS_ATTRIBUTE);
+        }
+
+        @Override
+        public GroupDetector create(PluginSettings settings) {
+            return new ClaimGroupDetector(settings.get(SettingNames.GROUPS_ATTRIBUTE, "groups"));
+        }
     }
 }

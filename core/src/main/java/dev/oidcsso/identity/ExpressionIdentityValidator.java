@@ -3,15 +3,17 @@ package dev.oidcsso.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auto.service.AutoService;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.spi.IdentityValidator;
+import dev.oidcsso.spi.IdentityValidatorFactory;
+import dev.oidcsso.spi.PluginSettings;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.jackson.JacksonRuntime;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Admits an identity when a JMESPath expression over its claims is truthy (the role of Driverless
@@ -19,7 +21,6 @@ import java.util.Optional;
  * {@code email_verified && ends_with(email, '@example.com')}. JMESPath cannot loop or call out, so a
  * configured expression cannot hang a login.
  */
-@AutoService(IdentityValidator.class)
 public final class ExpressionIdentityValidator implements IdentityValidator {
 
     private static final int MAX_EXPRESSION_LENGTH = 2048;
@@ -29,10 +30,8 @@ public final class ExpressionIdentityValidator implements IdentityValidator {
     private final Expression<JsonNode> expression;
     private final String source;
 
-    /** The prototype the service loader creates. */
-    public ExpressionIdentityValidator() {
-        this(new ObjectMapper(), new JacksonRuntime(), null, "");
-    }
+    /** The name that selects it. */
+    public static final String NAME = "expression";
 
     private ExpressionIdentityValidator(ObjectMapper mapper, JacksonRuntime jmespath, Expression<JsonNode> expression, String source) {
         this.mapper = mapper;
@@ -43,29 +42,11 @@ public final class ExpressionIdentityValidator implements IdentityValidator {
 
     @Override
     public String name() {
-        return "expression";
-    }
-
-    @Override
-    public IdentityValidator configure(OidcSettings settings) {
-        String text = settings.values().get(SettingNames.IDENTITY_VALIDATOR_EXPRESSION).orElseThrow(() -> new SettingsException(
-                SettingNames.IDENTITY_VALIDATOR_EXPRESSION + " is not set: the expression validator needs a JMESPath expression over the claims"));
-        if (text.length() > MAX_EXPRESSION_LENGTH) {
-            throw new SettingsException(SettingNames.IDENTITY_VALIDATOR_EXPRESSION + " is longer than " + MAX_EXPRESSION_LENGTH + " characters");
-        }
-        try {
-            return new ExpressionIdentityValidator(mapper, jmespath, jmespath.compile(text), text);
-        } catch (RuntimeException e) {
-            throw new SettingsException(SettingNames.IDENTITY_VALIDATOR_EXPRESSION + "='" + text
-                    + "' is not a valid JMESPath expression: " + e.getMessage());
-        }
+        return NAME;
     }
 
     @Override
     public Optional<String> refusal(Map<String, Object> claims) {
-        if (expression == null) {
-            throw new IllegalStateException("configure() was not called");
-        }
         JsonNode result;
         try {
             result = expression.search(mapper.valueToTree(claims));
@@ -79,5 +60,40 @@ public final class ExpressionIdentityValidator implements IdentityValidator {
     @Override
     public String toString() {
         return "ExpressionIdentityValidator[" + source + "]";
+    }
+
+    /** Creates the validator from {@code OIDC_IDENTITY_VALIDATOR_EXPRESSION}. */
+    @AutoService(IdentityValidatorFactory.class)
+    public static final class Factory implements IdentityValidatorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return Set.of(SettingNames.IDENTITY_VALIDATOR_EXPRESSION);
+        }
+
+        @Override
+        public IdentityValidator create(PluginSettings settings) {
+            String text = settings.get(SettingNames.IDENTITY_VALIDATOR_EXPRESSION).orElseThrow(() -> new SettingsException(
+                    SettingNames.IDENTITY_VALIDATOR_EXPRESSION + " is not set: the expression validator needs a JMESPath expression over the claims"));
+            if (text.length() > MAX_EXPRESSION_LENGTH) {
+                throw new SettingsException(SettingNames.IDENTITY_VALIDATOR_EXPRESSION + " is longer than " + MAX_EXPRESSION_LENGTH + " characters");
+            }
+            JacksonRuntime jmespath = new JacksonRuntime();
+            try {
+                return new ExpressionIdentityValidator(new ObjectMapper(), jmespath, jmespath.compile(text), text);
+            } catch (RuntimeException e) {
+                throw new SettingsException(SettingNames.IDENTITY_VALIDATOR_EXPRESSION + "='" + text
+                        + "' is not a valid JMESPath expression: " + e.getMessage());
+            }
+        }
     }
 }

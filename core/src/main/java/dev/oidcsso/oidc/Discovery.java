@@ -1,9 +1,6 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
@@ -15,6 +12,7 @@ import net.minidev.json.JSONObject;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,16 +31,29 @@ public final class Discovery {
 
     private final OidcSettings settings;
     private final OidcHttp http;
+    private final Clock clock;
+
+    /**
+     * Creates the discovery step, with the system clock for the key cache.
+     *
+     * @param settings the settings
+     * @param http     the sender to the IdP
+     */
+    public Discovery(OidcSettings settings, OidcHttp http) {
+        this(settings, http, Clock.systemUTC());
+    }
 
     /**
      * Creates the discovery step.
      *
      * @param settings the settings
      * @param http     the sender to the IdP
+     * @param clock    the clock of the key cache (ages, refetch intervals, outage tolerance)
      */
-    public Discovery(OidcSettings settings, OidcHttp http) {
+    public Discovery(OidcSettings settings, OidcHttp http, Clock clock) {
         this.settings = settings;
         this.http = http;
+        this.clock = clock;
     }
 
     /**
@@ -92,19 +103,12 @@ public final class Discovery {
         return new DiscoveredProvider(metadata, keySource(metadata), algorithms(metadata));
     }
 
-    private JWKSource<SecurityContext> keySource(OIDCProviderMetadata metadata) {
+    private JwksCache keySource(OIDCProviderMetadata metadata) {
         DefaultResourceRetriever retriever = new DefaultResourceRetriever(http.timeoutMillis(), http.timeoutMillis(), MAX_DOCUMENT_BYTES);
         try {
-            // Cache keys for 15 minutes, refetch at most every 30 s on an unknown kid (key rotation
-            // without letting forged kids hammer the IdP), and keep serving cached keys for 12 hours
-            // while the JWKS endpoint is down.
-            return JWKSourceBuilder.create(metadata.getJWKSetURI().toURL(), retriever)
-                    .cache(15 * 60_000L, http.timeoutMillis())
-                    .rateLimited(30_000L)
-                    .outageTolerant(12 * 3_600_000L)
-                    .retrying(false)
-                    .build();
-        } catch (MalformedURLException e) {
+            // Logins and bearer tokens refetch by different rules: see JwksCache.
+            return new JwksCache(metadata.getJWKSetURI().toURL(), retriever, clock, JwksCache.Policy.DEFAULT);
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new ProviderUnavailableException("jwks_uri is not a URL", e);
         }
     }

@@ -73,7 +73,23 @@ public final class JsonHttp {
      * @throws JsonHttpException when the call fails or does not answer 2xx with a JSON object
      */
     public Map<String, Object> getWithBearer(URI uri, String bearerToken) {
-        return send(request(uri).header("Authorization", "Bearer " + bearerToken).GET().build());
+        return getWithBearer(uri, bearerToken, Map.of());
+    }
+
+    /**
+     * {@code GET} a JSON object with {@code Authorization: Bearer} and further request headers (for
+     * example Microsoft Graph's {@code ConsistencyLevel: eventual}).
+     *
+     * @param uri         the URL
+     * @param bearerToken the access token; never logged nor put in a message
+     * @param headers     further headers, by name
+     * @return the parsed object
+     * @throws JsonHttpException when the call fails or does not answer 2xx with a JSON object
+     */
+    public Map<String, Object> getWithBearer(URI uri, String bearerToken, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(uri).header("Authorization", "Bearer " + bearerToken);
+        headers.forEach(builder::header);
+        return send(builder.GET().build());
     }
 
     /**

@@ -102,7 +102,7 @@ public final class LoginFlow {
                 .state(state)
                 .nonce(nonce)
                 .codeChallenge(verifier, CodeChallengeMethod.S256);
-        settings.profile().authorizationParameters(settings).forEach(request::customParameter);
+        settings.profile().authorizationParameters().forEach(request::customParameter);
         LoginState login = new LoginState(state.getValue(), nonce.getValue(), verifier.getValue(), redirectUri, next,
                 clock.instant().plus(LOGIN_TIMEOUT));
         return new Start(request.build().toURI(), sealer.seal(toMap(login)));

@@ -41,7 +41,7 @@ public final class LogoutUris {
     public Optional<URI> idpLogoutUri(Optional<DiscoveredProvider> provider, Optional<String> idToken, URI postLogoutUri) {
         Optional<URI> endSession = provider.flatMap(DiscoveredProvider::endSessionEndpoint);
         LogoutRequestInfo info = new LogoutRequestInfo(endSession, settings.clientId(), idToken, postLogoutUri);
-        Optional<URI> custom = settings.profile().logoutUri(info, settings);
+        Optional<URI> custom = settings.profile().logoutUri(info);
         if (custom.isPresent()) {
             return custom;
         }

@@ -75,11 +75,11 @@ public final class TokenValidator {
      * @param expectedNonce the nonce sent in the authorization request
      * @return the validated claims
      * @throws TokenValidationException naming the rule the token broke
+     * @throws ProviderUnavailableException when the IdP's keys cannot be fetched
      */
     public JWTClaimsSet validateIdToken(DiscoveredProvider provider, String idToken, String expectedNonce) {
-        JWTClaimsSet claims = verifySignature(provider, idToken, "ID token",
+        return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
                 (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)), null);
-        return claims;
     }
 
     /**
@@ -91,9 +91,10 @@ public final class TokenValidator {
      * @param audiences the accepted audiences
      * @return the validated claims
      * @throws TokenValidationException naming the rule the token broke
+     * @throws ProviderUnavailableException when the IdP's keys cannot be fetched
      */
     public JWTClaimsSet validateBearer(DiscoveredProvider provider, String token, List<String> audiences) {
-        return verifySignature(provider, token, "bearer token",
+        return verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
                 (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), null);
     }
 
@@ -110,7 +111,7 @@ public final class TokenValidator {
      */
     public VerifiedToken verifyBearer(DiscoveredProvider provider, String token, List<String> audiences) {
         KeyCapture capture = new KeyCapture(provider, publicKeys);
-        JWTClaimsSet claims = verifySignature(provider, token, "bearer token",
+        JWTClaimsSet claims = verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
                 (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), capture);
         Optional<VerifiedToken.SigningKey> key = capture.keyId != null && capture.keys != null && capture.keys.size() == 1
                 ? Optional.of(new VerifiedToken.SigningKey(capture.keyId, capture.keys.get(0))) : Optional.empty();
@@ -150,7 +151,8 @@ public final class TokenValidator {
         }
         VerifiedToken.SigningKey key = token.signingKey().get();
         try {
-            List<JWK> published = provider.keys().get(new JWKSelector(new JWKMatcher.Builder().keyID(key.keyId()).build()), null);
+            List<JWK> published = provider.keys().get(new JWKSelector(new JWKMatcher.Builder().keyID(key.keyId()).build()),
+                    TokenOrigin.BEARER);
             return KeyConverter.toJavaKeys(published).contains(key.key());
         } catch (KeySourceException e) {
             return false;
@@ -168,7 +170,7 @@ public final class TokenValidator {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what,
+    private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what, TokenOrigin origin,
                                          JWTClaimsSetVerifier<SecurityContext> verifier, KeyCapture capture) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenValidationException("the " + what + " is missing or too long");
@@ -193,7 +195,11 @@ public final class TokenValidator {
         }
         processor.setJWTClaimsSetVerifier(verifier);
         try {
-            return processor.process(jwt, null);
+            return processor.process(jwt, origin);
+        } catch (KeySourceException e) {
+            // The keys cannot be had (a JWKS outage past the cache's tolerance, or during a rotation):
+            // the token may be fine, so this is 503 with Retry-After, not a refusal.
+            throw new ProviderUnavailableException("the " + what + " cannot be checked now: " + e.getMessage(), e);
         } catch (BadJWTException e) {
             throw new TokenValidationException("the " + what + " was refused: " + e.getMessage());
         } catch (BadJOSEException e) {
@@ -207,7 +213,7 @@ public final class TokenValidator {
 
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,
                              Optional<String> expectedNonce) throws BadJWTException {
-        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims, settings)) {
+        if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims)) {
             throw new BadJWTException("issuer '" + claims.getIssuer() + "' is not the provider's '" + provider.issuer() + "'");
         }
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
@@ -263,7 +269,7 @@ public final class TokenValidator {
             // logout URL as id_token_hint; it must not double as an API credential after logout.
             throw new BadJWTException("it was issued to a browser login (it carries a nonce); send an access token instead");
         }
-        Optional<String> refusal = settings.profile().checkToken(claims, settings);
+        Optional<String> refusal = settings.profile().checkToken(claims);
         if (refusal.isPresent()) {
             throw new BadJWTException(refusal.get());
         }

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Where a signed-in user's identity claims come from (Driverless AI's
  * {@code auth_oidc_identity_source}): the built-ins are {@code id_token} and {@code userinfo}.
- * Selected by {@code OIDC_IDENTITY_SOURCE}; register with {@code @AutoService(IdentitySource.class)}.
+ * Created by an {@link IdentitySourceFactory}, selected by {@code OIDC_IDENTITY_SOURCE}.
  */
 public interface IdentitySource {
 

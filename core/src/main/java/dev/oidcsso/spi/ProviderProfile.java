@@ -1,19 +1,15 @@
 package dev.oidcsso.spi;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.config.SettingValues;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What is particular about one family of identity providers. One implementation per IdP family,
- * registered with {@code @AutoService(ProviderProfile.class)} and selected by {@code OIDC_PROVIDER}
- * (or, when that is unset, by {@link #recognises(URI)} on the discovery URL).
+ * What is particular about one family of identity providers, configured: created once at start-up
+ * by its {@link ProviderProfileFactory} from the provider's own settings.
  *
  * <p>Every hook but {@link #name()} has a default that suits a standards-compliant IdP, so a profile
  * overrides only what its IdP does differently.
@@ -21,62 +17,20 @@ import java.util.Set;
 public interface ProviderProfile {
 
     /**
-     * The name that selects this profile in {@code OIDC_PROVIDER}.
+     * The name of the profile, as its factory is selected in {@code OIDC_PROVIDER}.
      *
      * @return a lower-case name such as {@code generic} or {@code entra}
      */
     String name();
 
     /**
-     * Other names that select this profile (for example {@code azure} for {@code entra}).
-     *
-     * @return the aliases, empty by default
-     */
-    default Set<String> aliases() {
-        return Set.of();
-    }
-
-    /**
-     * Whether a discovery URL belongs to this profile's IdP, for selection when
-     * {@code OIDC_PROVIDER} is unset. The {@code generic} profile recognises nothing.
-     *
-     * @param discoveryUrl the configured discovery URL
-     * @return true if this profile should handle it
-     */
-    default boolean recognises(URI discoveryUrl) {
-        return false;
-    }
-
-    /**
-     * Settings this profile supplies when the user does not (the lowest precedence of all), for
-     * example {@code OIDC_GROUPS_ATTRIBUTE=cognito:groups}.
-     *
-     * @return setting names to default values
-     */
-    default Map<String, String> defaults() {
-        return Map.of();
-    }
-
-    /**
      * The discovery URL built from provider-specific settings (a tenant, a region and user pool, a
      * domain) when {@code OIDC_DISCOVERY_URL} is not given.
      *
-     * @param values the merged settings
      * @return the discovery URL, or empty when it cannot be built
      */
-    default Optional<URI> discoveryUrl(SettingValues values) {
+    default Optional<URI> discoveryUrl() {
         return Optional.empty();
-    }
-
-    /**
-     * Problems with the provider-specific settings, each naming the setting to fix. Reported at
-     * start-up together with every other problem.
-     *
-     * @param values the merged settings
-     * @return the problems, empty when all is well
-     */
-    default List<String> validate(SettingValues values) {
-        return List.of();
     }
 
     /**
@@ -98,21 +52,19 @@ public interface ProviderProfile {
      *
      * @param discoveredIssuer the issuer from the discovery document
      * @param claims           the token's claims (already signature-checked)
-     * @param settings         the settings
      * @return true if the token's issuer is acceptable
      */
-    default boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims, OidcSettings settings) {
+    default boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims) {
         return discoveredIssuer.equals(claims.getIssuer());
     }
 
     /**
      * Extra checks on a validated ID token or bearer token (a hosted domain, a tenant allow-list).
      *
-     * @param claims   the token's claims
-     * @param settings the settings
+     * @param claims the token's claims
      * @return why the token is refused, or empty to accept it
      */
-    default Optional<String> checkToken(JWTClaimsSet claims, OidcSettings settings) {
+    default Optional<String> checkToken(JWTClaimsSet claims) {
         return Optional.empty();
     }
 
@@ -135,10 +87,9 @@ public interface ProviderProfile {
     /**
      * Extra parameters of the authorization request (for example Google's {@code hd}).
      *
-     * @param settings the settings
      * @return parameter names to values
      */
-    default Map<String, String> authorizationParameters(OidcSettings settings) {
+    default Map<String, String> authorizationParameters() {
         return Map.of();
     }
 
@@ -147,11 +98,10 @@ public interface ProviderProfile {
      * {@code end_session_endpoint} or needs another logout URL. The default is none: the logout is
      * then local only.
      *
-     * @param request  what is known about the logout
-     * @param settings the settings
+     * @param request what is known about the logout
      * @return the IdP logout URL, or empty for a local logout
      */
-    default Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
+    default Optional<URI> logoutUri(LogoutRequestInfo request) {
         return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.authz.Grant;
@@ -44,7 +45,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     JdbcPermissionStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.grants = Caches.builder(settings).build(new CacheLoader<Resource, ResourceGrants>() {
+        this.grants = Caches.builder(settings).build(Caches.quietRefresh(new CacheLoader<Resource, ResourceGrants>() {
             @Override
             public ResourceGrants load(Resource resource) {
                 return loadGrants(List.of(resource)).get(resource);
@@ -54,8 +55,8 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             public Map<Resource, ResourceGrants> loadAll(Set<? extends Resource> resources) {
                 return loadGrants(resources);
             }
-        });
-        this.rules = Caches.builder(settings).build(this::loadRules);
+        }));
+        this.rules = Caches.builder(settings).build(Caches.quietRefresh(this::loadRules));
     }
 
     // ---- the decision's reads, cached ---------------------------------------------------------

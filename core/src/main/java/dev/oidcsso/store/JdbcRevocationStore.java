@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 
 import java.sql.PreparedStatement;
@@ -21,7 +22,7 @@ final class JdbcRevocationStore implements RevocationStore, ChangeListener {
     JdbcRevocationStore(Jdbc jdbc, StoreSettings settings, TokenHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
     }
 
     @Override

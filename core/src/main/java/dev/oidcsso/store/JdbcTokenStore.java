@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.authz.Grantee;
@@ -33,7 +34,7 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
         this.jdbc = jdbc;
         this.users = users;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
         this.decoyHash = hasher.hash(hasher.newToken());
     }
 

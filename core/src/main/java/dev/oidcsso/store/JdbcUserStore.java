@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.authz.Grantee;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
     }
 
     @Override

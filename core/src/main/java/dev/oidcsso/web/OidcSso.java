@@ -11,10 +11,7 @@ import dev.oidcsso.auth.TrustedHeaderAuthenticator;
 import dev.oidcsso.config.AuthMode;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.config.PluginFolder;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingsException;
-import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -42,21 +39,15 @@ import dev.oidcsso.authz.PermissionEvaluator;
 import dev.oidcsso.authz.PermissionPolicy;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.web.api.RestApi;
-import dev.oidcsso.spi.NamedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -79,7 +70,6 @@ public final class OidcSso implements AutoCloseable {
     private final SsoEndpoints endpoints;
     private final AccessPolicy policy;
     private final ForwardedHeaders forwarded;
-    private final URLClassLoader pluginLoader;
     private final Optional<Database> database;
     private final Optional<PermissionEvaluator> permissions;
     private final Optional<RestApi> api;
@@ -91,23 +81,10 @@ public final class OidcSso implements AutoCloseable {
         this.settings = builder.settings;
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
-        this.pluginLoader = pluginLoader(settings, builder.classLoader);
-        ClassLoader loader = pluginLoader != null ? pluginLoader : builder.classLoader;
-
-        // Each plugin is selected and configured even when another failed, so that one start-up
-        // error lists every problem.
-        List<String> problems = new ArrayList<>();
-        IdentitySource source = collect(problems, () -> NamedServices.load(IdentitySource.class, loader, s -> List.of(s.name()),
-                "identity source", SettingNames.IDENTITY_SOURCE).select(settings.identitySource()));
-        IdentityValidator validator = collect(problems, () -> NamedServices.load(IdentityValidator.class, loader,
-                v -> List.of(v.name()), "identity validator", SettingNames.IDENTITY_VALIDATOR)
-                .select(settings.identityValidator()).configure(settings));
-        GroupDetector detector = collect(problems, () -> configure(NamedServices.load(GroupDetector.class, loader,
-                d -> List.of(d.name()), "group detector", SettingNames.GROUP_DETECTION_PLUGIN).select(settings.groupDetector())));
-        if (!problems.isEmpty()) {
-            closePluginLoader();
-            throw new SettingsException(problems);
-        }
+        // Every plugin was found, selected and created once, in the settings' validation pass.
+        IdentitySource source = settings.plugins().identitySource();
+        IdentityValidator validator = settings.plugins().identityValidator();
+        GroupDetector detector = settings.plugins().groupDetector();
         LOG.info("oidc-sso: provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
                 settings.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
 
@@ -117,7 +94,7 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
+        this.provider = new ProviderConnection(new Discovery(settings, http, clock)::discover);
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
@@ -153,8 +130,12 @@ public final class OidcSso implements AutoCloseable {
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
                 settings.trustedHeaders().email(), settings.trustedHeaders().groups()), settings.forwardedHeaders());
         this.csrf = new Csrf(key);
-        this.csrfOnApplicationPaths = csrfOnApplicationPaths(settings);
-        PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : PermissionPolicy.from(settings);
+        this.csrfOnApplicationPaths = settings.csrf().applicationPaths();
+        if (!csrfOnApplicationPaths) {
+            LOG.warn("{}=false: the application's own state-changing paths get no CSRF protection from oidc-sso; "
+                    + "make sure the application has its own.", SettingNames.CSRF_APP_PATHS);
+        }
+        PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : settings.permissions();
         Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, settings.adminGroups(), csrf::token));
@@ -177,7 +158,6 @@ public final class OidcSso implements AutoCloseable {
      *
      * @param settings the settings
      * @return the framework, discovering the IdP (in the background when it is unreachable)
-     * @throws SettingsException when a selected plugin is unknown or misconfigured
      */
     public static OidcSso create(OidcSettings settings) {
         return builder(settings).build();
@@ -366,57 +346,6 @@ public final class OidcSso implements AutoCloseable {
     @Override
     public void close() {
         provider.close();
-        closePluginLoader();
-    }
-
-    private void closePluginLoader() {
-        if (pluginLoader != null) {
-            try {
-                pluginLoader.close();
-            } catch (IOException e) {
-                LOG.debug("Closing the plugin class loader failed", e);
-            }
-        }
-    }
-
-    private static <T> T collect(List<String> problems, java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (SettingsException e) {
-            problems.addAll(e.problems());
-            return null;
-        }
-    }
-
-    private GroupDetector configure(GroupDetector prototype) {
-        try {
-            return prototype.configure(settings.values().asMap());
-        } catch (GroupDetectionException e) {
-            throw new SettingsException("group detector '" + prototype.name() + "': " + e.getMessage());
-        }
-    }
-
-    private static boolean csrfOnApplicationPaths(OidcSettings settings) {
-        String value = settings.values().get(SettingNames.CSRF_APP_PATHS).orElse("true").toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> {
-                LOG.warn("{}=false: the application's own state-changing paths get no CSRF protection from oidc-sso; "
-                        + "make sure the application has its own.", SettingNames.CSRF_APP_PATHS);
-                yield false;
-            }
-            default -> throw new SettingsException(SettingNames.CSRF_APP_PATHS + "='" + value + "' must be true or false");
-        };
-    }
-
-    private static URLClassLoader pluginLoader(OidcSettings settings, ClassLoader parent) {
-        Optional<Path> dir = settings.pluginDirectory();
-        if (dir.isEmpty()) {
-            return null;
-        }
-        List<URL> jars = PluginFolder.jars(dir.get());
-        LOG.info("Plugin folder {}: {}", dir.get(), jars.stream().map(URL::getPath).toList());
-        return new URLClassLoader("oidc-sso-plugins", jars.toArray(URL[]::new), parent);
     }
 
     /**
@@ -432,7 +361,6 @@ public final class OidcSso implements AutoCloseable {
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
-        private ClassLoader classLoader = OidcSso.class.getClassLoader();
 
         private Builder(OidcSettings settings) {
             this.settings = settings;
@@ -511,21 +439,9 @@ public final class OidcSso implements AutoCloseable {
         }
 
         /**
-         * The class loader searched for plugins (before the plugin folder).
-         *
-         * @param loader the class loader
-         * @return this builder
-         */
-        public Builder classLoader(ClassLoader loader) {
-            this.classLoader = loader;
-            return this;
-        }
-
-        /**
          * Builds and starts discovery.
          *
          * @return the framework
-         * @throws SettingsException when a selected plugin is unknown or misconfigured
          */
         public OidcSso build() {
             return new OidcSso(this);

@@ -26,6 +26,7 @@
     groups: [],
     rules: [],
     grantsResource: null,
+    resources: new Map(),
     editingRule: null,
     detail: null,
   };
@@ -82,6 +83,9 @@
 
   const seg = (text) => encodeURIComponent(text);
 
+  /** A user or group as the page names it in messages: kind, then the name in quotes. */
+  const named = (grantee) => grantee.kind + ' "' + grantee.name + '"';
+
   // ---- small DOM helpers: text only ---------------------------------------------------------------
 
   const $ = (id) => document.getElementById(id);
@@ -115,6 +119,22 @@
     return el('button', { type: 'button', class: opts.class, 'aria-label': opts.label, id: opts.id, onclick }, label);
   }
 
+  /**
+   * Gives every cell of a table its column's heading as data-label: on a narrow screen the CSS
+   * shows each row as a card of label-value lines instead of a table wider than the screen.
+   */
+  function labelCells(table) {
+    const headings = [...table.tHead.rows[0].cells].map((cell) => cell.textContent);
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        [...row.cells].forEach((cell, index) => {
+          cell.dataset.label = headings[index] || '';
+        });
+      }
+    }
+    return table;
+  }
+
   function options(select, values, selected) {
     const keep = selected !== undefined ? selected : select.value;
     select.replaceChildren(...values.map((value) => el('option', { value }, value)));
@@ -138,13 +158,27 @@
     }, 30);
   }
 
+  /** Clears the status line: a message is about the last action only, never an earlier one. */
+  function clearStatus() {
+    const status = $('status');
+    window.clearTimeout(statusTimer);
+    status.className = 'status';
+    status.textContent = '';
+  }
+
   function fail(error) {
     const message = error instanceof ApiError ? error.message : 'Something went wrong: ' + String(error && error.message);
     say(message, 'error');
   }
 
-  /** Runs an action from a button or form, disabling it meanwhile; reports failures. */
+  /**
+   * Runs an action from a button or form, disabling it meanwhile; reports failures. Every action
+   * starts with an empty status line, and hides a shown-once token: it was to be copied at once,
+   * and should not stay on screen while the user works elsewhere on the page.
+   */
   async function act(control, action) {
+    clearStatus();
+    hideTokens();
     if (control) {
       control.disabled = true;
     }
@@ -222,21 +256,36 @@
     }
   }
 
+  const TOKEN_CONTAINERS = ['token-new', 'users-token'];
+
+  function hideTokens() {
+    for (const id of TOKEN_CONTAINERS) {
+      const container = $(id);
+      if (container && !container.hidden) {
+        container.replaceChildren();
+        container.hidden = true;
+      }
+    }
+  }
+
   function showToken(container, issued, idPrefix) {
     const inputId = idPrefix + '-value';
     const input = el('input', { id: inputId, type: 'text', readonly: true, value: issued.token, autocomplete: 'off',
       spellcheck: 'false', 'aria-describedby': idPrefix + '-once' });
     container.replaceChildren(
-      el('p', {}, el('strong', {}, 'New access token for ' + issued.username)),
+      el('p', {}, el('strong', {}, 'New access token for ' + named({ kind: 'user', name: issued.username }))),
       el('p', { id: idPrefix + '-once' }, 'Shown once: copy it now, it cannot be shown again. '
         + (issued.expires_at ? 'It expires ' + when(issued.expires_at) + '.' : 'It never expires.')
-        + ' Any previous token of ' + issued.username + ' no longer works.'),
+        + ' Any previous token of this user no longer works.'
+        + ' It is hidden when you do anything else on this page.'),
       el('label', { for: inputId }, 'Token'),
       el('div', { class: 'copyrow' }, input, button('Copy', () => copy(issued.token, input), { id: idPrefix + '-copy' })),
-      el('p', { class: 'hint' }, 'Use it as the password with HTTP basic auth and the user name ' + issued.username + '.'),
+      el('p', { class: 'hint' }, 'Use it as the password with HTTP basic auth and the user name "' + issued.username + '".'),
       button('Hide the token', () => {
         container.replaceChildren();
         container.hidden = true;
+        clearStatus();
+        say('The token is hidden; it cannot be shown again.', 'info');
       }, { id: idPrefix + '-hide' }));
     container.className = 'secret';
     container.hidden = false;
@@ -253,6 +302,7 @@
     $('me-admin').textContent = me.admin ? 'yes' : 'no';
     $('me-method').textContent = me.auth_method;
     $('token-example-user').textContent = me.username;
+    $('token-curl').textContent = 'curl -u "' + me.username + ':$TOKEN" ' + new URL('../../', document.baseURI).href;
     $('me').removeAttribute('aria-busy');
     const token = me.token;
     const generate = $('token-generate');
@@ -376,7 +426,7 @@
 
   /** After any change: reload what may show it, and check access again. */
   async function changed() {
-    await Promise.all([refreshUsers(), refreshGroups(), refreshRules(), refreshGrants(), refreshDetail()]);
+    await Promise.all([refreshUsers(), refreshGroups(), refreshRules(), refreshGrants(), refreshDetail(), refreshResources()]);
     await runCheck(true);
   }
 
@@ -392,6 +442,7 @@
     const grants = data.grants.slice().sort((a, b) => a.grantee.kind.localeCompare(b.grantee.kind)
       || a.grantee.name.localeCompare(b.grantee.name));
     body.replaceChildren(...grants.map(grantRow));
+    labelCells($('grants-table'));
     $('grants-table').hidden = grants.length === 0;
     $('grants-empty').hidden = grants.length !== 0;
     $('grants-title').textContent = 'Grants on ' + resource.type + ' "' + resource.name + '"';
@@ -399,7 +450,7 @@
   }
 
   function grantRow(grant) {
-    const who = grant.grantee.kind + ' ' + grant.grantee.name;
+    const who = named(grant.grantee);
     const select = el('select', { 'aria-label': 'Level for ' + who });
     options(select, state.levels, grant.level);
     const save = button('Change', (event) => act(event.currentTarget, () => putGrant(grant.grantee, grant.resource, select.value)),
@@ -426,10 +477,10 @@
 
   async function putGrant(grantee, resource, level) {
     const result = await call('PUT', 'grants', { grantee, resource, level });
-    const what = grantee.kind + ' ' + grantee.name + ' on ' + resource.type + ' "' + resource.name + '"';
+    const on = resource.type + ' "' + resource.name + '"';
     say(result.previous_level
-      ? 'Changed the grant of ' + what + ' from ' + result.previous_level + ' to ' + result.level + '.'
-      : 'Granted ' + result.level + ' to ' + what + '.');
+      ? 'Changed the grant of ' + named(grantee) + ' on ' + on + ' from ' + result.previous_level + ' to ' + result.level + '.'
+      : 'Granted ' + result.level + ' on ' + on + ' to ' + named(grantee) + '.');
     followGrant(grantee, resource);
     await changed();
   }
@@ -470,18 +521,40 @@
     });
   }
 
+  // ---- known resources: every resource with a grant (a creator's MANAGE grant included) ---------
+
+  async function refreshResources() {
+    const data = await call('GET', 'grants');
+    const byType = new Map(state.types.map((type) => [type, new Set()]));
+    for (const grant of data.grants) {
+      if (byType.has(grant.resource.type)) {
+        byType.get(grant.resource.type).add(grant.resource.name);
+      }
+    }
+    state.resources = new Map([...byType].map(([type, names]) => [type, [...names].sort((a, b) => a.localeCompare(b))]));
+    offerResources('grants-type', 'grants-resources');
+    offerResources('check-type', 'check-resources');
+  }
+
+  /** Fills a resource-name datalist with the known names of the type its form has selected. */
+  function offerResources(typeSelectId, datalistId) {
+    const names = state.resources.get($(typeSelectId).value) || [];
+    $(datalistId).replaceChildren(...names.map((name) => el('option', { value: name })));
+  }
+
   // ---- rules --------------------------------------------------------------------------------------
 
   async function refreshRules() {
     const data = await call('GET', 'rules');
     state.rules = data.rules.slice().sort((a, b) => a.priority - b.priority || a.id - b.id);
     $('rules-table').tBodies[0].replaceChildren(...state.rules.map(ruleRow));
+    labelCells($('rules-table'));
     $('rules-table').hidden = state.rules.length === 0;
     $('rules-empty').hidden = state.rules.length !== 0;
   }
 
   function ruleRow(rule) {
-    const who = rule.grantee.kind + ' ' + rule.grantee.name;
+    const who = named(rule.grantee);
     return el('tr', { data: { id: rule.id } },
       el('td', {}, String(rule.priority)), el('td', {}, who), el('td', {}, rule.type),
       el('td', {}, el('code', {}, rule.pattern)), el('td', {}, rule.level),
@@ -499,7 +572,7 @@
 
   function editRule(rule) {
     state.editingRule = rule.id;
-    $('rule-legend').textContent = 'Edit rule ' + rule.id + ' (' + rule.grantee.kind + ' ' + rule.grantee.name + ', ' + rule.type + ')';
+    $('rule-legend').textContent = 'Edit rule ' + rule.id + ' (' + named(rule.grantee) + ', ' + rule.type + ')';
     $('rule-kind').value = rule.grantee.kind;
     $('rule-name').value = rule.grantee.name;
     $('rule-type').value = rule.type;
@@ -549,7 +622,7 @@
         let rule;
         if (state.editingRule !== null) {
           rule = await call('PATCH', 'rules/' + seg(String(state.editingRule)), { pattern, level, priority });
-          say('Saved rule ' + rule.id + ': ' + rule.grantee.kind + ' ' + rule.grantee.name + ' gets ' + rule.level + ' on '
+          say('Saved rule ' + rule.id + ': ' + named(rule.grantee) + ' gets ' + rule.level + ' on '
             + rule.type + ' names matching ' + rule.pattern + ' (priority ' + rule.priority + ').');
         } else {
           const name = $('rule-name').value.trim();
@@ -558,7 +631,7 @@
           }
           rule = await call('POST', 'rules', { grantee: { kind: $('rule-kind').value, name }, type: $('rule-type').value,
             pattern, level, priority });
-          say('Added rule ' + rule.id + ': ' + rule.grantee.kind + ' ' + rule.grantee.name + ' gets ' + rule.level + ' on '
+          say('Added rule ' + rule.id + ': ' + named(rule.grantee) + ' gets ' + rule.level + ' on '
             + rule.type + ' names matching ' + rule.pattern + ' (priority ' + rule.priority + ').');
         }
         if (rule.grantee.kind === 'user') {
@@ -577,10 +650,12 @@
     state.users = data.users;
     $('known-users').replaceChildren(...state.users.map((user) => el('option', { value: user.username })));
     $('users-table').tBodies[0].replaceChildren(...state.users.map(userRow));
+    labelCells($('users-table'));
   }
 
   function userRow(user) {
     const self = state.me && user.username === state.me.username;
+    const who = named({ kind: 'user', name: user.username });
     const status = [];
     if (user.admin) {
       status.push(el('span', { class: 'badge admin' }, 'administrator'));
@@ -599,12 +674,13 @@
       button('Check access', () => {
         setCheck(user.username);
         $('check-name').focus();
-        say('Checking access for ' + user.username + ': choose a resource.', 'info');
+        clearStatus();
+        say('Checking access for ' + who + ': choose a resource.', 'info');
       }, { class: 'small', label: 'Check access of ' + user.username }),
       button(user.token ? 'Rotate token' : 'Create token', (event) => act(event.currentTarget, async () => {
         const issued = await call('POST', 'users/' + seg(user.username) + '/token', { expires_at: expiryOf($('users-expiry')) });
         showToken($('users-token'), issued, 'user-token');
-        say('New token for ' + user.username + '; any previous one no longer works. Hand it over safely: it is shown once.');
+        say('New token for ' + who + '; any previous one no longer works. Hand it over safely: it is shown once.');
         await refreshUsers();
         if (self) {
           await loadMe();
@@ -614,7 +690,7 @@
     if (user.token) {
       actions.push(button('Delete token', (event) => act(event.currentTarget, async () => {
         await call('DELETE', 'users/' + seg(user.username) + '/token');
-        say('Deleted the token of ' + user.username + '.');
+        say('Deleted the token of ' + who + '.');
         await refreshUsers();
         if (self) {
           await loadMe();
@@ -624,7 +700,7 @@
     if (!self) {
       actions.push(button(user.disabled ? 'Enable' : 'Disable', (event) => act(event.currentTarget, async () => {
         await call('PATCH', 'users/' + seg(user.username), { disabled: !user.disabled });
-        say((user.disabled ? 'Enabled ' : 'Disabled ') + user.username + '.');
+        say((user.disabled ? 'Enabled ' : 'Disabled ') + who + '.');
         await changed();
       }), { class: 'small' + (user.disabled ? '' : ' danger'), label: (user.disabled ? 'Enable ' : 'Disable ') + user.username }));
     }
@@ -645,6 +721,7 @@
       el('td', {}, group.name), el('td', {}, group.admin ? 'yes' : 'no'), el('td', {}, String(group.member_count)),
       el('td', {}, button('Grants', () => act(null, () => showDetail('group', group.name)),
         { class: 'small', label: 'Grants, rules and members of group ' + group.name })))));
+    labelCells($('groups-table'));
     $('groups-table').hidden = state.groups.length === 0;
     $('groups-empty').hidden = state.groups.length !== 0;
   }
@@ -671,14 +748,14 @@
       }
       throw error;
     }
-    $('detail-heading').textContent = 'Grants and rules of ' + detail.kind + ' ' + detail.name;
+    $('detail-heading').textContent = 'Grants and rules of ' + named(detail);
     const parts = [];
     if (detail.kind === 'group') {
       parts.push(el('h3', {}, 'Members'), el('p', {}, data.members.length ? data.members.join(', ') : 'No member has signed in yet.'));
     }
     parts.push(el('h3', {}, 'Grants'));
     if (data.grants.length) {
-      parts.push(el('table', {},
+      parts.push(labelCells(el('table', { class: 'stack' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Resource type'), el('th', { scope: 'col' }, 'Resource name'),
           el('th', { scope: 'col' }, 'Level'), el('th', { scope: 'col' }, 'Actions'))),
         el('tbody', {}, data.grants.map((grant) => el('tr', {},
@@ -689,7 +766,7 @@
             await runCheck(true);
             $('grants-heading').scrollIntoView();
             $('grants-name').focus();
-          }), { class: 'small', label: 'Open the grants on ' + grant.resource.type + ' ' + grant.resource.name })))))));
+          }), { class: 'small', label: 'Open the grants on ' + grant.resource.type + ' ' + grant.resource.name }))))))));
     } else {
       parts.push(el('p', {}, 'No grants.'));
     }
@@ -728,11 +805,13 @@
       $('rules-policy').textContent += ' This application declares no resource types, so there is nothing to grant on.';
     }
     limitExpiry($('users-expiry'));
+    $('grants-type').addEventListener('change', () => offerResources('grants-type', 'grants-resources'));
+    $('check-type').addEventListener('change', () => offerResources('check-type', 'check-resources'));
     wireCheck();
     wireGrants();
     wireRules();
     admin.hidden = false;
-    await Promise.all([refreshUsers(), refreshGroups(), refreshRules()]);
+    await Promise.all([refreshUsers(), refreshGroups(), refreshRules(), refreshResources()]);
   }
 
   async function start() {

@@ -21,6 +21,7 @@ import dev.oidcsso.identity.IdTokenIdentitySource;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.identity.NoIdentityValidator;
 import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
@@ -84,8 +85,8 @@ class BearerTokenCacheTest {
     }
 
     private BearerAuthenticator authenticator(BearerTokenCache cache) {
-        IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource(), new NoIdentityValidator(),
-                new ClaimGroupDetector());
+        IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
+                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"));
         return new BearerAuthenticator(connection, new TokenValidator(settings, clock), identities, List.of("api"),
                 new Accounts(Optional.empty()), cache);
     }

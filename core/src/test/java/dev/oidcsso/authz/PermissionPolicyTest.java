@@ -1,5 +1,6 @@
 package dev.oidcsso.authz;
 
+import dev.oidcsso.config.PermissionSettings;
 import dev.oidcsso.config.SettingValues;
 import dev.oidcsso.config.SettingsException;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class PermissionPolicyTest {
 
     @Test
     void defaultsAreTheSeedsOrderAndNoPermissions() {
-        PermissionPolicy policy = PermissionPolicy.from(SettingValues.of(Map.of()));
+        PermissionPolicy policy = PermissionSettings.from(SettingValues.of(Map.of()));
         assertEquals(List.of(PermissionSource.USER, PermissionSource.GROUP, PermissionSource.REGEX, PermissionSource.GROUP_REGEX),
                 policy.order());
         assertEquals(PermissionLevel.NO_PERMISSIONS, policy.defaultLevel());
@@ -46,7 +47,7 @@ class PermissionPolicyTest {
 
     @Test
     void settingsAreRead() {
-        PermissionPolicy policy = PermissionPolicy.from(SettingValues.of(Map.of(
+        PermissionPolicy policy = PermissionSettings.from(SettingValues.of(Map.of(
                 "PERMISSION_SOURCE_ORDER", "group-regex, user", "DEFAULT_PERMISSION", "read")));
         assertEquals(List.of(PermissionSource.GROUP_REGEX, PermissionSource.USER), policy.order());
         assertEquals(PermissionLevel.READ, policy.defaultLevel());
@@ -54,7 +55,7 @@ class PermissionPolicyTest {
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        SettingsException problems = assertThrows(SettingsException.class, () -> PermissionPolicy.from(SettingValues.of(Map.of(
+        SettingsException problems = assertThrows(SettingsException.class, () -> PermissionSettings.from(SettingValues.of(Map.of(
                 "PERMISSION_SOURCE_ORDER", "user,groups,user", "DEFAULT_PERMISSION", "WRITE"))));
         assertEquals(List.of(
                 "PERMISSION_SOURCE_ORDER entry 'groups' is not a permission source; use a comma list of user, group, regex, group-regex",

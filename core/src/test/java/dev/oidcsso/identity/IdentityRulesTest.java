@@ -2,6 +2,7 @@ package dev.oidcsso.identity;
 
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.spi.PluginSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,24 +48,28 @@ class IdentityRulesTest {
 
     @Test
     void claimEqualsValidator() {
-        var validator = new ClaimEqualsIdentityValidator().configure(base()
-                .set("OIDC_IDENTITY_VALIDATOR_CLAIM", "email_verified").set("OIDC_IDENTITY_VALIDATOR_VALUE", "true").build());
+        var validator = base().set("OIDC_IDENTITY_VALIDATOR", "claim-equals")
+                .set("OIDC_IDENTITY_VALIDATOR_CLAIM", "email_verified").set("OIDC_IDENTITY_VALIDATOR_VALUE", "true").build()
+                .plugins().identityValidator();
         assertEquals(Optional.empty(), validator.refusal(Map.of("email_verified", true)));
         assertTrue(validator.refusal(Map.of("email_verified", false)).isPresent());
         assertTrue(validator.refusal(Map.of()).isPresent());
-        SettingsException e = assertThrows(SettingsException.class, () -> new ClaimEqualsIdentityValidator().configure(base().build()));
+        SettingsException e = assertThrows(SettingsException.class, () -> new ClaimEqualsIdentityValidator.Factory()
+                .create(PluginSettings.empty()));
         assertEquals(2, e.problems().size());
+        e = assertThrows(SettingsException.class, () -> base().set("OIDC_IDENTITY_VALIDATOR", "claim-equals").build());
+        assertEquals(2, e.problems().size(), "the validator's problems are reported by the settings' one validation pass");
     }
 
     @Test
     void expressionValidator() {
-        var validator = new ExpressionIdentityValidator().configure(base().set("OIDC_IDENTITY_VALIDATOR_EXPRESSION",
-                "email_verified && ends_with(email, '@example.com') && contains(groups, 'staff')").build());
+        var validator = new ExpressionIdentityValidator.Factory().create(PluginSettings.of(Map.of("OIDC_IDENTITY_VALIDATOR_EXPRESSION",
+                "email_verified && ends_with(email, '@example.com') && contains(groups, 'staff')")));
         assertEquals(Optional.empty(), validator.refusal(Map.of("email_verified", true, "email", "a@example.com", "groups", List.of("staff"))));
         assertTrue(validator.refusal(Map.of("email_verified", true, "email", "a@evil.com", "groups", List.of("staff"))).isPresent());
         assertTrue(validator.refusal(Map.of("email", 42)).isPresent(), "a type error refuses, it does not crash");
-        SettingsException e = assertThrows(SettingsException.class, () -> new ExpressionIdentityValidator()
-                .configure(base().set("OIDC_IDENTITY_VALIDATOR_EXPRESSION", "email ==== 'x'").build()));
+        SettingsException e = assertThrows(SettingsException.class, () -> base().set("OIDC_IDENTITY_VALIDATOR", "expression")
+                .set("OIDC_IDENTITY_VALIDATOR_EXPRESSION", "email ==== 'x'").build());
         assertTrue(e.getMessage().contains("is not a valid JMESPath expression"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.Decision;

@@ -35,7 +35,9 @@ class PostgresStoreTest extends AbstractStoreContract {
     private static EmbeddedPostgres.Builder builder() {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(folder.resolve("data"))
-                .setCleanDataDirectory(false);
+                .setCleanDataDirectory(false)
+                // PostgreSQL's start limit is 10 s by default, short on a busy CI machine.
+                .setPGStartupWait(java.time.Duration.ofSeconds(120));
         return port == 0 ? builder : builder.setPort(port);
     }
 

@@ -1,5 +1,6 @@
 package dev.oidcsso.store;
 
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.config.SettingValues;
 import dev.oidcsso.config.SettingsException;
 import org.junit.jupiter.api.Test;

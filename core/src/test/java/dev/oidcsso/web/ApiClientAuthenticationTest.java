@@ -5,7 +5,7 @@ import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.Database;
 import dev.oidcsso.store.IssuedToken;
-import dev.oidcsso.store.StoreSettings;
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.Cookie;
 import dev.oidcsso.testing.TestProvider;

@@ -2,6 +2,8 @@ package dev.oidcsso.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.stub.StubHttpServer;
+import dev.oidcsso.testing.stub.StubIdp;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,8 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +56,47 @@ class IdpOutageTest {
             } finally {
                 app.stop(0);
                 idp.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void loginTrafficAloneBringsTheAppBackAfterTheIdpReturns() throws Exception {
+        try (StubIdp idp = StubIdp.start("")) {
+            AtomicBoolean down = new AtomicBoolean(true);
+            String discoveryPath = idp.discoveryUrl().getPath();
+            idp.server().route("GET", discoveryPath, request -> down.get()
+                    ? StubHttpServer.Response.text(503, "maintenance")
+                    : StubHttpServer.Response.json(new LinkedHashMap<>(idp.discovery())));
+            OidcSettings settings = OidcSettings.builder().discoveryUrl(idp.discoveryUrl().toString())
+                    .client("client-1", "secret-1").set("OIDC_HTTP_TIMEOUT", "5s").build();
+            try (OidcSso sso = OidcSso.create(settings)) {
+                HttpServer app = DemoApps.jdkApp(sso);
+                LoginClient browser = new LoginClient();
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        HttpResponse<String> login = browser.get(DemoApps.baseUrl(app) + "/login");
+                        assertEquals(503, login.statusCode());
+                        assertEquals("5", login.headers().firstValue("Retry-After").orElseThrow());
+                    }
+                    int whileDown = idp.server().requests(discoveryPath).size();
+                    assertTrue(whileDown <= 30, "sixty logins do not each ask the IdP (one try at a time, at most one a second): "
+                            + whileDown);
+
+                    down.set(false);
+                    // The logins themselves try discovery again (ProviderConnectionTest shows it without
+                    // timing); here they poll as a browser following Retry-After would, only faster.
+                    HttpResponse<String> login;
+                    do {
+                        Thread.sleep(200);
+                        login = browser.get(DemoApps.baseUrl(app) + "/login");
+                    } while (login.statusCode() == 503);
+                    assertEquals(302, login.statusCode(), login.body());
+                    assertTrue(login.headers().firstValue("Location").orElseThrow().startsWith(idp.server().base() + "/oauth2/authorize"));
+                    assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode());
+                } finally {
+                    app.stop(0);
+                }
             }
         }
     }

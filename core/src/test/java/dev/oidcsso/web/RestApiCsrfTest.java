@@ -6,7 +6,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.store.Database;
-import dev.oidcsso.store.StoreSettings;
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;

@@ -2,6 +2,7 @@ package dev.oidcsso.groups;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds the groups of a user who has just signed in (or presented a bearer token).
@@ -35,11 +36,29 @@ public interface GroupDetector {
     String name();
 
     /**
+     * The settings this detector reads, passed to {@link #configure(Map)}: exact names
+     * ({@code OIDC_GROUPS_ATTRIBUTE}) or prefixes ending in {@code *} ({@code OIDC_MYCOMPANY_*}). A
+     * secret ({@code SECRET_KEY}, {@code OIDC_CLIENT_SECRET}, a database URI or password) is passed
+     * only when named exactly.
+     *
+     * <p>The default, an empty set, declares nothing: the detector then receives every
+     * {@code OIDC_*} setting and the permission settings, but no secret. Detectors written before
+     * this method existed keep working that way.
+     *
+     * @return the declared names and prefixes; empty by default
+     * @since 0.2
+     */
+    default Set<String> settingNames() {
+        return Set.of();
+    }
+
+    /**
      * Returns the detector to use, configured from the application's settings. Called once at
      * start-up; the default returns this instance unchanged.
      *
-     * @param settings every setting the application was started with, by its configuration name
-     *                 (for example {@code OIDC_GROUPS_ATTRIBUTE}); secrets included, so never log it
+     * @param settings the settings this detector declared in {@link #settingNames()} (by default
+     *                 every non-secret {@code OIDC_*} setting), by configuration name, for example
+     *                 {@code OIDC_GROUPS_ATTRIBUTE}; never log them
      * @return the configured detector
      * @throws GroupDetectionException when the settings are unusable; the message is shown at
      *                                 start-up and should name the setting to fix

@@ -25,10 +25,12 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +41,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The demo: a small experiment-tracking service on embedded Jetty, protected by oidc-sso.
@@ -52,8 +57,10 @@ import java.util.Properties;
  * by {@code OIDC_USERS_DB_URI}, which several replicas can share.
  *
  * <p>With neither {@code OIDC_DISCOVERY_URL} nor {@code OIDC_PROVIDER} configured it runs in
- * development mode: it starts a {@link DevIdentityProvider} on loopback and points the framework
- * at it. Otherwise it uses the configured identity provider and starts no other.
+ * development mode: it starts a {@link DevIdentityProvider} on loopback, points the framework at it
+ * and listens on loopback only ({@value #BIND_ADDRESS} says otherwise), because that provider signs
+ * anyone in. Otherwise it uses the configured identity provider, starts no other and listens on
+ * every interface unless {@value #BIND_ADDRESS} names one.
  *
  * <pre>{@code
  * DemoServer server = DemoServer.builder().environment(Map.of(...)).host("127.0.0.1").port(0).build();
@@ -68,6 +75,13 @@ public final class DemoServer {
     public static final String PORT = "PORT";
     /** The environment variable with the development IdP's port (default: a free one). */
     public static final String DEV_IDP_PORT = "DEV_IDP_PORT";
+    /**
+     * The environment variable with the address to listen on, such as {@code 0.0.0.0} or
+     * {@code 127.0.0.1}; default loopback in development mode, every interface otherwise.
+     */
+    public static final String BIND_ADDRESS = "BIND_ADDRESS";
+    /** The framework's setting for the embedded database's folder, named in start-up errors. */
+    static final String DATA_DIR = "OIDC_DATA_DIR";
     /** The port used when {@value #PORT} is unset. */
     public static final int DEFAULT_PORT = 8080;
     /** The client id the demo registers at its development IdP (which accepts any). */
@@ -94,6 +108,7 @@ public final class DemoServer {
     private OidcSso sso;
     private DevIdentityProvider devIdp;
     private boolean started;
+    private String bindHost;
 
     private DemoServer(Builder builder) {
         this.environment = Map.copyOf(builder.environment);
@@ -121,6 +136,12 @@ public final class DemoServer {
      * @param args ignored
      */
     public static void main(String[] args) {
+        // One log format on the console: libraries that log through java.util.logging or System.Logger
+        // (okhttp in mock-oauth2-server, Caffeine) follow simplelogger.properties like everything else.
+        // Done here, not in start(), because it changes the JVM-wide logging set-up, which is the
+        // application's to decide, not a library's.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         int status = run(System.getenv(), System.getProperties(), System.err);
         if (status != 0) {
             System.exit(status);
@@ -143,11 +164,41 @@ public final class DemoServer {
             err.println(e.getMessage());
             return 2;
         } catch (IOException | OidcSsoException e) {
-            err.println("The demo server cannot start: " + e.getMessage());
+            err.println("The demo server cannot start: " + reason(e));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "oidc-sso-demo-shutdown"));
         return 0;
+    }
+
+    /**
+     * Why start-up failed, in words for the operator: the message and those of its causes (the
+     * database's own reason, say that its file is in use), each once and on one line, plus what to
+     * do when the cause is a common one. No stack trace: these are set-up problems, not bugs.
+     *
+     * @param failure what start() threw
+     * @return one line
+     */
+    static String reason(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+            int newline = message.indexOf('\n');
+            message = newline < 0 ? message : message.substring(0, newline).strip();
+            String line = message.length() > 300 ? message.substring(0, 300) + "…" : message;
+            // A wrapper often repeats its cause's message: keep only what adds something.
+            if (messages.stream().noneMatch(known -> known.contains(line))) {
+                messages.add(line);
+            }
+        }
+        String text = String.join(": ", messages);
+        String lower = text.toLowerCase(Locale.ROOT);
+        // H2's words for a database file another process holds open.
+        if (lower.contains("database may be already in use") || lower.contains("file is locked")) {
+            text += ". Another process (a second demo server?) is using the database in this folder: stop it, "
+                    + "or give this one a folder of its own with " + DATA_DIR + "=<folder>.";
+        }
+        return text;
     }
 
     /**
@@ -171,6 +222,9 @@ public final class DemoServer {
         }
         try {
             OidcSettings settings = settings(devIdpPort);
+            String configuredHost = host != null ? host : systemProperties.getProperty(BIND_ADDRESS, environment.get(BIND_ADDRESS));
+            // The development IdP signs anyone in: only this machine may reach the demo then, unless told otherwise.
+            bindHost = !isBlank(configuredHost) ? configuredHost.trim() : devIdp != null ? "127.0.0.1" : null;
             database = Database.open(settings);
             sso = OidcSso.builder(settings).database(database).resourceTypes(ResourceTypes.of(List.of(EXPERIMENT, REGISTERED_MODEL)))
                     .build();
@@ -228,7 +282,7 @@ public final class DemoServer {
 
     /** @return the address to open in a browser: loopback when listening on every interface */
     public synchronized URI baseUri() {
-        String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        String shown = bindHost == null || bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
         if (shown.indexOf(':') >= 0) {
             shown = "[" + shown + "]";
         }
@@ -281,12 +335,16 @@ public final class DemoServer {
     private OidcSettings settings(int devIdpPort) throws IOException {
         OidcSettings.Builder builder = OidcSettings.builder();
         boolean development = developmentMode();
+        // Lowest precedence, so the operator's settings still win. The icon is public so that a
+        // browser asking for it on a page shown before login is not sent to the IdP.
+        Map<String, String> defaults = new HashMap<>(Map.of(SettingNames.PUBLIC_PATHS, DemoAssets.FAVICON));
         if (development) {
-            // Lowest precedence, so OIDC_GROUP_NAME and friends from the environment still apply.
             // The secret is random because the development IdP accepts any, and a fixed one in
             // source would be copied somewhere it matters.
-            builder.environment(Map.of(SettingNames.CLIENT_ID, DEV_CLIENT_ID, SettingNames.CLIENT_SECRET, randomSecret()));
+            defaults.put(SettingNames.CLIENT_ID, DEV_CLIENT_ID);
+            defaults.put(SettingNames.CLIENT_SECRET, randomSecret());
         }
+        builder.environment(defaults);
         builder.environment(environment).systemProperties(systemProperties);
         if (!development) {
             return builder.build();
@@ -296,7 +354,12 @@ public final class DemoServer {
         builder.discoveryUrl("http://127.0.0.1:" + Math.max(devIdpPort, 1) + "/" + DevIdentityProvider.ISSUER_ID
                 + "/.well-known/openid-configuration");
         OidcSettings draft = builder.build();
-        devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        try {
+            devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+        } catch (BindException e) {
+            throw new IOException("the development identity provider's port " + devIdpPort + " is already in use: set "
+                    + DEV_IDP_PORT + " to a free port, or leave it unset to get one", e);
+        }
         return builder.discoveryUrl(devIdp.discoveryUrl().toString()).build();
     }
 
@@ -307,7 +370,7 @@ public final class DemoServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector listener = new ServerConnector(server, new HttpConnectionFactory(http));
-        listener.setHost(host);
+        listener.setHost(bindHost);
         listener.setPort(port);
         server.addConnector(listener);
 
@@ -324,6 +387,9 @@ public final class DemoServer {
                 evaluator, database.permissions())), "/api/registered-models/*");
         context.addServlet(new ServletHolder("home", new HomeServlet(store, evaluator,
                 Optional.ofNullable(devIdp).map(DevIdentityProvider::issuer))), "/");
+        ServletHolder assets = new ServletHolder("assets", new DemoAssets());
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.FAVICON);
+        context.getServletHandler().addServletWithMapping(assets, DemoAssets.HOME_SCRIPT);
 
         // The graceful handler lets requests in flight finish when the server stops.
         GracefulHandler graceful = new GracefulHandler(context);
@@ -334,7 +400,13 @@ public final class DemoServer {
         connector = listener;
         try {
             server.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (causedBy(e, BindException.class)) {
+                throw new IOException("port " + port + (host == null ? "" : " on " + host) + " is already in use: stop the program "
+                        + "using it, or set " + PORT + " to a free port (for example " + PORT + "=8081)", e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("Jetty failed to start: " + e.getMessage(), e);
@@ -371,6 +443,15 @@ public final class DemoServer {
         return fallback;
     }
 
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Map<String, String> readConfigFile(String file) {
         Properties props = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
@@ -394,7 +475,11 @@ public final class DemoServer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Assembles a {@link DemoServer}; by default it reads nothing from the process and listens on every interface. */
+    /**
+     * Assembles a {@link DemoServer}; by default it reads nothing from the process and listens where
+     * {@value DemoServer#BIND_ADDRESS} says, else on loopback in development mode and on every
+     * interface otherwise.
+     */
     public static final class Builder {
 
         private final Map<String, String> environment = new HashMap<>();
@@ -430,7 +515,8 @@ public final class DemoServer {
         }
 
         /**
-         * The interface to listen on; by default every interface.
+         * The interface to listen on, winning over {@value DemoServer#BIND_ADDRESS}; by default loopback
+         * in development mode and every interface otherwise.
          *
          * @param host a host name or address, such as {@code 127.0.0.1}
          * @return this builder

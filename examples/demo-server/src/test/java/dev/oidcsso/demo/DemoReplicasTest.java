@@ -67,7 +67,9 @@ class DemoReplicasTest {
 
     EmbeddedPostgres postgres(int onPort) throws Exception {
         // The data folder survives a stop, so the outage test can check that nothing was lost.
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(folder.resolve("pg")).setCleanDataDirectory(false);
+        // PostgreSQL's start limit is 10 s by default, short on a busy CI machine.
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(folder.resolve("pg")).setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(120));
         return (onPort == 0 ? builder : builder.setPort(onPort)).start();
     }
 

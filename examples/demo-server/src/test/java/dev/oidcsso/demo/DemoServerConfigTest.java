@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -42,6 +43,41 @@ class DemoServerConfigTest {
     }
 
     @Test
+    void developmentModeListensOnLoopbackOnlyUnlessToldOtherwise() throws IOException {
+        DemoServer local = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.resolve("local").toString()))
+                .port(0).build();
+        local.start();
+        try {
+            assertEquals("127.0.0.1", local.baseUri().getHost());
+            try (java.net.Socket loopback = new java.net.Socket(InetAddress.getByName("127.0.0.1"), local.port())) {
+                assertTrue(loopback.isConnected());
+            }
+            java.util.Optional<InetAddress> outside = nonLoopbackAddress();
+            if (outside.isPresent()) {
+                assertThrows(IOException.class, () -> new java.net.Socket(outside.get(), local.port()).close(),
+                        "not reachable on " + outside.get());
+            }
+        } finally {
+            local.stop();
+        }
+        DemoServer everywhere = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.resolve("everywhere").toString(),
+                DemoServer.BIND_ADDRESS, "0.0.0.0")).port(0).build();
+        everywhere.start();
+        try {
+            assertEquals("localhost", everywhere.baseUri().getHost(), "listening on every interface, as BIND_ADDRESS says");
+        } finally {
+            everywhere.stop();
+        }
+    }
+
+    private static java.util.Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
+    }
+
+    @Test
     void aBadPortIsAConfigurationError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = DemoServer.run(Map.of("PORT", "eighty", "DEV_IDP_PORT", "70000"), new Properties(),
@@ -67,9 +103,63 @@ class DemoServerConfigTest {
                     .host("127.0.0.1").port(taken.getLocalPort()).build();
             IOException error = assertThrows(IOException.class, server::start);
             assertTrue(error.getMessage().contains(String.valueOf(taken.getLocalPort())), error.getMessage());
+            assertTrue(error.getMessage().contains("already in use") && error.getMessage().contains("set PORT to a free port"),
+                    "says what to change: " + error.getMessage());
             assertTrue(server.devIdentityProvider().isEmpty(), "cleaned up after the failure");
             assertThrows(IllegalStateException.class, server::port);
         }
+    }
+
+    @Test
+    void aTakenDevelopmentIdpPortNamesItsVariable() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            DemoServer server = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString(),
+                    "DEV_IDP_PORT", String.valueOf(taken.getLocalPort()))).host("127.0.0.1").port(0).build();
+            IOException error = assertThrows(IOException.class, server::start);
+            assertTrue(error.getMessage().contains("DEV_IDP_PORT") && error.getMessage().contains(String.valueOf(taken.getLocalPort())),
+                    error.getMessage());
+            assertFalse(DemoServer.reason(error).contains("OIDC_DATA_DIR"), "no hint about the database: " + DemoServer.reason(error));
+        }
+    }
+
+    /**
+     * A second demo in the same folder, as a user starts it: another JVM, since H2 locks its file
+     * against other processes only. It must say why, H2's own reason included, and what to do.
+     */
+    @Test
+    void aSecondInstanceInTheSameFolderSaysTheDatabaseIsInUse() throws Exception {
+        DemoServer first = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString())).host("127.0.0.1").port(0).build();
+        first.start();
+        try {
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder second = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName())
+                    .redirectErrorStream(true);
+            second.environment().keySet().removeIf(name -> name.startsWith("OIDC_") || name.equals("SECRET_KEY") || name.equals("DEV_IDP_PORT"));
+            second.environment().put("OIDC_DATA_DIR", dataDir.toString());
+            second.environment().put("PORT", "0");
+            Process process = second.start();
+            process.getOutputStream().close();
+            String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, process.waitFor(), printed);
+            String reason = printed.lines().filter(line -> line.startsWith("The demo server cannot start")).findFirst().orElse(printed);
+            assertTrue(reason.contains("cannot connect to the user database"), reason);
+            String lower = reason.toLowerCase(Locale.ROOT);
+            assertTrue(lower.contains("in use") || lower.contains("locked"), "H2's reason is kept: " + reason);
+            assertTrue(reason.contains("OIDC_DATA_DIR=<folder>"), reason);
+            assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
+        } finally {
+            first.stop();
+        }
+    }
+
+    @Test
+    void theReasonKeepsEachCauseOnceOnOneLine() {
+        Exception failure = new IOException("cannot connect to the user database at jdbc:h2:file:./data/oidc-sso",
+                new IllegalStateException("Failed to initialize pool: Database may be already in use: \"./data\". Possible solutions",
+                        new IllegalStateException("Database may be already in use: \"./data\". Possible solutions\nsecond line")));
+        assertEquals("cannot connect to the user database at jdbc:h2:file:./data/oidc-sso: Failed to initialize pool: Database may be "
+                + "already in use: \"./data\". Possible solutions. Another process (a second demo server?) is using the database in "
+                + "this folder: stop it, or give this one a folder of its own with OIDC_DATA_DIR=<folder>.", DemoServer.reason(failure));
     }
 
     @Test

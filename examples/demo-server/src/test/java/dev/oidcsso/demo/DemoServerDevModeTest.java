@@ -229,6 +229,21 @@ class DemoServerDevModeTest {
     }
 
     @Test
+    void theIconIsPublicSoNoPageLogsA404ForIt() {
+        HttpResponse<String> anonymous = new Browser().get(base + "/favicon.ico", Map.of("Accept", "image/*"));
+        assertEquals(200, anonymous.statusCode(), "not sent to the IdP");
+        assertEquals("image/x-icon", anonymous.headers().firstValue("Content-Type").orElse(""));
+
+        Browser browser = new Browser();
+        loginWith(browser, "login-user");
+        assertEquals(200, browser.get(base + "/favicon.ico", Map.of("Accept", "image/*")).statusCode());
+        HttpResponse<String> script = browser.get(base + "/home.js", Map.of("Accept", "*/*"));
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"), script.headers().toString());
+        assertEquals(404, browser.get(base + "/favicon.png").statusCode(), "nothing else is served as an asset");
+    }
+
+    @Test
     void healthIsPublicAndReady() {
         HttpResponse<String> ready = new Browser().getJson(base + "/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());

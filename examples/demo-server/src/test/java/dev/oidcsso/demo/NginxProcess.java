@@ -29,7 +29,8 @@ final class NginxProcess implements AutoCloseable {
 
     /** Where Debian's nginx, nginx-light and nginx-full packages put the binary. */
     static final Path DEBIAN_BINARY = Path.of("/usr/sbin/nginx");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    /** Generous: nginx starts in milliseconds, but a busy CI machine must not fail the build for a slow start. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Process process;

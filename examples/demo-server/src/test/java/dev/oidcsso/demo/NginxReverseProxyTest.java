@@ -63,7 +63,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each test can check both sides.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NginxReverseProxyTest {
 
     /** The source address of nginx's connections to the applications, the only trusted one. */
@@ -295,7 +295,7 @@ class NginxReverseProxyTest {
         chromium = HeadlessChromium.launch(TestOutput.directory("chromium"), List.of("--ignore-certificate-errors"));
         try {
             WebDriver driver = chromium.driver();
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
             driver.get(outside + "/mlflow/oidc/ui/");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("body[data-ready='true']")));
             assertEquals(outside + "/mlflow/oidc/ui/", driver.getCurrentUrl(), "the login came back under the prefix");

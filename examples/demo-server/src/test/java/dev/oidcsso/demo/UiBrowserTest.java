@@ -57,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(HeadlessChromium.Required.class)
 class UiBrowserTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** A limit, not a pause: waits end as soon as the page is there; generous for a busy CI machine. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -105,6 +106,7 @@ class UiBrowserTest {
         assertEquals("no", text("me-admin"));
         assertEquals("session", text("me-method"));
         assertTrue(text("token-note").contains("A new token invalidates the previous one"), text("token-note"));
+        assertEquals("curl -u \"user:$TOKEN\" " + base + "/", text("token-curl"), "the example names the signed-in user");
 
         click("token-generate");
         String first = newToken("new-token-value", null);
@@ -147,6 +149,9 @@ class UiBrowserTest {
         wait(ExpectedConditions.visibilityOfElementLocated(By.xpath("//table[@id='users-table']//tr[@data-username='carol']")));
 
         new Select(browser().findElement(By.id("grants-type"))).selectByVisibleText("experiment");
+        // The name field offers the resources the store knows (carol's creation gave her a grant).
+        wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#grants-resources option[value='" + experiment + "']")));
+        assertEquals("grants-resources", browser().findElement(By.id("grants-name")).getAttribute("list"));
         browser().findElement(By.id("grants-name")).sendKeys(experiment);
         click("grants-show");
         wait(ExpectedConditions.visibilityOfElementLocated(By.id("grants-view")));
@@ -158,7 +163,7 @@ class UiBrowserTest {
         new Select(browser().findElement(By.id("grant-level"))).selectByValue("READ");
         click("grant-save");
 
-        wait(d -> text("status").startsWith("Granted READ to user user"));
+        wait(d -> text("status").equals("Granted READ on experiment \"" + experiment + "\" to user \"user\"."));
         WebElement result = wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#check-result[data-level='READ']")));
         assertTrue(result.getText().startsWith("user has READ on experiment \"" + experiment + "\""), result.getText());
         assertTrue(result.getText().contains("a grant to the user"), result.getText());
@@ -177,6 +182,39 @@ class UiBrowserTest {
         wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#check-result[data-level='NO_PERMISSIONS']")));
         assertTrue(eventually(() -> !user.getJson(base + "/api/experiments").body().contains(experiment)),
                 "NO_PERMISSIONS shuts the user out again");
+    }
+
+    @Test
+    void theShownOnceTokenAndItsMessageGoAwayWithTheNextActionOrTheHideButton() {
+        signInWithForm("login-user", Map.of(), null);
+        openUiAs("admin");
+        assertEquals("curl -u \"admin:$TOKEN\" " + base + "/", text("token-curl"), "the example names the signed-in user");
+
+        click("token-generate");
+        newToken("new-token-value", null);
+        wait(d -> text("status").contains("generated"));
+
+        // Another action: the token leaves the screen and the status speaks of the new action only.
+        WebElement checkUser = browser().findElement(By.id("check-user"));
+        checkUser.clear();
+        checkUser.sendKeys("user");
+        new Select(browser().findElement(By.id("check-type"))).selectByValue("experiment");
+        browser().findElement(By.id("check-name")).sendKeys("anything");
+        click("check-submit");
+        wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#check-result[data-level='NO_PERMISSIONS']")));
+        assertTrue(browser().findElements(By.id("new-token-value")).isEmpty(), "the token is gone from the page");
+        assertFalse(browser().findElement(By.id("token-new")).isDisplayed());
+        assertEquals("", text("status"), "no stale message about the token");
+
+        // A token for another user, hidden with its button.
+        WebElement row = wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#users-table tr[data-username='user']")));
+        row.findElement(By.xpath(".//button[normalize-space()='Create token' or normalize-space()='Rotate token']")).click();
+        newToken("user-token-value", null);
+        wait(d -> text("status").startsWith("New token for user \"user\""));
+        click("user-token-hide");
+        wait(ExpectedConditions.invisibilityOfElementLocated(By.id("users-token")));
+        assertTrue(browser().findElements(By.id("user-token-value")).isEmpty());
+        wait(d -> text("status").startsWith("The token is hidden"));
     }
 
     @Test

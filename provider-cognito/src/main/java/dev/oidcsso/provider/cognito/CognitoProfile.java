@@ -3,12 +3,13 @@ package dev.oidcsso.provider.cognito;
 import com.google.auto.service.AutoService;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.config.HostOrUrl;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.LogoutRequestInfo;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.spi.StandardChecks;
 
 import java.net.URI;
@@ -31,14 +32,14 @@ import java.util.regex.Pattern;
  * {@code aud} but {@code client_id} with {@code token_use=access}, which is what bearer tokens are
  * checked against.
  */
-@AutoService(ProviderProfile.class)
-public final class CognitoProfile implements ProviderProfile {
+@AutoService(ProviderProfileFactory.class)
+public final class CognitoProfile implements ProviderProfileFactory {
 
     private static final Pattern COGNITO_HOST = Pattern.compile("cognito-idp\\.[a-z0-9-]+\\.amazonaws\\.com");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern POOL_ID = Pattern.compile("([a-z]{2}(?:-[a-z]+)+-\\d+)_[A-Za-z0-9]+");
 
-    /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
+    /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
     public CognitoProfile() {
     }
 
@@ -50,6 +51,11 @@ public final class CognitoProfile implements ProviderProfile {
     @Override
     public Set<String> aliases() {
         return Set.of("aws-cognito");
+    }
+
+    @Override
+    public Set<String> settingNames() {
+        return Set.of(CognitoSettings.REGION, CognitoSettings.USER_POOL_ID, CognitoSettings.DOMAIN, SettingNames.DISCOVERY_URL);
     }
 
     @Override
@@ -67,7 +73,15 @@ public final class CognitoProfile implements ProviderProfile {
     }
 
     @Override
-    public Optional<URI> discoveryUrl(SettingValues values) {
+    public ProviderProfile create(PluginSettings settings) {
+        List<String> problems = validate(settings);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new Cognito(discoveryUrl(settings), settings.get(CognitoSettings.DOMAIN).flatMap(HostOrUrl::tryParse));
+    }
+
+    private static Optional<URI> discoveryUrl(PluginSettings values) {
         Optional<String> region = values.get(CognitoSettings.REGION).filter(r -> REGION.matcher(r).matches());
         Optional<String> pool = values.get(CognitoSettings.USER_POOL_ID).filter(p -> POOL_ID.matcher(p).matches());
         if (region.isEmpty() || pool.isEmpty()) {
@@ -77,8 +91,7 @@ public final class CognitoProfile implements ProviderProfile {
                 + StandardChecks.WELL_KNOWN));
     }
 
-    @Override
-    public List<String> validate(SettingValues values) {
+    private static List<String> validate(PluginSettings values) {
         List<String> problems = new ArrayList<>();
         Optional<String> region = values.get(CognitoSettings.REGION);
         Optional<String> pool = values.get(CognitoSettings.USER_POOL_ID);
@@ -115,39 +128,52 @@ public final class CognitoProfile implements ProviderProfile {
         return problems;
     }
 
-    @Override
-    public Optional<String> checkBearerAudience(JWTClaimsSet claims, Set<String> audiences) {
-        String tokenUse = stringClaim(claims, "token_use");
-        if ("access".equals(tokenUse)) {
-            String clientId = stringClaim(claims, "client_id");
-            if (clientId == null) {
-                return Optional.of("the Cognito access token has no client_id claim");
-            }
-            return audiences.contains(clientId) ? Optional.empty()
-                    : Optional.of("the Cognito access token was issued to another app client; accepted: " + audiences);
-        }
-        if ("id".equals(tokenUse)) {
-            return StandardChecks.audienceRefusal(claims, audiences);
-        }
-        return Optional.of("the token's token_use is not 'access' or 'id', so it is no Cognito user pool token");
-    }
-
-    @Override
-    public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
-        return settings.values().get(CognitoSettings.DOMAIN).flatMap(HostOrUrl::tryParse)
-                .map(base -> {
-                    Map<String, String> parameters = new LinkedHashMap<>();
-                    parameters.put("client_id", request.clientId());
-                    parameters.put("logout_uri", request.postLogoutRedirectUri().toString());
-                    return LogoutUris.withQuery(URI.create(base + "/logout"), parameters);
-                });
-    }
-
     private static String stringClaim(JWTClaimsSet claims, String name) {
         try {
             return claims.getStringClaim(name);
         } catch (ParseException e) {
             return null;
+        }
+    }
+
+    /**
+     * The configured profile.
+     *
+     * @param discoveryUrl the discovery URL built from region and user pool
+     * @param domain       the hosted UI domain, for logout
+     */
+    private record Cognito(Optional<URI> discoveryUrl, Optional<URI> domain) implements ProviderProfile {
+
+        @Override
+        public String name() {
+            return "cognito";
+        }
+
+        @Override
+        public Optional<String> checkBearerAudience(JWTClaimsSet claims, Set<String> audiences) {
+            String tokenUse = stringClaim(claims, "token_use");
+            if ("access".equals(tokenUse)) {
+                String clientId = stringClaim(claims, "client_id");
+                if (clientId == null) {
+                    return Optional.of("the Cognito access token has no client_id claim");
+                }
+                return audiences.contains(clientId) ? Optional.empty()
+                        : Optional.of("the Cognito access token was issued to another app client; accepted: " + audiences);
+            }
+            if ("id".equals(tokenUse)) {
+                return StandardChecks.audienceRefusal(claims, audiences);
+            }
+            return Optional.of("the token's token_use is not 'access' or 'id', so it is no Cognito user pool token");
+        }
+
+        @Override
+        public Optional<URI> logoutUri(LogoutRequestInfo request) {
+            return domain.map(base -> {
+                Map<String, String> parameters = new LinkedHashMap<>();
+                parameters.put("client_id", request.clientId());
+                parameters.put("logout_uri", request.postLogoutRedirectUri().toString());
+                return LogoutUris.withQuery(URI.create(base + "/logout"), parameters);
+            });
         }
     }
 }

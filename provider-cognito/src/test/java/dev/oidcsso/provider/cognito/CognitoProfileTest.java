@@ -82,14 +82,14 @@ class CognitoProfileTest {
     void logoutGoesThroughTheHostedUiWithClientIdAndLogoutUri() {
         OidcSettings settings = settings(COMPLETE);
         URI uri = settings.profile().logoutUri(new LogoutRequestInfo(Optional.empty(), "client-1", Optional.of("id.token"),
-                URI.create("https://app.example.com/")), settings).orElseThrow();
+                URI.create("https://app.example.com/"))).orElseThrow();
         assertEquals(URI.create("https://myapp.auth.eu-west-1.amazoncognito.com/logout?client_id=client-1"
                 + "&logout_uri=https%3A%2F%2Fapp.example.com%2F"), uri);
     }
 
     @Test
     void accessTokensAreCheckedByClientIdAndTokenUse() {
-        CognitoProfile cognito = new CognitoProfile();
+        var cognito = settings(COMPLETE).profile();
         Set<String> accepted = Set.of("client-1");
         JWTClaimsSet access = new JWTClaimsSet.Builder().claim("token_use", "access").claim("client_id", "client-1").build();
         assertEquals(Optional.empty(), cognito.checkBearerAudience(access, accepted));

@@ -1,17 +1,23 @@
 package dev.oidcsso.provider.entra;
 
 import com.google.auto.service.AutoService;
+import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.identity.ClaimValues;
 import dev.oidcsso.oidc.JsonHttp;
 import dev.oidcsso.oidc.JsonHttpException;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.oidc.TokenValidationException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,13 +37,15 @@ import java.util.Set;
  *       by display name.</li>
  *   <li>With {@code OIDC_ENTRA_APP_ROLES=true}, the app roles of the {@code roles} claim are
  *       added.</li>
+ *   <li>Without an access token to call Graph with (an API client's bearer token), an overage (or
+ *       display names) cannot be resolved: the app roles alone count when enabled and present;
+ *       otherwise the token is refused with 401 and a message saying what to configure.</li>
  * </ul>
  *
  * The delegated token was chosen over an application (client-credentials) token because it needs
  * no extra secret or application permission, and it can only ever read the signed-in user's own
  * memberships.
  */
-@AutoService(GroupDetector.class)
 public final class EntraGroupDetector implements GroupDetector {
 
     /** The detector's name. */
@@ -46,11 +54,6 @@ public final class EntraGroupDetector implements GroupDetector {
     private final EntraGroupOptions options;
     private final MicrosoftGraph graph;
 
-    /** The unconfigured prototype the service loader creates; {@link #configure} returns a usable one. */
-    public EntraGroupDetector() {
-        this(null, null);
-    }
-
     /**
      * Creates a configured detector.
      *
@@ -58,8 +61,8 @@ public final class EntraGroupDetector implements GroupDetector {
      * @param graph   the Microsoft Graph client
      */
     public EntraGroupDetector(EntraGroupOptions options, MicrosoftGraph graph) {
-        this.options = options;
-        this.graph = graph;
+        this.options = Objects.requireNonNull(options, "options");
+        this.graph = Objects.requireNonNull(graph, "graph");
     }
 
     @Override
@@ -68,22 +71,14 @@ public final class EntraGroupDetector implements GroupDetector {
     }
 
     @Override
-    public GroupDetector configure(Map<String, String> settings) {
-        List<String> problems = new ArrayList<>();
-        EntraGroupOptions parsed = EntraGroupOptions.parse(settings, problems);
-        if (!problems.isEmpty()) {
-            throw new GroupDetectionException(String.join("; ", problems));
-        }
-        return new EntraGroupDetector(parsed, new MicrosoftGraph(JsonHttp.create(parsed.timeout()), parsed.graphUrl()));
-    }
-
-    @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        if (options == null) {
-            throw new GroupDetectionException("the entra group detector was used without configure(settings)");
-        }
         Map<String, Object> claims = context.tokenClaims().isEmpty() ? context.claims() : context.tokenClaims();
         Set<String> groups = new LinkedHashSet<>();
+        List<String> roles = options.appRoles() ? ClaimValues.strings(claims.get("roles")) : List.of();
+        if (context.accessToken().isEmpty() && !roles.isEmpty() && (options.displayNames() || hasOverage(claims))) {
+            // An API client with app roles: the roles decide, as the README advises for overage tokens.
+            return List.copyOf(roles);
+        }
         if (options.displayNames() || hasOverage(claims)) {
             for (MicrosoftGraph.Group group : fromGraph(context, hasOverage(claims))) {
                 groups.add(options.displayNames() ? group.displayName() : group.id());
@@ -91,9 +86,7 @@ public final class EntraGroupDetector implements GroupDetector {
         } else {
             groups.addAll(ClaimValues.strings(claims.get(options.groupsClaim())));
         }
-        if (options.appRoles()) {
-            groups.addAll(ClaimValues.strings(claims.get("roles")));
-        }
+        groups.addAll(roles);
         return List.copyOf(groups);
     }
 
@@ -114,7 +107,12 @@ public final class EntraGroupDetector implements GroupDetector {
         String why = overage ? "the token says the user is in too many groups to list (group overage)"
                 : EntraSettings.GROUP_NAMES + "=display needs the groups' display names";
         if (token.isEmpty()) {
-            throw new GroupDetectionException(why + ", but no access token is available to ask Microsoft Graph");
+            // A bearer token from an API client comes without a Graph token: retrying can never work,
+            // so this is a refusal of the token (401), not a passing failure (502).
+            throw new TokenValidationException(why + ", but no access token is available to ask Microsoft Graph "
+                    + "(an API client's bearer token carries none). Either limit the token's groups claim to the "
+                    + "groups assigned to the application (app registration, Token configuration, groups claim), "
+                    + "or give the client app roles and set OIDC_ENTRA_APP_ROLES=true, or sign in through the browser.");
         }
         try {
             return graph.transitiveGroups(token.get());
@@ -125,6 +123,35 @@ public final class EntraGroupDetector implements GroupDetector {
             throw new GroupDetectionException(why + ", and Microsoft Graph could not list them: " + e.getMessage() + hint, e);
         } catch (IllegalStateException e) {
             throw new GroupDetectionException(why + ", and " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the detector from {@code OIDC_ENTRA_*}, {@code OIDC_GROUPS_ATTRIBUTE} and {@code OIDC_HTTP_TIMEOUT}. */
+    @AutoService(GroupDetectorFactory.class)
+    public static final class Factory implements GroupDetectorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return Set.of("OIDC_ENTRA_*", SettingNames.GROUPS_ATTRIBUTE, SettingNames.HTTP_TIMEOUT);
+        }
+
+        @Override
+        public GroupDetector create(PluginSettings settings) {
+            List<String> problems = new ArrayList<>();
+            EntraGroupOptions parsed = EntraGroupOptions.parse(settings, problems);
+            if (!problems.isEmpty()) {
+                throw new SettingsException(problems);
+            }
+            return new EntraGroupDetector(parsed, new MicrosoftGraph(JsonHttp.create(parsed.timeout()), parsed.graphUrl()));
         }
     }
 }

@@ -3,12 +3,12 @@ package dev.oidcsso.provider.entra;
 import dev.oidcsso.config.HostOrUrl;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.spi.PluginSettings;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * How the {@code entra} group detector works, read from the settings.
@@ -25,11 +25,11 @@ public record EntraGroupOptions(String groupsClaim, boolean displayNames, boolea
     /**
      * Reads the options, reporting every unusable value.
      *
-     * @param settings the raw settings
+     * @param settings the detector's (or profile's) settings
      * @param problems where problems are reported, each naming its setting
      * @return the options, with defaults where a value was unusable
      */
-    public static EntraGroupOptions parse(Map<String, String> settings, List<String> problems) {
+    public static EntraGroupOptions parse(PluginSettings settings, List<String> problems) {
         String mode = value(settings, EntraSettings.GROUP_NAMES, "id").toLowerCase(Locale.ROOT);
         if (!mode.equals("id") && !mode.equals("display")) {
             problems.add(EntraSettings.GROUP_NAMES + "='" + mode + "' is not 'id' (group object IDs) or 'display' (display names)");
@@ -46,8 +46,7 @@ public record EntraGroupOptions(String groupsClaim, boolean displayNames, boolea
                 roles.equals("true"), graph, timeout);
     }
 
-    private static String value(Map<String, String> settings, String name, String fallback) {
-        String value = settings.get(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
+    private static String value(PluginSettings settings, String name, String fallback) {
+        return settings.get(name, fallback);
     }
 }

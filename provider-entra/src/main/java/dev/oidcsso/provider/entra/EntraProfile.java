@@ -3,10 +3,11 @@ package dev.oidcsso.provider.entra;
 import com.google.auto.service.AutoService;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.config.HostOrUrl;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.spi.StandardChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +36,23 @@ import java.util.regex.Pattern;
  * {@code preferred_username} to {@code upn}, {@code email} and the immutable {@code oid}, so a
  * service principal or a user without a mailbox still gets a stable name.
  */
-@AutoService(ProviderProfile.class)
-public final class EntraProfile implements ProviderProfile {
+@AutoService(ProviderProfileFactory.class)
+public final class EntraProfile implements ProviderProfileFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntraProfile.class);
     private static final Pattern DISCOVERY_PATH = Pattern.compile("/([^/]+)/v2\\.0" + Pattern.quote(StandardChecks.WELL_KNOWN));
     private static final String PLACEHOLDER_MARKER = "tenantid-placeholder";
     private static final Pattern ISSUER_PATH = Pattern.compile("/([^/]+)/v2\\.0/?");
 
-    /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
+    /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
     public EntraProfile() {
+    }
+
+    @Override
+    public Set<String> settingNames() {
+        // The group names and detector are read to catch, at start-up, group names that can never match.
+        return Set.of("OIDC_ENTRA_*", SettingNames.DISCOVERY_URL, SettingNames.GROUP_DETECTION_PLUGIN,
+                SettingNames.GROUP_NAME, SettingNames.ADMIN_GROUP_NAME);
     }
 
     @Override
@@ -72,7 +80,15 @@ public final class EntraProfile implements ProviderProfile {
     }
 
     @Override
-    public Optional<URI> discoveryUrl(SettingValues values) {
+    public ProviderProfile create(PluginSettings settings) {
+        List<String> problems = validate(settings);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new Entra(discoveryUrl(settings), settings.list(EntraSettings.ALLOWED_TENANTS, false));
+    }
+
+    private static Optional<URI> discoveryUrl(PluginSettings values) {
         Optional<String> tenant = values.get(EntraSettings.TENANT_ID).filter(EntraSettings::isTenant);
         Optional<URI> authority = HostOrUrl.tryParse(values.get(EntraSettings.AUTHORITY).orElse(EntraSettings.DEFAULT_AUTHORITY));
         if (tenant.isEmpty() || authority.isEmpty()) {
@@ -81,8 +97,7 @@ public final class EntraProfile implements ProviderProfile {
         return Optional.of(URI.create(authority.get() + "/" + tenant.get() + "/v2.0" + StandardChecks.WELL_KNOWN));
     }
 
-    @Override
-    public List<String> validate(SettingValues values) {
+    private static List<String> validate(PluginSettings values) {
         List<String> problems = new ArrayList<>();
         Optional<String> tenant = values.get(EntraSettings.TENANT_ID);
         values.get(EntraSettings.AUTHORITY).ifPresent(a -> HostOrUrl.parse(EntraSettings.AUTHORITY, a, problems));
@@ -93,12 +108,12 @@ public final class EntraProfile implements ProviderProfile {
                     + "of Microsoft Entra ID, or 'organizations' for a multi-tenant app, or set " + SettingNames.DISCOVERY_URL);
         }
         validateTenants(values, tenant, problems);
-        EntraGroupOptions.parse(values.asMap(), problems); // OIDC_ENTRA_GROUP_NAMES, _APP_ROLES, _GRAPH_URL
+        // OIDC_ENTRA_GROUP_NAMES, _APP_ROLES and _GRAPH_URL are the entra group detector's to check.
         validateGroupNames(values, problems);
         return problems;
     }
 
-    private static void validateTenants(SettingValues values, Optional<String> tenant, List<String> problems) {
+    private static void validateTenants(PluginSettings values, Optional<String> tenant, List<String> problems) {
         List<String> allowed = values.list(EntraSettings.ALLOWED_TENANTS, false);
         allowed.stream().filter(t -> !t.equals("*") && !EntraSettings.isGuid(t)).forEach(t -> problems.add(
                 EntraSettings.ALLOWED_TENANTS + " entry '" + t + "' is not a tenant ID (a GUID) or *"));
@@ -118,9 +133,9 @@ public final class EntraProfile implements ProviderProfile {
      * Entra puts group object IDs in tokens, so a group name that is no GUID can never match, unless
      * display names or app roles are configured: catching that at start-up saves a baffling 403.
      */
-    private static void validateGroupNames(SettingValues values, List<String> problems) {
+    private static void validateGroupNames(PluginSettings values, List<String> problems) {
         String detector = values.get(SettingNames.GROUP_DETECTION_PLUGIN).orElse(EntraGroupDetector.NAME);
-        EntraGroupOptions options = EntraGroupOptions.parse(values.asMap(), new ArrayList<>());
+        EntraGroupOptions options = EntraGroupOptions.parse(values, new ArrayList<>());
         if (!detector.equalsIgnoreCase(EntraGroupDetector.NAME) || options.displayNames() || options.appRoles()) {
             return;
         }
@@ -128,7 +143,7 @@ public final class EntraProfile implements ProviderProfile {
         checkGuids(values, SettingNames.ADMIN_GROUP_NAME, "mlflow-admin", problems);
     }
 
-    private static void checkGuids(SettingValues values, String setting, String fallback, List<String> problems) {
+    private static void checkGuids(PluginSettings values, String setting, String fallback, List<String> problems) {
         List<String> names = values.list(setting, false);
         if (names.isEmpty()) {
             problems.add(setting + " is not set: Entra ID puts group object IDs in tokens, so give the Object ID of the '"
@@ -139,60 +154,6 @@ public final class EntraProfile implements ProviderProfile {
         names.stream().filter(name -> !EntraSettings.isGuid(name)).forEach(name -> problems.add(setting + " entry '" + name
                 + "' is not an Entra group Object ID (a GUID such as 0b5ab0f1-93b2-4bd1-9f46-0c1d2d6a9c31); give the "
                 + "group's Object ID, or set " + EntraSettings.GROUP_NAMES + "=display to use display names"));
-    }
-
-    @Override
-    public boolean acceptsDiscoveredIssuer(URI discoveryUrl, String issuer) {
-        if (StandardChecks.issuerMatchesDiscoveryUrl(discoveryUrl, issuer)) {
-            return true;
-        }
-        // The multi-tenant documents declare the literal issuer .../{tenantid}/v2.0, and a tenant
-        // named by its domain declares its GUID: both are Entra's own, on the same authority.
-        Optional<String> discoveryTenant = tenantOf(discoveryUrl.toString());
-        // '{' and '}' are not allowed in a URI, so the placeholder is swapped for a marker to parse it.
-        URI issuerUri;
-        try {
-            issuerUri = new URI(issuer.replace(EntraSettings.TENANT_PLACEHOLDER, PLACEHOLDER_MARKER));
-        } catch (URISyntaxException e) {
-            return false;
-        }
-        Matcher path = ISSUER_PATH.matcher(issuerUri.getRawPath() == null ? "" : issuerUri.getRawPath());
-        if (discoveryTenant.isEmpty() || !path.matches() || !sameOrigin(discoveryUrl, issuerUri)
-                || issuerUri.getRawQuery() != null) {
-            return false;
-        }
-        String declared = path.group(1);
-        String configured = discoveryTenant.get().toLowerCase(Locale.ROOT);
-        if (declared.equals(PLACEHOLDER_MARKER)) {
-            return EntraSettings.MULTI_TENANT.contains(configured);
-        }
-        return EntraSettings.isGuid(declared) && !EntraSettings.isGuid(configured);
-    }
-
-    @Override
-    public boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims, OidcSettings settings) {
-        if (!discoveredIssuer.contains(EntraSettings.TENANT_PLACEHOLDER)) {
-            return discoveredIssuer.equals(claims.getIssuer());
-        }
-        String tid = stringClaim(claims, "tid");
-        return EntraSettings.isGuid(tid)
-                && discoveredIssuer.replace(EntraSettings.TENANT_PLACEHOLDER, tid).equals(claims.getIssuer());
-    }
-
-    @Override
-    public Optional<String> checkToken(JWTClaimsSet claims, OidcSettings settings) {
-        List<String> allowed = settings.values().list(EntraSettings.ALLOWED_TENANTS, false);
-        if (allowed.isEmpty() || allowed.contains("*")) {
-            return Optional.empty();
-        }
-        String tid = stringClaim(claims, "tid");
-        if (tid == null) {
-            return Optional.of("the token has no tid claim, so its tenant cannot be checked against "
-                    + EntraSettings.ALLOWED_TENANTS);
-        }
-        boolean listed = allowed.stream().anyMatch(t -> t.equalsIgnoreCase(tid));
-        return listed ? Optional.empty()
-                : Optional.of("the account belongs to tenant " + tid + ", which is not in " + EntraSettings.ALLOWED_TENANTS);
     }
 
     private static Optional<String> tenantOf(String discoveryUrl) {
@@ -215,6 +176,73 @@ public final class EntraProfile implements ProviderProfile {
             return claims.getStringClaim(name);
         } catch (ParseException e) {
             return null;
+        }
+    }
+
+    /**
+     * The configured profile.
+     *
+     * @param discoveryUrl the discovery URL built from the tenant
+     * @param allowed      {@code OIDC_ENTRA_ALLOWED_TENANTS}
+     */
+    private record Entra(Optional<URI> discoveryUrl, List<String> allowed) implements ProviderProfile {
+
+        @Override
+        public String name() {
+            return "entra";
+        }
+
+        @Override
+        public boolean acceptsDiscoveredIssuer(URI discoveryUrl, String issuer) {
+            if (StandardChecks.issuerMatchesDiscoveryUrl(discoveryUrl, issuer)) {
+                return true;
+            }
+            // The multi-tenant documents declare the literal issuer .../{tenantid}/v2.0, and a tenant
+            // named by its domain declares its GUID: both are Entra's own, on the same authority.
+            Optional<String> discoveryTenant = tenantOf(discoveryUrl.toString());
+            // '{' and '}' are not allowed in a URI, so the placeholder is swapped for a marker to parse it.
+            URI issuerUri;
+            try {
+                issuerUri = new URI(issuer.replace(EntraSettings.TENANT_PLACEHOLDER, PLACEHOLDER_MARKER));
+            } catch (URISyntaxException e) {
+                return false;
+            }
+            Matcher path = ISSUER_PATH.matcher(issuerUri.getRawPath() == null ? "" : issuerUri.getRawPath());
+            if (discoveryTenant.isEmpty() || !path.matches() || !sameOrigin(discoveryUrl, issuerUri)
+                    || issuerUri.getRawQuery() != null) {
+                return false;
+            }
+            String declared = path.group(1);
+            String configured = discoveryTenant.get().toLowerCase(Locale.ROOT);
+            if (declared.equals(PLACEHOLDER_MARKER)) {
+                return EntraSettings.MULTI_TENANT.contains(configured);
+            }
+            return EntraSettings.isGuid(declared) && !EntraSettings.isGuid(configured);
+        }
+
+        @Override
+        public boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims) {
+            if (!discoveredIssuer.contains(EntraSettings.TENANT_PLACEHOLDER)) {
+                return discoveredIssuer.equals(claims.getIssuer());
+            }
+            String tid = stringClaim(claims, "tid");
+            return EntraSettings.isGuid(tid)
+                    && discoveredIssuer.replace(EntraSettings.TENANT_PLACEHOLDER, tid).equals(claims.getIssuer());
+        }
+
+        @Override
+        public Optional<String> checkToken(JWTClaimsSet claims) {
+            if (allowed.isEmpty() || allowed.contains("*")) {
+                return Optional.empty();
+            }
+            String tid = stringClaim(claims, "tid");
+            if (tid == null) {
+                return Optional.of("the token has no tid claim, so its tenant cannot be checked against "
+                        + EntraSettings.ALLOWED_TENANTS);
+            }
+            boolean listed = allowed.stream().anyMatch(t -> t.equalsIgnoreCase(tid));
+            return listed ? Optional.empty()
+                    : Optional.of("the account belongs to tenant " + tid + ", which is not in " + EntraSettings.ALLOWED_TENANTS);
         }
     }
 }

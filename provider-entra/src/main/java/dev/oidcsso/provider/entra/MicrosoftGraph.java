@@ -13,10 +13,19 @@ import java.util.Set;
 
 /**
  * Reads the signed-in user's groups from Microsoft Graph with the user's own (delegated) access
- * token: {@code GET /me/transitiveMemberOf/microsoft.graph.group}, following
- * {@code @odata.nextLink} page by page. Immutable and thread-safe.
+ * token: {@code GET /me/transitiveMemberOf/microsoft.graph.group?$count=true} with
+ * {@code ConsistencyLevel: eventual}, the form Microsoft documents for an OData cast (an advanced
+ * query), following {@code @odata.nextLink} page by page and keeping only entries whose
+ * {@code @odata.type} is {@code #microsoft.graph.group}, so that neither a directory role nor an
+ * administrative unit can count as a group. Immutable and thread-safe.
  */
 public final class MicrosoftGraph {
+
+    /** The only {@code @odata.type} kept: the cast asks for groups, and nothing else may pass as one. */
+    static final String GROUP_TYPE = "#microsoft.graph.group";
+
+    /** Graph answers an OData cast only as an advanced query: with this header and {@code $count=true}. */
+    private static final Map<String, String> ADVANCED_QUERY = Map.of("ConsistencyLevel", "eventual");
 
     /** Enough for 500 pages of up to 999 groups; a guard against a server that never stops paging. */
     private static final int MAX_PAGES = 500;
@@ -57,15 +66,16 @@ public final class MicrosoftGraph {
     public List<Group> transitiveGroups(String accessToken) {
         Map<String, Group> byId = new LinkedHashMap<>();
         Set<String> seenPages = new HashSet<>();
-        URI next = URI.create(baseUrl + "/me/transitiveMemberOf/microsoft.graph.group?$select=id,displayName&$top=999");
+        URI next = URI.create(baseUrl + "/me/transitiveMemberOf/microsoft.graph.group?$count=true&$select=id,displayName&$top=999");
         for (int page = 0; next != null; page++) {
             if (page >= MAX_PAGES || !seenPages.add(next.toString())) {
                 throw new IllegalStateException("Microsoft Graph kept paging the user's groups beyond " + page + " pages");
             }
-            Map<String, Object> body = http.getWithBearer(next, accessToken);
+            Map<String, Object> body = http.getWithBearer(next, accessToken, ADVANCED_QUERY);
             if (body.get("value") instanceof List<?> items) {
                 for (Object item : items) {
-                    if (item instanceof Map<?, ?> group && group.get("id") instanceof String id) {
+                    if (item instanceof Map<?, ?> group && GROUP_TYPE.equals(group.get("@odata.type"))
+                            && group.get("id") instanceof String id) {
                         String name = group.get("displayName") instanceof String text && !text.isEmpty() ? text : id;
                         byId.putIfAbsent(id.toLowerCase(java.util.Locale.ROOT), new Group(id, name));
                     }

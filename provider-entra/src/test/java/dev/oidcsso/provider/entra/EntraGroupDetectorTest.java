@@ -1,7 +1,10 @@
 package dev.oidcsso.provider.entra;
 
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.testing.stub.StubContext;
 import dev.oidcsso.testing.stub.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +36,7 @@ class EntraGroupDetectorTest {
     GroupDetector detector(Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(Map.of("OIDC_ENTRA_GRAPH_URL", graph.base() + "/v1.0"));
         settings.putAll(extra);
-        return new EntraGroupDetector().configure(settings);
+        return new EntraGroupDetector.Factory().create(PluginSettings.of(settings));
     }
 
     static Map<String, Object> claims(Map<String, Object> extra) {
@@ -64,6 +67,49 @@ class EntraGroupDetectorTest {
         assertEquals(3, graph.requests(GraphStub.PATH).size());
         assertTrue(graph.requests(GraphStub.PATH).stream().allMatch(r -> r.bearer().orElse("").equals(TOKEN)));
         assertEquals("id,displayName", graph.requests(GraphStub.PATH).get(0).query().get("$select"));
+        assertTrue(graph.requests(GraphStub.PATH).stream().allMatch(r -> "true".equals(r.query().get("$count"))
+                && r.header("ConsistencyLevel").orElse("").equals("eventual")), "every page is an advanced query");
+    }
+
+    @Test
+    void onlyGroupsCountEvenWithDisplayNames() {
+        GraphStub.serve(graph, TOKEN, List.of(GraphStub.group(GraphStub.groupId(1), "mlflow"),
+                GraphStub.entry("#microsoft.graph.administrativeUnit", GraphStub.groupId(2), "mlflow-admin"),
+                GraphStub.entry("#microsoft.graph.directoryRole", GraphStub.groupId(3), "mlflow-admin"),
+                GraphStub.entry(null, GraphStub.groupId(4), "mlflow-admin")), 100);
+        assertEquals(List.of("mlflow"), detector(Map.of("OIDC_ENTRA_GROUP_NAMES", "display")).detectGroups(
+                StubContext.ofToken(claims(Map.of()), TOKEN)));
+    }
+
+    @Test
+    void theStubRefusesACastWithoutTheAdvancedQueryFormAsGraphDoes() throws Exception {
+        GraphStub.serve(graph, TOKEN, List.of(GraphStub.group(GraphStub.groupId(1), "mlflow")), 100);
+        java.net.http.HttpResponse<String> plain = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(graph.url(GraphStub.PATH + "?$select=id,displayName"))
+                        .header("Authorization", "Bearer " + TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, plain.statusCode());
+        assertTrue(plain.body().contains("Request_UnsupportedQuery"), plain.body());
+    }
+
+    @Test
+    void anOverageBearerTokenIsRefusedWith401SayingWhatToDo() {
+        TokenValidationException e = assertThrows(TokenValidationException.class,
+                () -> detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), null)));
+        assertEquals(401, e.status());
+        assertTrue(e.getMessage().contains("too many groups"), e.getMessage());
+        assertTrue(e.getMessage().contains("OIDC_ENTRA_APP_ROLES=true") && e.getMessage().contains("groups assigned to the application")
+                && e.getMessage().contains("sign in through the browser"), e.getMessage());
+        assertTrue(graph.requests().isEmpty());
+    }
+
+    @Test
+    void anOverageBearerTokenWithAppRolesIsDecidedByItsRoles() {
+        Map<String, Object> token = new HashMap<>(OVERAGE);
+        token.put("roles", List.of("MLflow.Admin"));
+        assertEquals(List.of("MLflow.Admin"), detector(Map.of("OIDC_ENTRA_APP_ROLES", "true"))
+                .detectGroups(StubContext.ofToken(claims(token), null)));
+        assertTrue(graph.requests().isEmpty());
     }
 
     @Test
@@ -112,15 +158,15 @@ class EntraGroupDetectorTest {
 
     @Test
     void overageWithoutAnAccessTokenFailsClearly() {
-        GroupDetectionException e = assertThrows(GroupDetectionException.class,
+        TokenValidationException e = assertThrows(TokenValidationException.class,
                 () -> detector(Map.of()).detectGroups(StubContext.ofToken(claims(OVERAGE), null)));
         assertTrue(e.getMessage().contains("no access token"), e.getMessage());
     }
 
     @Test
     void badSettingsFailConfiguration() {
-        GroupDetectionException e = assertThrows(GroupDetectionException.class,
-                () -> new EntraGroupDetector().configure(Map.of("OIDC_ENTRA_GRAPH_URL", "http://graph.example.com")));
-        assertTrue(e.getMessage().startsWith("OIDC_ENTRA_GRAPH_URL='http://graph.example.com'"), e.getMessage());
+        SettingsException e = assertThrows(SettingsException.class, () -> new EntraGroupDetector.Factory()
+                .create(PluginSettings.of(Map.of("OIDC_ENTRA_GRAPH_URL", "http://graph.example.com"))));
+        assertTrue(e.problems().get(0).startsWith("OIDC_ENTRA_GRAPH_URL='http://graph.example.com'"), e.getMessage());
     }
 }

@@ -3,6 +3,8 @@ package dev.oidcsso.provider.entra;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.spi.ProviderProfile;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,7 +24,8 @@ class EntraProfileTest {
     static final String OTHER_TENANT = "0a1b2c3d-0000-4000-8000-00000000abcd";
     static final String USERS = "0b5ab0f1-93b2-4bd1-9f46-0c1d2d6a9c31";
     static final String ADMINS = "5f9e3c11-2b7a-4c55-8e0d-7a6b1c2d3e4f";
-    static final EntraProfile ENTRA = new EntraProfile();
+    static final ProviderProfile ENTRA = new EntraProfile().create(PluginSettings.of(Map.of("OIDC_ENTRA_TENANT_ID", TENANT,
+            "OIDC_GROUP_NAME", USERS, "OIDC_ADMIN_GROUP_NAME", ADMINS)));
 
     static OidcSettings settings(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(Map.of("OIDC_GROUP_NAME", USERS, "OIDC_ADMIN_GROUP_NAME", ADMINS));
@@ -41,7 +44,7 @@ class EntraProfileTest {
         assertEquals("entra", settings.profile().name());
         assertEquals("entra", settings.groupDetector());
         assertEquals(List.of("preferred_username", "upn", "email", "oid"), settings.usernameClaims());
-        assertFalse(ENTRA.recognises(URI.create("https://login.microsoftonline.com.evil.example/x/v2.0/.well-known/openid-configuration")));
+        assertFalse(new EntraProfile().recognises(URI.create("https://login.microsoftonline.com.evil.example/x/v2.0/.well-known/openid-configuration")));
     }
 
     @Test
@@ -122,12 +125,12 @@ class EntraProfileTest {
         OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations",
                 "OIDC_ENTRA_ALLOWED_TENANTS", TENANT));
         String template = "https://login.microsoftonline.com/{tenantid}/v2.0";
-        assertTrue(ENTRA.acceptsTokenIssuer(template, token(TENANT, TENANT), settings));
-        assertFalse(ENTRA.acceptsTokenIssuer(template, token(TENANT, OTHER_TENANT), settings));
-        assertFalse(ENTRA.acceptsTokenIssuer(template, token("{tenantid}", "{tenantid}"), settings));
-        assertEquals(Optional.empty(), ENTRA.checkToken(token(TENANT, TENANT), settings));
+        assertTrue(settings.profile().acceptsTokenIssuer(template, token(TENANT, TENANT)));
+        assertFalse(settings.profile().acceptsTokenIssuer(template, token(TENANT, OTHER_TENANT)));
+        assertFalse(settings.profile().acceptsTokenIssuer(template, token("{tenantid}", "{tenantid}")));
+        assertEquals(Optional.empty(), settings.profile().checkToken(token(TENANT, TENANT)));
         assertEquals(Optional.of("the account belongs to tenant " + OTHER_TENANT + ", which is not in OIDC_ENTRA_ALLOWED_TENANTS"),
-                ENTRA.checkToken(token(OTHER_TENANT, OTHER_TENANT), settings));
+                settings.profile().checkToken(token(OTHER_TENANT, OTHER_TENANT)));
     }
 
     static JWTClaimsSet token(String issuerTenant, String tid) {

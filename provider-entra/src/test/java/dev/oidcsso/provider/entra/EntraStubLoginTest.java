@@ -152,4 +152,19 @@ class EntraStubLoginTest {
                     Map.of("Accept", "application/json", "Authorization", "Bearer " + foreign)).statusCode());
         }
     }
+
+    @Test
+    void anOverageBearerTokenGets401WithWhatToDoNot502() {
+        try (OidcSso sso = OidcSso.create(settings(Map.of())); StubApp app = StubApp.start(sso)) {
+            Map<String, Object> overage = new HashMap<>(user(TENANT, Map.of("aud", "client-1")));
+            overage.putAll(EntraGroupDetectorTest.OVERAGE);
+            String token = entra.sign(overage);
+            HttpResponse<String> response = new Browser().get(app.baseUrl() + "/auth/status",
+                    Map.of("Accept", "application/json", "Authorization", "Bearer " + token));
+            assertEquals(401, response.statusCode(), response.body());
+            assertTrue(response.body().contains("too many groups") && response.body().contains("OIDC_ENTRA_APP_ROLES"),
+                    response.body());
+            assertTrue(entra.server().requests(GraphStub.PATH).isEmpty());
+        }
+    }
 }

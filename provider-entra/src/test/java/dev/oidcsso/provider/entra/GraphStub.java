@@ -9,9 +9,12 @@ import java.util.Map;
 
 /**
  * Microsoft Graph's {@code /me/transitiveMemberOf/microsoft.graph.group} on a stub server, as Graph
- * answers it: pages of at most {@code pageSize} groups linked by an absolute {@code @odata.nextLink}
- * with a {@code $skiptoken}, whatever {@code $top} asked for; a group reached through several nested
- * groups can appear on more than one page.
+ * answers it: an OData cast is an advanced query, so a request without {@code ConsistencyLevel:
+ * eventual} and {@code $count=true} is refused with 400 {@code Request_UnsupportedQuery}; the answer
+ * carries {@code @odata.count}, each entry its {@code @odata.type}, and pages of at most
+ * {@code pageSize} entries linked by an absolute {@code @odata.nextLink} with a {@code $skiptoken},
+ * whatever {@code $top} asked for; a group reached through several nested groups can appear on more
+ * than one page.
  */
 final class GraphStub {
 
@@ -38,14 +41,21 @@ final class GraphStub {
                 return StubHttpServer.Response.json(401, Map.of("error", Map.of("code", "InvalidAuthenticationToken",
                         "message", "Access token validation failure.")));
             }
+            if (!request.header("ConsistencyLevel").filter("eventual"::equalsIgnoreCase).isPresent()
+                    || !"true".equals(request.query().get("$count"))) {
+                return StubHttpServer.Response.json(400, Map.of("error", Map.of("code", "Request_UnsupportedQuery",
+                        "message", "Unsupported Query.")));
+            }
             int page = Integer.parseInt(request.query().getOrDefault("$skiptoken", "0"));
             int from = page * pageSize;
             List<Map<String, Object>> value = new ArrayList<>(groups.subList(Math.min(from, groups.size()),
                     Math.min(from + pageSize, groups.size())));
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#directoryObjects");
+            body.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#groups(id,displayName)");
+            body.put("@odata.count", groups.size());
             if (from + pageSize < groups.size()) {
-                body.put("@odata.nextLink", server.base() + PATH + "?$select=id,displayName&$top=999&$skiptoken=" + (page + 1));
+                body.put("@odata.nextLink", server.base() + PATH
+                        + "?$count=true&$select=id,displayName&$top=999&$skiptoken=" + (page + 1));
             }
             body.put("value", value);
             return StubHttpServer.Response.json(body);
@@ -65,10 +75,22 @@ final class GraphStub {
     }
 
     static Map<String, Object> group(String id, String name) {
-        Map<String, Object> group = new LinkedHashMap<>();
-        group.put("@odata.type", "#microsoft.graph.group");
-        group.put("id", id);
-        group.put("displayName", name);
-        return group;
+        return entry("#microsoft.graph.group", id, name);
+    }
+
+    /**
+     * A directory object of any type, as an entry of a listing.
+     *
+     * @param type for example {@code #microsoft.graph.administrativeUnit}
+     * @param id   the object ID
+     * @param name the display name
+     * @return the entry
+     */
+    static Map<String, Object> entry(String type, String id, String name) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("@odata.type", type);
+        entry.put("id", id);
+        entry.put("displayName", name);
+        return entry;
     }
 }

@@ -1,12 +1,15 @@
 package dev.oidcsso.provider.google;
 
 import com.google.auto.service.AutoService;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.oidc.JsonHttp;
 import dev.oidcsso.oidc.JsonHttpException;
 import dev.oidcsso.oidc.JwtBearerGrant;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,7 +30,6 @@ import java.util.Set;
  * domain-wide delegation, and cached until shortly before it expires. When
  * {@code OIDC_GOOGLE_GROUP_MAPPING} is set too, its groups are added.
  */
-@AutoService(GroupDetector.class)
 public final class GoogleDirectoryGroupDetector implements GroupDetector {
 
     /** The detector's name. */
@@ -37,12 +40,6 @@ public final class GoogleDirectoryGroupDetector implements GroupDetector {
     private final URI directoryUrl;
     private final URI userInfoUrl;
     private final GoogleMappingGroupDetector mapping;
-
-    /** The unconfigured prototype the service loader creates; {@link #configure} returns a usable one. */
-    public GoogleDirectoryGroupDetector() {
-        this(null, null, URI.create(GoogleSettings.DEFAULT_DIRECTORY_URL), URI.create(GoogleSettings.DEFAULT_USERINFO_URL),
-                null);
-    }
 
     /**
      * Creates a configured detector.
@@ -55,10 +52,10 @@ public final class GoogleDirectoryGroupDetector implements GroupDetector {
      */
     public GoogleDirectoryGroupDetector(JwtBearerGrant grant, JsonHttp http, URI directoryUrl, URI userInfoUrl,
                                         GoogleMappingGroupDetector mapping) {
-        this.grant = grant;
-        this.http = http;
-        this.directoryUrl = directoryUrl;
-        this.userInfoUrl = userInfoUrl;
+        this.grant = Objects.requireNonNull(grant, "grant");
+        this.http = Objects.requireNonNull(http, "http");
+        this.directoryUrl = Objects.requireNonNull(directoryUrl, "directoryUrl");
+        this.userInfoUrl = Objects.requireNonNull(userInfoUrl, "userInfoUrl");
         this.mapping = mapping;
     }
 
@@ -68,38 +65,7 @@ public final class GoogleDirectoryGroupDetector implements GroupDetector {
     }
 
     @Override
-    public GroupDetector configure(Map<String, String> settings) {
-        List<String> problems = new ArrayList<>();
-        Optional<ServiceAccountKey> key = GoogleProfile.serviceAccount(settings, problems);
-        URI directory = GoogleProfile.url(settings, GoogleSettings.DIRECTORY_URL, GoogleSettings.DEFAULT_DIRECTORY_URL, problems);
-        URI userInfo = GoogleProfile.url(settings, GoogleSettings.USERINFO_URL, GoogleSettings.DEFAULT_USERINFO_URL, problems);
-        Optional<URI> tokenUrl = Optional.ofNullable(settings.get(GoogleSettings.TOKEN_URL))
-                .map(text -> GoogleProfile.url(settings, GoogleSettings.TOKEN_URL, text, problems));
-        GoogleMappingGroupDetector extra = null;
-        String mappingText = settings.get(GoogleSettings.GROUP_MAPPING);
-        if (mappingText != null && !mappingText.isBlank()) {
-            extra = (GoogleMappingGroupDetector) new GoogleMappingGroupDetector().configure(settings);
-        }
-        if (!problems.isEmpty() || key.isEmpty()) {
-            throw new GroupDetectionException(String.join("; ", problems));
-        }
-        JsonHttp client = JsonHttp.create(GoogleMappingGroupDetector.timeout(settings));
-        JwtBearerGrant bearer = JwtBearerGrant.builder()
-                .tokenEndpoint(tokenUrl.orElse(key.get().tokenUri()))
-                .issuer(key.get().clientEmail())
-                .subject(settings.get(GoogleSettings.DELEGATED_ADMIN).trim())
-                .scopes(List.of(GoogleSettings.DIRECTORY_SCOPE))
-                .signingKey(key.get().privateKey(), key.get().privateKeyId())
-                .http(client)
-                .build();
-        return new GoogleDirectoryGroupDetector(bearer, client, directory, userInfo, extra);
-    }
-
-    @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        if (grant == null) {
-            throw new GroupDetectionException("the google-directory group detector was used without configure(settings)");
-        }
         GoogleUser user = GoogleUser.of(context, http, userInfoUrl);
         String email = user.verifiedEmail().orElseThrow(() -> new GroupDetectionException(
                 "the Google account has no verified e-mail address, so its Workspace groups cannot be looked up; "
@@ -153,6 +119,50 @@ public final class GoogleDirectoryGroupDetector implements GroupDetector {
                     + " and that " + GoogleSettings.DELEGATED_ADMIN + " is a Workspace administrator" : "";
             throw new GroupDetectionException("the Google Directory API could not list the user's groups: "
                     + e.getMessage() + hint, e);
+        }
+    }
+
+    /** Creates the detector from the service account settings (and, optionally, a mapping). */
+    @AutoService(GroupDetectorFactory.class)
+    public static final class Factory implements GroupDetectorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return GoogleMappingGroupDetector.SETTINGS;
+        }
+
+        @Override
+        public GroupDetector create(PluginSettings settings) {
+            List<String> problems = new ArrayList<>();
+            Optional<ServiceAccountKey> key = GoogleProfile.serviceAccount(settings, problems);
+            URI directory = GoogleProfile.url(settings, GoogleSettings.DIRECTORY_URL, GoogleSettings.DEFAULT_DIRECTORY_URL, problems);
+            URI userInfo = GoogleProfile.url(settings, GoogleSettings.USERINFO_URL, GoogleSettings.DEFAULT_USERINFO_URL, problems);
+            Optional<URI> tokenUrl = settings.get(GoogleSettings.TOKEN_URL)
+                    .map(text -> GoogleProfile.url(settings, GoogleSettings.TOKEN_URL, text, problems));
+            GoogleMappingGroupDetector extra = settings.get(GoogleSettings.GROUP_MAPPING).isEmpty() ? null
+                    : GoogleMappingGroupDetector.parse(settings, problems).orElse(null);
+            if (!problems.isEmpty() || key.isEmpty()) {
+                throw new SettingsException(problems);
+            }
+            JsonHttp client = JsonHttp.create(GoogleMappingGroupDetector.timeout(settings));
+            JwtBearerGrant bearer = JwtBearerGrant.builder()
+                    .tokenEndpoint(tokenUrl.orElse(key.get().tokenUri()))
+                    .issuer(key.get().clientEmail())
+                    .subject(settings.get(GoogleSettings.DELEGATED_ADMIN, "").trim())
+                    .scopes(List.of(GoogleSettings.DIRECTORY_SCOPE))
+                    .signingKey(key.get().privateKey(), key.get().privateKeyId())
+                    .http(client)
+                    .build();
+            return new GoogleDirectoryGroupDetector(bearer, client, directory, userInfo, extra);
         }
     }
 }

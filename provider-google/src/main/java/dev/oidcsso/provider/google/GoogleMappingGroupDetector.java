@@ -3,16 +3,20 @@ package dev.oidcsso.provider.google;
 import com.google.auto.service.AutoService;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
-import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.oidc.JsonHttp;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Groups for Google accounts without writing code ({@code OIDC_GROUP_DETECTION_PLUGIN=google-mapping},
@@ -21,7 +25,6 @@ import java.util.Map;
  * for the syntax). This replaces the MLflow seed's Python plugin, which did the same from the
  * UserInfo response.
  */
-@AutoService(GroupDetector.class)
 public final class GoogleMappingGroupDetector implements GroupDetector {
 
     /** The detector's name. */
@@ -31,10 +34,8 @@ public final class GoogleMappingGroupDetector implements GroupDetector {
     private final JsonHttp http;
     private final URI userInfoUrl;
 
-    /** The unconfigured prototype the service loader creates; {@link #configure} returns a usable one. */
-    public GoogleMappingGroupDetector() {
-        this(null, null, URI.create(GoogleSettings.DEFAULT_USERINFO_URL));
-    }
+    /** What the Google detectors read: their own settings and the IdP call timeout. */
+    static final Set<String> SETTINGS = Set.of("OIDC_GOOGLE_*", SettingNames.HTTP_TIMEOUT);
 
     /**
      * Creates a configured detector.
@@ -44,9 +45,9 @@ public final class GoogleMappingGroupDetector implements GroupDetector {
      * @param userInfoUrl Google's UserInfo endpoint
      */
     public GoogleMappingGroupDetector(GroupMapping mapping, JsonHttp http, URI userInfoUrl) {
-        this.mapping = mapping;
-        this.http = http;
-        this.userInfoUrl = userInfoUrl;
+        this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.http = Objects.requireNonNull(http, "http");
+        this.userInfoUrl = Objects.requireNonNull(userInfoUrl, "userInfoUrl");
     }
 
     @Override
@@ -55,31 +56,61 @@ public final class GoogleMappingGroupDetector implements GroupDetector {
     }
 
     @Override
-    public GroupDetector configure(Map<String, String> settings) {
-        List<String> problems = new ArrayList<>();
-        String text = settings.get(GoogleSettings.GROUP_MAPPING);
-        if (text == null || text.isBlank()) {
-            throw new GroupDetectionException(GoogleProfile.missingMapping());
-        }
-        GroupMapping parsed = GroupMapping.parse(text, problems);
-        URI userInfo = GoogleProfile.url(settings, GoogleSettings.USERINFO_URL, GoogleSettings.DEFAULT_USERINFO_URL, problems);
-        if (!problems.isEmpty()) {
-            throw new GroupDetectionException(String.join("; ", problems));
-        }
-        return new GoogleMappingGroupDetector(parsed, JsonHttp.create(timeout(settings)), userInfo);
-    }
-
-    @Override
     public List<String> detectGroups(GroupDetectionContext context) {
-        if (mapping == null) {
-            throw new GroupDetectionException("the google-mapping group detector was used without configure(settings)");
-        }
         GoogleUser user = GoogleUser.of(context, http, userInfoUrl);
         return mapping.groupsOf(user.subject(), user.verifiedEmail());
     }
 
-    static Duration timeout(Map<String, String> settings) {
-        String text = settings.get(SettingNames.HTTP_TIMEOUT);
-        return text == null ? Duration.ofSeconds(5) : OidcSettings.parseDuration(text).orElse(Duration.ofSeconds(5));
+    static Duration timeout(PluginSettings settings) {
+        return settings.get(SettingNames.HTTP_TIMEOUT).flatMap(OidcSettings::parseDuration).orElse(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Reads the mapping and the UserInfo URL.
+     *
+     * @param settings the detector's settings
+     * @param problems where problems are reported, each naming its setting
+     * @return the detector, when the settings are usable
+     */
+    static Optional<GoogleMappingGroupDetector> parse(PluginSettings settings, List<String> problems) {
+        Optional<String> text = settings.get(GoogleSettings.GROUP_MAPPING);
+        if (text.isEmpty()) {
+            problems.add(GoogleProfile.missingMapping());
+            return Optional.empty();
+        }
+        int before = problems.size();
+        GroupMapping parsed = GroupMapping.parse(text.get(), problems);
+        URI userInfo = GoogleProfile.url(settings, GoogleSettings.USERINFO_URL, GoogleSettings.DEFAULT_USERINFO_URL, problems);
+        return problems.size() > before ? Optional.empty()
+                : Optional.of(new GoogleMappingGroupDetector(parsed, JsonHttp.create(timeout(settings)), userInfo));
+    }
+
+    /** Creates the detector from {@code OIDC_GOOGLE_GROUP_MAPPING} (and {@code OIDC_GOOGLE_USERINFO_URL}). */
+    @AutoService(GroupDetectorFactory.class)
+    public static final class Factory implements GroupDetectorFactory {
+
+        /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return SETTINGS;
+        }
+
+        @Override
+        public GroupDetector create(PluginSettings settings) {
+            List<String> problems = new ArrayList<>();
+            Optional<GoogleMappingGroupDetector> detector = parse(settings, problems);
+            if (detector.isEmpty()) {
+                throw new SettingsException(problems);
+            }
+            return detector.get();
+        }
     }
 }

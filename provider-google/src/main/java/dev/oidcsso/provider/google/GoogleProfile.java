@@ -3,10 +3,11 @@ package dev.oidcsso.provider.google;
 import com.google.auto.service.AutoService;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.config.HostOrUrl;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 
 import java.net.URI;
 import java.text.ParseException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,21 +25,27 @@ import java.util.regex.Pattern;
  * {@code google-directory}. A configured hosted domain is sent as {@code hd} and, since that
  * parameter only steers the account chooser, enforced on the ID token's {@code hd} claim. Google
  * advertises no {@code end_session_endpoint}: logout is local. Google's ID tokens may carry
- * {@code iss} without the scheme ({@code accounts.google.com}); both forms are accepted.
+ * {@code iss} without the scheme ({@code accounts.google.com}); both forms are accepted. The group
+ * detectors check their own settings.
  */
-@AutoService(ProviderProfile.class)
-public final class GoogleProfile implements ProviderProfile {
+@AutoService(ProviderProfileFactory.class)
+public final class GoogleProfile implements ProviderProfileFactory {
 
     private static final Pattern DOMAIN = Pattern.compile("([a-z0-9-]+\\.)+[a-z]{2,}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
-    /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
+    /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
     public GoogleProfile() {
     }
 
     @Override
     public String name() {
         return "google";
+    }
+
+    @Override
+    public Set<String> settingNames() {
+        return Set.of(GoogleSettings.HOSTED_DOMAIN);
     }
 
     @Override
@@ -53,76 +61,74 @@ public final class GoogleProfile implements ProviderProfile {
     }
 
     @Override
-    public Optional<URI> discoveryUrl(SettingValues values) {
-        return Optional.of(URI.create(GoogleSettings.DISCOVERY_URL));
-    }
-
-    @Override
-    public List<String> validate(SettingValues values) {
+    public ProviderProfile create(PluginSettings settings) {
         List<String> problems = new ArrayList<>();
-        hostedDomains(values).stream().filter(d -> !DOMAIN.matcher(d).matches()).forEach(d -> problems.add(
+        List<String> domains = settings.list(GoogleSettings.HOSTED_DOMAIN, false).stream()
+                .map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        domains.stream().filter(d -> !DOMAIN.matcher(d).matches()).forEach(d -> problems.add(
                 GoogleSettings.HOSTED_DOMAIN + " entry '" + d + "' is not a domain such as example.com"));
-        Map<String, String> settings = values.asMap();
-        String detector = values.get(SettingNames.GROUP_DETECTION_PLUGIN).orElse(GoogleMappingGroupDetector.NAME)
-                .toLowerCase(Locale.ROOT);
-        Optional<String> mapping = values.get(GoogleSettings.GROUP_MAPPING);
-        if (detector.equals(GoogleMappingGroupDetector.NAME) && mapping.isEmpty()) {
-            problems.add(missingMapping());
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
         }
-        mapping.ifPresent(text -> GroupMapping.parse(text, problems));
-        values.get(GoogleSettings.USERINFO_URL).ifPresent(u -> HostOrUrl.parse(GoogleSettings.USERINFO_URL, u, problems));
-        if (detector.equals(GoogleDirectoryGroupDetector.NAME)) {
-            serviceAccount(settings, problems);
-            values.get(GoogleSettings.DIRECTORY_URL).ifPresent(u -> HostOrUrl.parse(GoogleSettings.DIRECTORY_URL, u, problems));
-            values.get(GoogleSettings.TOKEN_URL).ifPresent(u -> HostOrUrl.parse(GoogleSettings.TOKEN_URL, u, problems));
-        }
-        return problems;
+        return new Google(domains);
     }
 
-    @Override
-    public boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims, OidcSettings settings) {
-        String iss = claims.getIssuer();
-        if (iss == null) {
-            return false;
-        }
-        // Google documents that iss is "https://accounts.google.com" or "accounts.google.com".
-        return iss.equals(discoveredIssuer)
-                || discoveredIssuer.startsWith("https://") && iss.equals(discoveredIssuer.substring("https://".length()));
-    }
+    /**
+     * The configured profile.
+     *
+     * @param hostedDomains the Workspace domains whose accounts may sign in; empty for any account
+     */
+    private record Google(List<String> hostedDomains) implements ProviderProfile {
 
-    @Override
-    public Optional<String> checkToken(JWTClaimsSet claims, OidcSettings settings) {
-        List<String> domains = hostedDomains(settings.values());
-        if (domains.isEmpty()) {
-            return Optional.empty();
+        @Override
+        public String name() {
+            return "google";
         }
-        String hd;
-        try {
-            hd = claims.getStringClaim("hd");
-        } catch (ParseException e) {
-            hd = null;
-        }
-        if (hd == null) {
-            return Optional.of("this is a personal Google account; sign in with an account of " + String.join(", ", domains));
-        }
-        String domain = hd.toLowerCase(Locale.ROOT);
-        return domains.contains(domain) ? Optional.empty()
-                : Optional.of("the Google account belongs to " + domain + "; sign in with an account of "
-                + String.join(", ", domains));
-    }
 
-    @Override
-    public Map<String, String> authorizationParameters(OidcSettings settings) {
-        List<String> domains = hostedDomains(settings.values());
-        if (domains.isEmpty()) {
-            return Map.of();
+        @Override
+        public Optional<URI> discoveryUrl() {
+            return Optional.of(URI.create(GoogleSettings.DISCOVERY_URL));
         }
-        // hd takes one domain; with several, "*" still hides personal accounts in the chooser.
-        return Map.of("hd", domains.size() == 1 ? domains.get(0) : "*");
-    }
 
-    private static List<String> hostedDomains(SettingValues values) {
-        return values.list(GoogleSettings.HOSTED_DOMAIN, false).stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        @Override
+        public boolean acceptsTokenIssuer(String discoveredIssuer, JWTClaimsSet claims) {
+            String iss = claims.getIssuer();
+            if (iss == null) {
+                return false;
+            }
+            // Google documents that iss is "https://accounts.google.com" or "accounts.google.com".
+            return iss.equals(discoveredIssuer)
+                    || discoveredIssuer.startsWith("https://") && iss.equals(discoveredIssuer.substring("https://".length()));
+        }
+
+        @Override
+        public Optional<String> checkToken(JWTClaimsSet claims) {
+            if (hostedDomains.isEmpty()) {
+                return Optional.empty();
+            }
+            String hd;
+            try {
+                hd = claims.getStringClaim("hd");
+            } catch (ParseException e) {
+                hd = null;
+            }
+            if (hd == null) {
+                return Optional.of("this is a personal Google account; sign in with an account of " + String.join(", ", hostedDomains));
+            }
+            String domain = hd.toLowerCase(Locale.ROOT);
+            return hostedDomains.contains(domain) ? Optional.empty()
+                    : Optional.of("the Google account belongs to " + domain + "; sign in with an account of "
+                    + String.join(", ", hostedDomains));
+        }
+
+        @Override
+        public Map<String, String> authorizationParameters() {
+            if (hostedDomains.isEmpty()) {
+                return Map.of();
+            }
+            // hd takes one domain; with several, "*" still hides personal accounts in the chooser.
+            return Map.of("hd", hostedDomains.size() == 1 ? hostedDomains.get(0) : "*");
+        }
     }
 
     /**
@@ -140,19 +146,19 @@ public final class GoogleProfile implements ProviderProfile {
     /**
      * Reads and checks the service account settings of the {@code google-directory} detector.
      *
-     * @param settings the raw settings
+     * @param settings the detector's settings
      * @param problems where problems are reported
      * @return the key, or empty when unusable
      */
-    static Optional<ServiceAccountKey> serviceAccount(Map<String, String> settings, List<String> problems) {
-        String admin = settings.get(GoogleSettings.DELEGATED_ADMIN);
+    static Optional<ServiceAccountKey> serviceAccount(PluginSettings settings, List<String> problems) {
+        String admin = settings.get(GoogleSettings.DELEGATED_ADMIN, null);
         if (admin == null || admin.isBlank()) {
             problems.add(GoogleSettings.DELEGATED_ADMIN + " is not set: give the e-mail address of a Workspace "
                     + "administrator the service account acts for through domain-wide delegation");
         } else if (!EMAIL.matcher(admin.trim()).matches()) {
             problems.add(GoogleSettings.DELEGATED_ADMIN + "='" + admin + "' is not an e-mail address");
         }
-        String file = settings.get(GoogleSettings.SERVICE_ACCOUNT_FILE);
+        String file = settings.get(GoogleSettings.SERVICE_ACCOUNT_FILE, null);
         if (file == null || file.isBlank()) {
             problems.add(GoogleSettings.SERVICE_ACCOUNT_FILE + " is not set: give the path of the service account's "
                     + "JSON key file, needed by the " + GoogleDirectoryGroupDetector.NAME + " group detector");
@@ -164,14 +170,14 @@ public final class GoogleProfile implements ProviderProfile {
     /**
      * Reads a URL setting.
      *
-     * @param settings the raw settings
+     * @param settings the detector's settings
      * @param name     the setting
      * @param fallback the default
      * @param problems where problems are reported
      * @return the URL, the default when unusable
      */
-    static URI url(Map<String, String> settings, String name, String fallback, List<String> problems) {
-        String value = settings.getOrDefault(name, fallback);
+    static URI url(PluginSettings settings, String name, String fallback, List<String> problems) {
+        String value = settings.get(name, fallback);
         return HostOrUrl.parse(name, value == null || value.isBlank() ? fallback : value, problems)
                 .orElse(URI.create(fallback));
     }

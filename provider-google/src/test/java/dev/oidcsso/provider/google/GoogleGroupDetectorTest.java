@@ -1,7 +1,10 @@
 package dev.oidcsso.provider.google;
 
 import dev.oidcsso.groups.GroupDetectionException;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetector;
+import dev.oidcsso.spi.GroupDetectorFactory;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.testing.stub.StubContext;
 import dev.oidcsso.testing.stub.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -41,14 +44,14 @@ class GoogleGroupDetectorTest {
 
     @Test
     void mappingUsesTheVerifiedEmailOfTheIdToken() {
-        GroupDetector detector = new GoogleMappingGroupDetector().configure(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
+        GroupDetector detector = create(new GoogleMappingGroupDetector.Factory(), Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
         assertEquals(List.of("mlflow-admin", "mlflow"), detector.detectGroups(StubContext.ofToken(googleToken("boss@example.com", true), "at")));
         assertEquals(List.of(), detector.detectGroups(StubContext.ofToken(googleToken("boss@example.com", false), "at")));
     }
 
     @Test
     void mappingPrefersTheUserInfoResponse() {
-        GroupDetector detector = new GoogleMappingGroupDetector().configure(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
+        GroupDetector detector = create(new GoogleMappingGroupDetector.Factory(), Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
         Map<String, Object> token = Map.of("sub", "1");
         Map<String, Object> userInfo = Map.of("sub", "1", "email", "jane@example.com", "email_verified", "true");
         assertEquals(List.of("mlflow"), detector.detectGroups(new StubContext("1", token, token, Optional.of(userInfo), Optional.empty())));
@@ -59,7 +62,7 @@ class GoogleGroupDetectorTest {
         server.route("GET", "/v1/userinfo", r -> r.bearer().filter("user-access-token"::equals).isPresent()
                 ? StubHttpServer.Response.json(Map.of("sub", "1", "email", "boss@example.com", "email_verified", true))
                 : StubHttpServer.Response.json(401, Map.of("error", "invalid_token")));
-        GroupDetector detector = new GoogleMappingGroupDetector().configure(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING,
+        GroupDetector detector = create(new GoogleMappingGroupDetector.Factory(), Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING,
                 "OIDC_GOOGLE_USERINFO_URL", server.url("/v1/userinfo").toString()));
         assertEquals(List.of("mlflow-admin", "mlflow"),
                 detector.detectGroups(StubContext.ofToken(Map.of("sub", "1"), "user-access-token")));
@@ -70,7 +73,7 @@ class GoogleGroupDetectorTest {
     void directoryPagesThroughTheUsersGroupsWithACachedServiceAccountToken() {
         google.memberships.put("jane@example.com", List.of("mlflow@example.com", "Data-Science@example.com",
                 "all@example.com", "mlflow-admin@example.com", "ops@example.com"));
-        GroupDetector detector = new GoogleDirectoryGroupDetector().configure(google.directorySettings(dir));
+        GroupDetector detector = create(new GoogleDirectoryGroupDetector.Factory(), google.directorySettings(dir));
 
         List<String> groups = detector.detectGroups(StubContext.ofToken(googleToken("jane@example.com", true), "at"));
 
@@ -86,7 +89,7 @@ class GoogleGroupDetectorTest {
     void directoryAddsTheMappingAndAUserWithoutGroupsHasNone() {
         Map<String, String> settings = new HashMap<>(google.directorySettings(dir));
         settings.put("OIDC_GOOGLE_GROUP_MAPPING", "mlflow-admin=boss@example.com");
-        GroupDetector detector = new GoogleDirectoryGroupDetector().configure(settings);
+        GroupDetector detector = create(new GoogleDirectoryGroupDetector.Factory(), settings);
         assertEquals(List.of("mlflow-admin"), detector.detectGroups(StubContext.ofToken(googleToken("boss@example.com", true), "at")));
         assertEquals(List.of(), detector.detectGroups(StubContext.ofToken(googleToken("new@example.com", true), "at")));
     }
@@ -94,7 +97,7 @@ class GoogleGroupDetectorTest {
     @Test
     void directoryGetsAFreshTokenWhenTheCachedOneIsRejected() {
         google.memberships.put("jane@example.com", List.of("mlflow@example.com"));
-        GroupDetector detector = new GoogleDirectoryGroupDetector().configure(google.directorySettings(dir));
+        GroupDetector detector = create(new GoogleDirectoryGroupDetector.Factory(), google.directorySettings(dir));
         detector.detectGroups(StubContext.ofToken(googleToken("jane@example.com", true), "at"));
         google.tokensIssued.incrementAndGet(); // the stub now refuses the cached token, as after a revocation
         assertEquals(List.of("mlflow@example.com"),
@@ -104,7 +107,7 @@ class GoogleGroupDetectorTest {
 
     @Test
     void directoryRefusesAccountsWithoutAVerifiedEmail() {
-        GroupDetector detector = new GoogleDirectoryGroupDetector().configure(google.directorySettings(dir));
+        GroupDetector detector = create(new GoogleDirectoryGroupDetector.Factory(), google.directorySettings(dir));
         GroupDetectionException e = assertThrows(GroupDetectionException.class,
                 () -> detector.detectGroups(StubContext.ofToken(googleToken("jane@example.com", false), null)));
         assertTrue(e.getMessage().contains("no verified e-mail"), e.getMessage());
@@ -114,7 +117,7 @@ class GoogleGroupDetectorTest {
     void aWrongKeyIsReportedWithTheTokenEndpointsError() {
         Map<String, String> settings = new HashMap<>(google.directorySettings(dir));
         settings.put("OIDC_GOOGLE_DELEGATED_ADMIN", "someone-else@example.com");
-        GroupDetector detector = new GoogleDirectoryGroupDetector().configure(settings);
+        GroupDetector detector = create(new GoogleDirectoryGroupDetector.Factory(), settings);
         GroupDetectionException e = assertThrows(GroupDetectionException.class,
                 () -> detector.detectGroups(StubContext.ofToken(googleToken("jane@example.com", true), null)));
         assertTrue(e.getMessage().contains("invalid_grant"), e.getMessage());
@@ -122,10 +125,14 @@ class GoogleGroupDetectorTest {
 
     @Test
     void configurationProblemsNameTheSetting() {
-        GroupDetectionException e = assertThrows(GroupDetectionException.class,
-                () -> new GoogleMappingGroupDetector().configure(Map.of()));
-        assertTrue(e.getMessage().startsWith("OIDC_GOOGLE_GROUP_MAPPING is not set"), e.getMessage());
-        e = assertThrows(GroupDetectionException.class, () -> new GoogleDirectoryGroupDetector().configure(Map.of()));
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> create(new GoogleMappingGroupDetector.Factory(), Map.of()));
+        assertTrue(e.problems().get(0).startsWith("OIDC_GOOGLE_GROUP_MAPPING is not set"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> create(new GoogleDirectoryGroupDetector.Factory(), Map.of()));
         assertTrue(e.getMessage().contains("OIDC_GOOGLE_SERVICE_ACCOUNT_FILE is not set"), e.getMessage());
+    }
+
+    static GroupDetector create(GroupDetectorFactory factory, Map<String, String> settings) {
+        return factory.create(PluginSettings.of(settings));
     }
 }

@@ -24,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GoogleProfileTest {
 
     static final String MAPPING = "mlflow-admin=boss@example.com;mlflow=@example.com";
-    static final GoogleProfile GOOGLE = new GoogleProfile();
 
     @TempDir
     Path dir;
@@ -108,34 +107,34 @@ class GoogleProfileTest {
     @Test
     void theHostedDomainIsSentAndEnforced() {
         OidcSettings settings = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING, "OIDC_GOOGLE_HOSTED_DOMAIN", "Example.com"));
-        assertEquals(Map.of("hd", "example.com"), GOOGLE.authorizationParameters(settings));
-        assertEquals(Optional.empty(), GOOGLE.checkToken(new JWTClaimsSet.Builder().claim("hd", "example.com").build(), settings));
+        assertEquals(Map.of("hd", "example.com"), settings.profile().authorizationParameters());
+        assertEquals(Optional.empty(), settings.profile().checkToken(new JWTClaimsSet.Builder().claim("hd", "example.com").build()));
         assertEquals(Optional.of("this is a personal Google account; sign in with an account of example.com"),
-                GOOGLE.checkToken(new JWTClaimsSet.Builder().build(), settings));
+                settings.profile().checkToken(new JWTClaimsSet.Builder().build()));
         assertEquals(Optional.of("the Google account belongs to other.org; sign in with an account of example.com"),
-                GOOGLE.checkToken(new JWTClaimsSet.Builder().claim("hd", "other.org").build(), settings));
+                settings.profile().checkToken(new JWTClaimsSet.Builder().claim("hd", "other.org").build()));
 
         OidcSettings two = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING, "OIDC_GOOGLE_HOSTED_DOMAIN", "example.com,example.org"));
-        assertEquals(Map.of("hd", "*"), GOOGLE.authorizationParameters(two));
+        assertEquals(Map.of("hd", "*"), two.profile().authorizationParameters());
         OidcSettings none = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
-        assertEquals(Map.of(), GOOGLE.authorizationParameters(none));
-        assertEquals(Optional.empty(), GOOGLE.checkToken(new JWTClaimsSet.Builder().build(), none));
+        assertEquals(Map.of(), none.profile().authorizationParameters());
+        assertEquals(Optional.empty(), none.profile().checkToken(new JWTClaimsSet.Builder().build()));
     }
 
     @Test
     void acceptsGooglesSchemelessIssuer() {
         OidcSettings settings = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
         String discovered = "https://accounts.google.com";
-        assertTrue(GOOGLE.acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer("accounts.google.com").build(), settings));
-        assertTrue(GOOGLE.acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer(discovered).build(), settings));
-        assertFalse(GOOGLE.acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer("evil.example").build(), settings));
+        assertTrue(settings.profile().acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer("accounts.google.com").build()));
+        assertTrue(settings.profile().acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer(discovered).build()));
+        assertFalse(settings.profile().acceptsTokenIssuer(discovered, new JWTClaimsSet.Builder().issuer("evil.example").build()));
     }
 
     @Test
     void logoutIsLocal() {
         OidcSettings settings = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
-        assertTrue(GOOGLE.logoutUri(new dev.oidcsso.spi.LogoutRequestInfo(Optional.empty(), "c", Optional.empty(),
-                URI.create("https://app.example.com/")), settings).isEmpty());
+        assertTrue(settings.profile().logoutUri(new dev.oidcsso.spi.LogoutRequestInfo(Optional.empty(), "c", Optional.empty(),
+                URI.create("https://app.example.com/"))).isEmpty());
     }
 
     @Test

@@ -2,12 +2,13 @@ package dev.oidcsso.provider.okta;
 
 import com.google.auto.service.AutoService;
 import dev.oidcsso.config.HostOrUrl;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.LogoutRequestInfo;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.spi.StandardChecks;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Auth0 (Okta Customer Identity). The discovery URL is built from {@code OIDC_AUTH0_DOMAIN}; Auth0
@@ -26,19 +28,24 @@ import java.util.Optional;
  * advertises it (RP-Initiated Logout enabled), otherwise Auth0's own
  * {@code /v2/logout?client_id=...&returnTo=...}.
  */
-@AutoService(ProviderProfile.class)
-public final class Auth0Profile implements ProviderProfile {
+@AutoService(ProviderProfileFactory.class)
+public final class Auth0Profile implements ProviderProfileFactory {
 
     /** The claim a post-login Action sets by default, as in the MLflow seed. */
     public static final String DEFAULT_GROUPS_CLAIM = "urn:mlflow:groups";
 
-    /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
+    /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
     public Auth0Profile() {
     }
 
     @Override
     public String name() {
         return "auth0";
+    }
+
+    @Override
+    public Set<String> settingNames() {
+        return Set.of(OktaSettings.AUTH0_DOMAIN, SettingNames.DISCOVERY_URL);
     }
 
     @Override
@@ -53,37 +60,55 @@ public final class Auth0Profile implements ProviderProfile {
     }
 
     @Override
-    public Optional<URI> discoveryUrl(SettingValues values) {
-        return values.get(OktaSettings.AUTH0_DOMAIN).flatMap(HostOrUrl::tryParse)
-                .map(base -> URI.create(base + StandardChecks.WELL_KNOWN));
-    }
-
-    @Override
-    public List<String> validate(SettingValues values) {
+    public ProviderProfile create(PluginSettings settings) {
         List<String> problems = new ArrayList<>();
-        values.get(OktaSettings.AUTH0_DOMAIN).ifPresent(domain -> HostOrUrl.parse(OktaSettings.AUTH0_DOMAIN, domain, problems));
-        if (values.get(SettingNames.DISCOVERY_URL).isEmpty() && values.get(OktaSettings.AUTH0_DOMAIN).isEmpty()) {
+        Optional<URI> domain = settings.get(OktaSettings.AUTH0_DOMAIN)
+                .flatMap(text -> HostOrUrl.parse(OktaSettings.AUTH0_DOMAIN, text, problems));
+        Optional<String> discoveryUrl = settings.get(SettingNames.DISCOVERY_URL);
+        if (discoveryUrl.isEmpty() && settings.get(OktaSettings.AUTH0_DOMAIN).isEmpty()) {
             problems.add(OktaSettings.AUTH0_DOMAIN + " is not set: give the Domain from the Auth0 application's "
                     + "Settings page (for example my-tenant.us.auth0.com), or set " + SettingNames.DISCOVERY_URL);
         }
-        return problems;
-    }
-
-    @Override
-    public Optional<URI> logoutUri(LogoutRequestInfo request, OidcSettings settings) {
-        if (request.endSessionEndpoint().isPresent()) {
-            return Optional.empty(); // the core builds the standard RP-initiated logout URL
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
         }
-        URI base = settings.values().get(OktaSettings.AUTH0_DOMAIN).flatMap(HostOrUrl::tryParse)
-                .orElseGet(() -> origin(settings.discoveryUrl()));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("client_id", request.clientId());
-        parameters.put("returnTo", request.postLogoutRedirectUri().toString());
-        return Optional.of(LogoutUris.withQuery(URI.create(base + "/v2/logout"), parameters));
+        // Auth0 serves discovery at the root of the tenant domain, so the tenant's origin is the discovery URL's.
+        Optional<URI> tenant = domain.or(() -> discoveryUrl.flatMap(Auth0Profile::origin));
+        return new Auth0(domain.map(base -> URI.create(base + StandardChecks.WELL_KNOWN)), tenant);
     }
 
-    /** Auth0 serves discovery at the root of the tenant domain, so its origin is the tenant's. */
-    private static URI origin(URI url) {
-        return URI.create(url.getScheme() + "://" + url.getRawAuthority());
+    private static Optional<URI> origin(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getScheme() == null || uri.getRawAuthority() == null ? Optional.empty()
+                    : Optional.of(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the core reports an unusable OIDC_DISCOVERY_URL
+        }
+    }
+
+    /**
+     * The configured profile.
+     *
+     * @param discoveryUrl the discovery URL built from the domain
+     * @param tenant       the tenant's base URL, for Auth0's own logout
+     */
+    private record Auth0(Optional<URI> discoveryUrl, Optional<URI> tenant) implements ProviderProfile {
+
+        @Override
+        public String name() {
+            return "auth0";
+        }
+
+        @Override
+        public Optional<URI> logoutUri(LogoutRequestInfo request) {
+            if (request.endSessionEndpoint().isPresent() || tenant.isEmpty()) {
+                return Optional.empty(); // the core builds the standard RP-initiated logout URL
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("client_id", request.clientId());
+            parameters.put("returnTo", request.postLogoutRedirectUri().toString());
+            return Optional.of(LogoutUris.withQuery(URI.create(tenant.get() + "/v2/logout"), parameters));
+        }
     }
 }

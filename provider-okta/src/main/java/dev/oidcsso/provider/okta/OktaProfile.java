@@ -3,8 +3,10 @@ package dev.oidcsso.provider.okta;
 import com.google.auto.service.AutoService;
 import dev.oidcsso.config.HostOrUrl;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.config.SettingValues;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.spi.StandardChecks;
 
 import java.net.URI;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,19 +25,24 @@ import java.util.regex.Pattern;
  * server) puts in the ID token; logout uses the advertised {@code end_session_endpoint} (the
  * core's standard behaviour).
  */
-@AutoService(ProviderProfile.class)
-public final class OktaProfile implements ProviderProfile {
+@AutoService(ProviderProfileFactory.class)
+public final class OktaProfile implements ProviderProfileFactory {
 
     private static final List<String> OKTA_DOMAINS = List.of(".okta.com", ".oktapreview.com", ".okta-emea.com");
     private static final Pattern SERVER_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
-    /** Creates the profile; the framework finds it with {@link java.util.ServiceLoader}. */
+    /** Creates the factory; the framework finds it with {@link java.util.ServiceLoader}. */
     public OktaProfile() {
     }
 
     @Override
     public String name() {
         return "okta";
+    }
+
+    @Override
+    public Set<String> settingNames() {
+        return Set.of(OktaSettings.OKTA_DOMAIN, OktaSettings.OKTA_AUTHORIZATION_SERVER_ID, SettingNames.DISCOVERY_URL);
     }
 
     @Override
@@ -49,25 +57,32 @@ public final class OktaProfile implements ProviderProfile {
     }
 
     @Override
-    public Optional<URI> discoveryUrl(SettingValues values) {
-        Optional<URI> base = values.get(OktaSettings.OKTA_DOMAIN).flatMap(HostOrUrl::tryParse);
-        Optional<String> server = values.get(OktaSettings.OKTA_AUTHORIZATION_SERVER_ID)
-                .filter(id -> SERVER_ID.matcher(id).matches());
-        return base.map(url -> URI.create(url + server.map(id -> "/oauth2/" + id).orElse("") + StandardChecks.WELL_KNOWN));
-    }
-
-    @Override
-    public List<String> validate(SettingValues values) {
+    public ProviderProfile create(PluginSettings settings) {
         List<String> problems = new ArrayList<>();
-        values.get(OktaSettings.OKTA_DOMAIN).ifPresent(domain -> HostOrUrl.parse(OktaSettings.OKTA_DOMAIN, domain, problems));
-        values.get(OktaSettings.OKTA_AUTHORIZATION_SERVER_ID).filter(id -> !SERVER_ID.matcher(id).matches())
+        Optional<URI> base = settings.get(OktaSettings.OKTA_DOMAIN)
+                .flatMap(domain -> HostOrUrl.parse(OktaSettings.OKTA_DOMAIN, domain, problems));
+        Optional<String> server = settings.get(OktaSettings.OKTA_AUTHORIZATION_SERVER_ID);
+        server.filter(id -> !SERVER_ID.matcher(id).matches())
                 .ifPresent(id -> problems.add(OktaSettings.OKTA_AUTHORIZATION_SERVER_ID + "='" + id
                         + "' is not an authorization server id such as 'default' or 'aus1a2b3c4D5e6F7g8h9'"));
-        if (values.get(SettingNames.DISCOVERY_URL).isEmpty() && values.get(OktaSettings.OKTA_DOMAIN).isEmpty()) {
+        if (settings.get(SettingNames.DISCOVERY_URL).isEmpty() && settings.get(OktaSettings.OKTA_DOMAIN).isEmpty()) {
             problems.add(OktaSettings.OKTA_DOMAIN + " is not set: give your Okta domain (for example "
                     + "dev-123456.okta.com, shown in the Okta Admin Console's top-right menu), or set "
                     + SettingNames.DISCOVERY_URL);
         }
-        return problems;
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        Optional<URI> discoveryUrl = base.map(url -> URI.create(url + server.map(id -> "/oauth2/" + id).orElse("")
+                + StandardChecks.WELL_KNOWN));
+        return new Okta(discoveryUrl);
+    }
+
+    /** The configured profile: only the discovery URL differs from the standard. */
+    private record Okta(Optional<URI> discoveryUrl) implements ProviderProfile {
+        @Override
+        public String name() {
+            return "okta";
+        }
     }
 }

@@ -56,7 +56,7 @@ class Auth0ProfileTest {
     void logoutFallsBackToV2LogoutWithClientIdAndReturnTo() {
         OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "auth0", "OIDC_AUTH0_DOMAIN", "my-tenant.eu.auth0.com"));
         URI uri = settings.profile().logoutUri(new LogoutRequestInfo(Optional.empty(), "client-1", Optional.of("id.token"),
-                URI.create("https://app.example.com/bye?x=1")), settings).orElseThrow();
+                URI.create("https://app.example.com/bye?x=1"))).orElseThrow();
         assertEquals(URI.create("https://my-tenant.eu.auth0.com/v2/logout?client_id=client-1"
                 + "&returnTo=https%3A%2F%2Fapp.example.com%2Fbye%3Fx%3D1"), uri);
     }
@@ -65,7 +65,7 @@ class Auth0ProfileTest {
     void logoutWithoutTheDomainSettingUsesTheDiscoveryHost() {
         OidcSettings settings = settings(Map.of("OIDC_DISCOVERY_URL", "https://my-tenant.eu.auth0.com/.well-known/openid-configuration"));
         URI uri = settings.profile().logoutUri(new LogoutRequestInfo(Optional.empty(), "client-1", Optional.empty(),
-                URI.create("https://app.example.com/")), settings).orElseThrow();
+                URI.create("https://app.example.com/"))).orElseThrow();
         assertTrue(uri.toString().startsWith("https://my-tenant.eu.auth0.com/v2/logout?client_id=client-1&returnTo="), uri.toString());
     }
 
@@ -74,6 +74,6 @@ class Auth0ProfileTest {
         OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "auth0", "OIDC_AUTH0_DOMAIN", "my-tenant.eu.auth0.com"));
         assertTrue(settings.profile().logoutUri(new LogoutRequestInfo(
                 Optional.of(URI.create("https://my-tenant.eu.auth0.com/oidc/logout")), "client-1", Optional.empty(),
-                URI.create("https://app.example.com/")), settings).isEmpty());
+                URI.create("https://app.example.com/"))).isEmpty());
     }
 }

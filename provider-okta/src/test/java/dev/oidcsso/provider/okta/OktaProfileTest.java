@@ -3,8 +3,9 @@ package dev.oidcsso.provider.okta;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.spi.LogoutRequestInfo;
-import dev.oidcsso.spi.NamedServices;
-import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.plugins.NamedServices;
+import dev.oidcsso.oidc.GenericProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OktaProfileTest {
 
-    static final ProviderProfile GENERIC = () -> "generic";
+    static final ProviderProfileFactory GENERIC = new GenericProviderProfile();
 
     static OidcSettings settings(Map<String, String> values) {
         return OidcSettings.builder().profiles(List.of(new OktaProfile(), new Auth0Profile(), GENERIC))
@@ -31,11 +32,11 @@ class OktaProfileTest {
 
     @Test
     void bothProfilesAreRegisteredForTheServiceLoader() {
-        List<String> names = StreamSupport.stream(ServiceLoader.load(ProviderProfile.class).spliterator(), false)
-                .map(ProviderProfile::name).collect(Collectors.toList());
+        List<String> names = StreamSupport.stream(ServiceLoader.load(ProviderProfileFactory.class).spliterator(), false)
+                .map(ProviderProfileFactory::name).collect(Collectors.toList());
         assertTrue(names.containsAll(List.of("okta", "auth0")), names.toString());
-        NamedServices<ProviderProfile> services = NamedServices.of(List.of(new OktaProfile(), new Auth0Profile()),
-                p -> List.of(p.name()), "provider profile", "OIDC_PROVIDER");
+        NamedServices<ProviderProfileFactory> services = NamedServices.of(List.of(new OktaProfile(), new Auth0Profile()),
+                p -> List.of(p.name()), p -> p.getClass().getName(), "provider profile", "OIDC_PROVIDER");
         assertTrue(services.conflicts().isEmpty());
     }
 
@@ -98,7 +99,7 @@ class OktaProfileTest {
         OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "okta", "OIDC_OKTA_DOMAIN", "dev-1.okta.com"));
         Optional<URI> uri = settings.profile().logoutUri(new LogoutRequestInfo(
                 Optional.of(URI.create("https://dev-1.okta.com/oauth2/v1/logout")), "client-1", Optional.of("id.token.jwt"),
-                URI.create("https://app.example.com/")), settings);
+                URI.create("https://app.example.com/")));
         assertTrue(uri.isEmpty(), "the core builds the standard RP-initiated logout URL");
     }
 

@@ -89,6 +89,8 @@ public final class HeadlessChromium implements AutoCloseable {
                 .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .withLogFile(workDir.resolve("chromedriver.log").toFile())
+                // Selenium's default of 20 s for chromedriver to answer is short on a busy CI machine.
+                .withTimeout(Duration.ofSeconds(120))
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(binary.toFile());
@@ -104,7 +106,7 @@ public final class HeadlessChromium implements AutoCloseable {
         options.addArguments(arguments);
         try {
             ChromeDriver driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(90));
             return new HeadlessChromium(driver, profile);
         } catch (RuntimeException e) {
             deleteRecursively(profile);

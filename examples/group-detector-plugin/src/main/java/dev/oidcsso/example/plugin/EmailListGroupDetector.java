@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * {@code OIDC_EXAMPLE_ADMIN_EMAILS} are administrators, every other user with a verified e-mail
  * address is a plain user. Select it with {@code OIDC_GROUP_DETECTION_PLUGIN=example-email-list}.
  *
- * <p>It depends on the plugin API only, so its jar holds just this class and its service entry.
+ * <p>It depends on the plugin API only, so its jar holds just this class and its service entry. A
+ * build of it from before {@link #settingNames()} existed is kept in the core's test resources and
+ * still works: a detector that declares nothing gets every setting that is not a secret.
  */
 @AutoService(GroupDetector.class)
 public final class EmailListGroupDetector implements GroupDetector {
@@ -39,6 +41,12 @@ public final class EmailListGroupDetector implements GroupDetector {
     @Override
     public String name() {
         return "example-email-list";
+    }
+
+    /** Only its own setting: a plugin has no business seeing the client secret or the session key. */
+    @Override
+    public Set<String> settingNames() {
+        return Set.of(ADMIN_EMAILS);
     }
 
     @Override

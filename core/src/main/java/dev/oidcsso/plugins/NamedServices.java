@@ -1,6 +1,5 @@
-package dev.oidcsso.spi;
+package dev.oidcsso.plugins;
 
-import dev.oidcsso.config.SettingsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,18 +44,16 @@ public final class NamedServices<T> {
     }
 
     /**
-     * Loads the implementations of {@code type} with {@link ServiceLoader}.
+     * Finds the implementations of {@code type} with {@link ServiceLoader}; a broken entry is logged
+     * with its cause and skipped.
      *
-     * @param type        the SPI interface
-     * @param loader      the class loader to search
-     * @param names       the names (name and aliases) each implementation claims
-     * @param kind        what the SPI is called in messages, for example {@code group detector}
-     * @param settingName the setting that selects an implementation, for messages
-     * @param <T>         the SPI type
-     * @return the implementations by name
+     * @param type   the SPI interface
+     * @param loader the class loader to search
+     * @param kind   what the SPI is called in the log, for example {@code group detector}
+     * @param <T>    the SPI type
+     * @return the implementations, in discovery order
      */
-    public static <T> NamedServices<T> load(Class<T> type, ClassLoader loader, Function<T, Collection<String>> names,
-                                            String kind, String settingName) {
+    public static <T> List<T> find(Class<T> type, ClassLoader loader, String kind) {
         List<T> found = new ArrayList<>();
         Iterator<T> iterator = ServiceLoader.load(type, loader).iterator();
         int errors = 0;
@@ -72,30 +69,47 @@ public final class NamedServices<T> {
                 LOG.error("A {} could not be loaded and is skipped: {}", kind, error.getMessage());
             }
         }
-        return of(found, names, kind, settingName);
+        return found;
     }
 
     /**
-     * Indexes the given implementations by name; used by {@link #load} and by tests.
+     * Loads the implementations of {@code type} with {@link ServiceLoader} and indexes them by name.
+     *
+     * @param type        the SPI interface
+     * @param loader      the class loader to search
+     * @param names       the names (name and aliases) each implementation claims
+     * @param kind        what the SPI is called in messages, for example {@code group detector}
+     * @param settingName the setting that selects an implementation, for messages
+     * @param <T>         the SPI type
+     * @return the implementations by name
+     */
+    public static <T> NamedServices<T> load(Class<T> type, ClassLoader loader, Function<T, Collection<String>> names,
+                                            String kind, String settingName) {
+        return of(find(type, loader, kind), names, service -> service.getClass().getName(), kind, settingName);
+    }
+
+    /**
+     * Indexes the given implementations by name.
      *
      * @param found       the implementations
      * @param names       the names each claims
+     * @param className   the class to name in a conflict (a wrapper names what it wraps)
      * @param kind        what the SPI is called in messages
      * @param settingName the setting that selects an implementation
      * @param <T>         the SPI type
      * @return the implementations by name
      */
-    public static <T> NamedServices<T> of(List<T> found, Function<T, Collection<String>> names, String kind,
-                                          String settingName) {
+    public static <T> NamedServices<T> of(List<T> found, Function<T, Collection<String>> names, Function<T, String> className,
+                                          String kind, String settingName) {
         Map<String, T> byName = new LinkedHashMap<>();
         Map<String, String> conflicts = new LinkedHashMap<>();
         for (T service : found) {
             for (String name : names.apply(service)) {
                 String key = name.toLowerCase(Locale.ROOT);
                 T previous = byName.putIfAbsent(key, service);
-                if (previous != null && previous.getClass() != service.getClass()) {
+                if (previous != null && !className.apply(previous).equals(className.apply(service))) {
                     conflicts.put(key, "two " + kind + "s claim the name '" + key + "': "
-                            + previous.getClass().getName() + " and " + service.getClass().getName()
+                            + className.apply(previous) + " and " + className.apply(service)
                             + "; remove one of their jars from the class path or plugin folder");
                 }
             }
@@ -106,24 +120,26 @@ public final class NamedServices<T> {
     /**
      * Selects an implementation by name (case-insensitive).
      *
-     * @param name the configured name
-     * @return the implementation
-     * @throws SettingsException when the name is unknown or claimed twice
+     * @param name     the configured name
+     * @param problems where an unknown or ambiguous name is reported, naming the setting and the
+     *                 known names or both classes
+     * @return the implementation, or empty when the name is unknown or claimed twice
      */
-    public T select(String name) {
+    public Optional<T> select(String name, List<String> problems) {
         String key = name.trim().toLowerCase(Locale.ROOT);
         if (conflicts.containsKey(key)) {
-            throw new SettingsException(conflicts.get(key));
+            problems.add(conflicts.get(key));
+            return Optional.empty();
         }
         T service = byName.get(key);
         if (service == null) {
-            throw new SettingsException(settingName + "='" + name + "' names no known " + kind + "; known: " + known());
+            problems.add(settingName + "='" + name + "' names no known " + kind + "; known: " + known());
         }
-        return service;
+        return Optional.ofNullable(service);
     }
 
     /**
-     * Looks an implementation up without failing.
+     * Looks an implementation up without reporting anything.
      *
      * @param name the name
      * @return the implementation, if one claims the name

@@ -1,4 +1,4 @@
-package dev.oidcsso.config;
+package dev.oidcsso.plugins;
 
 import java.io.IOException;
 import java.net.URL;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -20,19 +21,24 @@ public final class PluginFolder {
     /**
      * Lists the folder's jars.
      *
-     * @param folder the plugin folder
-     * @return the jars' URLs, sorted by file name
-     * @throws SettingsException naming {@code OIDC_PLUGIN_DIR} when the folder cannot be listed
+     * @param folder   the plugin folder
+     * @param problems where a folder that cannot be listed is reported, naming {@code OIDC_PLUGIN_DIR}
+     * @return the jars' URLs, sorted by file name; empty when the folder cannot be listed
      */
-    public static List<URL> jars(Path folder) {
+    public static Optional<List<URL>> jars(Path folder, List<String> problems) {
+        if (!Files.isDirectory(folder)) {
+            problems.add(PluginKind.PLUGIN_DIR + "='" + folder + "' is not a readable folder");
+            return Optional.empty();
+        }
         List<URL> jars = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
                 jars.add(jar.toUri().toURL());
             }
         } catch (IOException e) {
-            throw new SettingsException(SettingNames.PLUGIN_DIR + "='" + folder + "' cannot be listed: " + e.getClass().getSimpleName());
+            problems.add(PluginKind.PLUGIN_DIR + "='" + folder + "' cannot be listed: " + e.getClass().getSimpleName());
+            return Optional.empty();
         }
-        return jars;
+        return Optional.of(jars);
     }
 }

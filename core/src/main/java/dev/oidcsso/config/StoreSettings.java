@@ -1,9 +1,4 @@
-package dev.oidcsso.store;
-
-import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.config.Secret;
-import dev.oidcsso.config.SettingValues;
-import dev.oidcsso.config.SettingsException;
+package dev.oidcsso.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +14,9 @@ import java.util.Optional;
 
 /**
  * Where the user database is and how it is used: the JDBC URL, credentials, pool size, timeouts,
- * how often the change log is polled, and the caches' bounds.
+ * how often the change log is polled, and the caches' bounds. The store's settings group, parsed
+ * with every other group in one pass ({@link OidcSettings#store()}) whether or not the application
+ * opens a store, so that a typo in it is reported at the first start.
  *
  * @param jdbcUrl         the JDBC URL ({@code jdbc:postgresql://...} or {@code jdbc:h2:...}); may carry credentials, so it is never logged whole
  * @param user            the database user, when not in the URL
@@ -53,7 +50,7 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
     public static final String CACHE_TTL = "OIDC_CACHE_TTL";
 
     /** Options added to H2 URLs that set no mode: PostgreSQL compatibility, so one SQL dialect serves both. */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
     /**
      * Validates.
@@ -110,14 +107,13 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
     }
 
     /**
-     * The store settings from the framework's settings.
+     * The store settings from the framework's settings, where they were parsed and checked.
      *
      * @param settings the settings
      * @return the store settings
-     * @throws SettingsException listing every problem with the store's settings
      */
     public static StoreSettings from(OidcSettings settings) {
-        return from(settings.values());
+        return settings.store();
     }
 
     /**
@@ -129,6 +125,14 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
      */
     public static StoreSettings from(SettingValues values) {
         List<String> problems = new ArrayList<>();
+        StoreSettings settings = parse(values, problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return settings;
+    }
+
+    static StoreSettings parse(SettingValues values, List<String> problems) {
         Optional<String> user = values.get(DB_USER);
         Optional<Secret> password = values.get(DB_PASSWORD).map(Secret::of);
         String url;
@@ -141,14 +145,14 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
         } else {
             url = embedded(Path.of(values.get(DATA_DIR).orElse("./data"))).jdbcUrl();
         }
-        int poolSize = integer(values, POOL_SIZE, 10, 1, 200, problems);
-        int cacheMax = integer(values, CACHE_MAX_ENTRIES, 10_000, 100, 10_000_000, problems);
-        Duration timeout = duration(values, TIMEOUT, Duration.ofSeconds(3), Duration.ofMillis(250), Duration.ofMinutes(1), problems);
-        Duration poll = duration(values, POLL_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofSeconds(1), problems);
-        Duration ttl = duration(values, CACHE_TTL, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1), problems);
-        if (!problems.isEmpty()) {
-            throw new SettingsException(problems);
-        }
+        int poolSize = SettingParsers.integer(values, POOL_SIZE, 10, 1, 200, problems);
+        int cacheMax = SettingParsers.integer(values, CACHE_MAX_ENTRIES, 10_000, 100, 10_000_000, problems);
+        Duration timeout = SettingParsers.duration(values, TIMEOUT, Duration.ofSeconds(3), Duration.ofMillis(250),
+                Duration.ofMinutes(1), problems);
+        Duration poll = SettingParsers.duration(values, POLL_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10),
+                Duration.ofSeconds(1), problems);
+        Duration ttl = SettingParsers.duration(values, CACHE_TTL, Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.ofHours(1), problems);
         return new StoreSettings(url, user, password, poolSize, timeout, poll, cacheMax, ttl);
     }
 
@@ -280,31 +284,5 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
                 + "a postgresql://user:password@host:port/database URI, or leave it unset for the embedded H2 database under "
                 + DATA_DIR);
         return new ParsedUrl("jdbc:h2:mem:invalid", Optional.empty(), Optional.empty());
-    }
-
-    private static int integer(SettingValues values, String name, int fallback, int min, int max, List<String> problems) {
-        return values.get(name).map(text -> {
-            try {
-                int value = Integer.parseInt(text.trim());
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problems.add(name + "='" + text + "' is not a whole number between " + min + " and " + max);
-            return fallback;
-        }).orElse(fallback);
-    }
-
-    private static Duration duration(SettingValues values, String name, Duration fallback, Duration min, Duration max,
-                                     List<String> problems) {
-        return values.get(name).map(text -> OidcSettings.parseDuration(text)
-                .filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0)
-                .orElseGet(() -> {
-                    problems.add(name + "='" + text + "' is not a duration between " + min.toMillis() + "ms and "
-                            + max.toMillis() + "ms (for example 250ms, 3s)");
-                    return fallback;
-                })).orElse(fallback);
     }
 }
