@@ -3,9 +3,11 @@ package dev.oidcsso.auth;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
+import dev.oidcsso.oidc.VerifiedToken;
 
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +18,10 @@ import java.util.Optional;
  * issued (access token or ID token), validated against its JWKS, issuer and the configured
  * audience with the same algorithm rules as login; groups and role come from its claims by the
  * same detector rules. An opaque (non-JWT) or invalid token gets 401.
+ *
+ * <p>A token that passed is remembered in a {@link BearerTokenCache} with the principal it
+ * resolved to, so a script repeating it is not verified again; its {@code exp} and {@code nbf} are
+ * still checked on every request, and a disabled user is still refused on every request.
  */
 public final class BearerAuthenticator implements Authenticator {
 
@@ -24,6 +30,7 @@ public final class BearerAuthenticator implements Authenticator {
     private final IdentityResolver identities;
     private final List<String> audiences;
     private final Accounts accounts;
+    private final BearerTokenCache cache;
 
     /**
      * Creates the authenticator.
@@ -36,6 +43,22 @@ public final class BearerAuthenticator implements Authenticator {
      */
     public BearerAuthenticator(ProviderConnection provider, TokenValidator validator, IdentityResolver identities,
                                List<String> audiences, Accounts accounts) {
+        this(provider, validator, identities, audiences, accounts, new BearerTokenCache());
+    }
+
+    /**
+     * Creates the authenticator with its own cache of verified tokens.
+     *
+     * @param provider   the IdP connection
+     * @param validator  the token validator
+     * @param identities the identity rules
+     * @param audiences  the accepted audiences ({@code OIDC_AUDIENCE}, by default the client id)
+     * @param accounts   the recorded users
+     * @param cache      the verified tokens; its {@link BearerTokenCache#dropKey} hook is for whoever learns of a dropped key
+     */
+    public BearerAuthenticator(ProviderConnection provider, TokenValidator validator, IdentityResolver identities,
+                               List<String> audiences, Accounts accounts, BearerTokenCache cache) {
+        this.cache = cache;
         this.provider = provider;
         this.validator = validator;
         this.identities = identities;
@@ -52,10 +75,19 @@ public final class BearerAuthenticator implements Authenticator {
         if (token.get().isEmpty()) {
             throw new TokenValidationException("the bearer token is empty");
         }
-        var claims = validator.validateBearer(provider.require(), token.get(), audiences);
-        Identity identity = identities.resolveToken(claims.toJSONObject());
+        DiscoveredProvider current = provider.require();
+        BearerTokenCache.Digest digest = cache.digest(token.get());
+        Optional<Principal> cached = cache.find(digest, current, validator);
+        if (cached.isPresent()) {
+            accounts.recordIfChanged(cached.get().username(), cached.get().groups());
+            return cached;
+        }
+        VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
+        Identity identity = identities.resolveToken(verified.claims().toJSONObject());
         accounts.recordIfChanged(identity.username(), identity.groups());
-        return Optional.of(new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty()));
+        Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
+        cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
+        return Optional.of(principal);
     }
 
     /**

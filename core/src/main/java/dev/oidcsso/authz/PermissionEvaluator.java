@@ -5,11 +5,10 @@ import dev.oidcsso.OidcSsoException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The permission decision.
@@ -27,14 +26,21 @@ import java.util.Optional;
  * {@link PermissionLevel#NO_PERMISSIONS} is an answer: it shuts out a user whom a later source would
  * let in.
  *
- * <p>The evaluator holds no state of its own; it is as fast as its {@link PermissionData}, which on a
- * warm instance is an in-memory cache.
+ * <p>The rules of a type are arranged once per version of the store's answer (see {@link RuleIndex}):
+ * by grantee, so a caller's decision looks only at the caller's rules and those of the caller's
+ * groups, and each with the literal text its pattern requires, so a regular expression runs only
+ * when the name contains that text. The arrangement is rebuilt when {@link PermissionData#rulesFor}
+ * answers with a different list, and reused when it answers with the same or an equal one; the
+ * decisions are exactly those of scanning every rule in order (a differential test checks it).
+ * Grants are read from the {@link PermissionData}, which on a warm instance is an in-memory cache.
  */
 public final class PermissionEvaluator {
 
     private final PermissionData data;
     private final PermissionPolicy policy;
     private final ResourceTypes types;
+    /** The arranged rules per type; bounded by the declared types. */
+    private final Map<ResourceType, RuleIndex> indexes = new ConcurrentHashMap<>();
 
     /**
      * Creates the evaluator.
@@ -121,7 +127,7 @@ public final class PermissionEvaluator {
         }
         List<Resource> resources = names.stream().map(name -> new Resource(type, name)).toList();
         Map<Resource, ResourceGrants> grants = data.grantsOn(resources);
-        Map<String, List<RegexRule>> rulesCache = new HashMap<>();
+        Map<ResourceType, RuleIndex> rulesCache = new HashMap<>();
         List<String> result = new ArrayList<>();
         for (Resource resource : resources) {
             ResourceGrants onResource = grants.getOrDefault(resource, ResourceGrants.none(resource));
@@ -132,27 +138,40 @@ public final class PermissionEvaluator {
         return result;
     }
 
-    private Decision decide(Actor actor, Resource resource, ResourceGrants grants, Map<String, List<RegexRule>> rulesCache) {
+    private Decision decide(Actor actor, Resource resource, ResourceGrants grants, Map<ResourceType, RuleIndex> rulesCache) {
         for (PermissionSource source : policy.order()) {
-            Optional<PermissionLevel> answer = switch (source) {
-                case USER -> Optional.ofNullable(grants.users().get(actor.username()));
+            PermissionLevel answer = switch (source) {
+                case USER -> grants.users().get(actor.username());
                 case GROUP -> highestGroupGrant(actor, grants);
-                case REGEX -> userRule(actor, resource, rules(resource.type(), rulesCache));
-                case GROUP_REGEX -> highestGroupRule(actor, resource, rules(resource.type(), rulesCache));
+                case REGEX -> rules(resource.type(), rulesCache).userLevel(actor.username(), resource.name());
+                case GROUP_REGEX -> rules(resource.type(), rulesCache).groupLevel(actor.groups(), resource.name());
             };
-            if (answer.isPresent()) {
-                return new Decision(answer.get(), basis(source));
+            if (answer != null) {
+                return new Decision(answer, basis(source));
             }
         }
         return new Decision(policy.defaultLevel(), Decision.Basis.DEFAULT);
     }
 
-    private List<RegexRule> rules(ResourceType type, Map<String, List<RegexRule>> rulesCache) {
+    private RuleIndex rules(ResourceType type, Map<ResourceType, RuleIndex> rulesCache) {
         // A list filter asks for the rules once, not once per name.
-        return rulesCache == null ? data.rulesFor(type) : rulesCache.computeIfAbsent(type.name(), name -> data.rulesFor(type));
+        return rulesCache == null ? index(type) : rulesCache.computeIfAbsent(type, this::index);
     }
 
-    private static Optional<PermissionLevel> highestGroupGrant(Actor actor, ResourceGrants grants) {
+    private RuleIndex index(ResourceType type) {
+        List<RegexRule> rules = data.rulesFor(type);
+        RuleIndex current = indexes.get(type);
+        if (current != null && current.source() == rules) {
+            return current;
+        }
+        // A cache reload answers with a new but usually equal list: comparing is far cheaper than
+        // arranging 10 000 rules again. Two threads may arrange the same list at once; either result is right.
+        RuleIndex next = current != null && current.source().equals(rules) ? current.withSource(rules) : RuleIndex.build(type, rules);
+        indexes.put(type, next);
+        return next;
+    }
+
+    private static PermissionLevel highestGroupGrant(Actor actor, ResourceGrants grants) {
         PermissionLevel best = null;
         for (String group : actor.groups()) {
             PermissionLevel level = grants.groups().get(group);
@@ -160,30 +179,7 @@ public final class PermissionEvaluator {
                 best = best == null ? level : best.max(level);
             }
         }
-        return Optional.ofNullable(best);
-    }
-
-    private static Optional<PermissionLevel> userRule(Actor actor, Resource resource, List<RegexRule> rules) {
-        for (RegexRule rule : rules) {
-            if (rule.grantee().kind() == Grantee.Kind.USER && rule.grantee().name().equals(actor.username())
-                    && rule.appliesTo(resource)) {
-                return Optional.of(rule.level());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<PermissionLevel> highestGroupRule(Actor actor, Resource resource, List<RegexRule> rules) {
-        // Rules arrive in priority order, so the first match per group is that group's answer.
-        Map<String, PermissionLevel> perGroup = new LinkedHashMap<>();
-        for (RegexRule rule : rules) {
-            String group = rule.grantee().name();
-            if (rule.grantee().kind() == Grantee.Kind.GROUP && actor.groups().contains(group)
-                    && !perGroup.containsKey(group) && rule.appliesTo(resource)) {
-                perGroup.put(group, rule.level());
-            }
-        }
-        return perGroup.values().stream().reduce(PermissionLevel::max);
+        return best;
     }
 
     private static Decision.Basis basis(PermissionSource source) {

@@ -1,7 +1,13 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyConverter;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -15,13 +21,19 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import dev.oidcsso.config.OidcSettings;
 
+import java.security.Key;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Validates ID tokens (OpenID Connect Core 3.1.3.7) and, for API clients, bearer JWTs, following
@@ -33,8 +45,16 @@ public final class TokenValidator {
 
     private static final int MAX_TOKEN_LENGTH = 64 * 1024;
 
+    /** More keys than any IdP publishes at once; the memo below never holds more. */
+    private static final int MAX_REMEMBERED_KEYS = 64;
+
     private final OidcSettings settings;
     private final Clock clock;
+    /**
+     * Published keys converted to Java keys: the conversion (a key factory per call) costs more
+     * than the rest of a bearer check apart from the signature, and a key set changes rarely.
+     */
+    private final Map<JWK, Key> publicKeys = new ConcurrentHashMap<>();
 
     /**
      * Creates the validator.
@@ -59,7 +79,7 @@ public final class TokenValidator {
      */
     public JWTClaimsSet validateIdToken(DiscoveredProvider provider, String idToken, String expectedNonce) {
         return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
-                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)));
+                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)), null);
     }
 
     /**
@@ -75,11 +95,83 @@ public final class TokenValidator {
      */
     public JWTClaimsSet validateBearer(DiscoveredProvider provider, String token, List<String> audiences) {
         return verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
-                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()));
+                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), null);
+    }
+
+    /**
+     * Validates a bearer JWT as {@link #validateBearer} does, and tells which key verified it, so
+     * that a cache can keep the result while that key stays published. The key is named only when
+     * exactly one key, with a {@code kid}, was a candidate; a token without one should not be cached.
+     *
+     * @param provider  the discovered IdP
+     * @param token     the compact serialized JWT
+     * @param audiences the accepted audiences
+     * @return the verified token
+     * @throws TokenValidationException naming the rule the token broke
+     */
+    public VerifiedToken verifyBearer(DiscoveredProvider provider, String token, List<String> audiences) {
+        KeyCapture capture = new KeyCapture(provider, publicKeys);
+        JWTClaimsSet claims = verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
+                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), capture);
+        Optional<VerifiedToken.SigningKey> key = capture.keyId != null && capture.keys != null && capture.keys.size() == 1
+                ? Optional.of(new VerifiedToken.SigningKey(capture.keyId, capture.keys.get(0))) : Optional.empty();
+        // checkClaims refused a token without exp, so it is there.
+        return new VerifiedToken(claims, key, claims.getExpirationTime().toInstant(),
+                Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant));
+    }
+
+    /**
+     * Checks a verified token's validity window again, now: what a cached token must pass on every use.
+     *
+     * @param token a token this validator verified earlier
+     * @throws TokenValidationException when it has expired or is not valid yet
+     */
+    public void checkTimes(VerifiedToken token) {
+        Instant now = clock.instant();
+        long skew = settings.clockSkew().toSeconds();
+        if (!now.isBefore(token.expiresAt().plusSeconds(skew))) {
+            throw new TokenValidationException("the bearer token was refused: it expired at " + token.expiresAt());
+        }
+        if (token.notBefore().isPresent() && token.notBefore().get().isAfter(now.plusSeconds(skew))) {
+            throw new TokenValidationException("the bearer token was refused: it is not valid before " + token.notBefore().get());
+        }
+    }
+
+    /**
+     * Whether the key that verified a token is still in the IdP's key set, as the key source
+     * currently knows it.
+     *
+     * @param provider the discovered IdP
+     * @param token    a token this validator verified earlier
+     * @return false when the key is gone or the key set cannot be read
+     */
+    public boolean keyStillPublished(DiscoveredProvider provider, VerifiedToken token) {
+        if (token.signingKey().isEmpty()) {
+            return false;
+        }
+        VerifiedToken.SigningKey key = token.signingKey().get();
+        try {
+            List<JWK> published = provider.keys().get(new JWKSelector(new JWKMatcher.Builder().keyID(key.keyId()).build()),
+                    TokenOrigin.BEARER);
+            return KeyConverter.toJavaKeys(published).contains(key.key());
+        } catch (KeySourceException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The time a verified token may be used for at most, from now: until its expiry plus the skew.
+     *
+     * @param token a verified token
+     * @return the remaining lifetime, never negative
+     */
+    public Duration remainingLifetime(VerifiedToken token) {
+        Duration left = Duration.between(clock.instant(), token.expiresAt().plusSeconds(settings.clockSkew().toSeconds()));
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what, TokenOrigin origin,
-                                         JWTClaimsSetVerifier<SecurityContext> verifier) {
+                                         JWTClaimsSetVerifier<SecurityContext> verifier, KeyCapture capture) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenValidationException("the " + what + " is missing or too long");
         }
@@ -95,7 +187,12 @@ public final class TokenValidator {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
                 JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(provider.algorithms(), provider.keys()));
+        if (capture != null) {
+            capture.keyId = jwt.getHeader() instanceof JWSHeader header ? header.getKeyID() : null;
+            processor.setJWSKeySelector(capture);
+        } else {
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(provider.algorithms(), provider.keys()));
+        }
         processor.setJWTClaimsSetVerifier(verifier);
         try {
             return processor.process(jwt, origin);
@@ -175,6 +272,66 @@ public final class TokenValidator {
         Optional<String> refusal = settings.profile().checkToken(claims);
         if (refusal.isPresent()) {
             throw new BadJWTException(refusal.get());
+        }
+    }
+
+    /**
+     * Selects the candidate keys as {@link JWSVerificationKeySelector} does (the algorithm must be
+     * on the provider's allow-list; keys matched by the header's {@code kid}, type and use), converts
+     * them through the validator's memo, and remembers them, for one validation on one thread.
+     */
+    private static final class KeyCapture implements JWSKeySelector<SecurityContext> {
+        private final DiscoveredProvider provider;
+        private final Map<JWK, Key> publicKeys;
+        private String keyId;
+        private List<Key> keys;
+
+        KeyCapture(DiscoveredProvider provider, Map<JWK, Key> publicKeys) {
+            this.provider = provider;
+            this.publicKeys = publicKeys;
+        }
+
+        @Override
+        public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
+            keys = List.of();
+            if (header.getAlgorithm() == null || !provider.algorithms().contains(header.getAlgorithm())) {
+                return keys; // the processor refuses the token: no key for that algorithm
+            }
+            JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+            if (matcher == null) {
+                return keys;
+            }
+            List<Key> found = new ArrayList<>();
+            for (JWK jwk : provider.keys().get(new JWKSelector(matcher), context)) {
+                Key key = publicKeys.get(jwk);
+                if (key == null) {
+                    key = publicKey(jwk);
+                    if (key != null) {
+                        if (publicKeys.size() >= MAX_REMEMBERED_KEYS) {
+                            publicKeys.clear(); // far more than an IdP publishes: start again rather than grow
+                        }
+                        publicKeys.put(jwk, key);
+                    }
+                }
+                if (key != null) {
+                    found.add(key);
+                }
+            }
+            keys = List.copyOf(found);
+            return keys;
+        }
+
+        private static Key publicKey(JWK jwk) {
+            try {
+                for (Key key : KeyConverter.toJavaKeys(List.of(jwk))) {
+                    if (key instanceof PublicKey) {
+                        return key;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // A key that does not convert verifies nothing, as in JWSVerificationKeySelector.
+            }
+            return null;
         }
     }
 

@@ -1,0 +1,166 @@
+package dev.oidcsso.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Each figure beside its floor, measured in alternating short batches in one thread and timed by
+ * that thread's CPU time, so that a machine shared with other work (which stretches wall-clock
+ * figures by whatever else runs) still gives meaningful ratios. The JMH benchmarks measure the same
+ * methods; this is their companion for noisy machines.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.FloorRatios [seconds-per-pair]}
+ */
+public final class FloorRatios {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private FloorRatios() {
+    }
+
+    /**
+     * Runs every pair and prints a table.
+     *
+     * @param args optional: seconds per pair (default 6)
+     * @throws Exception if a benchmark's setup fails
+     */
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 6;
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%-58s %12s %12s %8s", "figure (CPU time per operation, median of batches)", "figure",
+                "floor", "ratio"));
+
+        BearerBenchmark bearer = new BearerBenchmark();
+        bearer.setUp();
+        try {
+            rows.add(row("bearer, same token repeated: oidc-sso vs Spring", bearer::oidcSsoRepeated, bearer::springRepeated, seconds,
+                    "Spring"));
+            rows.add(row("bearer, distinct tokens: oidc-sso vs RSA verify", bearer::oidcSsoDistinct, bearer::floorRsaVerify, seconds,
+                    "RSA verify"));
+            rows.add(row("bearer, distinct tokens: Spring vs RSA verify", bearer::springDistinct, bearer::floorRsaVerify, seconds,
+                    "RSA verify"));
+            rows.add(row("bearer, same token repeated: Spring vs RSA verify", bearer::springRepeated, bearer::floorRsaVerify, seconds,
+                    "RSA verify"));
+        } finally {
+            bearer.tearDown();
+        }
+
+        for (String scenario : List.of("ALL_IN_ONE_GROUP", "SPREAD", "CALLER_IN_ALL_GROUPS")) {
+            PermissionBenchmark permissions = new PermissionBenchmark();
+            permissions.scenario = scenario;
+            permissions.setUp();
+            rows.add(row("permission decision, " + scenario + " vs bare RE2/J loop", permissions::decide,
+                    permissions::floorBareRe2Loop, seconds, "RE2 loop"));
+            rows.add(perName("  per name p50/p99, " + scenario, permissions));
+        }
+
+        RequestPathBenchmark session = new RequestPathBenchmark();
+        session.setUp();
+        try {
+            rows.add(row("session-cookie request vs AES-GCM open", session::sessionRequest, session::floorAesGcmOpen, seconds,
+                    "AES-GCM"));
+        } finally {
+            session.tearDown();
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+    }
+
+    private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName) throws Exception {
+        double[] result = compare(figure, floor, seconds);
+        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s)", title, result[0], result[1],
+                result[0] / result[1], floorName);
+        System.out.println(line);
+        return line;
+    }
+
+    /**
+     * The decision's CPU time for each of the scenario's names (the mean of repeated decisions on
+     * that name), then the 50th and 99th percentile over the names: how the cost varies with the
+     * name, without the scheduler's pauses a wall-clock percentile on a shared machine includes.
+     */
+    private static String perName(String title, PermissionBenchmark permissions) {
+        double[] figure = new double[permissions.names()];
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            for (int i = 0; i < figure.length; i++) {
+                int index = i;
+                figure[i] = perOperation(() -> permissions.decide(index), 200);
+            }
+        }
+        Arrays.sort(figure);
+        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us  (p50, p99 over the names)", title,
+                figure[figure.length / 2], figure[(int) Math.ceil(0.99 * figure.length) - 1]);
+        System.out.println(line);
+        return line;
+    }
+
+    private static double perOperation(Callable<?> operation, int times) {
+        try {
+            long start = THREADS.getCurrentThreadCpuTime();
+            for (int k = 0; k < times; k++) {
+                operation.call();
+            }
+            return (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / times;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Median CPU microseconds per operation of each, over alternating batches of about 50 ms each. */
+    private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds) throws Exception {
+        int figureBatch = batchSize(figure);
+        int floorBatch = batchSize(floor);
+        List<Double> figures = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int round = 0;
+        while (System.nanoTime() < end || figures.size() < 5) {
+            double a = batch(figure, figureBatch);
+            double b = batch(floor, floorBatch);
+            if (round++ >= 2) { // the first rounds warm up
+                figures.add(a);
+                floors.add(b);
+            }
+        }
+        return new double[] {median(figures), median(floors)};
+    }
+
+    private static int batchSize(Callable<?> operation) throws Exception {
+        int size = 1;
+        while (true) {
+            long start = THREADS.getCurrentThreadCpuTime();
+            for (int k = 0; k < size; k++) {
+                operation.call();
+            }
+            long spent = THREADS.getCurrentThreadCpuTime() - start;
+            if (spent > 50_000_000L || size > 1 << 24) {
+                return size;
+            }
+            size *= 2;
+        }
+    }
+
+    private static double batch(Callable<?> operation, int size) throws Exception {
+        long start = THREADS.getCurrentThreadCpuTime();
+        Object sink = null;
+        for (int k = 0; k < size; k++) {
+            sink = operation.call();
+        }
+        long spent = THREADS.getCurrentThreadCpuTime() - start;
+        if (sink == null) {
+            throw new IllegalStateException("an operation returned nothing");
+        }
+        return spent / 1_000.0 / size;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,220 @@
+package dev.oidcsso.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.oidc.TokenValidator;
+import dev.oidcsso.oidc.VerifiedToken;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bearer JWTs already verified, so that a script repeating its token pays a hash and a lookup
+ * instead of a signature check. Bounded in entries and in age; an entry is never used after its
+ * token's {@code exp} (checked on every use, with the validator's clock and skew) nor before its
+ * {@code nbf}, and never for another discovered provider than the one that verified it.
+ *
+ * <p>Entries are found by the SHA-256 of the whole token, compared whole; the token itself is not
+ * kept. Each entry remembers the key that verified it: at most once a second per key, a use checks
+ * that the key source still publishes that key, and when it does not (or when {@link #dropKey} is
+ * told so) every entry of that key is dropped, so that a token is refused once the IdP drops its
+ * key, as without the cache.
+ */
+public final class BearerTokenCache {
+
+    /** The default bound on entries. */
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    /** The default longest time an entry is kept (its token's expiry may end it sooner). */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+
+    private static final Duration KEY_RECHECK = Duration.ofSeconds(1);
+
+    private final Cache<Digest, Entry> entries;
+    /** When each key was last confirmed published, in {@link System#nanoTime()}; as many as the IdP's keys. */
+    private final Map<String, Long> keyConfirmedAt = new ConcurrentHashMap<>();
+    /** One digest per request thread: a provider lookup or a clone per request costs more than the hash. */
+    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(BearerTokenCache::newSha256);
+    private final Duration maxAge;
+    private final long keyRecheckNanos;
+
+    /**
+     * A cached verification: the token as verified, the principal it resolved to, and the
+     * provider that verified it.
+     *
+     * @param token     the verified token
+     * @param principal the principal
+     * @param provider  the discovered provider whose keys verified it
+     * @param lifetimeNanos how long the token stays valid from when it was cached
+     */
+    record Entry(VerifiedToken token, Principal principal, DiscoveredProvider provider, long lifetimeNanos) {
+
+        String keyId() {
+            return token.signingKey().map(VerifiedToken.SigningKey::keyId).orElse("");
+        }
+    }
+
+    /**
+     * The SHA-256 of a whole token: the cache key.
+     *
+     * @param bytes the 32 bytes of the digest
+     */
+    record Digest(byte[] bytes) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Digest digest && MessageDigest.isEqual(bytes, digest.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            // The digest is uniform: its first four bytes are as good a hash as any.
+            return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+        }
+
+        @Override
+        public String toString() {
+            return "Digest[SHA-256]";
+        }
+    }
+
+    /** Creates a cache with the default bounds. */
+    public BearerTokenCache() {
+        this(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_AGE);
+    }
+
+    /**
+     * Creates a cache.
+     *
+     * @param maxEntries the most tokens kept, at least 0 (0 keeps none)
+     * @param maxAge     the longest an entry is kept, positive
+     */
+    public BearerTokenCache(int maxEntries, Duration maxAge) {
+        this(maxEntries, maxAge, KEY_RECHECK);
+    }
+
+    BearerTokenCache(int maxEntries, Duration maxAge, Duration keyRecheck) {
+        this.keyRecheckNanos = keyRecheck.toNanos();
+        if (maxEntries < 0 || maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("a bearer token cache needs maxEntries >= 0 and a positive maxAge");
+        }
+        this.maxAge = maxAge;
+        long maxAgeNanos = maxAge.toNanos();
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<Digest, Entry>() {
+            @Override
+            public long expireAfterCreate(Digest key, Entry entry, long currentTime) {
+                return Math.min(maxAgeNanos, entry.lifetimeNanos());
+            }
+
+            @Override
+            public long expireAfterUpdate(Digest key, Entry entry, long currentTime, long currentDuration) {
+                return expireAfterCreate(key, entry, currentTime);
+            }
+
+            @Override
+            public long expireAfterRead(Digest key, Entry entry, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        }).build();
+        newSha256(); // fails here rather than on a request, should a platform lack it
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /**
+     * The cache key of a token.
+     *
+     * @param token the compact serialized token
+     * @return its digest
+     */
+    Digest digest(String token) {
+        // A JWT is ASCII: ISO-8859-1 is its bytes, without an encoder. digest() also resets it for the next request.
+        return new Digest(sha256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * The principal of a token verified earlier, if it is cached for this provider and its key is
+     * still published; checks its validity window now.
+     *
+     * @param digest    the token's digest
+     * @param provider  the current discovered provider
+     * @param validator the validator (its clock and skew, and the key source check)
+     * @return the principal, or empty when the token must be verified
+     * @throws dev.oidcsso.oidc.TokenValidationException when the cached token has expired or is not valid yet
+     */
+    Optional<Principal> find(Digest digest, DiscoveredProvider provider, TokenValidator validator) {
+        Entry entry = entries.getIfPresent(digest);
+        if (entry == null || entry.provider() != provider) {
+            return Optional.empty();
+        }
+        try {
+            validator.checkTimes(entry.token());
+        } catch (RuntimeException e) {
+            entries.invalidate(digest);
+            throw e;
+        }
+        String keyId = entry.keyId();
+        Long confirmed = keyConfirmedAt.get(keyId);
+        long now = System.nanoTime();
+        if (confirmed == null || now - confirmed >= keyRecheckNanos) {
+            if (!validator.keyStillPublished(provider, entry.token())) {
+                dropKey(keyId);
+                return Optional.empty();
+            }
+            keyConfirmedAt.put(keyId, now);
+        }
+        return Optional.of(entry.principal());
+    }
+
+    /**
+     * Keeps a verification.
+     *
+     * @param digest    the token's digest
+     * @param token     the verified token
+     * @param principal its principal
+     * @param provider  the provider that verified it
+     * @param lifetime  how long the token stays valid from now
+     */
+    void put(Digest digest, VerifiedToken token, Principal principal, DiscoveredProvider provider, Duration lifetime) {
+        if (lifetime.isZero() || token.signingKey().isEmpty()) {
+            return; // a token whose key cannot be named could not be dropped with its key
+        }
+        keyConfirmedAt.putIfAbsent(token.signingKey().get().keyId(), System.nanoTime()); // it has just verified
+        // A far-future exp would overflow nanoseconds: the age bound comes first.
+        entries.put(digest, new Entry(token, principal, provider, (lifetime.compareTo(maxAge) > 0 ? maxAge : lifetime).toNanos()));
+    }
+
+    /**
+     * The hook for whoever learns that the IdP no longer publishes a key (a JWKS refetch, an
+     * administrator): every cached token that key verified is dropped at once, so its next use is
+     * verified again and refused.
+     *
+     * @param keyId the {@code kid} of the dropped key
+     */
+    public void dropKey(String keyId) {
+        keyConfirmedAt.remove(keyId);
+        entries.asMap().values().removeIf(entry -> entry.keyId().equals(keyId));
+    }
+
+    /**
+     * How many tokens are cached (an estimate), for tests and metrics.
+     *
+     * @return the entry count
+     */
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+}

@@ -1,0 +1,244 @@
+package dev.oidcsso.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.openid.connect.sdk.SubjectType;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.identity.ClaimGroupDetector;
+import dev.oidcsso.identity.IdTokenIdentitySource;
+import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.NoIdentityValidator;
+import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.oidc.TokenValidationException;
+import dev.oidcsso.oidc.TokenValidator;
+import dev.oidcsso.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The verified-bearer cache: a repeated token is not verified again, yet its {@code exp} and
+ * {@code nbf} are checked on every request, entries are bounded, and a key the IdP drops takes its
+ * cached tokens with it.
+ */
+class BearerTokenCacheTest {
+
+    private static final String ISSUER = "https://idp.example.com";
+    private static final Instant START = Instant.parse("2026-11-29T12:00:00Z");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final AtomicReference<JWKSet> published = new AtomicReference<>();
+    private final AtomicInteger keyLookups = new AtomicInteger();
+    private RSAKey key;
+    private OidcSettings settings;
+    private DiscoveredProvider provider;
+    private ProviderConnection connection;
+
+    @BeforeEach
+    void start() throws Exception {
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        published.set(new JWKSet(key.toPublicJWK()));
+        JWKSource<SecurityContext> keys = (selector, context) -> {
+            keyLookups.incrementAndGet();
+            return selector.select(published.get());
+        };
+        OIDCProviderMetadata metadata = new OIDCProviderMetadata(new Issuer(ISSUER), List.of(SubjectType.PUBLIC),
+                URI.create(ISSUER + "/jwks"));
+        provider = new DiscoveredProvider(metadata, keys, Set.of(JWSAlgorithm.RS256));
+        settings = OidcSettings.builder().discoveryUrl("http://127.0.0.1:9/.well-known/openid-configuration")
+                .client("api", "api-secret").secretKey("bearer-cache-test-secret-key-0123456789").build();
+        connection = new ProviderConnection(() -> provider).start();
+    }
+
+    @AfterEach
+    void stop() {
+        connection.close();
+    }
+
+    private BearerAuthenticator authenticator(BearerTokenCache cache) {
+        IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
+                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"));
+        return new BearerAuthenticator(connection, new TokenValidator(settings, clock), identities, List.of("api"),
+                new Accounts(Optional.empty()), cache);
+    }
+
+    private String token(String subject, Instant notBefore, Instant expiry) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
+                .issuer(ISSUER).subject(subject).audience("api").claim("preferred_username", subject).claim("groups", List.of("mlflow"))
+                .issueTime(Date.from(START)).notBeforeTime(Date.from(notBefore)).expirationTime(Date.from(expiry)).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static WebRequest bearer(String token) {
+        return new HeaderRequest(Map.of("Authorization", "Bearer " + token));
+    }
+
+    @Test
+    void aRepeatedTokenIsVerifiedOnceAndAnswersTheSamePrincipal() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache();
+        BearerAuthenticator bearer = authenticator(cache);
+        String token = token("alice", START, START.plus(Duration.ofHours(1)));
+        Principal first = bearer.authenticate(bearer(token)).orElseThrow();
+        int lookupsAfterFirst = keyLookups.get();
+        Principal second = bearer.authenticate(bearer(token)).orElseThrow();
+        assertEquals(first, second);
+        assertEquals("alice", second.username());
+        assertEquals(List.of("mlflow"), second.groups());
+        assertEquals(AuthMethod.BEARER, second.method());
+        assertEquals(lookupsAfterFirst, keyLookups.get(), "the second use needed no key: it was not verified again");
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void expiryIsCheckedOnEveryRequest() throws Exception {
+        BearerAuthenticator bearer = authenticator(new BearerTokenCache());
+        String token = token("alice", START, START.plus(Duration.ofMinutes(2)));
+        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        clock.advance(Duration.ofMinutes(2).plus(settings.clockSkew()));
+        TokenValidationException refused = assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
+        assertTrue(refused.getMessage().contains("expired"), refused.getMessage());
+    }
+
+    @Test
+    void notBeforeIsCheckedOnEveryRequest() throws Exception {
+        BearerAuthenticator bearer = authenticator(new BearerTokenCache());
+        Instant notBefore = START.plus(Duration.ofMinutes(10));
+        String token = token("alice", notBefore, START.plus(Duration.ofHours(1)));
+        clock.set(notBefore);
+        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        clock.set(START); // a clock set back: the cached token is not valid yet
+        TokenValidationException refused = assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
+        assertTrue(refused.getMessage().contains("not valid before"), refused.getMessage());
+    }
+
+    @Test
+    void aKeyTheIdpDropsTakesItsCachedTokensWithIt() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache(100, Duration.ofMinutes(5), Duration.ZERO);
+        BearerAuthenticator bearer = authenticator(cache);
+        String token = token("alice", START, START.plus(Duration.ofHours(1)));
+        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        RSAKey next = new RSAKeyGenerator(2048).keyID("k2").generate();
+        published.set(new JWKSet(List.<JWK>of(next.toPublicJWK())));
+        assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
+        assertEquals(0, cache.size());
+    }
+
+    @Test
+    void theDropHookEmptiesTheKeysEntriesAtOnce() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache();
+        BearerAuthenticator bearer = authenticator(cache);
+        String token = token("alice", START, START.plus(Duration.ofHours(1)));
+        bearer.authenticate(bearer(token));
+        bearer.authenticate(bearer(token("bob", START, START.plus(Duration.ofHours(1)))));
+        assertEquals(2, cache.size());
+        cache.dropKey("other-kid");
+        assertEquals(2, cache.size());
+        cache.dropKey("k1");
+        assertEquals(0, cache.size());
+        int lookups = keyLookups.get();
+        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        assertTrue(keyLookups.get() > lookups, "a dropped entry is verified again");
+    }
+
+    @Test
+    void theCacheIsBounded() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache(5, Duration.ofMinutes(5));
+        BearerAuthenticator bearer = authenticator(cache);
+        for (int k = 0; k < 50; k++) {
+            bearer.authenticate(bearer(token("user" + k, START, START.plus(Duration.ofHours(1)))));
+        }
+        assertTrue(cache.size() <= 5, "the cache holds " + cache.size() + " tokens");
+    }
+
+    @Test
+    void aTamperedTokenIsNotTheCachedOne() throws Exception {
+        BearerAuthenticator bearer = authenticator(new BearerTokenCache());
+        String token = token("alice", START, START.plus(Duration.ofHours(1)));
+        bearer.authenticate(bearer(token));
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(tampered)));
+    }
+
+    @Test
+    void anotherDiscoveryOfTheProviderVerifiesAgain() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache();
+        String token = token("alice", START, START.plus(Duration.ofHours(1)));
+        TokenValidator validator = new TokenValidator(settings, clock);
+        BearerTokenCache.Digest digest = cache.digest(token);
+        var verified = validator.verifyBearer(provider, token, List.of("api"));
+        cache.put(digest, verified, new Principal("alice", List.of(), false, AuthMethod.BEARER, Optional.empty()), provider,
+                validator.remainingLifetime(verified));
+        assertTrue(cache.find(digest, provider, validator).isPresent());
+        DiscoveredProvider rediscovered = new DiscoveredProvider(provider.metadata(), provider.keys(), provider.algorithms());
+        assertTrue(cache.find(digest, rediscovered, validator).isEmpty());
+        assertEquals(cache.digest(token), digest, "the digest of the same token is the same key");
+    }
+
+    /** A request with the given headers and nothing else. */
+    private record HeaderRequest(Map<String, String> headers) implements WebRequest {
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String path() {
+            return "/api/experiments";
+        }
+
+        @Override
+        public Map<String, String> queryParameters() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+        }
+
+        @Override
+        public Optional<String> cookie(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public URI baseUri() {
+            return URI.create("http://localhost:8080");
+        }
+    }
+}
