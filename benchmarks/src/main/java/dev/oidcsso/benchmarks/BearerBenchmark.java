@@ -21,6 +21,7 @@ import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.identity.ClaimGroupDetector;
 import dev.oidcsso.identity.IdTokenIdentitySource;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.identity.NoIdentityValidator;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.spi.PluginSettings;
@@ -108,7 +109,8 @@ public class BearerBenchmark {
                 .client("bench", "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
         connection = new ProviderConnection(() -> provider).start();
         IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
-                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"));
+                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"),
+                new RoleDecision(settings.adminGroups(), settings.userGroups()));
         TokenValidator validator = new TokenValidator(settings, Clock.systemUTC());
         Accounts accounts = new Accounts(Optional.empty());
         cached = new BearerAuthenticator(connection, validator, identities, List.of("bench"), accounts, new BearerTokenCache());

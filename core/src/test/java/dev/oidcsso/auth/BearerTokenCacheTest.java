@@ -19,6 +19,7 @@ import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.ClaimGroupDetector;
 import dev.oidcsso.identity.IdTokenIdentitySource;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.identity.NoIdentityValidator;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.spi.PluginSettings;
@@ -86,7 +87,8 @@ class BearerTokenCacheTest {
 
     private BearerAuthenticator authenticator(BearerTokenCache cache) {
         IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
-                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"));
+                new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"),
+                new RoleDecision(settings.adminGroups(), settings.userGroups()));
         return new BearerAuthenticator(connection, new TokenValidator(settings, clock), identities, List.of("api"),
                 new Accounts(Optional.empty()), cache);
     }
