@@ -53,7 +53,7 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
     public static final String CACHE_TTL = "OIDC_CACHE_TTL";
 
     /** Options added to H2 URLs that set no mode: PostgreSQL compatibility, so one SQL dialect serves both. */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
     /**
      * Validates.

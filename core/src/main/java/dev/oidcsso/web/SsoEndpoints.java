@@ -20,7 +20,7 @@ import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.spi.LoginClaims;
 import dev.oidcsso.web.api.Audit;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +50,13 @@ final class SsoEndpoints {
     private final LogoutUris logoutUris;
     private final Function<WebRequest, Optional<Principal>> authenticate;
     private final Accounts accounts;
-    private final Optional<Database> database;
+    private final Optional<Store> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo,
                  IdentityResolver identities, SessionManager sessions, LogoutUris logoutUris,
-                 Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Database> database,
+                 Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Store> database,
                  Csrf csrf) {
         this.settings = settings;
         this.provider = provider;

@@ -19,7 +19,7 @@ import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.TokenInfo;
 import dev.oidcsso.store.User;
@@ -62,7 +62,7 @@ public final class RestApi {
     private static final List<String> RULE_FIELDS = List.of("grantee", "type", "pattern", "level", "priority");
     private static final List<String> RULE_CHANGE_FIELDS = List.of("pattern", "level", "priority");
 
-    private final Database database;
+    private final Store database;
     private final Optional<ResourceTypes> types;
     private final PermissionPolicy policy;
     private final Optional<PermissionEvaluator> evaluator;
@@ -79,7 +79,7 @@ public final class RestApi {
      * @param adminGroups the groups that make a user an administrator, to show who is one
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
      */
-    public RestApi(Database database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
+    public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
                    Collection<String> adminGroups, Function<Principal, Optional<String>> csrfToken) {
         this.database = database;
         this.types = types;

@@ -1,4 +1,6 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.store.StoreSettings;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 

@@ -3,11 +3,12 @@ package dev.oidcsso.web;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.session.SessionManager;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.Cookie;
+import dev.oidcsso.testing.Poll;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -84,14 +85,6 @@ class ApiClientAuthenticationTest {
         return browser;
     }
 
-    static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(1));
-        while (!condition.get()) {
-            assertTrue(Instant.now().isBefore(deadline), what + " did not happen within one second");
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void loginIsRecordedWithItsGroups() {
         loggedIn();
@@ -121,7 +114,7 @@ class ApiClientAuthenticationTest {
 
         IssuedToken second = dbA.tokens().create("alice");
         assertEquals(401, statusCode(appA, basic), "the previous token stops at once on the replica that rotated it");
-        eventually(() -> statusCode(appB, basic) == 401, "the rotation reaching the other replica");
+        Poll.until(() -> statusCode(appB, basic) == 401, "the rotation reaching the other replica");
         assertEquals(200, statusCode(appB, Browser.basicAuthorization("alice", second.token().reveal())));
         assertEquals(401, statusCode(appA, Browser.basicAuthorization("mallory", second.token().reveal())));
         assertEquals(401, statusCode(appA, "Basic !!!not-base64"));
@@ -137,7 +130,7 @@ class ApiClientAuthenticationTest {
         assertTrue(before.body().contains("\"authenticated\":true"), before.body());
 
         browser.get(DemoApps.baseUrl(appA) + "/logout");
-        eventually(() -> onB.get(DemoApps.baseUrl(appB) + "/auth/status").body().contains("\"authenticated\":false"),
+        Poll.until(() -> onB.get(DemoApps.baseUrl(appB) + "/auth/status").body().contains("\"authenticated\":false"),
                 "the logout reaching the other replica");
     }
 
@@ -164,7 +157,7 @@ class ApiClientAuthenticationTest {
         Browser browser = loggedIn();
         IssuedToken token = dbA.tokens().create("alice");
         dbA.users().setDisabled("alice", true);
-        eventually(() -> browser.get(DemoApps.baseUrl(appB) + "/").statusCode() == 403, "the disabled session being refused");
+        Poll.until(() -> browser.get(DemoApps.baseUrl(appB) + "/").statusCode() == 403, "the disabled session being refused");
         assertEquals(403, browser.get(DemoApps.baseUrl(appA) + "/").statusCode());
         assertEquals(403, statusCode(appA, Browser.basicAuthorization("alice", token.token().reveal())));
         assertEquals(403, statusCode(appA, "Bearer " + op.accessToken(Map.of())));

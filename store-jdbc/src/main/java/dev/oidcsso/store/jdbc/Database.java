@@ -1,14 +1,22 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.oidc.CallbackReplayGuard;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.store.Store;
+import dev.oidcsso.store.StoreSettings;
+import dev.oidcsso.store.StoreUnavailableException;
+import dev.oidcsso.store.TokenStore;
+import dev.oidcsso.store.UserStore;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oidcsso.oidc.CallbackReplayGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +30,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The user database: opens a connection pool, migrates the schema, and hands out the stores.
+ * The user database on JDBC: opens a connection pool, migrates the schema, and hands out the stores.
  *
- * <p>Open one per application and close it at shutdown:
+ * <p>Open one per application, give it to the framework, and close it at shutdown:
  * <pre>{@code
  * Database database = Database.open(settings);     // OIDC_USERS_DB_URI, or H2 under OIDC_DATA_DIR
+ * OidcSso sso = OidcSso.builder(settings).database(database).build();
  * database.revocations().isRevoked(sessionId);     // per request, from cache
  * database.tokens().verify(username, token);       // per basic-auth request, from cache
  * }</pre>
@@ -35,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * cached entries that changed on any replica. When the database is unreachable, calls that need it
  * throw {@link StoreUnavailableException} (503); the pool reconnects by itself when it is back.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements Store, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /**
@@ -188,6 +197,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the user store
      */
+    @Override
     public UserStore users() {
         return users;
     }
@@ -198,6 +208,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the permission store
      */
+    @Override
     public PermissionStore permissions() {
         return permissions;
     }
@@ -207,6 +218,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the token store
      */
+    @Override
     public TokenStore tokens() {
         return tokens;
     }
@@ -216,6 +228,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the revocation store
      */
+    @Override
     public RevocationStore revocations() {
         return revocations;
     }
@@ -225,6 +238,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the guard
      */
+    @Override
     public CallbackReplayGuard callbacks() {
         return callbacks;
     }
@@ -255,6 +269,7 @@ public final class Database implements AutoCloseable {
      *
      * @param listener the listener, called on the poller thread
      */
+    @Override
     public void addChangeListener(ChangeListener listener) {
         poller.addListener(listener);
     }
@@ -274,6 +289,7 @@ public final class Database implements AutoCloseable {
      *
      * @return true when a pooled connection is valid
      */
+    @Override
     public boolean isAvailable() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(Math.max(1, (int) settings.timeout().toSeconds()));

@@ -3,7 +3,7 @@ package dev.oidcsso.web;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.store.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;

@@ -1,4 +1,4 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -11,6 +11,11 @@ import dev.oidcsso.authz.RegexRule;
 import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceGrants;
 import dev.oidcsso.authz.ResourceType;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.StoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
