@@ -2,6 +2,7 @@ package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.Poll;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
 package dev.oidcsso.demo;
 
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Cookie;
 import dev.oidcsso.testing.Poll;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -110,11 +112,11 @@ class DemoReplicasTest {
     @Test
     void aCopiedSessionCookieIsRefusedOnTheOtherReplicaWithinOneSecondOfLogout() throws Exception {
         Browser alice = DemoUsers.login(idp, baseA, "alice", "mlflow");
-        java.net.HttpCookie session = alice.cookie("oidc_sso_session").orElseThrow();
-        Browser copy = new Browser();
-        copy.cookies.getCookieStore().add(URI.create(baseB), session);
+        Cookie session = alice.cookies().get("oidc_sso_session").orElseThrow();
+        Browser copy = Browser.forPages();
+        copy.cookies().put(session.forHost(URI.create(baseB).getHost()));
         assertEquals(200, copy.getJson(baseB + "/api/experiments").statusCode());
-        alice.follow(baseA + "/logout");
+        alice.navigate(baseA + "/logout");
         Poll.until(() -> copy.getJson(baseB + "/api/experiments").statusCode() == 401, "the logout reaching replica B");
     }
 

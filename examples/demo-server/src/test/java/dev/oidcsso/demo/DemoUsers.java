@@ -1,5 +1,6 @@
 package dev.oidcsso.demo;
 
+import dev.oidcsso.testing.Browser;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
@@ -32,10 +33,10 @@ final class DemoUsers {
 
     /** A browser signed in at {@code base} as {@code username} with the given groups. */
     static Browser login(MockOAuth2Server idp, String base, String username, String... groups) {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", username, "JWT", List.of(CLIENT_ID),
                 Map.of("preferred_username", username, "groups", List.of(groups)), 3600));
-        HttpResponse<String> home = browser.last(base + "/");
+        HttpResponse<String> home = browser.navigate(base + "/").last();
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>User</th><td>" + username + "</td>"), home.body());
         return browser;

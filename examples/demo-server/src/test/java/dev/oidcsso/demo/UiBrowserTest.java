@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oidcsso.demo.e2e.HeadlessChromium;
 import dev.oidcsso.demo.e2e.ScreenshotOnFailure;
 import dev.oidcsso.demo.e2e.TestOutput;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.HtmlForm;
 import dev.oidcsso.testing.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -283,14 +285,14 @@ class UiBrowserTest {
 
     /** Signs in with the plain-HTTP browser stand-in, through one of the development IdP's forms. */
     private Browser signInWithForm(String formId, Map<String, String> typed, String role) {
-        Browser browser = new Browser();
-        HttpResponse<String> signIn = browser.last(base + "/");
-        Browser.Form form = Browser.Form.parse(signIn, formId);
+        Browser browser = Browser.forPages();
+        HttpResponse<String> signIn = browser.navigate(base + "/").last();
+        HtmlForm form = HtmlForm.parse(signIn, formId);
         typed.forEach(form::set);
         if (role != null) {
             form.choose("claims", role);
         }
-        List<HttpResponse<String>> chain = browser.submit(form);
+        List<HttpResponse<String>> chain = browser.submit(form).chain();
         assertEquals(200, chain.get(chain.size() - 1).statusCode());
         return browser;
     }
