@@ -46,8 +46,7 @@ class ApiClientAuthenticationTest {
     void start() throws Exception {
         op = TestProvider.start();
         op.user(TestUser.withGroups("alice", "mlflow"));
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).build();
+        OidcSettings settings = StoreApps.settings(op, Map.of());
         StoreSettings store = StoreSettings.embedded(dataDir).withPollInterval(Duration.ofMillis(100));
         dbA = Database.open(store);
         dbB = Database.open(store);
@@ -79,10 +78,7 @@ class ApiClientAuthenticationTest {
     }
 
     Browser loggedIn() {
-        Browser browser = new Browser();
-        browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(DemoApps.baseUrl(appA) + "/").statusCode());
-        return browser;
+        return StoreApps.signedIn(DemoApps.baseUrl(appA));
     }
 
     @Test

@@ -54,8 +54,7 @@ class RestApiCsrfTest {
     }
 
     void startApp(Map<String, String> more) throws Exception {
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).setAll(more).build();
+        OidcSettings settings = StoreApps.settings(op, more);
         sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
@@ -71,10 +70,7 @@ class RestApiCsrfTest {
     }
 
     Browser loggedIn() {
-        Browser browser = new Browser();
-        browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(base + "/").statusCode());
-        return browser;
+        return StoreApps.signedIn(base);
     }
 
     HttpResponse<String> send(Browser browser, String method, String path, String body, Map<String, String> headers) {

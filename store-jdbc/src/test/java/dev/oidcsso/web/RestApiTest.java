@@ -73,8 +73,7 @@ class RestApiTest {
     }
 
     OidcSettings settings(Map<String, String> more) {
-        return OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).setAll(more).build();
+        return StoreApps.settings(op, more);
     }
 
     @AfterEach
