@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.Poll;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class IdpOutageTest {
         MockOAuth2Server idp = new MockOAuth2Server();
         try (OidcSso sso = OidcSso.create(settings)) {
             HttpServer app = DemoApps.jdkApp(sso);
-            LoginClient browser = new LoginClient();
+            Browser browser = Browser.forPages();
             try {
                 assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/live").statusCode());
                 HttpResponse<String> ready = browser.getJson(DemoApps.baseUrl(app) + "/health/ready");
