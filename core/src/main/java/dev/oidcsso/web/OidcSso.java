@@ -33,7 +33,7 @@ import dev.oidcsso.session.SessionGroups;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.session.SessionRevocations;
 import dev.oidcsso.spi.IdentitySource;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import dev.oidcsso.spi.IdentityValidator;
 import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.PermissionEvaluator;
@@ -71,7 +71,7 @@ public final class OidcSso implements AutoCloseable {
     private final SsoEndpoints endpoints;
     private final AccessPolicy policy;
     private final ForwardedHeaders forwarded;
-    private final Optional<Database> database;
+    private final Optional<Store> database;
     private final Optional<PermissionEvaluator> permissions;
     private final Optional<RestApi> api;
     private final Optional<UiAssets> ui;
@@ -100,7 +100,7 @@ public final class OidcSso implements AutoCloseable {
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
         SessionRevocations revocations = builder.revocations != null ? builder.revocations
-                : database.<SessionRevocations>map(Database::revocations).orElseGet(() -> new InMemorySessionRevocations(clock));
+                : database.<SessionRevocations>map(Store::revocations).orElseGet(() -> new InMemorySessionRevocations(clock));
         SessionGroups overflow = database.isPresent()
                 ? new SessionGroups() {
                     @Override
@@ -142,7 +142,7 @@ public final class OidcSso implements AutoCloseable {
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token));
         this.ui = database.map(db -> new UiAssets());
         LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
-                database.map(Database::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
+                database.map(Store::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
                 new UserInfoClient(http), identities, accounts, sessions);
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
                 database, csrf);
@@ -294,13 +294,13 @@ public final class OidcSso implements AutoCloseable {
     }
 
     /** @return the store, when the application runs with one */
-    public Optional<Database> database() {
+    public Optional<Store> database() {
         return database;
     }
 
     /**
      * The permission decision over the store's grants and rules, for the application's own
-     * endpoints; present when the framework was built with a {@link Builder#database(Database)
+     * endpoints; present when the framework was built with a {@link Builder#database(Store)
      * database} and {@link Builder#resourceTypes(ResourceTypes) resource types}.
      *
      * @return the evaluator
@@ -359,7 +359,7 @@ public final class OidcSso implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
         private SessionRevocations revocations;
-        private Database database;
+        private Store database;
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
@@ -398,7 +398,7 @@ public final class OidcSso implements AutoCloseable {
          * @param database the store
          * @return this builder
          */
-        public Builder database(Database database) {
+        public Builder database(Store database) {
             this.database = database;
             return this;
         }

@@ -14,7 +14,7 @@ import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -39,12 +39,12 @@ final class SsoEndpoints {
     private final SessionManager sessions;
     private final LogoutUris logoutUris;
     private final Function<WebRequest, Optional<Principal>> authenticate;
-    private final Optional<Database> database;
+    private final Optional<Store> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginService logins, SessionManager sessions,
-                 LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Database> database,
+                 LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database,
                  Csrf csrf) {
         this.settings = settings;
         this.provider = provider;

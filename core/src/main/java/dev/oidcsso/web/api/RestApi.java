@@ -8,7 +8,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public final class RestApi {
      * @param roles       the role authority, to show who is an administrator
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
      */
-    public RestApi(Database database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
+    public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
                    RoleDecision roles, Function<Principal, Optional<String>> csrfToken) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);

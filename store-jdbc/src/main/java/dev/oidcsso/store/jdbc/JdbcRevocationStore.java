@@ -1,4 +1,10 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.config.StoreSettings;
 
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;

@@ -1,4 +1,4 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import dev.oidcsso.oidc.CallbackReplayGuard;
 

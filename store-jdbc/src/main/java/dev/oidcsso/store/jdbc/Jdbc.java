@@ -1,4 +1,7 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.StoreUnavailableException;
 
 import com.zaxxer.hikari.HikariDataSource;
 

@@ -1,8 +1,14 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

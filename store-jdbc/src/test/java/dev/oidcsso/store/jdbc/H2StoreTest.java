@@ -1,4 +1,6 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.config.StoreSettings;
 
 import dev.oidcsso.config.StoreSettings;
 import org.h2.tools.Server;

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.StoreSettings;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
@@ -73,8 +73,7 @@ class RestApiTest {
     }
 
     OidcSettings settings(Map<String, String> more) {
-        return OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).setAll(more).build();
+        return StoreApps.settings(op, more);
     }
 
     @AfterEach

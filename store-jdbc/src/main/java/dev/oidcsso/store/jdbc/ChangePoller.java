@@ -1,4 +1,9 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.StoreUnavailableException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

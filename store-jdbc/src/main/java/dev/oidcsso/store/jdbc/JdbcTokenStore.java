@@ -1,10 +1,20 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.config.Secret;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.IssuedToken;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.TokenCheck;
+import dev.oidcsso.store.TokenInfo;
+import dev.oidcsso.store.TokenStore;
+import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

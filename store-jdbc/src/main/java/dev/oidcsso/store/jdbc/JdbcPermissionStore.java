@@ -1,4 +1,4 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
@@ -12,6 +12,11 @@ import dev.oidcsso.authz.RegexRule;
 import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceGrants;
 import dev.oidcsso.authz.ResourceType;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.config.StoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.oidcsso.web;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
@@ -51,9 +51,7 @@ class UiAssetsTest {
         op = TestProvider.start();
         op.user(TestUser.withGroups("alice", "mlflow"));
         db = Database.open(StoreSettings.embedded(dataDir));
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY)
-                .set("OIDC_TRUSTED_PROXIES", "127.0.0.1, ::1").build();
+        OidcSettings settings = StoreApps.settings(op, Map.of("OIDC_TRUSTED_PROXIES", "127.0.0.1, ::1"));
         sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
@@ -69,10 +67,7 @@ class UiAssetsTest {
     }
 
     Browser loggedIn() {
-        Browser browser = new Browser();
-        browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(base + "/").statusCode());
-        return browser;
+        return StoreApps.signedIn(base);
     }
 
     static String header(HttpResponse<?> response, String name) {
@@ -194,8 +189,7 @@ class UiAssetsTest {
 
     @Test
     void withoutADatabaseThereIsNoUi() throws Exception {
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).build();
+        OidcSettings settings = StoreApps.settings(op, Map.of());
         try (OidcSso bare = OidcSso.create(settings)) {
             HttpServer plain = DemoApps.jdkApp(bare);
             try {

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
@@ -54,8 +54,7 @@ class RestApiCsrfTest {
     }
 
     void startApp(Map<String, String> more) throws Exception {
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).setAll(more).build();
+        OidcSettings settings = StoreApps.settings(op, more);
         sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
@@ -71,10 +70,7 @@ class RestApiCsrfTest {
     }
 
     Browser loggedIn() {
-        Browser browser = new Browser();
-        browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(base + "/").statusCode());
-        return browser;
+        return StoreApps.signedIn(base);
     }
 
     HttpResponse<String> send(Browser browser, String method, String path, String body, Map<String, String> headers) {

@@ -1,4 +1,4 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;

@@ -3,11 +3,12 @@ package dev.oidcsso.web;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.session.SessionManager;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.Cookie;
+import dev.oidcsso.testing.Poll;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +46,7 @@ class ApiClientAuthenticationTest {
     void start() throws Exception {
         op = TestProvider.start();
         op.user(TestUser.withGroups("alice", "mlflow"));
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY).build();
+        OidcSettings settings = StoreApps.settings(op, Map.of());
         StoreSettings store = StoreSettings.embedded(dataDir).withPollInterval(Duration.ofMillis(100));
         dbA = Database.open(store);
         dbB = Database.open(store);
@@ -78,18 +78,7 @@ class ApiClientAuthenticationTest {
     }
 
     Browser loggedIn() {
-        Browser browser = new Browser();
-        browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(DemoApps.baseUrl(appA) + "/").statusCode());
-        return browser;
-    }
-
-    static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(1));
-        while (!condition.get()) {
-            assertTrue(Instant.now().isBefore(deadline), what + " did not happen within one second");
-            Thread.sleep(20);
-        }
+        return StoreApps.signedIn(DemoApps.baseUrl(appA));
     }
 
     @Test
@@ -121,7 +110,7 @@ class ApiClientAuthenticationTest {
 
         IssuedToken second = dbA.tokens().create("alice");
         assertEquals(401, statusCode(appA, basic), "the previous token stops at once on the replica that rotated it");
-        eventually(() -> statusCode(appB, basic) == 401, "the rotation reaching the other replica");
+        Poll.until(() -> statusCode(appB, basic) == 401, "the rotation reaching the other replica");
         assertEquals(200, statusCode(appB, Browser.basicAuthorization("alice", second.token().reveal())));
         assertEquals(401, statusCode(appA, Browser.basicAuthorization("mallory", second.token().reveal())));
         assertEquals(401, statusCode(appA, "Basic !!!not-base64"));
@@ -137,7 +126,7 @@ class ApiClientAuthenticationTest {
         assertTrue(before.body().contains("\"authenticated\":true"), before.body());
 
         browser.get(DemoApps.baseUrl(appA) + "/logout");
-        eventually(() -> onB.get(DemoApps.baseUrl(appB) + "/auth/status").body().contains("\"authenticated\":false"),
+        Poll.until(() -> onB.get(DemoApps.baseUrl(appB) + "/auth/status").body().contains("\"authenticated\":false"),
                 "the logout reaching the other replica");
     }
 
@@ -164,7 +153,7 @@ class ApiClientAuthenticationTest {
         Browser browser = loggedIn();
         IssuedToken token = dbA.tokens().create("alice");
         dbA.users().setDisabled("alice", true);
-        eventually(() -> browser.get(DemoApps.baseUrl(appB) + "/").statusCode() == 403, "the disabled session being refused");
+        Poll.until(() -> browser.get(DemoApps.baseUrl(appB) + "/").statusCode() == 403, "the disabled session being refused");
         assertEquals(403, browser.get(DemoApps.baseUrl(appA) + "/").statusCode());
         assertEquals(403, statusCode(appA, Browser.basicAuthorization("alice", token.token().reveal())));
         assertEquals(403, statusCode(appA, "Bearer " + op.accessToken(Map.of())));

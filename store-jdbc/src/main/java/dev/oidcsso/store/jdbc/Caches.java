@@ -1,7 +1,10 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.config.StoreSettings;
 
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
+import dev.oidcsso.store.StoreUnavailableException;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import java.util.LinkedHashMap;

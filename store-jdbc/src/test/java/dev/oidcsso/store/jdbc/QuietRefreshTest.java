@@ -1,7 +1,8 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.oidcsso.store.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

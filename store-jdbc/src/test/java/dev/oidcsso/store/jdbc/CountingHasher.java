@@ -1,4 +1,4 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;

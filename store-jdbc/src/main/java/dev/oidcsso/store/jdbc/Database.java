@@ -1,15 +1,23 @@
-package dev.oidcsso.store;
+package dev.oidcsso.store.jdbc;
 
 import dev.oidcsso.config.StoreSettings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.oidc.CallbackReplayGuard;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.store.Store;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.StoreUnavailableException;
+import dev.oidcsso.store.TokenStore;
+import dev.oidcsso.store.UserStore;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.oidcsso.oidc.CallbackReplayGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +31,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The user database: opens a connection pool, migrates the schema, and hands out the stores.
+ * The user database on JDBC: opens a connection pool, migrates the schema, and hands out the stores.
  *
- * <p>Open one per application and close it at shutdown:
+ * <p>Open one per application, give it to the framework, and close it at shutdown:
  * <pre>{@code
  * Database database = Database.open(settings);     // OIDC_USERS_DB_URI, or H2 under OIDC_DATA_DIR
+ * OidcSso sso = OidcSso.builder(settings).database(database).build();
  * database.revocations().isRevoked(sessionId);     // per request, from cache
  * database.tokens().verify(username, token);       // per basic-auth request, from cache
  * }</pre>
@@ -36,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * cached entries that changed on any replica. When the database is unreachable, calls that need it
  * throw {@link StoreUnavailableException} (503); the pool reconnects by itself when it is back.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements Store, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /**
@@ -200,6 +209,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the user store
      */
+    @Override
     public UserStore users() {
         return users;
     }
@@ -210,6 +220,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the permission store
      */
+    @Override
     public PermissionStore permissions() {
         return permissions;
     }
@@ -219,6 +230,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the token store
      */
+    @Override
     public TokenStore tokens() {
         return tokens;
     }
@@ -228,6 +240,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the revocation store
      */
+    @Override
     public RevocationStore revocations() {
         return revocations;
     }
@@ -237,6 +250,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the guard
      */
+    @Override
     public CallbackReplayGuard callbacks() {
         return callbacks;
     }
@@ -267,6 +281,7 @@ public final class Database implements AutoCloseable {
      *
      * @param listener the listener, called on the poller thread
      */
+    @Override
     public void addChangeListener(ChangeListener listener) {
         poller.addListener(listener);
     }
@@ -286,6 +301,7 @@ public final class Database implements AutoCloseable {
      *
      * @return true when a pooled connection is valid
      */
+    @Override
     public boolean isAvailable() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(Math.max(1, (int) settings.timeout().toSeconds()));
