@@ -11,6 +11,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.observe.SsoEvents;
 import net.minidev.json.JSONObject;
 
 import java.net.MalformedURLException;
@@ -33,6 +34,7 @@ public final class Discovery {
 
     private final OidcSettings settings;
     private final OidcHttp http;
+    private final SsoEvents events;
 
     /**
      * Creates the discovery step.
@@ -41,8 +43,20 @@ public final class Discovery {
      * @param http     the sender to the IdP
      */
     public Discovery(OidcSettings settings, OidcHttp http) {
+        this(settings, http, SsoEvents.NONE);
+    }
+
+    /**
+     * Creates the discovery step, reporting every fetch of the signing keys.
+     *
+     * @param settings the settings
+     * @param http     the sender to the IdP
+     * @param events   where key fetches are reported
+     */
+    public Discovery(OidcSettings settings, OidcHttp http, SsoEvents events) {
         this.settings = settings;
         this.http = http;
+        this.events = events;
     }
 
     /**
@@ -98,7 +112,7 @@ public final class Discovery {
             // Cache keys for 15 minutes, refetch at most every 30 s on an unknown kid (key rotation
             // without letting forged kids hammer the IdP), and keep serving cached keys for 12 hours
             // while the JWKS endpoint is down.
-            return JWKSourceBuilder.create(metadata.getJWKSetURI().toURL(), retriever)
+            return JWKSourceBuilder.create(metadata.getJWKSetURI().toURL(), new ObservedRetriever(retriever, events))
                     .cache(15 * 60_000L, http.timeoutMillis())
                     .rateLimited(30_000L)
                     .outageTolerant(12 * 3_600_000L)

@@ -27,6 +27,7 @@ import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.session.SealingKey;
 import dev.oidcsso.session.Session;
@@ -86,11 +87,13 @@ public final class OidcSso implements AutoCloseable {
     private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
+    private final SsoEvents events;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
+        this.events = builder.events;
         this.pluginLoader = pluginLoader(settings, builder.classLoader);
         ClassLoader loader = pluginLoader != null ? pluginLoader : builder.classLoader;
 
@@ -117,7 +120,8 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http)::discover);
+        Discovery discovery = new Discovery(settings, http, events);
+        this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
@@ -161,7 +165,7 @@ public final class OidcSso implements AutoCloseable {
         this.ui = database.map(db -> new UiAssets());
         this.endpoints = new SsoEndpoints(settings, provider, new LoginFlow(settings, http, tokens, key, clock,
                 database.map(Database::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT))),
-                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf);
+                new UserInfoClient(http), identities, sessions, new LogoutUris(settings), this::authenticate, accounts, database, csrf, events);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -298,7 +302,7 @@ public final class OidcSso implements AutoCloseable {
      */
     public Optional<Principal> authenticate(WebRequest request) {
         for (Authenticator authenticator : authenticators) {
-            Optional<Principal> principal = authenticator.authenticate(request);
+            Optional<Principal> principal = events.authenticating(authenticator, () -> authenticator.authenticate(request));
             if (principal.isPresent()) {
                 return principal;
             }
@@ -433,6 +437,7 @@ public final class OidcSso implements AutoCloseable {
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
         private ClassLoader classLoader = OidcSso.class.getClassLoader();
+        private SsoEvents events = SsoEvents.NONE;
 
         private Builder(OidcSettings settings) {
             this.settings = settings;
@@ -519,6 +524,29 @@ public final class OidcSso implements AutoCloseable {
         public Builder classLoader(ClassLoader loader) {
             this.classLoader = loader;
             return this;
+        }
+
+        /**
+         * Where the framework reports logins, authentications, IdP fetches and sessions, for
+         * metrics; by default nowhere.
+         *
+         * @param events the observer
+         * @return this builder
+         */
+        public Builder events(SsoEvents events) {
+            this.events = java.util.Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Records metrics into a Micrometer registry (Micrometer must be on the class path):
+         * shorthand for {@code events(new MicrometerSsoEvents(registry))}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            return events(new dev.oidcsso.observe.MicrometerSsoEvents(registry));
         }
 
         /**

@@ -16,6 +16,7 @@ import dev.oidcsso.oidc.LoginTokens;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.spi.LoginClaims;
@@ -53,11 +54,12 @@ final class SsoEndpoints {
     private final Optional<Database> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
+    private final SsoEvents events;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo,
                  IdentityResolver identities, SessionManager sessions, LogoutUris logoutUris,
                  Function<WebRequest, Optional<Principal>> authenticate, Accounts accounts, Optional<Database> database,
-                 Csrf csrf) {
+                 Csrf csrf, SsoEvents events) {
         this.settings = settings;
         this.provider = provider;
         this.flow = flow;
@@ -69,6 +71,7 @@ final class SsoEndpoints {
         this.accounts = accounts;
         this.database = database;
         this.csrf = csrf;
+        this.events = events;
     }
 
     Optional<WebResponse> handle(WebRequest request) {
@@ -102,6 +105,7 @@ final class SsoEndpoints {
 
     private WebResponse callback(WebRequest request) {
         Cookie clearLogin = Cookie.deletion(LOGIN_COOKIE, SessionManager.cookiePath(request), request.secure());
+        long started = System.nanoTime();
         try {
             DiscoveredProvider discovered = provider.require();
             Optional<LoginState> state = request.cookie(LOGIN_COOKIE).flatMap(flow::openState);
@@ -109,6 +113,8 @@ final class SsoEndpoints {
             Identity identity = identities.resolve(new Claims(discovered, tokens));
             accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups());
             Session session = sessions.start(identity.username(), identity.groups(), identity.admin(), Optional.of(tokens.idToken()));
+            events.sessionStarted();
+            events.login("success", "none", java.time.Duration.ofNanos(System.nanoTime() - started));
             Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
             String next = state.map(LoginState::next).filter(NextPath::isSafe).orElse("/");
             return WebResponse.redirect(URI.create(basePath(request) + next))
@@ -116,6 +122,7 @@ final class SsoEndpoints {
                     .withCookie(sessions.cookie(session, request))
                     .withHeader("Set-Cookie", Csrf.cookieHeader(csrf.token(session.id()), request, settings.sessionMaxAge()));
         } catch (OidcSsoException e) {
+            events.login("refused", SsoEvents.reason(e), java.time.Duration.ofNanos(System.nanoTime() - started));
             Audit.event("login refused", "status", e.status(), "reason", e.getMessage());
             return error(request, e).withCookie(clearLogin).withCookie(sessions.deletion(request));
         }
@@ -125,6 +132,7 @@ final class SsoEndpoints {
         Optional<Session> session = sessions.read(request);
         session.ifPresent(s -> {
             sessions.end(s);
+            events.sessionEnded("logout");
             Audit.event("logout", "user", s.username());
         });
         URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
