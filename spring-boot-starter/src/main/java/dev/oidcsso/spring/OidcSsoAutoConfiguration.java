@@ -74,7 +74,10 @@ import java.util.Properties;
  * </ul>
  */
 @AutoConfiguration(before = {SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-        UserDetailsServiceAutoConfiguration.class})
+        UserDetailsServiceAutoConfiguration.class},
+        // After the application's MeterRegistry exists, so that metrics are recorded when it has one.
+        afterName = {"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+                "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({OidcSso.class, SecurityFilterChain.class})
 @EnableConfigurationProperties(OidcSsoProperties.class)
