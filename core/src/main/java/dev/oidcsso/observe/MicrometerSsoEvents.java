@@ -51,9 +51,9 @@ public final class MicrometerSsoEvents implements SsoEvents {
 
     private final MeterRegistry registry;
     private final Counter sessionsStarted;
-    // Meters are looked up once per tag combination; the combinations are bounded by tag().
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    // The request path asks for a meter by its tag values; found here, it costs one map lookup.
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
 
     /**
      * Records into a registry.
@@ -100,23 +100,53 @@ public final class MicrometerSsoEvents implements SsoEvents {
 
     @Override
     public void sessionEnded(String cause) {
-        String value = tag(cause);
-        counters.computeIfAbsent(SESSIONS_ENDED + '|' + value, key -> Counter.builder(SESSIONS_ENDED)
-                .description("Sessions ended, by cause").tag("cause", value).register(registry)).increment();
+        counter(SESSIONS_ENDED, "Sessions ended, by cause", "cause", cause, null, null).increment();
     }
 
     private Timer timer(String name, String description, String key1, String value1, String key2, String value2) {
+        Key key = new Key(name, value1, value2);
+        Timer known = timers.get(key);
+        if (known != null) {
+            return known;
+        }
         String v1 = tag(value1);
         String v2 = tag(value2);
-        return timers.computeIfAbsent(name + '|' + v1 + '|' + v2, key -> Timer.builder(name).description(description)
-                .tag(key1, v1).tag(key2, v2).register(registry));
+        Timer made = Timer.builder(name).description(description).tag(key1, v1).tag(key2, v2).register(registry);
+        remember(timers, key, made, v1.equals(value1) && v2.equals(value2));
+        return made;
     }
 
     private Counter counter(String name, String description, String key1, String value1, String key2, String value2) {
+        Key key = new Key(name, value1, value2);
+        Counter known = counters.get(key);
+        if (known != null) {
+            return known;
+        }
         String v1 = tag(value1);
-        String v2 = tag(value2);
-        return counters.computeIfAbsent(name + '|' + v1 + '|' + v2, key -> Counter.builder(name).description(description)
-                .tag(key1, v1).tag(key2, v2).register(registry));
+        Counter.Builder builder = Counter.builder(name).description(description).tag(key1, v1);
+        boolean clean = v1.equals(value1);
+        if (key2 != null) {
+            String v2 = tag(value2);
+            builder.tag(key2, v2);
+            clean &= v2.equals(value2);
+        }
+        Counter made = builder.register(registry);
+        remember(counters, key, made, clean);
+        return made;
+    }
+
+    /**
+     * Keeps a meter for its raw tag values, so the next call skips the checks; only for values that
+     * passed them, so that unexpected values cannot grow the map (the registry keeps one "other").
+     */
+    private static <M> void remember(Map<Key, M> meters, Key key, M meter, boolean clean) {
+        if (clean) {
+            meters.putIfAbsent(key, meter);
+        }
+    }
+
+    /** A meter's name and raw tag values. */
+    private record Key(String name, String value1, String value2) {
     }
 
     /** A tag value from the fixed vocabularies, or {@code other}: never an unbounded value. */

@@ -44,7 +44,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     JdbcPermissionStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.grants = Caches.builder(settings).build(new CacheLoader<Resource, ResourceGrants>() {
+        this.grants = Caches.builder(settings, jdbc.events(), "grants").build(new CacheLoader<Resource, ResourceGrants>() {
             @Override
             public ResourceGrants load(Resource resource) {
                 return loadGrants(List.of(resource)).get(resource);
@@ -55,7 +55,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 return loadGrants(resources);
             }
         });
-        this.rules = Caches.builder(settings).build(this::loadRules);
+        this.rules = Caches.builder(settings, jdbc.events(), "rules").build(this::loadRules);
     }
 
     // ---- the decision's reads, cached ---------------------------------------------------------

@@ -21,7 +21,7 @@ final class JdbcRevocationStore implements RevocationStore, ChangeListener {
     JdbcRevocationStore(Jdbc jdbc, StoreSettings settings, TokenHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings, jdbc.events(), "revocations").build(this::load);
     }
 
     @Override

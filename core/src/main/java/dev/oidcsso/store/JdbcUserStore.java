@@ -33,7 +33,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.cache = Caches.builder(settings).build(this::load);
+        this.cache = Caches.builder(settings, jdbc.events(), "users").build(this::load);
     }
 
     @Override

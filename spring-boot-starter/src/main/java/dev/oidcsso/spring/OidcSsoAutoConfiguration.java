@@ -112,13 +112,14 @@ public class OidcSsoAutoConfiguration {
      * The store of users, access tokens, grants and revocations, when one is configured.
      *
      * @param settings the settings
+     * @param events   observers of store calls and cache lookups (metrics)
      * @return the open store, closed with the context
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(StoreConfiguredCondition.class)
-    public Database oidcSsoDatabase(OidcSettings settings) {
-        return Database.open(settings);
+    public Database oidcSsoDatabase(OidcSettings settings, ObjectProvider<SsoEvents> events) {
+        return Database.open(settings, observers(events));
     }
 
     /**
@@ -153,11 +154,12 @@ public class OidcSsoAutoConfiguration {
         if (declared != null) {
             builder.resourceTypes(declared);
         }
+        return builder.events(observers(events)).build();
+    }
+
+    private static SsoEvents observers(ObjectProvider<SsoEvents> events) {
         List<SsoEvents> observers = events.orderedStream().toList();
-        if (!observers.isEmpty()) {
-            builder.events(CompositeSsoEvents.of(observers));
-        }
-        return builder.build();
+        return observers.isEmpty() ? SsoEvents.NONE : CompositeSsoEvents.of(observers);
     }
 
     /**

@@ -11,6 +11,11 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -55,6 +60,20 @@ public class SpringBootDemo {
         }
     }
 
+    /**
+     * Asks the IdP once before the application starts: its first answer is slow (class loading) and,
+     * with the application starting beside it, could miss the framework's discovery timeout.
+     */
+    private static void warmUp(URI discovery) {
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            LOG.warn("The development IdP did not answer yet ({}); discovery will retry", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static boolean developmentMode(Map<String, String> environment) {
         return blank(setting(environment, "OIDC_DISCOVERY_URL")) && blank(setting(environment, "OIDC_PROVIDER"));
     }
@@ -73,6 +92,7 @@ public class SpringBootDemo {
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(true, null));
         server.start(InetAddress.getByName("127.0.0.1"), 0);
         String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/dev";
+        warmUp(URI.create(issuer + "/.well-known/openid-configuration"));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Map<String, Object> defaults = new HashMap<>();

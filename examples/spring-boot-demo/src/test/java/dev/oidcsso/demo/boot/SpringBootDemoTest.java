@@ -90,6 +90,19 @@ class SpringBootDemoTest {
     }
 
     @Test
+    void bearerClientsReachAnnotatedEndpointsAsThemselves() {
+        op.user(TestUser.withGroups("fritz", "mlflow-admin"));
+        String token = op.accessToken(Map.of());
+        HttpResponse<String> admin = new Browser().get(base + "/api/admin", Map.of("Authorization", "Bearer " + token));
+        assertEquals(200, admin.statusCode(), admin.body());
+        HttpResponse<String> forged = new Browser().get(base + "/api/admin",
+                Map.of("Authorization", "Bearer " + token.substring(0, token.length() - 4) + "AAAA"));
+        assertEquals(401, forged.statusCode(), forged.body());
+        assertTrue(context.getBean(MeterRegistry.class).find(MicrometerSsoEvents.AUTHENTICATIONS).tag("method", "bearer")
+                .tag("outcome", "failure").counter().count() >= 1);
+    }
+
+    @Test
     void unauthenticatedApiCallsAreRefusedBeforeTheApplication() {
         HttpResponse<String> response = new Browser().get(base + "/api/me", Map.of("Accept", "application/json"));
         assertEquals(401, response.statusCode(), response.body());
@@ -138,5 +151,26 @@ class SpringBootDemoTest {
         assertTrue(registry.find(MicrometerSsoEvents.SESSIONS_STARTED).counter().count() >= 1);
         assertTrue(registry.find(MicrometerSsoEvents.PROVIDER_FETCHES).tag("document", "discovery").tag("outcome", "success")
                 .counter().count() >= 1);
+        assertTrue(registry.find(MicrometerSsoEvents.PROVIDER_FETCHES).tag("document", "jwks").tag("outcome", "success")
+                .counter().count() >= 1);
+        // The login was recorded in the store, and the next request looked its user up in a cache.
+        assertTrue(registry.find(MicrometerSsoEvents.STORE_CALLS).tag("operation", "write").tag("outcome", "success")
+                .timer().count() >= 1);
+        assertTrue(registry.find(MicrometerSsoEvents.AUTHENTICATIONS).tag("method", "session").tag("outcome", "success")
+                .counter().count() >= 1);
+        assertTrue(registry.find(MicrometerSsoEvents.CACHE_LOOKUPS).counters().stream().mapToDouble(c -> c.count()).sum() >= 1);
+    }
+
+    @Test
+    void aRefusedLoginIsCountedWithItsReasonAndNoUserName() {
+        MeterRegistry registry = context.getBean(MeterRegistry.class);
+        op.user(TestUser.withGroups("mallory", "strangers"));
+        Browser.Navigation login = new Browser().navigate(base + "/login?next=/api/me");
+        assertEquals(403, login.statusCode(), login.toString());
+        Timer refused = registry.find(MicrometerSsoEvents.LOGINS).tag("outcome", "refused").timer();
+        assertNotNull(refused, registry.getMeters().toString());
+        assertEquals("access_refused", refused.getId().getTag("reason"));
+        assertTrue(registry.getMeters().stream().flatMap(m -> m.getId().getTags().stream())
+                .noneMatch(tag -> tag.getValue().contains("mallory")));
     }
 }
