@@ -5,6 +5,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.Map;
@@ -53,6 +54,19 @@ public class ExperimentController {
     @PreAuthorize("hasPermission(#id, 'experiment', 'EDIT')")
     public Map<String, Object> editable(@PathVariable String id) {
         return Map.of("name", id, "editable", true);
+    }
+
+    /**
+     * Starts a run of an experiment: a state-changing request, so a browser session must send the
+     * {@code X-OIDC-SSO-CSRF} header (oidc-sso checks it before Spring Security runs).
+     *
+     * @param id the experiment's name
+     * @return the started run
+     */
+    @PostMapping("/api/experiments/{id}/runs")
+    @PreAuthorize("hasPermission(#id, 'experiment', 'EDIT')")
+    public Map<String, Object> startRun(@PathVariable String id) {
+        return Map.of("experiment", id, "started", true);
     }
 
     /**

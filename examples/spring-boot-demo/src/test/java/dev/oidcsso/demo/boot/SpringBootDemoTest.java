@@ -129,6 +129,19 @@ class SpringBootDemoTest {
     }
 
     @Test
+    void oneCsrfCheckAppliesOidcSsosNotSpringSecuritys() {
+        Browser admin = signedIn(TestUser.withGroups("gina", "mlflow-admin"));
+        HttpResponse<String> without = admin.post(base + "/api/experiments/churn/runs", Map.of(), Map.of("Accept", "application/json"));
+        assertEquals(403, without.statusCode(), without.body());
+        assertTrue(without.body().contains("X-OIDC-SSO-CSRF"), without.body());
+        String token = admin.cookies().get("oidc_sso_csrf").orElseThrow().value();
+        // With oidc-sso's header and no Spring Security token: Spring's CSRF filter is off.
+        HttpResponse<String> with = admin.post(base + "/api/experiments/churn/runs", Map.of(),
+                Map.of("Accept", "application/json", "X-OIDC-SSO-CSRF", token));
+        assertEquals(200, with.statusCode(), with.body());
+    }
+
+    @Test
     void healthIndicatorIsUpAndInTheReadinessGroup() {
         HttpResponse<String> health = new Browser().get(base + "/actuator/health");
         assertEquals(200, health.statusCode(), health.body());
