@@ -16,6 +16,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
 
 import java.io.Serializable;
 import java.util.List;
@@ -49,6 +52,24 @@ class OidcSsoAutoConfigurationTest {
             assertTrue(context.getBean(PermissionEvaluator.class) instanceof OidcSsoPermissionEvaluator);
             assertFalse(context.containsBean("oidcSsoDatabase"), "no store unless one is configured");
         });
+    }
+
+    @Test
+    void theFilterChainGetsThePrincipalAndOneCsrfCheck() {
+        runner.run(context -> {
+            List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));
+            assertTrue(filters.contains(OidcSsoSecurityContextFilter.class), filters.toString());
+            assertFalse(filters.contains(CsrfFilter.class), "oidc-sso checks CSRF; Spring's filter is off: " + filters);
+            assertFalse(filters.contains(LogoutFilter.class), "oidc-sso answers /logout: " + filters);
+        });
+        runner.withPropertyValues("oidc-sso.csrf-app-paths=false").run(context -> {
+            List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));
+            assertTrue(filters.contains(CsrfFilter.class), "with oidc-sso's check off, Spring's stays: " + filters);
+        });
+    }
+
+    private static List<Class<?>> filterTypes(SecurityFilterChain chain) {
+        return chain.getFilters().stream().<Class<?>>map(Object::getClass).toList();
     }
 
     @Test
