@@ -49,7 +49,7 @@ public class SpringBootDemo {
      */
     public static void main(String[] args) throws IOException {
         SpringApplication application = new SpringApplication(SpringBootDemo.class);
-        MockOAuth2Server devIdp = developmentMode(System.getenv()) ? startDevIdp(application) : null;
+        MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application) : null;
         ConfigurableApplicationContext context = application.run(args);
         if (devIdp != null) {
             context.addApplicationListener(event -> {
@@ -74,13 +74,24 @@ public class SpringBootDemo {
         }
     }
 
-    static boolean developmentMode(Map<String, String> environment) {
-        return blank(setting(environment, "OIDC_DISCOVERY_URL")) && blank(setting(environment, "OIDC_PROVIDER"));
-    }
-
-    private static String setting(Map<String, String> environment, String name) {
-        String property = System.getProperty(name);
-        return property != null ? property : environment.get(name);
+    /**
+     * Whether no identity provider is configured, under any of the names the starter reads: the
+     * {@code OIDC_*} names and the {@code oidc-sso.*} properties, as environment variables, system
+     * properties or command-line arguments.
+     */
+    static boolean developmentMode(Map<String, String> environment, String[] args) {
+        for (String name : new String[]{"OIDC_DISCOVERY_URL", "OIDC_PROVIDER", "oidc-sso.discovery-url", "oidc-sso.provider",
+                "OIDCSSO_DISCOVERYURL", "OIDCSSO_PROVIDER"}) {
+            if (!blank(System.getProperty(name)) || !blank(environment.get(name))) {
+                return false;
+            }
+            for (String arg : args) {
+                if (arg.startsWith("--" + name + "=") && !blank(arg.substring(name.length() + 3))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean blank(String text) {
