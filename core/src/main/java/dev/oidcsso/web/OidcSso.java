@@ -25,6 +25,7 @@ import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.session.Session;
@@ -77,11 +78,13 @@ public final class OidcSso implements AutoCloseable {
     private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
+    private final SsoEvents events;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
+        this.events = builder.events;
         // Every plugin was found, selected and created once, in the settings' validation pass.
         IdentitySource source = settings.plugins().identitySource();
         IdentityValidator validator = settings.plugins().identityValidator();
@@ -95,7 +98,8 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http, clock)::discover);
+        Discovery discovery = new Discovery(settings, http, clock, events);
+        this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
@@ -145,7 +149,7 @@ public final class OidcSso implements AutoCloseable {
                 database.map(Store::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
                 new UserInfoClient(http), identities, accounts, sessions);
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
-                database, csrf);
+                database, csrf, events);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -280,7 +284,7 @@ public final class OidcSso implements AutoCloseable {
      */
     public Optional<Principal> authenticate(WebRequest request) {
         for (Authenticator authenticator : authenticators) {
-            Optional<Principal> principal = authenticator.authenticate(request);
+            Optional<Principal> principal = events.authenticating(authenticator, () -> authenticator.authenticate(request));
             if (principal.isPresent()) {
                 return principal;
             }
@@ -363,6 +367,7 @@ public final class OidcSso implements AutoCloseable {
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
+        private SsoEvents events = SsoEvents.NONE;
 
         private Builder(OidcSettings settings) {
             this.settings = settings;
@@ -438,6 +443,29 @@ public final class OidcSso implements AutoCloseable {
         public Builder authenticator(Authenticator authenticator) {
             authenticators.add(authenticator);
             return this;
+        }
+
+        /**
+         * Where the framework reports logins, authentications, IdP fetches and sessions, for
+         * metrics; by default nowhere.
+         *
+         * @param events the observer
+         * @return this builder
+         */
+        public Builder events(SsoEvents events) {
+            this.events = java.util.Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Records metrics into a Micrometer registry (Micrometer must be on the class path):
+         * shorthand for {@code events(new MicrometerSsoEvents(registry))}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            return events(new dev.oidcsso.observe.MicrometerSsoEvents(registry));
         }
 
         /**

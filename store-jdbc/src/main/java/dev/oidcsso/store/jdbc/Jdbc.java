@@ -4,6 +4,7 @@ import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.StoreUnavailableException;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.oidcsso.observe.SsoEvents;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,10 +29,30 @@ final class Jdbc {
 
     private final HikariDataSource pool;
     private final Clock clock;
+    private final SsoEvents events;
 
-    Jdbc(HikariDataSource pool, Clock clock) {
+    Jdbc(HikariDataSource pool, Clock clock, SsoEvents events) {
         this.pool = pool;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** @return where store calls and cache lookups are reported */
+    SsoEvents events() {
+        return events;
+    }
+
+    /** Reports the latency and outcome of one unit of work, waiting for a connection included. */
+    private <T> T observed(String operation, java.util.function.Supplier<T> work) {
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = work.get();
+            outcome = "success";
+            return result;
+        } finally {
+            events.storeCall(operation, outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
     }
 
     /** One unit of work on a connection. */
@@ -53,6 +74,10 @@ final class Jdbc {
      * Runs a read in auto-commit mode.
      */
     <T> T read(String what, Work<T> work) {
+        return observed("read", () -> readNow(what, work));
+    }
+
+    private <T> T readNow(String what, Work<T> work) {
         Connection connection = borrow(what);
         try {
             return work.run(connection);
@@ -70,6 +95,10 @@ final class Jdbc {
      * find the row and update it.
      */
     <T> T write(String what, Work<T> work) {
+        return observed("write", () -> writeNow(what, work));
+    }
+
+    private <T> T writeNow(String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
             try {

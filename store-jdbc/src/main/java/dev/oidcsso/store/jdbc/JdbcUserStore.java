@@ -40,7 +40,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
+        this.cache = Caches.builder(settings, jdbc.events(), "users").build(Caches.quietRefresh(this::load));
     }
 
     @Override
