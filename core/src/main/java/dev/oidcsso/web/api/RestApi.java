@@ -7,6 +7,7 @@ import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.Decision;
 import dev.oidcsso.authz.Grant;
 import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.authz.Names;
 import dev.oidcsso.authz.PermissionEvaluator;
 import dev.oidcsso.authz.PermissionLevel;
 import dev.oidcsso.authz.PermissionPolicy;
@@ -27,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -151,6 +153,11 @@ public final class RestApi {
         String method = request.method().toUpperCase(Locale.ROOT);
         List<String> parts = segments(request.path().substring(PREFIX.length()));
         String first = parts.isEmpty() ? "" : parts.get(0);
+        Optional<String> named = request.queryParameter("name");
+        if ((first.equals("users") || first.equals("groups")) && named.isPresent()) {
+            // ?name= stands for the {name} segment, left out: servlet containers refuse %2F, %5C and %25 in paths.
+            parts.add(1, URLEncoder.encode(named.get(), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
         int size = parts.size();
         switch (first) {
             case "me" -> {
@@ -508,7 +515,7 @@ public final class RestApi {
     // ---- permissions ----------------------------------------------------------------------------
 
     private WebResponse effective(WebRequest request, Principal caller) {
-        String username = request.queryParameter("user").orElse(caller.username());
+        String username = Names.check("the user name", request.queryParameter("user").orElse(caller.username()));
         if (!username.equals(caller.username()) && !caller.admin()) {
             throw ApiException.forbidden("Only administrators may ask about another user's permissions.");
         }
@@ -589,7 +596,7 @@ public final class RestApi {
         if (decoded.isBlank() || decoded.length() > Grantee.MAX_NAME_LENGTH) {
             throw ApiException.badRequest("The " + what + " in the path must be 1 to " + Grantee.MAX_NAME_LENGTH + " characters.");
         }
-        return decoded;
+        return Names.check("the " + what, decoded);
     }
 
     private static List<String> segments(String rest) {
