@@ -113,7 +113,8 @@ public final class RestApi {
             return route(request, caller);
         } catch (OidcSsoException e) {
             return error(e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Throwable: an Error would reach the container, whose error page names the class to the client.
             LOG.error("REST API failure on {} {}", request.method(), request.path(), e);
             return error(new OidcSsoException(500, "An unexpected error occurred."));
         }
@@ -141,7 +142,7 @@ public final class RestApi {
         };
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
-        body.put("message", e.getMessage());
+        body.put("message", e.publicMessage());
         WebResponse response = WebResponse.json(status, write(body));
         if (e instanceof ApiException api && api.allow().isPresent()) {
             response = response.withHeader("Allow", api.allow().get());
