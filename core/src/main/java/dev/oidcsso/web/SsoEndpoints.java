@@ -182,10 +182,8 @@ final class SsoEndpoints {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "DOWN");
         if (settings.discoveryUrl() != null) {
-            Map<String, Object> idp = new LinkedHashMap<>();
-            idp.put("ready", provider.current().isPresent());
-            provider.lastError().ifPresent(error -> idp.put("error", error));
-            body.put("identity_provider", idp);
+            // Whether, not why: the last failure names internal addresses and goes to the log only.
+            body.put("identity_provider", Map.of("ready", provider.current().isPresent()));
         }
         database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
@@ -225,6 +223,8 @@ final class SsoEndpoints {
         int status = e.status() >= 400 && e.status() <= 599 ? e.status() : 500;
         if (status >= 500 && status != 502 && status != 503) {
             LOG.warn("{} {} failed: {}", request.method(), request.path(), e.getMessage());
+        } else if (!e.publicMessage().equals(e.getMessage())) {
+            LOG.debug("{} {} failed: {}", request.method(), request.path(), e.getMessage());
         }
         WebResponse response;
         if (wantsHtml(request)) {
@@ -236,7 +236,7 @@ final class SsoEndpoints {
                 case 503 -> "Temporarily unavailable";
                 default -> status >= 500 ? "Something went wrong" : "Sign-in failed";
             };
-            response = WebResponse.html(status, Pages.page(title, e.getMessage(), basePath(request) + "/login", "Try signing in again"));
+            response = WebResponse.html(status, Pages.page(title, e.publicMessage(), basePath(request) + "/login", "Try signing in again"));
         } else {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", switch (status) {
@@ -246,7 +246,7 @@ final class SsoEndpoints {
                 case 502, 503 -> "unavailable";
                 default -> status >= 500 ? "server_error" : "bad_request";
             });
-            body.put("message", e.getMessage());
+            body.put("message", e.publicMessage());
             response = WebResponse.json(status, Json.write(body));
         }
         if (status == 401) {
