@@ -6,9 +6,11 @@ import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Role;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.TokenCheck;
+import dev.oidcsso.store.TokenInfo;
 import dev.oidcsso.store.TokenStore;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +78,9 @@ public final class BasicTokenAuthenticator implements Authenticator {
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
         Role role = roles.decide(groups).orElseThrow(() -> new AccessRefusedException("Your account '" + username
                 + "' is not in a group that may use this application."));
-        return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty()));
+        // The token just verified is the user's current one, so its dates are the stored ones.
+        Optional<Instant> expiry = tokens.find(username).flatMap(TokenInfo::expiresAt);
+        return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty(), expiry));
     }
 
     private static OidcSsoException unauthorized() {

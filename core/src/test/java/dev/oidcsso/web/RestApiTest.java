@@ -171,6 +171,32 @@ class RestApiTest {
     }
 
     @Test
+    void aTokenThatExpiresCannotMintOneThatOutlivesIt() {
+        Instant inAnHour = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<String> hourly = call("POST", "/oidc/api/me/token", alice, "{\"expires_at\": \"" + inAnHour + "\"}");
+        assertEquals(201, hourly.statusCode(), hourly.body());
+        String basic = Browser.basicAuthorization("alice", json(hourly).get("token").asText());
+
+        // Asking for later than the caller's own expiry is refused; nothing changes.
+        assertError(call("POST", "/oidc/api/me/token", basic, "{\"expires_at\": \"" + inAnHour.plusSeconds(1) + "\"}"),
+                400, "invalid_request", "cannot expire later");
+        assertEquals(200, call("GET", "/oidc/api/me", basic, null).statusCode());
+        // Without an expiry the new token gets the caller's.
+        HttpResponse<String> rotated = call("POST", "/oidc/api/me/token", basic, null);
+        assertEquals(201, rotated.statusCode(), rotated.body());
+        assertEquals(inAnHour.toString(), json(rotated).get("expires_at").asText());
+        String second = Browser.basicAuthorization("alice", json(rotated).get("token").asText());
+        HttpResponse<String> sooner = call("POST", "/oidc/api/me/token", second, "{\"expires_at\": \"" + inAnHour.minusSeconds(60) + "\"}");
+        assertEquals(201, sooner.statusCode(), sooner.body());
+        assertEquals(inAnHour.minusSeconds(60).toString(), json(sooner).get("expires_at").asText());
+        // An explicit null ("never") gets the caller's expiry as well.
+        String third = Browser.basicAuthorization("alice", json(sooner).get("token").asText());
+        HttpResponse<String> never = call("POST", "/oidc/api/me/token", third, "{\"expires_at\": null}");
+        assertEquals(201, never.statusCode(), never.body());
+        assertEquals(inAnHour.minusSeconds(60).toString(), json(never).get("expires_at").asText());
+    }
+
+    @Test
     void personalAccessTokenIsShownOnceRotatedAndDeleted() {
         HttpResponse<String> created = call("POST", "/oidc/api/me/token", alice, "{\"expires_at\": null}");
         assertEquals(201, created.statusCode(), created.body());

@@ -281,7 +281,7 @@ public final class RestApi {
 
     private WebResponse createToken(WebRequest request, Principal caller, String owner) {
         JsonBody body = JsonBody.read(request, TOKEN_FIELDS, true);
-        Optional<Instant> expiresAt = body.optionalText("expires_at").map(RestApi::instant);
+        Optional<Instant> expiresAt = TokenLifetime.of(caller, body.optionalText("expires_at").map(RestApi::instant));
         boolean replacing = database.tokens().find(owner).isPresent();
         IssuedToken issued = expiresAt.map(at -> database.tokens().create(owner, at)).orElseGet(() -> database.tokens().create(owner));
         Audit.event(replacing ? "token rotated" : "token created", "by", caller.username(), "for", owner,
