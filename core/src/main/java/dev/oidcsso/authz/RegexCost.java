@@ -14,7 +14,7 @@ import java.util.Deque;
  * has no budget of its own (RE2 in C++ has one), so this class computes two figures:
  * <ul>
  *   <li>{@code size}: the number of instructions, counting one per literal character, class, dot or
- *       assertion, one per {@code * + ?} and {@code |}, two per group, and a counted repetition
+ *       assertion, one per {@code * + ?} and {@code |}, one per empty alternative, two per group, and a counted repetition
  *       {@code x{n,m}} as {@code max(m,1)} copies of {@code x} plus one instruction each
  *       ({@code x{n,}} as {@code n+1});</li>
  *   <li>{@code depth}: how deeply RE2/J's simplified form nests: one level per group or
@@ -98,7 +98,7 @@ record RegexCost(long size, long depth) {
                     continue;
                 }
                 case '|' -> {
-                    current.finished = add(current.finished, current.sequence);
+                    current.finished = add(current.finished, alternative(current));
                     current.finishedDepth = Math.max(current.finishedDepth, current.sequenceDepth);
                     current.bars++;
                     current.sequence = 0;
@@ -163,7 +163,12 @@ record RegexCost(long size, long depth) {
     }
 
     private static long total(Group group) {
-        return add(add(group.finished, group.sequence), group.bars);
+        return add(add(group.finished, alternative(group)), group.bars);
+    }
+
+    /** The current alternative: an empty one still compiles to an instruction (an empty match). */
+    private static long alternative(Group group) {
+        return Math.max(1, group.sequence);
     }
 
     private static long depthOf(Group group) {
