@@ -3,6 +3,7 @@ package dev.oidcsso.web;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.auth.TooManyFailuresException;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.http.Cookie;
 import dev.oidcsso.http.WebRequest;
@@ -243,6 +244,7 @@ final class SsoEndpoints {
                 case 401 -> "unauthenticated";
                 case 403 -> "forbidden";
                 case 404 -> "not_found";
+                case 429 -> "too_many_requests";
                 case 502, 503 -> "unavailable";
                 default -> status >= 500 ? "server_error" : "bad_request";
             });
@@ -251,6 +253,9 @@ final class SsoEndpoints {
         }
         if (status == 401) {
             response = withChallenges(response, request);
+        }
+        if (e instanceof TooManyFailuresException brake) {
+            response = response.withHeader("Retry-After", String.valueOf(brake.retryAfterSeconds()));
         }
         return status == 503 ? response.withHeader("Retry-After", RETRY_AFTER_SECONDS) : response;
     }

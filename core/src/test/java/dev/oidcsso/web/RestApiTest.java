@@ -171,6 +171,23 @@ class RestApiTest {
     }
 
     @Test
+    void wrongBasicCredentialsAreBrakedButACorrectTokenNeverIs() {
+        String token = json(call("POST", "/oidc/api/me/token", alice, null)).get("token").asText();
+        String wrong = Browser.basicAuthorization("alice", token + "x");
+        for (int i = 1; i <= dev.oidcsso.auth.FailureBrake.MAX_FAILURES; i++) {
+            assertEquals(401, call("GET", "/oidc/api/me", wrong, null).statusCode(), "failure " + i);
+        }
+        HttpResponse<String> braked = call("GET", "/oidc/api/me", wrong, null);
+        assertError(braked, 429, "too_many_requests", "Too many failed sign-in attempts");
+        long wait = Long.parseLong(braked.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(wait >= 1 && wait <= 60, "Retry-After " + wait);
+        assertEquals(429, call("GET", "/oidc/api/me", Browser.basicAuthorization("nobody", "guess"), null).statusCode(),
+                "the address is braked for every user name");
+        assertEquals(200, call("GET", "/oidc/api/me", Browser.basicAuthorization("alice", token), null).statusCode(),
+                "the holder of the right token is never locked out");
+    }
+
+    @Test
     void aTokenThatExpiresCannotMintOneThatOutlivesIt() {
         Instant inAnHour = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         HttpResponse<String> hourly = call("POST", "/oidc/api/me/token", alice, "{\"expires_at\": \"" + inAnHour + "\"}");

@@ -3,6 +3,7 @@ package dev.oidcsso.web.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.auth.TooManyFailuresException;
 import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.Decision;
 import dev.oidcsso.authz.Grant;
@@ -137,6 +138,7 @@ public final class RestApi {
             case 409 -> "conflict";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
             case 502, 503 -> "unavailable";
             default -> status >= 500 ? "server_error" : "invalid_request";
         };
@@ -146,6 +148,9 @@ public final class RestApi {
         WebResponse response = WebResponse.json(status, write(body));
         if (e instanceof ApiException api && api.allow().isPresent()) {
             response = response.withHeader("Allow", api.allow().get());
+        }
+        if (e instanceof TooManyFailuresException brake) {
+            response = response.withHeader("Retry-After", String.valueOf(brake.retryAfterSeconds()));
         }
         return status == 503 ? response.withHeader("Retry-After", "5") : response;
     }
