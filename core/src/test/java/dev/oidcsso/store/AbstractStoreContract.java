@@ -189,6 +189,27 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void storedRulesOverTheCostLimitsAreSkippedAtLoad() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        db.permissions().addRule(Grantee.group("mlflow"), EXPERIMENT, "team-a-.*", READ, 1);
+        // Rows an older version accepted: the review's hostile patterns, written around the API.
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_regex_rules (resource_type, grantee_kind, "
+                     + "grantee_name, pattern, permission_level, priority, updated_at) VALUES ('experiment', 'group', 'mlflow', ?, 'MANAGE', 0, ?)")) {
+            for (String hostile : List.of("(.{0,1000}){1000}x", "((a{1000}){1000}){1000}", "(.?){1000}(.?){1000}x")) {
+                insert.setString(1, hostile);
+                insert.setObject(2, java.time.OffsetDateTime.now(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+        }
+        assertEquals(List.of("team-a-.*"), db.permissions().rulesFor(EXPERIMENT).stream().map(rule -> rule.pattern().source()).toList());
+        assertEquals(1, db.permissions().rules().size());
+        PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
+        assertEquals(READ, evaluator.level(new Actor("bob", Set.of("mlflow"), false), Resource.of(EXPERIMENT, "team-a-" + "x".repeat(400))));
+    }
+
+    @Test
     void theDatabaseRefusingDataIsTheRequestsFaultNotAnOutage() {
         assertEquals(400, Jdbc.unavailable("reading", new SQLException("invalid byte sequence", "22021")).status());
         assertEquals(409, Jdbc.unavailable("writing", new SQLException("duplicate key", "23505")).status());
