@@ -121,7 +121,9 @@ record RegexCost(long size, long depth) {
                         long max = counts[1];
                         long copies = max < 0 ? min + 1 : Math.max(max, 1);
                         long levels = max < 0 ? 1 : max - min;
-                        repeat(current, multiply(copies, add(current.last, 1)), add(current.lastDepth, levels));
+                        // At least what the braces would cost as literal text, should RE2/J read them so.
+                        long size = Math.max(multiply(copies, add(current.last, 1)), add(current.last, end - i));
+                        repeat(current, size, add(current.lastDepth, levels));
                         i = skipLazy(pattern, end);
                         continue;
                     }
@@ -286,12 +288,13 @@ record RegexCost(long size, long depth) {
         return maxEnd + 1;
     }
 
+    /** The end of a number as RE2/J reads one: a leading zero followed by digits is no number (returns from). */
     private static int digitsEnd(String pattern, int from) {
         int i = from;
         while (i < pattern.length() && pattern.charAt(i) >= '0' && pattern.charAt(i) <= '9') {
             i++;
         }
-        return i;
+        return i - from > 1 && pattern.charAt(from) == '0' ? from : i;
     }
 
     private static int number(String pattern, int from, int to) {

@@ -91,7 +91,9 @@ class RegexPatternTest {
                 "[a-z0-9_-]{1,99}", "(?:x|yy|zzz){0,30}", "\\Qabc\\E{30}", "(?i)[[:alpha:]]{40}", "\\x{41}{200}", "\\pL{300}",
                 "((((((((((a))))))))))*", "a|b|c|d|e|f|g|h", "(a*)*(b+)+(c?)?",
                 // found by RegexPatternFuzzTest: empty alternatives compile to an instruction each
-                "|\\>||E|", "(?:||||){200}", "(){300}", "(|a)*"}) {
+                "|\\>||E|", "(?:||||){200}", "(){300}", "(|a)*",
+                // and that RE2/J reads {00,2} as text (no leading zeros), longer than the repetition would be
+                "\\'{\\'{00,2}", "a{01}", "a{1,02}"}) {
             RegexCost cost = RegexCost.of(pattern);
             int actual = Re2jProgram.size(pattern);
             assertTrue(actual <= cost.size(), pattern + ": measured " + cost.size() + " but RE2/J built " + actual);
