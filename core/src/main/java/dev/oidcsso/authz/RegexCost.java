@@ -205,7 +205,11 @@ record RegexCost(long size, long depth) {
         return i + Character.charCount(pattern.codePointAt(i));
     }
 
-    /** A character class from its '[': returns the index after its ']'. */
+    /**
+     * A character class from its '[': returns the index after its ']'. Item by item as RE2/J reads
+     * them: a POSIX name {@code [:alpha:]}, or one character (or escape) with an optional range end
+     * after '-', which may itself be '[' ({@code [>-[]}).
+     */
     private static int skipClass(String pattern, int at) {
         int n = pattern.length();
         int i = at + 1;
@@ -213,26 +217,28 @@ record RegexCost(long size, long depth) {
             i++;
         }
         boolean first = true;
-        while (i < n) {
-            char c = pattern.charAt(i);
-            if (c == ']' && !first) {
-                return i + 1;
-            }
+        while (i < n && (pattern.charAt(i) != ']' || first)) {
             first = false;
-            if (c == '[' && pattern.startsWith("[:", i)) {
+            if (pattern.startsWith("[:", i)) {
                 int close = pattern.indexOf(":]", i + 2);
                 if (close >= 0) {
                     i = close + 2;
                     continue;
                 }
             }
-            if (c == '\\') {
-                i = skipEscape(pattern, i);
-                continue;
+            i = skipClassChar(pattern, i);
+            if (i < n && pattern.charAt(i) == '-' && !(i + 1 < n && pattern.charAt(i + 1) == ']')) {
+                i = skipClassChar(pattern, i + 1);
             }
-            i += Character.charCount(pattern.codePointAt(i));
         }
-        return n;
+        return Math.min(n, i + 1);
+    }
+
+    private static int skipClassChar(String pattern, int at) {
+        if (at >= pattern.length()) {
+            return at;
+        }
+        return pattern.charAt(at) == '\\' ? skipEscape(pattern, at) : at + Character.charCount(pattern.codePointAt(at));
     }
 
     /** After "(?": the index of the ')' ending a flag group, or of the ':' or '>' opening a group. */

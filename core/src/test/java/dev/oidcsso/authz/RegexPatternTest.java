@@ -93,7 +93,9 @@ class RegexPatternTest {
                 // found by RegexPatternFuzzTest: empty alternatives compile to an instruction each
                 "|\\>||E|", "(?:||||){200}", "(){300}", "(|a)*",
                 // and that RE2/J reads {00,2} as text (no leading zeros), longer than the repetition would be
-                "\\'{\\'{00,2}", "a{01}", "a{1,02}"}) {
+                "\\'{\\'{00,2}", "a{01}", "a{1,02}",
+                // and that '[' ends a range inside a class: [>-[:,:] is one class, the rest is outside it
+                "[`>-[:`,:]IIIIIIIIII{3}", "[a-]b{50}", "[]a]{20}", "[^]-a]{20}", "[[:alpha:]-]{20}"}) {
             RegexCost cost = RegexCost.of(pattern);
             int actual = Re2jProgram.size(pattern);
             assertTrue(actual <= cost.size(), pattern + ": measured " + cost.size() + " but RE2/J built " + actual);
