@@ -216,11 +216,13 @@ public final class OidcSso implements AutoCloseable {
             return new Outcome.Respond(endpoints.challenge(request));
         } catch (OidcSsoException e) {
             return new Outcome.Respond(endpoints.error(request, e));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Throwable, not RuntimeException: an Error (StackOverflowError, an OutOfMemoryError in one request, a plugin's
+            // LinkageError) or a sneakily thrown checked exception would reach the container, whose page names the class.
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
             try {
                 return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
-            } catch (RuntimeException again) {
+            } catch (Throwable again) {
                 // Even the error page failed (a request too broken to describe): answer without it.
                 return new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}"));
             }
