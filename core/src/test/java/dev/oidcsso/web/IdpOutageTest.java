@@ -43,7 +43,7 @@ class IdpOutageTest {
                 HttpResponse<String> login = browser.get(DemoApps.baseUrl(app) + "/login");
                 assertEquals(503, login.statusCode());
                 assertEquals("5", login.headers().firstValue("Retry-After").orElseThrow());
-                assertTrue(login.body().contains("cannot be reached"), login.body());
+                assertTrue(login.body().contains("The identity provider is unavailable"), login.body());
                 String health = browser.getJson(DemoApps.baseUrl(app) + "/health").body();
                 assertTrue(health.contains("\"ready\":false"), health);
                 // Public answers say that the IdP is unavailable, never where it is or what failed.
