@@ -125,6 +125,13 @@ public final class WorkloadAuthenticator implements Authenticator {
                 + "' does not satisfy the audience and claim rules configured for it");
     }
 
+    /** @return the configured issuers' names, for the start-up log */
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        configured.values().forEach(list -> list.forEach(issuer -> names.add(issuer.name())));
+        return names;
+    }
+
     private static Optional<String> unverifiedIssuer(String token) {
         try {
             JWT jwt = JWTParser.parse(token);
@@ -191,17 +198,6 @@ public final class WorkloadAuthenticator implements Authenticator {
         return Optional.empty();
     }
 
-    /**
-     * The names of the workload issuers whose keys cannot be had right now, for readiness.
-     *
-     * @return the names, empty when every issuer is reachable or not yet asked
-     */
-    public List<String> unavailable() {
-        List<String> down = new ArrayList<>();
-        byIssuer.values().stream().filter(IssuerKeys::failing).forEach(keys -> down.add(keys.name));
-        return down;
-    }
-
     /** One issuer's keys: its JWKS cache, made once its {@code jwks_uri} is known. */
     private static final class IssuerKeys {
 
@@ -223,10 +219,6 @@ public final class WorkloadAuthenticator implements Authenticator {
             this.retriever = retriever;
             this.clock = clock;
             settings.jwksUrl().ifPresent(url -> this.keys = cache(url));
-        }
-
-        boolean failing() {
-            return failing;
         }
 
         JwksCache source() {
@@ -270,10 +262,4 @@ public final class WorkloadAuthenticator implements Authenticator {
         }
     }
 
-    /** @return the configured issuers' names, for the start-up log */
-    public Set<String> names() {
-        Set<String> names = new LinkedHashSet<>();
-        configured.values().forEach(list -> list.forEach(issuer -> names.add(issuer.name())));
-        return names;
-    }
 }
