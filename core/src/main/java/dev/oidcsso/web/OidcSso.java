@@ -27,6 +27,7 @@ import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.session.Session;
@@ -79,11 +80,13 @@ public final class OidcSso implements AutoCloseable {
     private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
+    private final SsoEvents events;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
+        this.events = builder.events;
         // Every plugin was found, selected and created once, in the settings' validation pass.
         IdentitySource source = settings.plugins().identitySource();
         IdentityValidator validator = settings.plugins().identityValidator();
@@ -97,7 +100,8 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http, clock)::discover);
+        Discovery discovery = new Discovery(settings, http, clock, events);
+        this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
@@ -154,7 +158,7 @@ public final class OidcSso implements AutoCloseable {
                 database.map(Store::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
                 new UserInfoClient(http), identities, accounts, sessions);
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
-                database, csrf);
+                database, csrf, events);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -221,11 +225,13 @@ public final class OidcSso implements AutoCloseable {
             return new Outcome.Respond(endpoints.challenge(request));
         } catch (OidcSsoException e) {
             return new Outcome.Respond(endpoints.error(request, e));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Throwable, not RuntimeException: an Error (StackOverflowError, an OutOfMemoryError in one request, a plugin's
+            // LinkageError) or a sneakily thrown checked exception would reach the container, whose page names the class.
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
             try {
                 return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
-            } catch (RuntimeException again) {
+            } catch (Throwable again) {
                 // Even the error page failed (a request too broken to describe): answer without it.
                 return new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}"));
             }
@@ -289,7 +295,7 @@ public final class OidcSso implements AutoCloseable {
      */
     public Optional<Principal> authenticate(WebRequest request) {
         for (Authenticator authenticator : authenticators) {
-            Optional<Principal> principal = authenticator.authenticate(request);
+            Optional<Principal> principal = events.authenticating(authenticator, () -> authenticator.authenticate(request));
             if (principal.isPresent()) {
                 return principal;
             }
@@ -372,6 +378,7 @@ public final class OidcSso implements AutoCloseable {
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
+        private SsoEvents events = SsoEvents.NONE;
 
         private Builder(OidcSettings settings) {
             this.settings = settings;
@@ -447,6 +454,29 @@ public final class OidcSso implements AutoCloseable {
         public Builder authenticator(Authenticator authenticator) {
             authenticators.add(authenticator);
             return this;
+        }
+
+        /**
+         * Where the framework reports logins, authentications, IdP fetches and sessions, for
+         * metrics; by default nowhere.
+         *
+         * @param events the observer
+         * @return this builder
+         */
+        public Builder events(SsoEvents events) {
+            this.events = java.util.Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Records metrics into a Micrometer registry (Micrometer must be on the class path):
+         * shorthand for {@code events(new MicrometerSsoEvents(registry))}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            return events(new dev.oidcsso.observe.MicrometerSsoEvents(registry));
         }
 
         /**

@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.auth.TooManyFailuresException;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.http.Cookie;
 import dev.oidcsso.http.WebRequest;
@@ -12,6 +13,7 @@ import dev.oidcsso.login.LoginService;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.Store;
@@ -42,10 +44,11 @@ final class SsoEndpoints {
     private final Optional<Store> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
+    private final SsoEvents events;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginService logins, SessionManager sessions,
                  LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database,
-                 Csrf csrf) {
+                 Csrf csrf, SsoEvents events) {
         this.settings = settings;
         this.provider = provider;
         this.logins = logins;
@@ -54,6 +57,7 @@ final class SsoEndpoints {
         this.authenticate = authenticate;
         this.database = database;
         this.csrf = csrf;
+        this.events = events;
     }
 
     Optional<WebResponse> handle(WebRequest request) {
@@ -83,8 +87,12 @@ final class SsoEndpoints {
 
     private WebResponse callback(WebRequest request) {
         Cookie clearLogin = Cookie.deletion(LOGIN_COOKIE, SessionManager.cookiePath(request), request.secure());
+        long started = System.nanoTime();
         LoginOutcome outcome = logins.complete(request.cookie(LOGIN_COOKIE), request.queryParameters());
+        java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (outcome instanceof LoginOutcome.SignedIn in) {
+            events.sessionStarted();
+            events.login("success", "none", latency);
             String next = in.next().filter(NextPath::isSafe).orElse("/");
             return WebResponse.redirect(URI.create(basePath(request) + next))
                     .withCookie(clearLogin)
@@ -92,6 +100,7 @@ final class SsoEndpoints {
                     .withHeader("Set-Cookie", Csrf.cookieHeader(csrf.token(in.session().id()), request, settings.sessionMaxAge()));
         }
         OidcSsoException failure = ((LoginOutcome.Refused) outcome).failure();
+        events.login("refused", SsoEvents.reason(failure), latency);
         return error(request, failure).withCookie(clearLogin).withCookie(sessions.deletion(request));
     }
 
@@ -99,6 +108,7 @@ final class SsoEndpoints {
         Optional<Session> session = sessions.read(request);
         session.ifPresent(s -> {
             sessions.end(s);
+            events.sessionEnded("logout");
             Audit.event("logout", "user", s.username());
         });
         URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
@@ -152,10 +162,8 @@ final class SsoEndpoints {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "DOWN");
         if (settings.discoveryUrl() != null) {
-            Map<String, Object> idp = new LinkedHashMap<>();
-            idp.put("ready", provider.current().isPresent());
-            provider.lastError().ifPresent(error -> idp.put("error", error));
-            body.put("identity_provider", idp);
+            // Whether, not why: the last failure names internal addresses and goes to the log only.
+            body.put("identity_provider", Map.of("ready", provider.current().isPresent()));
         }
         database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));

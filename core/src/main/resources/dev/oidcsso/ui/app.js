@@ -678,7 +678,7 @@
         say('Checking access for ' + who + ': choose a resource.', 'info');
       }, { class: 'small', label: 'Check access of ' + user.username }),
       button(user.token ? 'Rotate token' : 'Create token', (event) => act(event.currentTarget, async () => {
-        const issued = await call('POST', 'users/' + seg(user.username) + '/token', { expires_at: expiryOf($('users-expiry')) });
+        const issued = await call('POST', 'users/token', { expires_at: expiryOf($('users-expiry')) }, { name: user.username });
         showToken($('users-token'), issued, 'user-token');
         say('New token for ' + who + '; any previous one no longer works. Hand it over safely: it is shown once.');
         await refreshUsers();
@@ -689,7 +689,7 @@
     ];
     if (user.token) {
       actions.push(button('Delete token', (event) => act(event.currentTarget, async () => {
-        await call('DELETE', 'users/' + seg(user.username) + '/token');
+        await call('DELETE', 'users/token', undefined, { name: user.username });
         say('Deleted the token of ' + who + '.');
         await refreshUsers();
         if (self) {
@@ -699,7 +699,7 @@
     }
     if (!self) {
       actions.push(button(user.disabled ? 'Enable' : 'Disable', (event) => act(event.currentTarget, async () => {
-        await call('PATCH', 'users/' + seg(user.username), { disabled: !user.disabled });
+        await call('PATCH', 'users', { disabled: !user.disabled }, { name: user.username });
         say((user.disabled ? 'Enabled ' : 'Disabled ') + who + '.');
         await changed();
       }), { class: 'small' + (user.disabled ? '' : ' danger'), label: (user.disabled ? 'Enable ' : 'Disable ') + user.username }));
@@ -747,7 +747,7 @@
     }
     let data;
     try {
-      data = await call('GET', (detail.kind === 'user' ? 'users/' : 'groups/') + seg(detail.name));
+      data = await call('GET', detail.kind === 'user' ? 'users' : 'groups', undefined, { name: detail.name });
     } catch (error) {
       if (error.status === 404) {
         state.detail = null;

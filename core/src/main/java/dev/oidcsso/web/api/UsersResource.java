@@ -2,6 +2,7 @@ package dev.oidcsso.web.api;
 
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.authz.Names;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
@@ -75,8 +76,8 @@ final class UsersResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("'issuer' and 'subject' must each be 1 to " + IdpIdentity.MAX_LENGTH + " characters.");
         }
-        if (issuer.chars().anyMatch(Character::isISOControl) || subject.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("'issuer' and 'subject' must not contain control characters.");
+        if (!Names.isUsable(issuer) || !Names.isUsable(subject)) {
+            throw ApiException.badRequest("'issuer' and 'subject' must not contain control characters or unpaired surrogates.");
         }
         if (!users.link(username, identity)) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");

@@ -6,6 +6,10 @@ import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import dev.oidcsso.store.StoreUnavailableException;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
+import dev.oidcsso.observe.SsoEvents;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,8 +35,9 @@ final class Caches {
     private Caches() {
     }
 
-    static Caffeine<Object, Object> builder(StoreSettings settings) {
+    static Caffeine<Object, Object> builder(StoreSettings settings, SsoEvents events, String name) {
         return Caffeine.newBuilder()
+                .recordStats(() -> new Lookups(events, name))
                 .maximumSize(settings.cacheMaxEntries())
                 .expireAfterWrite(settings.cacheTtl())
                 .refreshAfterWrite(settings.cacheTtl().dividedBy(2));
@@ -88,5 +93,43 @@ final class Caches {
                 return result;
             }
         };
+    }
+
+    /** Hands hits and misses to the observer; the rest of Caffeine's statistics are not kept. */
+    private record Lookups(SsoEvents events, String name) implements StatsCounter {
+
+        @Override
+        public void recordHits(int count) {
+            for (int i = 0; i < count; i++) {
+                events.cacheLookup(name, true);
+            }
+        }
+
+        @Override
+        public void recordMisses(int count) {
+            for (int i = 0; i < count; i++) {
+                events.cacheLookup(name, false);
+            }
+        }
+
+        @Override
+        public void recordLoadSuccess(long loadTime) {
+            // store latency is reported by Jdbc
+        }
+
+        @Override
+        public void recordLoadFailure(long loadTime) {
+            // store errors are reported by Jdbc
+        }
+
+        @Override
+        public void recordEviction(int weight, RemovalCause cause) {
+            // not reported
+        }
+
+        @Override
+        public CacheStats snapshot() {
+            return CacheStats.empty();
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.StoreUnavailableException;
 import dev.oidcsso.store.TokenStore;
 import dev.oidcsso.store.UserStore;
+import dev.oidcsso.observe.SsoEvents;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -67,10 +68,10 @@ public final class Database implements Store, AutoCloseable {
     private final ChangePoller poller;
     private final ScheduledExecutorService scheduler;
 
-    private Database(StoreSettings settings, HikariDataSource pool, Clock clock, TokenHasher hasher) {
+    private Database(StoreSettings settings, HikariDataSource pool, Clock clock, TokenHasher hasher, SsoEvents events) {
         this.settings = settings;
         this.pool = pool;
-        Jdbc jdbc = new Jdbc(pool, clock);
+        Jdbc jdbc = new Jdbc(pool, clock, events);
         this.users = new JdbcUserStore(jdbc, settings);
         this.permissions = new JdbcPermissionStore(jdbc, settings);
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
@@ -101,6 +102,20 @@ public final class Database implements Store, AutoCloseable {
     }
 
     /**
+     * Opens the database named by the settings, reporting the latency and errors of its calls and
+     * its cache hits and misses (for metrics).
+     *
+     * @param settings the framework's settings
+     * @param events   where store calls and cache lookups are reported
+     * @return the open database
+     * @throws dev.oidcsso.config.SettingsException when the store settings are invalid
+     * @throws StoreUnavailableException when the database cannot be reached or migrated
+     */
+    public static Database open(OidcSettings settings, SsoEvents events) {
+        return open(StoreSettings.from(settings), Clock.systemUTC(), new TokenHasher(new SecureRandom()), events);
+    }
+
+    /**
      * Opens a database.
      *
      * @param settings the store settings
@@ -125,6 +140,10 @@ public final class Database implements Store, AutoCloseable {
 
     /** Opens a database with a given token hasher: tests count its comparisons. */
     static Database open(StoreSettings settings, Clock clock, TokenHasher hasher) {
+        return open(settings, clock, hasher, SsoEvents.NONE);
+    }
+
+    private static Database open(StoreSettings settings, Clock clock, TokenHasher hasher, SsoEvents events) {
         createH2Folder(settings);
         HikariDataSource pool;
         try {
@@ -142,7 +161,7 @@ public final class Database implements Store, AutoCloseable {
                     .baselineVersion("0")
                     .load()
                     .migrate();
-            Database database = new Database(settings, pool, clock, hasher);
+            Database database = new Database(settings, pool, clock, hasher, events);
             LOG.info("user database open at {} (pool {}, change poll every {} ms)", settings.safeUrl(), settings.poolSize(),
                     settings.pollInterval().toMillis());
             return database;

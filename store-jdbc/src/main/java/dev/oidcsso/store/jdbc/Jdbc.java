@@ -4,6 +4,8 @@ import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.StoreUnavailableException;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.oidcsso.observe.SsoEvents;
+import dev.oidcsso.OidcSsoException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,8 +20,10 @@ import java.util.Optional;
 
 /**
  * Runs units of work on pooled connections and turns every {@link SQLException} into a
- * {@link StoreUnavailableException}: a caller sees either the committed result or a 503, never a
- * half-written change or a guess.
+ * {@link StoreUnavailableException} (503), except the database refusing the data itself (SQLState
+ * class 22, data exception, such as a value too long for its column; class 23, a constraint
+ * violation), which is the request's fault: 400 and 409. A caller sees either the committed result or
+ * an error, never a half-written change or a guess.
  */
 final class Jdbc {
 
@@ -28,10 +32,30 @@ final class Jdbc {
 
     private final HikariDataSource pool;
     private final Clock clock;
+    private final SsoEvents events;
 
-    Jdbc(HikariDataSource pool, Clock clock) {
+    Jdbc(HikariDataSource pool, Clock clock, SsoEvents events) {
         this.pool = pool;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** @return where store calls and cache lookups are reported */
+    SsoEvents events() {
+        return events;
+    }
+
+    /** Reports the latency and outcome of one unit of work, waiting for a connection included. */
+    private <T> T observed(String operation, java.util.function.Supplier<T> work) {
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = work.get();
+            outcome = "success";
+            return result;
+        } finally {
+            events.storeCall(operation, outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
     }
 
     /** One unit of work on a connection. */
@@ -53,6 +77,10 @@ final class Jdbc {
      * Runs a read in auto-commit mode.
      */
     <T> T read(String what, Work<T> work) {
+        return observed("read", () -> readNow(what, work));
+    }
+
+    private <T> T readNow(String what, Work<T> work) {
         Connection connection = borrow(what);
         try {
             return work.run(connection);
@@ -70,6 +98,10 @@ final class Jdbc {
      * find the row and update it.
      */
     <T> T write(String what, Work<T> work) {
+        return observed("write", () -> writeNow(what, work));
+    }
+
+    private <T> T writeNow(String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
             try {
@@ -133,10 +165,19 @@ final class Jdbc {
         }
     }
 
-    static StoreUnavailableException unavailable(String what, SQLException e) {
-        // The message is generic on purpose: driver messages can quote values and connection details.
+    static OidcSsoException unavailable(String what, SQLException e) {
+        // The messages are generic on purpose: driver messages can quote values and connection details.
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("22")) {
+            return new OidcSsoException(400, "the user database refused a value (" + what + " failed, SQLState " + state
+                    + "): a name or text is unusable", e);
+        }
+        if (state.startsWith("23")) {
+            return new OidcSsoException(409, "the user database refused the change (" + what + " failed, SQLState " + state
+                    + "): it conflicts with what is stored", e);
+        }
         return new StoreUnavailableException("the user database is unavailable (" + what
-                + " failed, SQLState " + e.getSQLState() + "); try again shortly", e);
+                + " failed, SQLState " + state + "); try again shortly", e);
     }
 
     static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {

@@ -50,7 +50,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     JdbcPermissionStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.grants = Caches.builder(settings).build(Caches.quietRefresh(new CacheLoader<Resource, ResourceGrants>() {
+        this.grants = Caches.builder(settings, jdbc.events(), "grants").build(Caches.quietRefresh(new CacheLoader<Resource, ResourceGrants>() {
             @Override
             public ResourceGrants load(Resource resource) {
                 return loadGrants(List.of(resource)).get(resource);
@@ -61,7 +61,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 return loadGrants(resources);
             }
         }));
-        this.rules = Caches.builder(settings).build(Caches.quietRefresh(this::loadRules));
+        this.rules = Caches.builder(settings, jdbc.events(), "rules").build(Caches.quietRefresh(this::loadRules));
     }
 
     // ---- the decision's reads, cached ---------------------------------------------------------

@@ -28,7 +28,7 @@ final class JdbcRevocationStore implements RevocationStore, ChangeListener {
     JdbcRevocationStore(Jdbc jdbc, StoreSettings settings, TokenHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
+        this.cache = Caches.builder(settings, jdbc.events(), "revocations").build(Caches.quietRefresh(this::load));
     }
 
     @Override

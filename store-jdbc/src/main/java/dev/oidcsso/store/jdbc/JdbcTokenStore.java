@@ -44,7 +44,7 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
         this.jdbc = jdbc;
         this.users = users;
         this.hasher = hasher;
-        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
+        this.cache = Caches.builder(settings, jdbc.events(), "tokens").build(Caches.quietRefresh(this::load));
         this.decoyHash = hasher.hash(hasher.newToken());
     }
 

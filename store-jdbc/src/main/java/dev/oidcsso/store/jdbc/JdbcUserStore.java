@@ -9,6 +9,7 @@ import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
+import dev.oidcsso.authz.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.cache = Caches.builder(settings).build(Caches.quietRefresh(this::load));
+        this.cache = Caches.builder(settings, jdbc.events(), "users").build(Caches.quietRefresh(this::load));
     }
 
     @Override
@@ -57,9 +58,10 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
         Set<String> sortedGroups = new TreeSet<>();
         for (String group : groups) {
-            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH) {
+            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH || !Names.isUsable(group)) {
                 // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
-                LOG.warn("user {}: ignoring a group name that is blank or longer than {} characters", username, Grantee.MAX_NAME_LENGTH);
+                LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
+                        username, Grantee.MAX_NAME_LENGTH);
             } else {
                 sortedGroups.add(group);
             }
@@ -135,9 +137,10 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         return user;
     }
 
-    /** Display names and e-mail addresses are informational: clip them to the column rather than refuse a login. */
+    /** Display names and e-mail addresses are informational: clean and clip them to the column rather than refuse a login. */
     private static String clip(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+        String clean = Names.withoutUnusable(text);
+        return clean.length() <= MAX_TEXT ? clean : clean.substring(0, MAX_TEXT);
     }
 
     /**

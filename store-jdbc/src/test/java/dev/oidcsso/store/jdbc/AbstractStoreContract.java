@@ -245,6 +245,58 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void namesWithControlCharactersOrUnpairedSurrogatesAreRefusedWith400OnEveryDatabase() throws Exception {
+        Database db = open(newDatabaseUrl());
+        for (String bad : List.of("a\u0000b", "line\nbreak", "del\u007f", "c1\u0085", "lone\uD800", "\uDC00tail")) {
+            OidcSsoException login = assertThrows(OidcSsoException.class, () -> db.users().recordLogin(bad, "", "", Set.of()), bad);
+            assertEquals(400, login.status(), bad);
+            assertThrows(PermissionInputException.class, () -> db.permissions().grant(new Grant(Grantee.group(bad), CHURN, READ)), bad);
+            assertThrows(PermissionInputException.class, () -> Resource.of(EXPERIMENT, bad), bad);
+            assertThrows(PermissionInputException.class, () -> db.permissions().addRule(Grantee.user("alice"), EXPERIMENT, bad, READ, 0), bad);
+        }
+        // A pair of surrogates is one character (an emoji), and fine.
+        db.users().recordLogin("smile\uD83D\uDE00", "", "", Set.of());
+        assertTrue(db.users().find("smile\uD83D\uDE00").isPresent());
+        // Odd groups and display text from the IdP do not stop a login: groups are ignored, text is cleaned.
+        User user = db.users().recordLogin("bob", "Bob\u0000 B.", "bob@example.com\n", Set.of("ml", "bad\u0000group", "lone\uD800"));
+        assertEquals(Set.of("ml"), user.groups());
+        assertEquals("Bob B.", user.displayName());
+        assertEquals("bob@example.com", user.email());
+    }
+
+    @Test
+    void storedRulesOverTheCostLimitsAreSkippedAtLoad() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        db.permissions().addRule(Grantee.group("mlflow"), EXPERIMENT, "team-a-.*", READ, 1);
+        // Rows an older version accepted: the review's hostile patterns, written around the API.
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_regex_rules (resource_type, grantee_kind, "
+                     + "grantee_name, pattern, permission_level, priority, updated_at) VALUES ('experiment', 'group', 'mlflow', ?, 'MANAGE', 0, ?)")) {
+            for (String hostile : List.of("(.{0,1000}){1000}x", "((a{1000}){1000}){1000}", "(.?){1000}(.?){1000}x")) {
+                insert.setString(1, hostile);
+                insert.setObject(2, java.time.OffsetDateTime.now(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+        }
+        assertEquals(List.of("team-a-.*"), db.permissions().rulesFor(EXPERIMENT).stream().map(rule -> rule.pattern().source()).toList());
+        assertEquals(1, db.permissions().rules().size());
+        PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
+        assertEquals(READ, evaluator.level(new Actor("bob", Set.of("mlflow"), false), Resource.of(EXPERIMENT, "team-a-" + "x".repeat(400))));
+    }
+
+    @Test
+    void theDatabaseRefusingDataIsTheRequestsFaultNotAnOutage() {
+        assertEquals(400, Jdbc.unavailable("reading", new SQLException("invalid byte sequence", "22021")).status());
+        assertEquals(409, Jdbc.unavailable("writing", new SQLException("duplicate key", "23505")).status());
+        OidcSsoException outage = Jdbc.unavailable("reading", new SQLException("connection refused", "08001"));
+        assertEquals(503, outage.status());
+        assertTrue(outage instanceof StoreUnavailableException);
+        assertFalse(Jdbc.unavailable("reading", new SQLException("invalid byte sequence 0x00 in 'secret'", "22021"))
+                .getMessage().contains("secret"), "driver messages may quote values and stay out of the answer");
+    }
+
+    @Test
     void aDisabledUserStaysDisabledAtLoginAndIsRefusedWithAToken() throws Exception {
         Database db = open(newDatabaseUrl());
         db.users().recordLogin("alice", "", "", Set.of());
