@@ -704,6 +704,14 @@
         await changed();
       }), { class: 'small' + (user.disabled ? '' : ' danger'), label: (user.disabled ? 'Enable ' : 'Disable ') + user.username }));
     }
+    if (user.identity) {
+      // The user is bound to the issuer and subject of their first login; unbinding lets the next login bind again.
+      actions.push(button('Unbind sign-in', (event) => act(event.currentTarget, async () => {
+        await call('DELETE', 'users/' + seg(user.username) + '/identity');
+        say('Unbound ' + who + ' from ' + user.identity.issuer + ': their next sign-in binds them again.');
+        await refreshUsers();
+      }), { class: 'small', label: 'Unbind ' + user.username + ' from the sign-in at ' + user.identity.issuer }));
+    }
     const name = [user.username];
     if (user.display_name && user.display_name !== user.username) {
       name.push(el('br'), el('small', {}, user.display_name));

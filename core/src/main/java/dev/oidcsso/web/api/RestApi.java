@@ -138,6 +138,13 @@ public final class RestApi {
                         default -> throw ApiException.methodNotAllowed("POST, DELETE");
                     };
                 }
+                if (size == 3 && parts.get(2).equals("identity")) {
+                    return switch (method) {
+                        case "PUT" -> users.link(request, caller, username);
+                        case "DELETE" -> users.unlink(caller, username);
+                        default -> throw ApiException.methodNotAllowed("PUT, DELETE");
+                    };
+                }
             }
             case "groups" -> {
                 requireAdmin(caller);

@@ -192,6 +192,17 @@ public final class EntraProfile implements ProviderProfileFactory {
             return "entra";
         }
 
+        /**
+         * Entra ID's {@code email} claim is a mutable directory attribute that Microsoft documents as
+         * unverified, and Entra sends no {@code email_verified}: the address serves as a user name only
+         * if a token ever carries {@code email_verified} true (never, in practice), so the
+         * {@code email} entry of the username claims is skipped for Entra users.
+         */
+        @Override
+        public boolean emailVerified(Map<String, Object> claims) {
+            return Boolean.TRUE.equals(claims.get("email_verified"));
+        }
+
         @Override
         public boolean acceptsDiscoveredIssuer(URI discoveryUrl, String issuer) {
             if (StandardChecks.issuerMatchesDiscoveryUrl(discoveryUrl, issuer)) {

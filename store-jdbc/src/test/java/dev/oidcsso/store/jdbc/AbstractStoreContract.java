@@ -19,6 +19,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.store.Change;
 import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.RevocationStore;
@@ -31,6 +32,7 @@ import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
 import dev.oidcsso.testing.MutableClock;
 import dev.oidcsso.testing.Poll;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +118,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "4:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -180,6 +182,66 @@ abstract class AbstractStoreContract {
         assertEquals(List.of(), users.members("analysts"));
         assertEquals(List.of("alice", "bob"), users.list().stream().map(User::username).toList());
         assertEquals(Optional.empty(), users.find("carol"));
+    }
+
+    @Test
+    void aLoginBindsTheUserToItsIssuerAndSubjectAndAnotherPairChangesNothing() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Database replica = open(url);
+        UserStore users = db.users();
+        IdpIdentity staff = new IdpIdentity("https://idp.example/staff", "sub-1");
+        IdpIdentity other = new IdpIdentity("https://idp.example/partners", "sub-1");
+        IdpIdentity otherSubject = new IdpIdentity("https://idp.example/staff", "sub-2");
+
+        User first = users.recordLogin("alice", "Alice", "alice@example.com", Set.of("ml"), staff);
+        assertEquals(Optional.of(staff), first.identity());
+        clock.advance(Duration.ofMinutes(5));
+        User again = users.recordLogin("alice", "Alice A.", "alice@example.com", Set.of("ml", "admins"), staff);
+        assertEquals(Set.of("ml", "admins"), again.groups(), "the same identity refreshes the user");
+
+        for (IdpIdentity stranger : List.of(other, otherSubject)) {
+            clock.advance(Duration.ofMinutes(5));
+            User refused = users.recordLogin("alice", "Mallory", "mallory@example.com", Set.of("intruders"), stranger);
+            assertEquals(again, refused, "another issuer or subject changes nothing and shows the binding");
+            assertEquals(Optional.of(again), replica.users().find("alice"));
+        }
+        assertFalse(users.groups().contains("intruders"), "the refused login's groups were not recorded");
+
+        // An admin unbinds: the next login binds again, whoever brings the name.
+        assertTrue(users.unlink("alice"));
+        Poll.until(() -> replica.users().find("alice").orElseThrow().identity().isEmpty(), "the replica sees the unbinding");
+        assertEquals(Optional.of(otherSubject),
+                users.recordLogin("alice", "Alice", "", Set.of("ml"), otherSubject).identity());
+        // An admin links to a chosen pair: that pair is accepted from then on, the previous one no more.
+        assertTrue(users.link("alice", other));
+        assertEquals(Optional.of(other), users.recordLogin("alice", "Alice", "", Set.of("ml"), other).identity());
+        assertEquals(Optional.of(other), users.recordLogin("alice", "Alice", "", Set.of("x"), otherSubject).identity());
+        assertEquals(Set.of("ml"), users.find("alice").orElseThrow().groups());
+        assertFalse(users.link("nobody", staff));
+        assertFalse(users.unlink("nobody"));
+
+        // Logins without an identity (trusted headers, bearer users) neither bind nor unbind.
+        users.recordLogin("bob", "", "", Set.of());
+        assertEquals(Optional.empty(), users.find("bob").orElseThrow().identity());
+        assertEquals(Optional.of(other), users.recordLogin("alice", "", "", Set.of("ml")).identity());
+    }
+
+    @Test
+    void usersRecordedBeforeBindingMigrateUnboundAndAreBoundAtTheirNextLogin() throws Exception {
+        String url = newDatabaseUrl();
+        Flyway.configure(Database.class.getClassLoader()).dataSource(url, null, null).locations(Database.MIGRATIONS)
+                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("2").load().migrate();
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, email, "
+                     + "disabled, created_at, last_login_at) VALUES ('carol', 'Carol', '', FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
+            insert.executeUpdate();
+        }
+        Database db = open(url);
+        assertEquals(Optional.empty(), db.users().find("carol").orElseThrow().identity(), "an old row is unbound");
+        IdpIdentity carol = new IdpIdentity("https://idp.example", "carol-sub");
+        assertEquals(Optional.of(carol), db.users().recordLogin("carol", "Carol", "", Set.of(), carol).identity());
+        assertEquals("Carol", db.users().find("carol").orElseThrow().displayName());
     }
 
     @Test
