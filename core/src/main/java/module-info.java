@@ -17,7 +17,7 @@ module dev.oidcsso.core {
     requires transitive com.nimbusds.jose.jwt;
     requires transitive oauth2.oidc.sdk;
     requires transitive jdk.httpserver;
-    requires static transitive jakarta.servlet;
+    requires static jakarta.servlet;
     requires java.net.http;
     requires json.smart;
     requires com.fasterxml.jackson.databind;
