@@ -1,4 +1,4 @@
-package dev.oidcsso.oidc;
+package dev.oidcsso.spi.support;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.oidcsso.config;
+package dev.oidcsso.spi.support;
 
 import java.net.URI;
 import java.net.URISyntaxException;

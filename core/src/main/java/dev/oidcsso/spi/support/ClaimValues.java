@@ -1,4 +1,4 @@
-package dev.oidcsso.identity;
+package dev.oidcsso.spi.support;
 
 import java.util.ArrayList;
 import java.util.Collection;

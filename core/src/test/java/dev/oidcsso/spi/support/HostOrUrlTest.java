@@ -1,6 +1,6 @@
-package dev.oidcsso.config;
+package dev.oidcsso.spi.support;
 
-import dev.oidcsso.identity.ClaimValues;
+import dev.oidcsso.spi.support.ClaimValues;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

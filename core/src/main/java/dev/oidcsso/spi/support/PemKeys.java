@@ -1,4 +1,4 @@
-package dev.oidcsso.oidc;
+package dev.oidcsso.spi.support;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

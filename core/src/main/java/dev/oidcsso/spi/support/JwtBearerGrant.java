@@ -1,4 +1,4 @@
-package dev.oidcsso.oidc;
+package dev.oidcsso.spi.support;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;

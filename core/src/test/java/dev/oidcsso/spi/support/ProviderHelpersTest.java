@@ -1,4 +1,4 @@
-package dev.oidcsso.oidc;
+package dev.oidcsso.spi.support;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
@@ -100,13 +100,5 @@ class ProviderHelpersTest {
                 assertThrows(IllegalArgumentException.class, () -> PemKeys.rsaPrivateKey("-----BEGIN RSA PRIVATE KEY-----")).getMessage());
         assertEquals("not an RSA private key in PKCS#8 form", assertThrows(IllegalArgumentException.class,
                 () -> PemKeys.rsaPrivateKey("-----BEGIN PRIVATE KEY-----\n!!\n-----END PRIVATE KEY-----")).getMessage());
-    }
-
-    @Test
-    void issuerTemplatesSurviveParsing() {
-        String template = "https://login.microsoftonline.com/{tenantid}/v2.0";
-        String encoded = DiscoveredProvider.encodeBraces(template);
-        assertEquals("https://login.microsoftonline.com/%7Btenantid%7D/v2.0", encoded);
-        URI.create(encoded);
     }
 }
