@@ -22,7 +22,7 @@ import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
-import dev.oidcsso.oidc.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
