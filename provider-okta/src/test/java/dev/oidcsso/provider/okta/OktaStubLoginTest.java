@@ -61,7 +61,8 @@ class OktaStubLoginTest {
         // Action's namespaced claim; no end_session_endpoint unless RP-initiated logout is enabled.
         try (StubIdp auth0 = StubIdp.start("/.well-known/openid-configuration", "/")) {
             auth0.server().route("GET", "/v2/logout", r -> StubHttpServer.Response.redirect(r.query().get("returnTo")));
-            auth0.idTokenClaims(request -> Map.of("sub", "auth0|6543", "email", "somebody@gmail.com",
+            // Auth0's ID token carries email_verified with the email scope; only a verified address names a user.
+            auth0.idTokenClaims(request -> Map.of("sub", "auth0|6543", "email", "somebody@gmail.com", "email_verified", true,
                     "nickname", "somebody", "urn:mlflow:groups", List.of("mlflow")));
             OidcSettings settings = settings(Map.of("OIDC_AUTH0_DOMAIN", auth0.server().base().toString(),
                     "OIDC_PROVIDER", "auth0", "OIDC_USERNAME_CLAIM", "email"));
