@@ -31,6 +31,18 @@ final class Caches {
     private Caches() {
     }
 
+    /**
+     * A cache that the change log alone keeps fresh: no timed per-entry reload, whose storm of single
+     * reads (one transaction per entry) would cost far more than the bulk load that filled it. The
+     * TTL still bounds staleness should the change log stop being read; expired entries are loaded
+     * again in bulk by {@code getAll}.
+     */
+    static Caffeine<Object, Object> bulkBuilder(StoreSettings settings, long maximumSize) {
+        return Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfterWrite(settings.cacheTtl());
+    }
+
     static Caffeine<Object, Object> builder(StoreSettings settings) {
         return Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaxEntries())
