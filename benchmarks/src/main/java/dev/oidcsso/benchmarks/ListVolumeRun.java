@@ -77,7 +77,7 @@ public final class ListVolumeRun {
                 seed(connection);
             }
             System.out.printf(Locale.ROOT, "%n== %s: seeded in %.1f s%n", label, (System.nanoTime() - seeding) / 1e9);
-            database.users().recordLogin("plain", "Plain User", "", Set.of("group-7"));
+            database.users().recordLogin("plain", "Plain User", "", Set.of(group(7)));
 
             time("users, first page of 100", () -> database.users().list(Optional.empty(), Optional.empty(), 100));
             time("users, page of 100 after user-15000", () -> database.users().list(Optional.empty(), Optional.of("user-15000"), 100));
@@ -90,7 +90,7 @@ public final class ListVolumeRun {
                     Optional.of(experiment), Optional.of("exp-04321"), Optional.empty(), 100)));
             time("rules (all 2 000, cached after the first)", () -> database.permissions().rules());
 
-            Actor plain = new Actor("plain", Set.of("group-7"), false);
+            Actor plain = new Actor("plain", Set.of(group(7)), false);
             List<String> names = IntStream.range(0, RESOURCES).mapToObj(ListVolumeRun::resource).toList();
             for (int round = 1; round <= 3; round++) {
                 // A new instance each round: empty caches, as after a restart.
@@ -184,7 +184,7 @@ public final class ListVolumeRun {
                     boolean group = k >= 6;
                     insert.setString(1, resource(r));
                     insert.setString(2, group ? "group" : "user");
-                    insert.setString(3, k == 0 ? user(r % USERS) : group ? group((r * 7 + k) % GROUPS) : user((r * 13 + k * 1_000) % USERS));
+                    insert.setString(3, k == 0 ? user(r % USERS) : group ? group((r * 7 + k) % GROUPS) : user((r + k * 3_001) % USERS));
                     insert.setString(4, k == 0 ? "MANAGE" : "READ");
                     insert.setTimestamp(5, now);
                 });
