@@ -42,7 +42,7 @@
 
   /** The cursor of a list answer's next link, or null on the last page. */
   function cursorOf(data) {
-    return data.next ? new URL(data.next, 'http://next.invalid').searchParams.get('cursor') : null;
+    return data.next ? new URL(data.next, document.baseURI).searchParams.get('cursor') : null;
   }
 
   function apiUrl(path, query) {
