@@ -52,6 +52,15 @@ public interface PermissionStore extends PermissionData {
     List<Grant> grants(ResourceType type);
 
     /**
+     * One page of grants, filtered and paged by the database, by resource type, resource name,
+     * grantee kind and grantee name. A query naming one resource is an indexed lookup.
+     *
+     * @param query the filters and the page
+     * @return the page; its cursor is the last grant's sort key
+     */
+    Page<Grant> grants(GrantQuery query);
+
+    /**
      * Adds a regular-expression rule.
      *
      * @param grantee  the user or group
@@ -83,7 +92,8 @@ public interface PermissionStore extends PermissionData {
     boolean deleteRule(long id);
 
     /**
-     * Every rule, by type, priority and id.
+     * Every rule, by type, priority and id; kept in memory (compiled) until a rule changes, so
+     * listing the rules reads no table and compiles no pattern.
      *
      * @return the rules
      */

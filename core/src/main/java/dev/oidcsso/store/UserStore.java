@@ -73,6 +73,26 @@ public interface UserStore {
     List<User> list();
 
     /**
+     * One page of users by user name, filtered and paged by the database.
+     *
+     * @param search only users whose name, display name or e-mail contains this text (ignoring
+     *               case), or empty for all
+     * @param after  the user name after which the page starts, or empty for the first page
+     * @param limit  the most users to return, at least 1
+     * @return the page; its cursor is the last user's name
+     */
+    Page<User> list(Optional<String> search, Optional<String> after, int limit);
+
+    /**
+     * One page of known groups by name, each with its member count, counted by the database.
+     *
+     * @param after the group name after which the page starts, or empty for the first page
+     * @param limit the most groups to return, at least 1
+     * @return the page; its cursor is the last group's name
+     */
+    Page<GroupSize> groupSizes(Optional<String> after, int limit);
+
+    /**
      * Every known group (seen at a login or named by a grant), by name.
      *
      * @return the group names

@@ -23,13 +23,27 @@
     levels: ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'],
     types: [],
     users: [],
+    usersNext: null,
+    usersShown: 0,
     groups: [],
+    groupsNext: null,
+    groupsShown: 0,
     rules: [],
+    rulesNext: null,
+    rulesShown: 0,
     grantsResource: null,
     resources: new Map(),
     editingRule: null,
     detail: null,
   };
+
+  /** A page of an admin list is this long; "Show more" fetches the next page from the server. */
+  const PAGE = 50;
+
+  /** The cursor of a list answer's next link, or null on the last page. */
+  function cursorOf(data) {
+    return data.next ? new URL(data.next, document.baseURI).searchParams.get('cursor') : null;
+  }
 
   function apiUrl(path, query) {
     const url = new URL(path, API_BASE);
@@ -524,7 +538,8 @@
   // ---- known resources: every resource with a grant (a creator's MANAGE grant included) ---------
 
   async function refreshResources() {
-    const data = await call('GET', 'grants');
+    // One page of grants only: a suggestion list, not an inventory (there may be 100 000 grants).
+    const data = await call('GET', 'grants', undefined, { limit: 500 });
     const byType = new Map(state.types.map((type) => [type, new Set()]));
     for (const grant of data.grants) {
       if (byType.has(grant.resource.type)) {
@@ -545,12 +560,27 @@
   // ---- rules --------------------------------------------------------------------------------------
 
   async function refreshRules() {
-    const data = await call('GET', 'rules');
-    state.rules = data.rules.slice().sort((a, b) => a.priority - b.priority || a.id - b.id);
+    const data = await call('GET', 'rules', undefined, { limit: Math.min(1000, Math.max(PAGE, state.rulesShown)) });
+    state.rules = data.rules;
+    state.rulesNext = cursorOf(data);
+    renderRules();
+  }
+
+  async function moreRules() {
+    const data = await call('GET', 'rules', undefined, { limit: PAGE, cursor: state.rulesNext });
+    state.rules = state.rules.concat(data.rules);
+    state.rulesNext = cursorOf(data);
+    renderRules();
+  }
+
+  /** Rules come by type, then priority and id: the order in which they are tried within a type. */
+  function renderRules() {
+    state.rulesShown = state.rules.length;
     $('rules-table').tBodies[0].replaceChildren(...state.rules.map(ruleRow));
     labelCells($('rules-table'));
     $('rules-table').hidden = state.rules.length === 0;
     $('rules-empty').hidden = state.rules.length !== 0;
+    $('rules-more').hidden = !state.rulesNext;
   }
 
   function ruleRow(rule) {
@@ -645,12 +675,49 @@
 
   // ---- users and groups ---------------------------------------------------------------------------
 
+  /**
+   * Shows the users the server finds, one page at a time: a refresh re-reads as many as are shown,
+   * never the whole list (there may be tens of thousands).
+   */
   async function refreshUsers() {
-    const data = await call('GET', 'users');
+    const q = $('users-search').value.trim();
+    const wanted = Math.min(1000, Math.max(PAGE, state.usersShown));
+    const data = await call('GET', 'users', undefined, q ? { q, limit: wanted } : { limit: wanted });
     state.users = data.users;
+    state.usersNext = cursorOf(data);
+    renderUsers();
+  }
+
+  async function moreUsers() {
+    const q = $('users-search').value.trim();
+    const query = { limit: PAGE, cursor: state.usersNext };
+    if (q) {
+      query.q = q;
+    }
+    const data = await call('GET', 'users', undefined, query);
+    state.users = state.users.concat(data.users);
+    state.usersNext = cursorOf(data);
+    renderUsers();
+  }
+
+  function renderUsers() {
+    state.usersShown = state.users.length;
     $('known-users').replaceChildren(...state.users.map((user) => el('option', { value: user.username })));
     $('users-table').tBodies[0].replaceChildren(...state.users.map(userRow));
     labelCells($('users-table'));
+    $('users-empty').hidden = state.users.length !== 0;
+    $('users-more').hidden = !state.usersNext;
+  }
+
+  function wireUsers() {
+    $('users-search-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      state.usersShown = 0;
+      act($('users-search-go'), refreshUsers);
+    });
+    $('users-more').addEventListener('click', (event) => act(event.currentTarget, moreUsers));
+    $('groups-more').addEventListener('click', (event) => act(event.currentTarget, moreGroups));
+    $('rules-more').addEventListener('click', (event) => act(event.currentTarget, moreRules));
   }
 
   function userRow(user) {
@@ -722,8 +789,22 @@
   }
 
   async function refreshGroups() {
-    const data = await call('GET', 'groups');
+    const data = await call('GET', 'groups', undefined, { limit: Math.min(1000, Math.max(PAGE, state.groupsShown)) });
     state.groups = data.groups;
+    state.groupsNext = cursorOf(data);
+    renderGroups();
+  }
+
+  async function moreGroups() {
+    const data = await call('GET', 'groups', undefined, { limit: PAGE, cursor: state.groupsNext });
+    state.groups = state.groups.concat(data.groups);
+    state.groupsNext = cursorOf(data);
+    renderGroups();
+  }
+
+  function renderGroups() {
+    state.groupsShown = state.groups.length;
+    $('groups-more').hidden = !state.groupsNext;
     $('known-groups').replaceChildren(...state.groups.map((group) => el('option', { value: group.name })));
     $('groups-table').tBodies[0].replaceChildren(...state.groups.map((group) => el('tr', { data: { group: group.name } },
       el('td', {}, group.name), el('td', {}, group.admin ? 'yes' : 'no'), el('td', {}, String(group.member_count)),
@@ -818,6 +899,7 @@
     wireCheck();
     wireGrants();
     wireRules();
+    wireUsers();
     admin.hidden = false;
     await Promise.all([refreshUsers(), refreshGroups(), refreshRules(), refreshResources()]);
   }

@@ -294,6 +294,61 @@ class RestApiTest {
     }
 
     @Test
+    void everyAdminListIsPagedWithANextLinkAndFilteredByTheServer() {
+        JsonNode first = json(call("GET", "/oidc/api/users?limit=2", admin, null));
+        assertEquals(List.of("admin", "alice"), first.get("users").findValuesAsText("username"));
+        String next = first.get("next").asText();
+        assertTrue(next.startsWith("/oidc/api/users?limit=2&cursor="), next);
+        JsonNode second = json(call("GET", next, admin, null));
+        assertEquals(List.of("bob"), second.get("users").findValuesAsText("username"));
+        assertTrue(second.get("next").isNull(), "the last page says so");
+        assertTrue(json(call("GET", "/oidc/api/users", admin, null)).get("next").isNull(), "three users fit the default page");
+        assertEquals(List.of("alice"), json(call("GET", "/oidc/api/users?q=ALI", admin, null)).get("users").findValuesAsText("username"));
+
+        JsonNode groups = json(call("GET", "/oidc/api/groups?limit=2", admin, null));
+        assertEquals(List.of("data-team", "mlflow"), groups.get("groups").findValuesAsText("name"));
+        assertEquals(List.of(1, 2), groups.get("groups").findValues("member_count").stream().map(JsonNode::asInt).toList());
+        assertEquals(List.of("mlflow-admin"), json(call("GET", groups.get("next").asText(), admin, null)).get("groups")
+                .findValuesAsText("name"));
+
+        for (String name : List.of("exp1", "exp2", "exp3")) {
+            assertEquals(201, call("PUT", "/oidc/api/grants", admin, grant("user", "alice", "experiment", name, "READ")).statusCode());
+        }
+        assertEquals(201, call("PUT", "/oidc/api/grants", admin, grant("group", "mlflow", "experiment", "exp2", "USE")).statusCode());
+        JsonNode one = json(call("GET", "/oidc/api/grants?type=experiment&name=exp2", admin, null));
+        assertEquals(List.of("exp2", "exp2"), one.get("grants").findValuesAsText("name").stream().filter(n -> n.startsWith("exp")).toList());
+        assertEquals(2, one.get("grants").size());
+        List<String> seen = new ArrayList<>();
+        String page = "/oidc/api/grants?type=experiment&limit=3";
+        int pages = 0;
+        while (page != null) {
+            JsonNode body = json(call("GET", page, admin, null));
+            assertTrue(body.get("grants").size() <= 3);
+            body.get("grants").forEach(g -> seen.add(g.get("resource").get("name").asText() + "/" + g.get("grantee").get("name").asText()));
+            page = body.get("next").isNull() ? null : body.get("next").asText();
+            if (page != null) {
+                assertTrue(page.contains("type=experiment"), "the next link keeps the filter: " + page);
+            }
+            pages++;
+        }
+        assertEquals(2, pages);
+        assertEquals(List.of("exp1/alice", "exp2/mlflow", "exp2/alice", "exp3/alice"), seen, "by resource, groups before users");
+
+        for (String pattern : List.of("a-.*", "b-.*")) {
+            assertEquals(201, call("POST", "/oidc/api/rules", admin, "{\"grantee\": {\"kind\": \"group\", \"name\": \"mlflow\"}, "
+                    + "\"type\": \"experiment\", \"pattern\": \"" + pattern + "\", \"level\": \"READ\"}").statusCode());
+        }
+        JsonNode rules = json(call("GET", "/oidc/api/rules?limit=1", admin, null));
+        assertEquals(List.of("a-.*"), rules.get("rules").findValuesAsText("pattern"));
+        assertEquals(List.of("b-.*"), json(call("GET", rules.get("next").asText(), admin, null)).get("rules").findValuesAsText("pattern"));
+
+        for (String bad : List.of("limit=0", "limit=1001", "limit=ten", "cursor=not-a-cursor", "cursor=WyJhIiwiYiJd")) {
+            assertError(call("GET", "/oidc/api/grants?" + bad, admin, null), 400, "invalid_request", bad.startsWith("limit") ? "'limit'" : "'cursor'");
+        }
+        assertError(call("GET", "/oidc/api/rules?cursor=WyJhIiwiYiIsImMiXQ", admin, null), 400, "invalid_request", "'cursor'");
+    }
+
+    @Test
     void grantsAreCreatedChangedListedAndRevokedAndTheEffectiveLevelFollows() {
         assertEquals("NO_PERMISSIONS", effective(alice, null, "exp1").get("level").asText());
         assertEquals("default", effective(alice, null, "exp1").get("basis").asText());

@@ -10,9 +10,10 @@ import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.login.Audit;
+import dev.oidcsso.store.GrantQuery;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,23 +43,11 @@ final class GrantsResource {
         if (user.isPresent() && group.isPresent()) {
             throw ApiException.badRequest("Give 'user' or 'group', not both.");
         }
-        List<Grant> found;
-        if (user.isPresent() || group.isPresent()) {
-            Grantee grantee = user.map(Grantee::user).orElseGet(() -> Grantee.group(group.get()));
-            found = permissions.grantsTo(grantee);
-        } else if (type.isPresent()) {
-            found = permissions.grants(type.get());
-        } else {
-            found = new ArrayList<>();
-            for (ResourceType declared : input.declaredTypes()) {
-                found.addAll(permissions.grants(declared));
-            }
-        }
-        List<Object> json = found.stream()
-                .filter(grant -> type.map(t -> t.equals(grant.resource().type())).orElse(true))
-                .filter(grant -> name.map(n -> n.equals(grant.resource().name())).orElse(true))
-                .map(JsonViews::grantJson).map(Object.class::cast).toList();
-        return JsonViews.json(200, Map.of("grants", json));
+        Optional<Grantee> grantee = user.map(Grantee::user).or(() -> group.map(Grantee::group));
+        Paging paging = Paging.of(request, 4);
+        Page<Grant> page = permissions.grants(new GrantQuery(grantee, type, name, paging.after(), paging.limit()));
+        List<Object> json = page.items().stream().map(JsonViews::grantJson).map(Object.class::cast).toList();
+        return JsonViews.json(200, paging.json("grants", json, page, RestApi.PREFIX + "/grants", request));
     }
 
     WebResponse put(WebRequest request, Principal caller) {

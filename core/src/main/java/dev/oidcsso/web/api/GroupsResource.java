@@ -1,8 +1,11 @@
 package dev.oidcsso.web.api;
 
 import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.store.GroupSize;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.UserStore;
 
@@ -27,16 +30,18 @@ final class GroupsResource {
         this.roles = roles;
     }
 
-    WebResponse list() {
+    WebResponse list(WebRequest request) {
+        Paging paging = Paging.of(request, 1);
+        Page<GroupSize> page = users.groupSizes(paging.afterName(), paging.limit());
         List<Object> groups = new ArrayList<>();
-        for (String group : users.groups()) {
+        for (GroupSize group : page.items()) {
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("name", group);
-            json.put("admin", roles.isAdminGroup(group));
-            json.put("member_count", users.members(group).size());
+            json.put("name", group.name());
+            json.put("admin", roles.isAdminGroup(group.name()));
+            json.put("member_count", group.members());
             groups.add(json);
         }
-        return JsonViews.json(200, Map.of("groups", groups));
+        return JsonViews.json(200, paging.json("groups", groups, page, RestApi.PREFIX + "/groups", request));
     }
 
     WebResponse get(String name) {

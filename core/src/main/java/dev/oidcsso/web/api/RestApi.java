@@ -121,7 +121,7 @@ public final class RestApi {
             case "users" -> {
                 requireAdmin(caller);
                 if (size == 1) {
-                    return only(method, "GET") ? users.list() : null;
+                    return only(method, "GET") ? users.list(request) : null;
                 }
                 String username = ApiInput.name(parts.get(1), "user name");
                 if (size == 2) {
@@ -149,7 +149,7 @@ public final class RestApi {
             case "groups" -> {
                 requireAdmin(caller);
                 if (size == 1) {
-                    return only(method, "GET") ? groups.list() : null;
+                    return only(method, "GET") ? groups.list(request) : null;
                 }
                 if (size == 2) {
                     return only(method, "GET") ? groups.get(ApiInput.name(parts.get(1), "group name")) : null;

@@ -9,6 +9,7 @@ import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.login.Audit;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
 
 import java.util.List;
@@ -34,10 +35,47 @@ final class RulesResource {
 
     WebResponse list(WebRequest request) {
         Optional<ResourceType> type = request.queryParameter("type").map(input::type);
-        List<Object> json = permissions.rules().stream()
+        Paging paging = Paging.of(request, 3);
+        Optional<RuleKey> after = paging.after().map(RuleKey::of);
+        // The store keeps every rule compiled in memory (they are few and the decision needs them
+        // anyway): a page is a filtered walk of that list, with no table read and no compiling.
+        List<RegexRule> rows = permissions.rules().stream()
                 .filter(rule -> type.map(t -> t.equals(rule.type())).orElse(true))
-                .map(JsonViews::ruleJson).map(Object.class::cast).toList();
-        return JsonViews.json(200, Map.of("rules", json));
+                .filter(rule -> after.map(key -> RuleKey.of(rule).compareTo(key) > 0).orElse(true))
+                .limit(paging.limit() + 1L).toList();
+        Page<RegexRule> page = Page.of(rows, paging.limit(), rule -> RuleKey.of(rule).parts());
+        List<Object> json = page.items().stream().map(JsonViews::ruleJson).map(Object.class::cast).toList();
+        return JsonViews.json(200, paging.json("rules", json, page, RestApi.PREFIX + "/rules", request));
+    }
+
+    /** A rule's place in the list: type, priority, id (the store's order). */
+    private record RuleKey(String type, int priority, long id) implements Comparable<RuleKey> {
+
+        static RuleKey of(RegexRule rule) {
+            return new RuleKey(rule.type().name(), rule.priority(), rule.id());
+        }
+
+        static RuleKey of(List<String> parts) {
+            try {
+                return new RuleKey(parts.get(0), Integer.parseInt(parts.get(1)), Long.parseLong(parts.get(2)));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("'cursor' is not one this API gave out; start again without it.");
+            }
+        }
+
+        List<String> parts() {
+            return List.of(type, Integer.toString(priority), Long.toString(id));
+        }
+
+        @Override
+        public int compareTo(RuleKey other) {
+            int byType = type.compareTo(other.type);
+            if (byType != 0) {
+                return byType;
+            }
+            int byPriority = Integer.compare(priority, other.priority);
+            return byPriority != 0 ? byPriority : Long.compare(id, other.id);
+        }
     }
 
     WebResponse get(long id) {

@@ -8,6 +8,7 @@ import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.login.Audit;
 import dev.oidcsso.store.IdpIdentity;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.TokenStore;
 import dev.oidcsso.store.User;
@@ -16,6 +17,7 @@ import dev.oidcsso.store.UserStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
@@ -37,10 +39,16 @@ final class UsersResource {
         this.roles = roles;
     }
 
-    WebResponse list() {
+    WebResponse list(WebRequest request) {
+        Optional<String> search = request.queryParameter("q").map(String::strip).filter(q -> !q.isEmpty());
+        if (search.isPresent() && search.get().length() > Grantee.MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("'q' must be at most " + Grantee.MAX_NAME_LENGTH + " characters.");
+        }
+        Paging paging = Paging.of(request, 1);
+        Page<User> page = users.list(search, paging.afterName(), paging.limit());
         List<Object> json = new ArrayList<>();
-        users.list().forEach(user -> json.add(userJson(user)));
-        return JsonViews.json(200, Map.of("users", json));
+        page.items().forEach(user -> json.add(userJson(user)));
+        return JsonViews.json(200, paging.json("users", json, page, RestApi.PREFIX + "/users", request));
     }
 
     WebResponse get(String username) {

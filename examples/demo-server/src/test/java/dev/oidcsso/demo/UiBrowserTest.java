@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oidcsso.demo.e2e.HeadlessChromium;
 import dev.oidcsso.demo.e2e.ScreenshotOnFailure;
 import dev.oidcsso.demo.e2e.TestOutput;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.HtmlForm;
 import dev.oidcsso.testing.Poll;
@@ -266,6 +268,27 @@ class UiBrowserTest {
         assertTrue(browser().findElement(By.id("status")).getAttribute("class").contains("error"));
         assertTrue(text("status").startsWith("'<b>(</b>'"), "the message is shown as text, not markup: " + text("status"));
         assertTrue(browser().findElements(By.cssSelector("#status b")).isEmpty(), "no element made from the pattern");
+    }
+
+    @Test
+    void theUsersTableShowsOnePageAtATimeAndTheSearchAsksTheServer() {
+        // A second store on the demo's own H2 file (the same process shares it): 120 more users.
+        try (Database store = Database.open(StoreSettings.embedded(dataDir))) {
+            for (int i = 0; i < 120; i++) {
+                store.users().recordLogin(String.format("zz-user-%03d", i), "", "", java.util.Set.of());
+            }
+        }
+        openUiAs("admin");
+        By rows = By.cssSelector("#users-table tbody tr");
+        wait(d -> d.findElements(rows).size() == 50 ? true : null);
+        assertTrue(browser().findElement(By.id("users-more")).isDisplayed(), "more users than one page");
+        click("users-more");
+        wait(d -> d.findElements(rows).size() == 100 ? true : null);
+        browser().findElement(By.id("users-search")).sendKeys("ZZ-USER-11");
+        click("users-search-go");
+        wait(d -> d.findElements(rows).size() == 10 ? true : null);
+        assertEquals("zz-user-110", browser().findElements(rows).get(0).getAttribute("data-username"));
+        assertFalse(browser().findElement(By.id("users-more")).isDisplayed(), "the ten matches fit one page");
     }
 
     @Test

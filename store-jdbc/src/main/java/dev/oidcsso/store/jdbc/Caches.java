@@ -35,6 +35,19 @@ final class Caches {
     private Caches() {
     }
 
+    /**
+     * A cache that the change log alone keeps fresh: no timed per-entry reload, whose storm of single
+     * reads (one transaction per entry) would cost far more than the bulk load that filled it. The
+     * TTL still bounds staleness should the change log stop being read; expired entries are loaded
+     * again in bulk by {@code getAll}.
+     */
+    static Caffeine<Object, Object> bulkBuilder(StoreSettings settings, SsoEvents events, String name, long maximumSize) {
+        return Caffeine.newBuilder()
+                .recordStats(() -> new Lookups(events, name))
+                .maximumSize(maximumSize)
+                .expireAfterWrite(settings.cacheTtl());
+    }
+
     static Caffeine<Object, Object> builder(StoreSettings settings, SsoEvents events, String name) {
         return Caffeine.newBuilder()
                 .recordStats(() -> new Lookups(events, name))

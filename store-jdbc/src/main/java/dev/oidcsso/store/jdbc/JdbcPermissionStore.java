@@ -15,6 +15,8 @@ import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.store.Change;
 import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.GrantQuery;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.config.StoreSettings;
 import org.slf4j.Logger;
@@ -27,6 +29,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,16 +44,23 @@ import java.util.Set;
 final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcPermissionStore.class);
-    /** Names per {@code IN (...)} list when loading many resources: well under every driver's parameter limit. */
-    private static final int BATCH = 200;
+    /**
+     * Names per {@code IN (...)} list when loading many resources: few round trips (a list of 10 000
+     * is ten), well under every driver's parameter limit (PostgreSQL's is 32 767).
+     */
+    private static final int BATCH = 1000;
 
     private final Jdbc jdbc;
     private final LoadingCache<Resource, ResourceGrants> grants;
     private final LoadingCache<ResourceType, List<RegexRule>> rules;
+    /** Every rule, compiled, for the admin lists: one entry, dropped on any rule change. */
+    private final LoadingCache<Boolean, List<RegexRule>> allRules;
 
     JdbcPermissionStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        this.grants = Caches.builder(settings, jdbc.events(), "grants").build(Caches.quietRefresh(new CacheLoader<Resource, ResourceGrants>() {
+        // Ten times the common bound: an entry is a few hundred bytes, and a list request reads every
+        // resource of a type at once, so a bound below the resource count would evict on every list.
+        this.grants = Caches.bulkBuilder(settings, jdbc.events(), "grants", settings.cacheMaxEntries() * 10L).build(Caches.quietRefresh(new CacheLoader<Resource, ResourceGrants>() {
             @Override
             public ResourceGrants load(Resource resource) {
                 return loadGrants(List.of(resource)).get(resource);
@@ -62,6 +72,12 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             }
         }));
         this.rules = Caches.builder(settings, jdbc.events(), "rules").build(Caches.quietRefresh(this::loadRules));
+        // Sorted here rather than by the database, whose collation may order type names differently
+        // from String.compareTo, which the API's paging compares with.
+        this.allRules = Caches.builder(settings, jdbc.events(), "rules").build(Caches.quietRefresh(all -> jdbc.read("listing rules",
+                connection -> selectRules(connection, "SELECT * FROM oidc_regex_rules", null)).stream()
+                .sorted(Comparator.comparing((RegexRule rule) -> rule.type().name()).thenComparingInt(RegexRule::priority)
+                        .thenComparingLong(RegexRule::id)).toList()));
     }
 
     // ---- the decision's reads, cached ---------------------------------------------------------
@@ -93,11 +109,17 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 for (int from = 0; from < all.size(); from += BATCH) {
                     List<Resource> batch = all.subList(from, Math.min(all.size(), from + BATCH));
                     String in = "?" + ",?".repeat(batch.size() - 1);
-                    try (PreparedStatement select = connection.prepareStatement("SELECT resource_name, grantee_kind, grantee_name, "
-                            + "permission_level FROM oidc_grants WHERE resource_type = ? AND resource_name IN (" + in + ")")) {
-                        bind(select, entry.getKey(), batch);
+                    // By name alone, the type checked here: the condition then has one shape the name
+                    // index answers on H2 too (which uses an index for an IN list only on its first column,
+                    // and otherwise prefers the (type, name) key and reads every row of the type).
+                    try (PreparedStatement select = connection.prepareStatement("SELECT resource_type, resource_name, grantee_kind, "
+                            + "grantee_name, permission_level FROM oidc_grants WHERE resource_name IN (" + in + ")")) {
+                        bind(select, batch);
                         try (ResultSet rows = select.executeQuery()) {
                             while (rows.next()) {
+                                if (!entry.getKey().name().equals(rows.getString("resource_type"))) {
+                                    continue;
+                                }
                                 Resource resource = new Resource(entry.getKey(), rows.getString("resource_name"));
                                 Map<Resource, Map<String, PermissionLevel>> target =
                                         "group".equals(rows.getString("grantee_kind")) ? groups : users;
@@ -106,12 +128,14 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                             }
                         }
                     }
-                    try (PreparedStatement select = connection.prepareStatement("SELECT resource_name, created_by FROM oidc_resources "
-                            + "WHERE resource_type = ? AND resource_name IN (" + in + ")")) {
-                        bind(select, entry.getKey(), batch);
+                    try (PreparedStatement select = connection.prepareStatement("SELECT resource_type, resource_name, created_by "
+                            + "FROM oidc_resources WHERE resource_name IN (" + in + ")")) {
+                        bind(select, batch);
                         try (ResultSet rows = select.executeQuery()) {
                             while (rows.next()) {
-                                creators.put(new Resource(entry.getKey(), rows.getString(1)), rows.getString(2));
+                                if (entry.getKey().name().equals(rows.getString(1))) {
+                                    creators.put(new Resource(entry.getKey(), rows.getString(2)), rows.getString(3));
+                                }
                             }
                         }
                     }
@@ -126,10 +150,9 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
         });
     }
 
-    private static void bind(PreparedStatement select, ResourceType type, List<Resource> batch) throws SQLException {
-        select.setString(1, type.name());
+    private static void bind(PreparedStatement select, List<Resource> batch) throws SQLException {
         for (int i = 0; i < batch.size(); i++) {
-            select.setString(i + 2, batch.get(i).name());
+            select.setString(i + 1, batch.get(i).name());
         }
     }
 
@@ -250,6 +273,37 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 + "WHERE resource_type = ? ORDER BY resource_name, grantee_kind, grantee_name", type.name()));
     }
 
+    @Override
+    public Page<Grant> grants(GrantQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM oidc_grants WHERE 1 = 1");
+        List<String> parameters = new ArrayList<>();
+        query.grantee().ifPresent(grantee -> {
+            sql.append(" AND grantee_kind = ? AND grantee_name = ?");
+            parameters.add(grantee.kind().code());
+            parameters.add(grantee.name());
+        });
+        query.type().ifPresent(type -> {
+            sql.append(" AND resource_type = ?");
+            parameters.add(type.name());
+        });
+        query.name().ifPresent(name -> {
+            sql.append(" AND resource_name = ?");
+            parameters.add(name);
+        });
+        query.after().ifPresent(after -> {
+            // Keyset paging on the unique key, written out rather than as a row-value comparison so
+            // that H2 and PostgreSQL read it alike; the leading ">=" lets either start an index range
+            // at the cursor instead of at the first row.
+            sql.append(" AND resource_type >= ? AND (resource_type > ? OR (resource_name >= ? AND (resource_name > ? "
+                    + "OR grantee_kind > ? OR (grantee_kind = ? AND grantee_name > ?))))");
+            parameters.addAll(List.of(after.get(0), after.get(0), after.get(1), after.get(1), after.get(2), after.get(2), after.get(3)));
+        });
+        sql.append(" ORDER BY resource_type, resource_name, grantee_kind, grantee_name LIMIT ").append(query.limit() + 1);
+        List<Grant> rows = jdbc.read("listing grants", connection -> selectGrants(connection, sql.toString(), parameters.toArray(String[]::new)));
+        return Page.of(rows, query.limit(), grant -> List.of(grant.resource().type().name(), grant.resource().name(),
+                grant.grantee().kind().code(), grant.grantee().name()));
+    }
+
     private static List<Grant> selectGrants(Connection connection, String sql, String... parameters) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
@@ -297,6 +351,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             return new RegexRule(id, grantee, type, compiled, level, priority);
         });
         rules.invalidate(type);
+        allRules.invalidateAll();
         return rule;
     }
 
@@ -322,6 +377,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             return Optional.of(new RegexRule(id, old.grantee(), old.type(), compiled, level, priority));
         });
         updated.ifPresent(rule -> rules.invalidate(rule.type()));
+        allRules.invalidateAll();
         return updated;
     }
 
@@ -340,13 +396,13 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             return Optional.of(existing.get().type());
         });
         type.ifPresent(rules::invalidate);
+        allRules.invalidateAll();
         return type.isPresent();
     }
 
     @Override
     public List<RegexRule> rules() {
-        return jdbc.read("listing rules", connection -> selectRules(connection,
-                "SELECT * FROM oidc_regex_rules ORDER BY resource_type, priority, id", null));
+        return allRules.get(Boolean.TRUE);
     }
 
     @Override
@@ -402,6 +458,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
         switch (change.kind()) {
             case GRANT -> resourceOf(change.key()).ifPresent(grants::invalidate);
             case RULE -> {
+                allRules.invalidateAll();
                 try {
                     rules.invalidate(new ResourceType(change.key()));
                 } catch (PermissionInputException e) {
@@ -418,6 +475,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
     public void invalidateAll() {
         grants.invalidateAll();
         rules.invalidateAll();
+        allRules.invalidateAll();
     }
 
     /** The change-log key of a resource: the type cannot contain a slash, so the first one separates. */

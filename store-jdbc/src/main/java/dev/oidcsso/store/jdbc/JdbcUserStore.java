@@ -7,6 +7,8 @@ import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.ChangeListener;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.IdpIdentity;
+import dev.oidcsso.store.GroupSize;
+import dev.oidcsso.store.Page;
 import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
 import dev.oidcsso.authz.Names;
@@ -19,8 +21,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +74,21 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         String shownEmail = clip(email);
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
+            Optional<User> before = select(connection, username);
+            // The identity is part of "unchanged": an unbound user is bound here, and another identity must
+            // reach the conditional UPDATE below, which leaves the row alone so the caller refuses the login.
+            if (before.isPresent() && before.get().displayName().equals(shownName) && before.get().email().equals(shownEmail)
+                    && before.get().groups().equals(sortedGroups) && (identity.isEmpty() || before.get().identity().equals(identity))) {
+                // Nothing an administrator or another replica acts on has changed: touch only the last
+                // login, and write no change-log row, so the log (and an H2 file) grows with changes,
+                // not with logins. Other replicas show the older last-login time until their cache ends.
+                try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ?")) {
+                    Jdbc.setInstant(update, 1, now);
+                    update.setString(2, username);
+                    update.executeUpdate();
+                }
+                return select(connection, username).orElseThrow(() -> new SQLException("user vanished during login"));
+            }
             int updated;
             if (identity.isEmpty()) {
                 try (PreparedStatement update = connection.prepareStatement(
@@ -184,6 +203,83 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 }
             }
             return users;
+        });
+    }
+
+    @Override
+    public Page<User> list(Optional<String> search, Optional<String> after, int limit) {
+        return jdbc.read("listing users", connection -> {
+            StringBuilder sql = new StringBuilder("SELECT * FROM oidc_users WHERE 1 = 1");
+            List<String> parameters = new ArrayList<>();
+            if (after.isPresent()) {
+                sql.append(" AND username > ?");
+                parameters.add(after.get());
+            }
+            if (search.isPresent()) {
+                sql.append(" AND (LOWER(username) LIKE ? ESCAPE '!' OR LOWER(display_name) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!')");
+                String like = "%" + search.get().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+                parameters.add(like);
+                parameters.add(like);
+                parameters.add(like);
+            }
+            sql.append(" ORDER BY username LIMIT ?");
+            List<String> names = new ArrayList<>();
+            List<User> users = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    select.setString(i + 1, parameters.get(i));
+                }
+                select.setInt(parameters.size() + 1, limit + 1);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(rows.getString("username"));
+                        users.add(user(rows, Set.of()));
+                    }
+                }
+            }
+            Map<String, Set<String>> groups = groupsOf(connection, names);
+            List<User> withGroups = users.stream().map(user -> new User(user.username(), user.displayName(), user.email(),
+                    groups.getOrDefault(user.username(), Set.of()), user.disabled(), user.createdAt(), user.lastLogin())).toList();
+            return Page.of(withGroups, limit, user -> List.of(user.username()));
+        });
+    }
+
+    /** The groups of a page of users, in one query. */
+    private static Map<String, Set<String>> groupsOf(Connection connection, List<String> names) throws SQLException {
+        Map<String, Set<String>> groups = new HashMap<>();
+        if (names.isEmpty()) {
+            return groups;
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT username, group_name FROM oidc_user_groups WHERE username IN (?"
+                + ",?".repeat(names.size() - 1) + ")")) {
+            for (int i = 0; i < names.size(); i++) {
+                select.setString(i + 1, names.get(i));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    groups.computeIfAbsent(rows.getString(1), name -> new TreeSet<>()).add(rows.getString(2));
+                }
+            }
+        }
+        return groups;
+    }
+
+    @Override
+    public Page<GroupSize> groupSizes(Optional<String> after, int limit) {
+        return jdbc.read("listing groups", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT g.group_name, COUNT(m.username) FROM oidc_groups g "
+                    + "LEFT JOIN oidc_user_groups m ON m.group_name = g.group_name WHERE g.group_name > ? "
+                    + "GROUP BY g.group_name ORDER BY g.group_name LIMIT ?")) {
+                select.setString(1, after.orElse(""));
+                select.setInt(2, limit + 1);
+                List<GroupSize> sizes = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        sizes.add(new GroupSize(rows.getString(1), rows.getInt(2)));
+                    }
+                }
+                return Page.of(sizes, limit, size -> List.of(size.name()));
+            }
         });
     }
 
