@@ -80,6 +80,23 @@ public final class Accounts {
     }
 
     /**
+     * Refuses a credential of a user that an administrator disabled, now or at any time after the
+     * credential was issued.
+     *
+     * @param username the user name
+     * @param issuedAt when the credential (session, token) was issued
+     * @throws AccessRefusedException when disabled
+     */
+    public void requireNotRevoked(String username, java.time.Instant issuedAt) {
+        requireEnabled(username);
+    }
+
+    /** @return whether users are recorded in a store (their groups are then read from it) */
+    public boolean storeBacked() {
+        return database.isPresent();
+    }
+
+    /**
      * The groups recorded at the user's last login.
      *
      * @param username the user name

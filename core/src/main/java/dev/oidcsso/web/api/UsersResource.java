@@ -6,6 +6,7 @@ import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.login.Audit;
+import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.TokenStore;
 import dev.oidcsso.store.User;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
- * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable).
+ * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable),
+ * and {@code DELETE /oidc/api/users/{name}/sessions} (sign the user out everywhere).
  */
 final class UsersResource {
 
@@ -25,8 +27,10 @@ final class UsersResource {
     private final TokenStore tokens;
     private final PermissionStore permissions;
     private final RoleDecision roles;
+    private final SessionManager sessions;
 
-    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles) {
+    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles, SessionManager sessions) {
+        this.sessions = sessions;
         this.users = users;
         this.tokens = tokens;
         this.permissions = permissions;
@@ -59,7 +63,20 @@ final class UsersResource {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
         Audit.event(disabled ? "user disabled" : "user enabled", "by", caller.username(), "user", username);
+        if (disabled) {
+            // Ended for good: re-enabling the user revives none of the sessions an attacker may hold.
+            sessions.endAllOf(username, "disabled");
+        }
         return get(username);
+    }
+
+    WebResponse signOutEverywhere(Principal caller, String username) {
+        if (users.find(username).isEmpty()) {
+            throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
+        }
+        int ended = sessions.endAllOf(username, "admin");
+        Audit.event("user signed out everywhere", "by", caller.username(), "user", username, "sessions", ended);
+        return JsonViews.json(200, Map.of("user", username, "sessions_ended", ended));
     }
 
     private Map<String, Object> userJson(User user) {
