@@ -8,7 +8,7 @@ import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.http.WebRequest;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.Outcome;

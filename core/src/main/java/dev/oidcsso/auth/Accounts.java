@@ -1,7 +1,7 @@
 package dev.oidcsso.auth;
 
 import dev.oidcsso.identity.AccessRefusedException;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import dev.oidcsso.store.User;
 
 import java.util.HashSet;
@@ -15,14 +15,14 @@ import java.util.Optional;
  */
 public final class Accounts {
 
-    private final Optional<Database> database;
+    private final Optional<Store> database;
 
     /**
      * Creates the accounts view.
      *
      * @param database the store, or empty when the application runs without one
      */
-    public Accounts(Optional<Database> database) {
+    public Accounts(Optional<Store> database) {
         this.database = database;
     }
 

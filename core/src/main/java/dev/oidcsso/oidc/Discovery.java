@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.observe.SsoEvents;
 import net.minidev.json.JSONObject;
 
 import java.net.MalformedURLException;
@@ -32,15 +33,16 @@ public final class Discovery {
     private final OidcSettings settings;
     private final OidcHttp http;
     private final Clock clock;
+    private final SsoEvents events;
 
     /**
-     * Creates the discovery step, with the system clock for the key cache.
+     * Creates the discovery step, with the system clock for the key cache and no observer.
      *
      * @param settings the settings
      * @param http     the sender to the IdP
      */
     public Discovery(OidcSettings settings, OidcHttp http) {
-        this(settings, http, Clock.systemUTC());
+        this(settings, http, Clock.systemUTC(), SsoEvents.NONE);
     }
 
     /**
@@ -51,9 +53,22 @@ public final class Discovery {
      * @param clock    the clock of the key cache (ages, refetch intervals, outage tolerance)
      */
     public Discovery(OidcSettings settings, OidcHttp http, Clock clock) {
+        this(settings, http, clock, SsoEvents.NONE);
+    }
+
+    /**
+     * Creates the discovery step, reporting every fetch of the signing keys.
+     *
+     * @param settings the settings
+     * @param http     the sender to the IdP
+     * @param clock    the key cache's clock
+     * @param events   where key fetches are reported
+     */
+    public Discovery(OidcSettings settings, OidcHttp http, Clock clock, SsoEvents events) {
         this.settings = settings;
         this.http = http;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -107,7 +122,8 @@ public final class Discovery {
         DefaultResourceRetriever retriever = new DefaultResourceRetriever(http.timeoutMillis(), http.timeoutMillis(), MAX_DOCUMENT_BYTES);
         try {
             // Logins and bearer tokens refetch by different rules: see JwksCache.
-            return new JwksCache(metadata.getJWKSetURI().toURL(), retriever, clock, JwksCache.Policy.DEFAULT);
+            return new JwksCache(metadata.getJWKSetURI().toURL(), new ObservedRetriever(retriever, events), clock,
+                    JwksCache.Policy.DEFAULT);
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new ProviderUnavailableException("jwks_uri is not a URL", e);
         }

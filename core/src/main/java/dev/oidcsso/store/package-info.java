@@ -1,14 +1,13 @@
 /**
- * Stores: users and their groups, permission grants and rules, personal access tokens and session
- * revocations, behind small interfaces with one JDBC implementation.
+ * Store interfaces: users and their groups, permission grants and rules, personal access tokens,
+ * session revocations and used login states, behind {@link dev.oidcsso.store.Store}; the change
+ * events that keep every replica's caches fresh; and the typed store settings
+ * ({@code OIDC_USERS_DB_URI}, {@code OIDC_DATA_DIR}, pool, timeouts, poll interval, caches).
  *
- * <p>{@link dev.oidcsso.store.Database} is the entry point: it opens a HikariCP pool on the JDBC URL
- * from {@code OIDC_USERS_DB_URI} (an embedded H2 file under {@code OIDC_DATA_DIR} by default,
- * PostgreSQL for several replicas), applies the Flyway migrations in
- * {@code db/oidc-sso} (outside Flyway's default {@code db/migration}, so an
- * application's own Flyway setup never picks them up), and polls the change log so that every replica's caches learn of a
- * logout, a token rotation or a permission change within a second. The per-request questions are
- * answered from those caches; when the database is down, what needs it fails with
- * {@link dev.oidcsso.store.StoreUnavailableException} (503) and the pool recovers by itself.
+ * <p>The JDBC implementation (H2 embedded by default, PostgreSQL for several replicas, Flyway
+ * migrations, a HikariCP pool) is the separate module {@code oidc-sso-store-jdbc}, package
+ * {@code dev.oidcsso.store.jdbc}, so applications without a store carry none of it. Every store
+ * method may throw {@link dev.oidcsso.store.StoreUnavailableException} (503) while the database is
+ * down.
  */
 package dev.oidcsso.store;

@@ -26,6 +26,7 @@ import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.crypto.Sealer;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.http.CookieScope;
 import dev.oidcsso.oidc.LogoutTokenValidator;
@@ -34,7 +35,7 @@ import dev.oidcsso.session.SessionCodec;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.spi.IdentitySource;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import dev.oidcsso.spi.IdentityValidator;
 import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.PermissionEvaluator;
@@ -74,18 +75,20 @@ public final class OidcSso implements AutoCloseable {
     private final SsoEndpoints endpoints;
     private final AccessPolicy policy;
     private final ForwardedHeaders forwarded;
-    private final Optional<Database> database;
+    private final Optional<Store> database;
     private final Optional<PermissionEvaluator> permissions;
     private final Optional<RestApi> api;
     private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
     private final ExecutorService sessionWrites;
+    private final SsoEvents events;
 
     private OidcSso(Builder builder) {
         this.settings = builder.settings;
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
+        this.events = builder.events;
         // Every plugin was found, selected and created once, in the settings' validation pass.
         IdentitySource source = settings.plugins().identitySource();
         IdentityValidator validator = settings.plugins().identityValidator();
@@ -99,7 +102,8 @@ public final class OidcSso implements AutoCloseable {
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        this.provider = new ProviderConnection(new Discovery(settings, http, clock)::discover);
+        Discovery discovery = new Discovery(settings, http, clock, events);
+        this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
@@ -138,14 +142,14 @@ public final class OidcSso implements AutoCloseable {
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
-        CallbackReplayGuard replays = database.map(Database::callbacks)
+        CallbackReplayGuard replays = database.map(Store::callbacks)
                 .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
         LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
                 replays, new UserInfoClient(http), identities, accounts, sessions);
         LogoutTokenValidator logoutTokens = new LogoutTokenValidator(settings.clientId(), settings.clockSkew(), clock, replays,
                 (discovered, claims) -> settings.profile().acceptsTokenIssuer(discovered.issuer(), claims));
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
-                database, csrf, logoutTokens);
+                database, csrf, events, logoutTokens);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -280,7 +284,7 @@ public final class OidcSso implements AutoCloseable {
      */
     public Optional<Principal> authenticate(WebRequest request) {
         for (Authenticator authenticator : authenticators) {
-            Optional<Principal> principal = authenticator.authenticate(request);
+            Optional<Principal> principal = events.authenticating(authenticator, () -> authenticator.authenticate(request));
             if (principal.isPresent()) {
                 return principal;
             }
@@ -294,13 +298,13 @@ public final class OidcSso implements AutoCloseable {
     }
 
     /** @return the store, when the application runs with one */
-    public Optional<Database> database() {
+    public Optional<Store> database() {
         return database;
     }
 
     /**
      * The permission decision over the store's grants and rules, for the application's own
-     * endpoints; present when the framework was built with a {@link Builder#database(Database)
+     * endpoints; present when the framework was built with a {@link Builder#database(Store)
      * database} and {@link Builder#resourceTypes(ResourceTypes) resource types}.
      *
      * @return the evaluator
@@ -360,10 +364,11 @@ public final class OidcSso implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
         private SessionStore sessionStore;
-        private Database database;
+        private Store database;
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
         private final List<Authenticator> authenticators = new ArrayList<>();
+        private SsoEvents events = SsoEvents.NONE;
 
         private Builder(OidcSettings settings) {
             this.settings = settings;
@@ -400,7 +405,7 @@ public final class OidcSso implements AutoCloseable {
          * @param database the store
          * @return this builder
          */
-        public Builder database(Database database) {
+        public Builder database(Store database) {
             this.database = database;
             return this;
         }
@@ -440,6 +445,29 @@ public final class OidcSso implements AutoCloseable {
         public Builder authenticator(Authenticator authenticator) {
             authenticators.add(authenticator);
             return this;
+        }
+
+        /**
+         * Where the framework reports logins, authentications, IdP fetches and sessions, for
+         * metrics; by default nowhere.
+         *
+         * @param events the observer
+         * @return this builder
+         */
+        public Builder events(SsoEvents events) {
+            this.events = java.util.Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Records metrics into a Micrometer registry (Micrometer must be on the class path):
+         * shorthand for {@code events(new MicrometerSsoEvents(registry))}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            return events(new dev.oidcsso.observe.MicrometerSsoEvents(registry));
         }
 
         /**

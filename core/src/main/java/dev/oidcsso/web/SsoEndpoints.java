@@ -14,9 +14,10 @@ import dev.oidcsso.oidc.LogoutTokenException;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import dev.oidcsso.http.QueryString;
 
 import java.net.URI;
@@ -57,14 +58,15 @@ final class SsoEndpoints {
     private final SessionManager sessions;
     private final LogoutUris logoutUris;
     private final Function<WebRequest, Optional<Principal>> authenticate;
-    private final Optional<Database> database;
+    private final Optional<Store> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
+    private final SsoEvents events;
     private final LogoutTokenValidator logoutTokens;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginService logins, SessionManager sessions,
-                 LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Database> database,
-                 Csrf csrf, LogoutTokenValidator logoutTokens) {
+                 LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database,
+                 Csrf csrf, SsoEvents events, LogoutTokenValidator logoutTokens) {
         this.logoutTokens = logoutTokens;
         this.settings = settings;
         this.provider = provider;
@@ -74,6 +76,7 @@ final class SsoEndpoints {
         this.authenticate = authenticate;
         this.database = database;
         this.csrf = csrf;
+        this.events = events;
     }
 
     Optional<WebResponse> handle(WebRequest request) {
@@ -127,8 +130,12 @@ final class SsoEndpoints {
         // Two cookies for one flow means one was planted: neither is trusted.
         List<String> states = sessions.scope().values(flow, request);
         Optional<String> sealedState = states.size() == 1 ? Optional.of(states.get(0)) : Optional.empty();
+        long started = System.nanoTime();
         LoginOutcome outcome = logins.complete(sealedState, request.queryParameters());
+        java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (outcome instanceof LoginOutcome.SignedIn in) {
+            events.sessionStarted();
+            events.login("success", "none", latency);
             String next = in.next().filter(NextPath::isSafe).orElse("/");
             WebResponse response = WebResponse.redirect(URI.create(basePath(request) + next))
                     .withCookie(clearLogin)
@@ -142,6 +149,7 @@ final class SsoEndpoints {
         }
         // A failed callback (any site can link to /callback?state=x) leaves an existing session alone.
         OidcSsoException failure = ((LoginOutcome.Refused) outcome).failure();
+        events.login("refused", SsoEvents.reason(failure), latency);
         return error(request, failure).withCookie(clearLogin);
     }
 
@@ -169,8 +177,9 @@ final class SsoEndpoints {
         csrf.checkSignOut(request, session.get().id(), formField(request, Csrf.FORM_FIELD));
         Optional<String> idToken = sessions.idToken(session.get());
         sessions.end(session.get(), "logout");
+        events.sessionEnded("logout");
         Audit.event("logout", "user", session.get().username());
-        URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/logout"));
+        URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
         Optional<URI> idpLogout = settings.oidcLogin()
                 ? logoutUris.idpLogoutUri(provider.current(), idToken, postLogout)
                 : Optional.empty();

@@ -4,15 +4,12 @@ import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.config.SettingValues;
 import dev.oidcsso.config.SettingsException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,19 +29,6 @@ class StoreSettingsTest {
         assertEquals(10_000, settings.cacheMaxEntries());
         assertEquals(Duration.ofSeconds(30), settings.cacheTtl());
         assertFalse(settings.isPostgres());
-    }
-
-    @Test
-    void theEmbeddedDatabaseLivesUnderTheDataDirAndKeepsItsData(@TempDir Path folder) {
-        Path dataDir = folder.resolve("nested/data");
-        StoreSettings settings = StoreSettings.from(SettingValues.of(Map.of(StoreSettings.DATA_DIR, dataDir.toString())));
-        try (Database db = Database.open(settings)) {
-            db.users().recordLogin("alice", "Alice", "", Set.of("ml"));
-        }
-        assertTrue(Files.exists(dataDir.resolve("oidc-sso.mv.db")));
-        try (Database db = Database.open(settings)) {
-            assertEquals(Set.of("ml"), db.users().find("alice").orElseThrow().groups());
-        }
     }
 
     @Test

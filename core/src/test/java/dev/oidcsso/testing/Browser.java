@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small browser for tests: a {@link HttpClient} with a {@link CookieJar}, which never follows a
@@ -36,13 +37,50 @@ public final class Browser {
     /** How many redirects {@link #follow(HttpResponse)} follows before giving up. */
     public static final int DEFAULT_MAX_REDIRECTS = 10;
 
+    /** What a desktop browser's address bar asks for: the {@code Accept} of {@link #forPages()}. */
+    public static final String PAGE_ACCEPT = "text/html,application/xhtml+xml";
+    /** The header in which the application's page script echoes the CSRF cookie. */
+    static final String CSRF_HEADER = "X-OIDC-SSO-CSRF";
+    /** The CSRF cookie of a session, echoed by {@link #sendJson(String, String, String, String)}. */
+    static final String CSRF_COOKIE = "oidc_sso_csrf";
+
     private final HttpClient client;
     private final CookieJar cookies;
     private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
+    /** Sent as {@code Accept} when a request names none; null for none. */
+    private final String pageAccept;
 
     /** A browser on the system clock that keeps {@code Secure} cookies for https only. */
     public Browser() {
         this(Clock.systemUTC(), false);
+    }
+
+    private Browser(HttpClient.Builder client, String pageAccept) {
+        this.cookies = new CookieJar(Clock.systemUTC(), false);
+        this.client = client.followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        this.pageAccept = pageAccept;
+    }
+
+    /**
+     * A browser that asks for HTML ({@link #PAGE_ACCEPT}) whenever a request names no {@code Accept}
+     * of its own, as a person at a desktop browser does; {@link #getJson(String)} and
+     * {@link #sendJson(String, String, String, String)} still ask for JSON.
+     *
+     * @return a new browser on the system clock
+     */
+    public static Browser forPages() {
+        return new Browser(HttpClient.newBuilder(), PAGE_ACCEPT);
+    }
+
+    /**
+     * A page browser ({@link #forPages()}) that trusts what {@code tls} trusts, such as a test's
+     * self-signed certificate, and speaks HTTP/1.1, as a reverse proxy usually does to a browser.
+     *
+     * @param tls the TLS context
+     * @return a new browser on the system clock
+     */
+    public static Browser forPages(SSLContext tls) {
+        return new Browser(HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1), PAGE_ACCEPT);
     }
 
     /**
@@ -58,6 +96,7 @@ public final class Browser {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+        this.pageAccept = null;
     }
 
     /**
@@ -142,7 +181,62 @@ public final class Browser {
     }
 
     /**
-     * Sends any request: adds the default headers and the cookies that apply, stores the cookies
+     * Sends a GET as an API client does ({@code Accept: application/json}), without following a
+     * redirect.
+     *
+     * @param url the URL
+     * @return the response
+     */
+    public HttpResponse<String> getJson(String url) {
+        return get(url, Map.of("Accept", "application/json"));
+    }
+
+    /**
+     * Sends a JSON request as the application's own page script does: {@code Accept:
+     * application/json}, and the session's CSRF cookie echoed in {@code X-OIDC-SSO-CSRF}.
+     *
+     * @param method the method, for example {@code POST}
+     * @param url the URL
+     * @param contentType the {@code Content-Type}, or null for none
+     * @param body the body, or null for none
+     * @return the response
+     */
+    public HttpResponse<String> sendJson(String method, String url, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        cookies.get(CSRF_COOKIE).ifPresent(csrf -> request.header(CSRF_HEADER, csrf.value()));
+        return send(request);
+    }
+
+    /**
+     * Sends a JSON body ({@code Content-Type: application/json}) as the page script does.
+     *
+     * @param method the method, for example {@code PATCH}
+     * @param url the URL
+     * @param body the JSON body, or null for none
+     * @return the response
+     */
+    public HttpResponse<String> sendJson(String method, String url, String body) {
+        return sendJson(method, url, "application/json", body);
+    }
+
+    /**
+     * Submits an HTML form the way a browser does (POST, url-encoded, to its action) and follows the
+     * redirects.
+     *
+     * @param form the form, with the values to send
+     * @return every response on the way
+     */
+    public Navigation submit(HtmlForm form) {
+        return follow(post(form.action().toString(), form.fields(), Map.of("Accept", "text/html")));
+    }
+
+    /**
+     * Sends any request: adds the default headers and the cookies that apply (after any
+     * {@code Cookie} header of the request itself), stores the cookies
      * the response sets, and does not follow a redirect.
      *
      * @param request the request, with its method, body and own headers
@@ -155,8 +249,16 @@ public final class Browser {
         }
         defaults.forEach(request::setHeader);
         HttpRequest built = request.build();
+        if (pageAccept != null && built.headers().firstValue("Accept").isEmpty()) {
+            built = HttpRequest.newBuilder(built, (name, value) -> true).header("Accept", pageAccept).build();
+        }
         HttpRequest.Builder withCookies = HttpRequest.newBuilder(built, (name, value) -> !name.equalsIgnoreCase("Cookie"));
-        cookies.header(built.uri()).ifPresent(value -> withCookies.header("Cookie", value));
+        // A Cookie header the test set itself (say, another system's cookie) goes along with the jar's.
+        List<String> cookieHeader = new ArrayList<>(built.headers().allValues("Cookie"));
+        cookies.header(built.uri()).ifPresent(cookieHeader::add);
+        if (!cookieHeader.isEmpty()) {
+            withCookies.header("Cookie", String.join("; ", cookieHeader));
+        }
         HttpRequest finalRequest = withCookies.build();
         try {
             HttpResponse<String> response = client.send(finalRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

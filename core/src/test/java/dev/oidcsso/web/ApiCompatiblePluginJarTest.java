@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.config.SettingsException;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -69,7 +70,7 @@ class ApiCompatiblePluginJarTest {
         try {
             idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "subject-1", "JWT", List.of("demo"),
                     Map.of("email", email, "email_verified", true), 3600));
-            return new LoginClient().last(DemoApps.baseUrl(app) + "/").body();
+            return Browser.forPages().navigate(DemoApps.baseUrl(app) + "/").body();
         } finally {
             app.stop(0);
         }

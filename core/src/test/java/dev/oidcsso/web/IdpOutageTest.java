@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.testing.stub.StubHttpServer;
 import dev.oidcsso.testing.stub.StubIdp;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Poll;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ class IdpOutageTest {
         MockOAuth2Server idp = new MockOAuth2Server();
         try (OidcSso sso = OidcSso.create(settings)) {
             HttpServer app = DemoApps.jdkApp(sso);
-            LoginClient browser = new LoginClient();
+            Browser browser = Browser.forPages();
             try {
                 assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/live").statusCode());
                 HttpResponse<String> ready = browser.getJson(DemoApps.baseUrl(app) + "/health/ready");
@@ -45,11 +47,8 @@ class IdpOutageTest {
                 assertTrue(browser.getJson(DemoApps.baseUrl(app) + "/health").body().contains("\"ready\":false"));
 
                 idp.start(InetAddress.getLoopbackAddress(), port);
-                Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-                while (browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode() != 200) {
-                    assertTrue(Instant.now().isBefore(deadline), "discovery did not recover within 20 s");
-                    Thread.sleep(100);
-                }
+                Poll.until(Duration.ofSeconds(20), () -> browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode() == 200,
+                        "discovery recovering");
                 HttpResponse<String> loginAgain = browser.get(DemoApps.baseUrl(app) + "/login");
                 assertEquals(302, loginAgain.statusCode());
                 assertTrue(loginAgain.headers().firstValue("Location").orElseThrow().startsWith("http://localhost:" + port + "/default/authorize"));
@@ -72,7 +71,7 @@ class IdpOutageTest {
                     .client("client-1", "secret-1").set("OIDC_HTTP_TIMEOUT", "5s").build();
             try (OidcSso sso = OidcSso.create(settings)) {
                 HttpServer app = DemoApps.jdkApp(sso);
-                LoginClient browser = new LoginClient();
+                Browser browser = Browser.forPages();
                 try {
                     for (int i = 0; i < 60; i++) {
                         HttpResponse<String> login = browser.get(DemoApps.baseUrl(app) + "/login");
@@ -86,11 +85,9 @@ class IdpOutageTest {
                     down.set(false);
                     // The logins themselves try discovery again (ProviderConnectionTest shows it without
                     // timing); here they poll as a browser following Retry-After would, only faster.
-                    HttpResponse<String> login;
-                    do {
-                        Thread.sleep(200);
-                        login = browser.get(DemoApps.baseUrl(app) + "/login");
-                    } while (login.statusCode() == 503);
+                    Poll.until(Duration.ofSeconds(20), () -> browser.get(DemoApps.baseUrl(app) + "/login").statusCode() != 503,
+                            "a login after the IdP is back");
+                    HttpResponse<String> login = browser.get(DemoApps.baseUrl(app) + "/login");
                     assertEquals(302, login.statusCode(), login.body());
                     assertTrue(login.headers().firstValue("Location").orElseThrow().startsWith(idp.server().base() + "/oauth2/authorize"));
                     assertEquals(200, browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode());

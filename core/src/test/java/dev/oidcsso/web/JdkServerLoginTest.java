@@ -3,13 +3,14 @@ package dev.oidcsso.web;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.session.SessionManager;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Cookie;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.HttpCookie;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -28,7 +29,7 @@ class JdkServerLoginTest {
     MockOAuth2Server idp;
     OidcSso sso;
     HttpServer app;
-    final LoginClient browser = new LoginClient();
+    final Browser browser = Browser.forPages();
 
     @BeforeEach
     void start() throws Exception {
@@ -60,11 +61,11 @@ class JdkServerLoginTest {
     @Test
     void adminLogsInAndSeesTheProtectedPage() {
         nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow-admin")));
-        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/experiments?id=1");
+        HttpResponse<String> page = browser.navigate(DemoApps.baseUrl(app) + "/experiments?id=1").last();
         assertEquals(200, page.statusCode());
         assertEquals("hello alice (admin) via session at /experiments", page.body());
-        HttpCookie cookie = browser.cookie(SessionManager.COOKIE).orElseThrow();
-        assertTrue(cookie.isHttpOnly());
+        Cookie cookie = browser.cookies().get(SessionManager.COOKIE).orElseThrow();
+        assertTrue(cookie.httpOnly());
         String status = browser.getJson(DemoApps.baseUrl(app) + "/auth/status").body();
         assertEquals("{\"authenticated\":true,\"username\":\"alice\",\"groups\":[\"mlflow-admin\"],\"admin\":true,\"auth_method\":\"session\"}", status);
     }
@@ -72,7 +73,7 @@ class JdkServerLoginTest {
     @Test
     void userOfThePlainGroupIsNotAdmin() {
         nextLoginAs("bob", Map.of("preferred_username", "bob", "groups", List.of("mlflow", "other")));
-        assertEquals("hello bob via session at /", browser.last(DemoApps.baseUrl(app) + "/").body());
+        assertEquals("hello bob via session at /", browser.navigate(DemoApps.baseUrl(app) + "/").last().body());
     }
 
     @Test
@@ -81,27 +82,27 @@ class JdkServerLoginTest {
                 .mapToObj(i -> java.util.UUID.nameUUIDFromBytes(new byte[]{(byte) i, (byte) (i >> 8)}).toString()).toList());
         groups.add("mlflow");
         nextLoginAs("gina", Map.of("preferred_username", "gina", "groups", groups));
-        assertEquals("hello gina via session at /", browser.last(DemoApps.baseUrl(app) + "/").body());
+        assertEquals("hello gina via session at /", browser.navigate(DemoApps.baseUrl(app) + "/").last().body());
         String status = browser.getJson(DemoApps.baseUrl(app) + "/auth/status").body();
         assertTrue(status.contains(groups.get(299)), "the server kept the groups that did not fit into the cookie");
-        assertTrue(browser.cookie(SessionManager.COOKIE).orElseThrow().getValue().length() < 4000);
+        assertTrue(browser.cookies().get(SessionManager.COOKIE).orElseThrow().value().length() < 4000);
     }
 
     @Test
     void aUserNameWithALineBreakIsRefused() {
         nextLoginAs("mallory", Map.of("preferred_username", "mallory\n[main] INFO forged", "groups", List.of("mlflow-admin")));
-        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");
+        HttpResponse<String> page = browser.navigate(DemoApps.baseUrl(app) + "/").last();
         assertEquals(403, page.statusCode());
-        assertTrue(browser.cookie(SessionManager.COOKIE).isEmpty());
+        assertTrue(browser.cookies().get(SessionManager.COOKIE).isEmpty());
     }
 
     @Test
     void userInNoGroupIsRefusedWithoutSession() {
         nextLoginAs("eve", Map.of("preferred_username", "eve", "groups", List.of("sales")));
-        HttpResponse<String> page = browser.last(DemoApps.baseUrl(app) + "/");
+        HttpResponse<String> page = browser.navigate(DemoApps.baseUrl(app) + "/").last();
         assertEquals(403, page.statusCode());
         assertTrue(page.body().contains("not in a group"), page.body());
-        assertTrue(browser.cookie(SessionManager.COOKIE).isEmpty());
+        assertTrue(browser.cookies().get(SessionManager.COOKIE).isEmpty());
     }
 
     @Test
@@ -114,7 +115,7 @@ class JdkServerLoginTest {
     @Test
     void nextGoesOnlyToASameSitePath() {
         nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
-        List<HttpResponse<String>> chain = browser.follow(DemoApps.baseUrl(app) + "/login?next=//evil.example/x", 10);
+        List<HttpResponse<String>> chain = browser.navigate(DemoApps.baseUrl(app) + "/login?next=//evil.example/x").chain();
         HttpResponse<String> callback = chain.stream().filter(r -> r.uri().getPath().equals("/callback")).findFirst().orElseThrow();
         assertEquals("/", callback.headers().firstValue("Location").orElseThrow());
     }
@@ -122,8 +123,8 @@ class JdkServerLoginTest {
     @Test
     void logoutEndsTheSessionOnTheServerAndAtTheIdp() {
         nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
-        browser.last(DemoApps.baseUrl(app) + "/");
-        HttpCookie session = browser.cookie(SessionManager.COOKIE).orElseThrow();
+        browser.navigate(DemoApps.baseUrl(app) + "/");
+        Cookie session = browser.cookies().get(SessionManager.COOKIE).orElseThrow();
 
         HttpResponse<String> logout = browser.get(DemoApps.baseUrl(app) + "/logout");
         assertEquals(302, logout.statusCode());
@@ -133,8 +134,8 @@ class JdkServerLoginTest {
         assertTrue(idpLogout.getQuery().contains("client_id=demo-client"));
         assertTrue(idpLogout.getQuery().contains("post_logout_redirect_uri=" + DemoApps.baseUrl(app) + "/"));
 
-        LoginClient replay = new LoginClient();
-        replay.cookies.getCookieStore().add(URI.create(DemoApps.baseUrl(app)), session);
+        Browser replay = Browser.forPages();
+        replay.cookies().put(session);
         HttpResponse<String> replayed = replay.getJson(DemoApps.baseUrl(app) + "/auth/status");
         assertTrue(replayed.body().contains("\"authenticated\":false"), replayed.body());
     }
@@ -142,8 +143,8 @@ class JdkServerLoginTest {
     @Test
     void sessionSurvivesARestartWithTheSameKeyOnly() throws Exception {
         nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
-        browser.last(DemoApps.baseUrl(app) + "/");
-        HttpCookie session = browser.cookie(SessionManager.COOKIE).orElseThrow();
+        browser.navigate(DemoApps.baseUrl(app) + "/");
+        Cookie session = browser.cookies().get(SessionManager.COOKIE).orElseThrow();
 
         try (OidcSso sameKey = OidcSso.create(settings(KEY)); OidcSso otherKey = OidcSso.create(settings(KEY + "-other"))) {
             HttpServer second = DemoApps.jdkApp(sameKey);
@@ -171,8 +172,8 @@ class JdkServerLoginTest {
                 URI callback = URI.create(fromIdp.headers().firstValue("Location").orElseThrow());
                 // A load balancer sends the callback to the second instance; the login cookie travels with it.
                 String onSecond = DemoApps.baseUrl(second) + callback.getRawPath() + "?" + callback.getRawQuery();
-                HttpCookie loginCookie = browser.cookie("oidc_sso_login").orElseThrow();
-                LoginClient sameBrowser = withCookie(loginCookie, DemoApps.baseUrl(second));
+                Cookie loginCookie = browser.cookies().get("oidc_sso_login").orElseThrow();
+                Browser sameBrowser = withCookie(loginCookie, DemoApps.baseUrl(second));
                 HttpResponse<String> done = sameBrowser.get(onSecond);
                 assertEquals(302, done.statusCode(), done.body());
                 assertEquals("/x", done.headers().firstValue("Location").orElseThrow());
@@ -188,10 +189,10 @@ class JdkServerLoginTest {
         HttpResponse<String> toIdp = browser.get(DemoApps.baseUrl(app) + "/login");
         HttpResponse<String> fromIdp = browser.get(toIdp.headers().firstValue("Location").orElseThrow());
         String callback = fromIdp.headers().firstValue("Location").orElseThrow();
-        HttpCookie loginCookie = browser.cookie("oidc_sso_login").orElseThrow();
+        Cookie loginCookie = browser.cookies().get("oidc_sso_login").orElseThrow();
         assertEquals(302, browser.get(callback).statusCode());
 
-        LoginClient attacker = withCookie(loginCookie, DemoApps.baseUrl(app));
+        Browser attacker = withCookie(loginCookie, DemoApps.baseUrl(app));
         HttpResponse<String> replay = attacker.get(callback);
         assertEquals(400, replay.statusCode());
         assertTrue(replay.body().contains("already been used"), replay.body());
@@ -218,12 +219,9 @@ class JdkServerLoginTest {
         assertTrue(browser.getJson(DemoApps.baseUrl(app) + "/health").body().contains("\"status\":\"UP\""));
     }
 
-    static LoginClient withCookie(HttpCookie cookie, String baseUrl) {
-        LoginClient client = new LoginClient();
-        HttpCookie copy = new HttpCookie(cookie.getName(), cookie.getValue());
-        copy.setPath("/");
-        copy.setVersion(0);
-        client.cookies.getCookieStore().add(URI.create(baseUrl), copy);
+    static Browser withCookie(Cookie cookie, String baseUrl) {
+        Browser client = Browser.forPages();
+        client.cookies().put(Cookie.of(URI.create(baseUrl).getHost(), cookie.name(), cookie.value()));
         return client;
     }
 }

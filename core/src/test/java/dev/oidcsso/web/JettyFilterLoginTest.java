@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.Browser;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -79,8 +80,8 @@ class JettyFilterLoginTest {
     void aGroupNamedAdminDoesNotMakeAnAdministrator() {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "u-2", "JWT", List.of("demo-client"),
                 Map.of("preferred_username", "dave", "groups", List.of("admin", "mlflow")), 3600));
-        LoginClient browser = new LoginClient();
-        HttpResponse<String> page = browser.last(base + "/");
+        Browser browser = Browser.forPages();
+        HttpResponse<String> page = browser.navigate(base + "/").last();
         assertEquals("dave admin=false inGroup=true groups=[admin, mlflow]", page.body());
     }
 
@@ -88,8 +89,8 @@ class JettyFilterLoginTest {
     void loginUnderAContextPathExposesThePrincipalThroughTheServletApi() {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "u-1", "JWT", List.of("demo-client"),
                 Map.of("preferred_username", "carol", "groups", List.of("mlflow")), 3600));
-        LoginClient browser = new LoginClient();
-        List<HttpResponse<String>> chain = browser.follow(base + "/runs?page=2", 10);
+        Browser browser = Browser.forPages();
+        List<HttpResponse<String>> chain = browser.navigate(base + "/runs?page=2").chain();
         HttpResponse<String> first = chain.get(0);
         assertEquals(302, first.statusCode());
         assertEquals("/tracking/login?next=%2Fruns%3Fpage%3D2", first.headers().firstValue("Location").orElseThrow());
@@ -99,6 +100,6 @@ class JettyFilterLoginTest {
         HttpResponse<String> page = chain.get(chain.size() - 1);
         assertEquals(base + "/runs?page=2", page.uri().toString());
         assertEquals("carol admin=false inGroup=true groups=[mlflow]", page.body());
-        assertTrue(browser.cookie("oidc_sso_session").orElseThrow().getPath().equals("/tracking"));
+        assertTrue(browser.cookies().get("oidc_sso_session").orElseThrow().path().equals("/tracking"));
     }
 }

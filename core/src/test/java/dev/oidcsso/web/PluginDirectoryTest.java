@@ -2,6 +2,7 @@ package dev.oidcsso.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.Browser;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class PluginDirectoryTest {
             try {
                 idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "dana", "JWT", List.of("demo"),
                         Map.of("preferred_username", "dana", "team", "data"), 3600));
-                assertEquals("hello dana via session at /", new LoginClient().last(DemoApps.baseUrl(app) + "/").body());
+                assertEquals("hello dana via session at /", Browser.forPages().navigate(DemoApps.baseUrl(app) + "/").last().body());
             } finally {
                 app.stop(0);
                 idp.shutdown();

@@ -8,7 +8,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ public final class RestApi {
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
      * @param sessions    ends a user's sessions (sign out everywhere, disable)
      */
-    public RestApi(Database database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
+    public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
                    RoleDecision roles, Function<Principal, Optional<String>> csrfToken, dev.oidcsso.session.SessionManager sessions) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);

@@ -10,7 +10,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
-import dev.oidcsso.store.Database;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
 import jakarta.servlet.DispatcherType;

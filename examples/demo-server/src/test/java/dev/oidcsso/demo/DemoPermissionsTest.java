@@ -2,6 +2,8 @@ package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Poll;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.oidcsso.demo.DemoUsers.eventually;
 import static dev.oidcsso.demo.DemoUsers.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoPermissionsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration SOON = Duration.ofSeconds(1);
 
     @TempDir
     Path dataDir;
@@ -98,20 +98,20 @@ class DemoPermissionsTest {
         assertFalse(bob.get(base + "/").body().contains("churn"), "the home page lists only what the user may read");
 
         adminSends("PUT", "/oidc/api/grants", grant("user", "bob", "experiment", "churn", "READ"), 201);
-        eventually(SOON, () -> read(bob, id) == 200, "bob reading after the grant");
+        Poll.until(() -> read(bob, id) == 200, "bob reading after the grant");
         assertTrue(names(bob, "/api/experiments", "experiments").contains("churn"));
         assertEquals(403, bob.sendJson("PATCH", base + "/api/experiments/" + id, "{\"description\": \"mine now\"}").statusCode(),
                 "READ does not allow changing");
         assertEquals(403, bob.sendJson("DELETE", base + "/api/experiments/" + id, null, null).statusCode());
 
         adminSends("PUT", "/oidc/api/grants", grant("user", "bob", "experiment", "churn", "EDIT"), 200);
-        eventually(SOON, () -> bob.sendJson("PATCH", base + "/api/experiments/" + id, "{\"description\": \"edited\"}").statusCode() == 200,
+        Poll.until(() -> bob.sendJson("PATCH", base + "/api/experiments/" + id, "{\"description\": \"edited\"}").statusCode() == 200,
                 "bob editing after EDIT");
         assertEquals(403, bob.sendJson("PATCH", base + "/api/experiments/" + id, "{\"name\": \"renamed\"}").statusCode(),
                 "renaming needs MANAGE");
 
         adminSends("DELETE", "/oidc/api/grants", grant("user", "bob", "experiment", "churn", null), 204);
-        eventually(SOON, () -> read(bob, id) == 403, "the revoked grant taking effect");
+        Poll.until(() -> read(bob, id) == 403, "the revoked grant taking effect");
         assertFalse(names(bob, "/api/experiments", "experiments").contains("churn"));
     }
 
@@ -121,18 +121,18 @@ class DemoPermissionsTest {
         assertEquals(403, read(bob, id));
 
         adminSends("PUT", "/oidc/api/grants", grant("group", "data-team", "experiment", "team-a-forecast", "READ"), 201);
-        eventually(SOON, () -> read(bob, id) == 200, "bob reading through his group");
+        Poll.until(() -> read(bob, id) == 200, "bob reading through his group");
         adminSends("DELETE", "/oidc/api/grants", grant("group", "data-team", "experiment", "team-a-forecast", null), 204);
-        eventually(SOON, () -> read(bob, id) == 403, "the group grant revoked");
+        Poll.until(() -> read(bob, id) == 403, "the group grant revoked");
 
         HttpResponse<String> rule = admin.sendJson("POST", base + "/oidc/api/rules", "{\"grantee\": {\"kind\": \"user\", \"name\": \"bob\"}, "
                 + "\"type\": \"experiment\", \"pattern\": \"team-a-.*\", \"level\": \"READ\"}");
         assertEquals(201, rule.statusCode(), rule.body());
-        eventually(SOON, () -> read(bob, id) == 200, "bob reading through a regex rule");
+        Poll.until(() -> read(bob, id) == 200, "bob reading through a regex rule");
         String other = create(alice, "/api/experiments", "team-b-forecast");
         assertEquals(403, read(bob, other), "the rule matches whole names only");
         adminSends("DELETE", "/oidc/api/rules/" + json(rule).get("id").asText(), null, 204);
-        eventually(SOON, () -> read(bob, id) == 403, "the rule deleted");
+        Poll.until(() -> read(bob, id) == 403, "the rule deleted");
     }
 
     @Test
@@ -142,7 +142,7 @@ class DemoPermissionsTest {
         assertEquals(List.of(), names(bob, "/api/registered-models", "registered_models"));
         assertEquals(403, bob.getJson(base + "/api/registered-models/" + id).statusCode());
         adminSends("PUT", "/oidc/api/grants", grant("user", "bob", "registered_model", "churn-model", "MANAGE"), 201);
-        eventually(SOON, () -> bob.getJson(base + "/api/registered-models/" + id).statusCode() == 200, "bob reading the model");
+        Poll.until(() -> bob.getJson(base + "/api/registered-models/" + id).statusCode() == 200, "bob reading the model");
         HttpResponse<String> renamed = bob.sendJson("PUT", base + "/api/registered-models/" + id, "{\"name\": \"churn-model-v2\"}");
         assertEquals(200, renamed.statusCode(), renamed.body());
         assertEquals(200, bob.getJson(base + "/api/registered-models/" + id).statusCode(), "grants follow a rename");

@@ -1,5 +1,8 @@
 package dev.oidcsso.demo;
 
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Cookie;
+import dev.oidcsso.testing.Poll;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +21,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static dev.oidcsso.demo.DemoPermissionsTest.json;
-import static dev.oidcsso.demo.DemoUsers.eventually;
 import static dev.oidcsso.demo.DemoUsers.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DemoReplicasTest {
 
-    static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
     @TempDir
     Path folder;
@@ -113,12 +114,12 @@ class DemoReplicasTest {
     @Test
     void aCopiedSessionCookieIsRefusedOnTheOtherReplicaWithinOneSecondOfLogout() throws Exception {
         Browser alice = DemoUsers.login(idp, baseA, "alice", "mlflow");
-        java.net.HttpCookie session = alice.cookie("oidc_sso_session").orElseThrow();
-        Browser copy = new Browser();
-        copy.cookies.getCookieStore().add(URI.create(baseB), session);
+        Cookie session = alice.cookies().get("oidc_sso_session").orElseThrow();
+        Browser copy = Browser.forPages();
+        copy.cookies().put(session.forHost(URI.create(baseB).getHost()));
         assertEquals(200, copy.getJson(baseB + "/api/experiments").statusCode());
-        alice.follow(baseA + "/logout");
-        eventually(ONE_SECOND, () -> copy.getJson(baseB + "/api/experiments").statusCode() == 401, "the logout reaching replica B");
+        alice.navigate(baseA + "/logout");
+        Poll.until(() -> copy.getJson(baseB + "/api/experiments").statusCode() == 401, "the logout reaching replica B");
     }
 
     @Test
@@ -132,7 +133,7 @@ class DemoReplicasTest {
         HttpResponse<String> second = alice.sendJson("POST", baseA + "/oidc/api/me/token", null, null);
         assertEquals(201, second.statusCode());
         String newBasic = basic("alice", json(second).get("token").asText());
-        eventually(ONE_SECOND, () -> status(baseB + "/api/experiments", oldBasic) == 401, "the rotation reaching replica B");
+        Poll.until(() -> status(baseB + "/api/experiments", oldBasic) == 401, "the rotation reaching replica B");
         assertEquals(200, status(baseB + "/api/experiments", newBasic));
     }
 
@@ -146,10 +147,10 @@ class DemoReplicasTest {
         assertEquals(403, bob.getJson(baseB + "/api/experiments/" + id).statusCode());
 
         assertEquals(201, admin.sendJson("PUT", baseA + "/oidc/api/grants", grant("user", "bob", "experiment", "granted", "READ")).statusCode());
-        eventually(ONE_SECOND, () -> bob.getJson(baseB + "/api/experiments/" + id).statusCode() == 200, "the grant reaching replica B");
+        Poll.until(() -> bob.getJson(baseB + "/api/experiments/" + id).statusCode() == 200, "the grant reaching replica B");
 
         assertEquals(204, admin.sendJson("DELETE", baseA + "/oidc/api/grants", grant("user", "bob", "experiment", "granted", null)).statusCode());
-        eventually(ONE_SECOND, () -> bob.getJson(baseB + "/api/experiments/" + id).statusCode() == 403, "the revocation reaching replica B");
+        Poll.until(() -> bob.getJson(baseB + "/api/experiments/" + id).statusCode() == 403, "the revocation reaching replica B");
     }
 
     @Test
@@ -172,7 +173,7 @@ class DemoReplicasTest {
 
         postgres = postgres(port);
         for (String base : new String[] {baseA, baseB}) {
-            eventually(Duration.ofSeconds(30), () -> alice.getJson(base + "/api/experiments").statusCode() == 200,
+            Poll.until(Duration.ofSeconds(30), () -> alice.getJson(base + "/api/experiments").statusCode() == 200,
                     "recovery of " + base);
             assertTrue(json(alice.getJson(base + "/api/experiments")).get("experiments").findValuesAsText("name").contains("survives"));
             assertFalse(json(alice.getJson(base + "/api/experiments")).get("experiments").findValuesAsText("name").contains("lost?"));

@@ -2,6 +2,8 @@ package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.HtmlForm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +48,15 @@ class DemoServerDevModeTest {
 
     /** Opens the home page, is sent to the dev IdP, and clicks the given form's button. */
     HttpResponse<String> loginWith(Browser browser, String formId, Map<String, String> typed, String role) {
-        HttpResponse<String> signIn = browser.last(base + "/");
+        HttpResponse<String> signIn = browser.navigate(base + "/").last();
         assertEquals(200, signIn.statusCode());
         assertTrue(signIn.uri().toString().startsWith(server.devIdentityProvider().orElseThrow().issuer()), signIn.uri().toString());
-        Browser.Form form = Browser.Form.parse(signIn, formId);
+        HtmlForm form = HtmlForm.parse(signIn, formId);
         typed.forEach(form::set);
         if (role != null) {
             form.choose("claims", role);
         }
-        List<HttpResponse<String>> chain = browser.submit(form);
+        List<HttpResponse<String>> chain = browser.submit(form).chain();
         return chain.get(chain.size() - 1);
     }
 
@@ -68,7 +70,7 @@ class DemoServerDevModeTest {
 
     @Test
     void signInPageSaysItIsForDevelopmentOnly() {
-        HttpResponse<String> signIn = new Browser().last(base + "/");
+        HttpResponse<String> signIn = Browser.forPages().navigate(base + "/").last();
         assertTrue(signIn.body().contains("DEVELOPMENT ONLY"), signIn.body());
         assertTrue(signIn.body().contains("Sign in as <strong>admin</strong> (group mlflow-admin)"), signIn.body());
         assertFalse(signIn.body().contains("${"), "every placeholder is filled in");
@@ -76,7 +78,7 @@ class DemoServerDevModeTest {
 
     @Test
     void adminSignsInWithOneClick() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> home = loginWith(browser, "login-admin");
         assertEquals(200, home.statusCode(), home.body());
         assertEquals(URI.create(base + "/"), home.uri());
@@ -93,7 +95,7 @@ class DemoServerDevModeTest {
 
     @Test
     void userSignsInWithOneClickAndIsNotAdmin() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> home = loginWith(browser, "login-user");
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>Groups</th><td>mlflow</td>"), home.body());
@@ -105,7 +107,7 @@ class DemoServerDevModeTest {
 
     @Test
     void aTypedNameSignsInWithTheChosenRole() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> home = loginWith(browser, "login-custom", Map.of("username", "carol"), "admin");
         assertEquals(200, home.statusCode(), home.body());
         JsonNode status = status(browser);
@@ -115,7 +117,7 @@ class DemoServerDevModeTest {
 
     @Test
     void someoneInNoGroupIsRefusedAndGetsNoSession() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> refused = loginWith(browser, "login-outsider");
         assertEquals(403, refused.statusCode(), refused.body());
         assertFalse(status(browser).get("authenticated").asBoolean());
@@ -124,7 +126,7 @@ class DemoServerDevModeTest {
 
     @Test
     void anonymousApiCallGets401AndABrowserIsSentToLogin() {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> api = browser.getJson(base + "/api/experiments");
         assertEquals(401, api.statusCode());
         assertTrue(api.body().contains("\"error\":\"unauthenticated\""), api.body());
@@ -135,7 +137,7 @@ class DemoServerDevModeTest {
 
     @Test
     void experimentsCanBeCreatedListedReadChangedAndDeleted() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         String api = base + "/api/experiments";
 
@@ -174,7 +176,7 @@ class DemoServerDevModeTest {
 
     @Test
     void unknownExperimentsAre404() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-admin");
         String api = base + "/api/experiments";
         HttpResponse<String> missing = browser.getJson(api + "/999999");
@@ -188,7 +190,7 @@ class DemoServerDevModeTest {
 
     @Test
     void badInputIsRefusedWithAClearJsonError() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         String api = base + "/api/experiments";
         assertBadRequest(browser.sendJson("POST", api, "{\"name\": "), "not valid JSON");
@@ -219,7 +221,7 @@ class DemoServerDevModeTest {
 
     @Test
     void theHomePageEscapesWhatUsersTyped() {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         assertEquals(201, browser.sendJson("POST", base + "/api/experiments", "{\"name\": \"<script>alert(1)</script>\"}").statusCode());
         HttpResponse<String> home = browser.get(base + "/");
@@ -245,16 +247,16 @@ class DemoServerDevModeTest {
 
     @Test
     void healthIsPublicAndReady() {
-        HttpResponse<String> ready = new Browser().getJson(base + "/health/ready");
+        HttpResponse<String> ready = Browser.forPages().getJson(base + "/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
     }
 
     @Test
     void logoutEndsTheSession() throws IOException {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         assertTrue(status(browser).get("authenticated").asBoolean());
-        List<HttpResponse<String>> chain = browser.follow(base + "/logout");
+        List<HttpResponse<String>> chain = browser.navigate(base + "/logout").chain();
         // The IdP's end-session endpoint sends the browser back to the home page, which asks it to sign in again.
         String issuer = server.devIdentityProvider().orElseThrow().issuer();
         assertTrue(chain.get(1).uri().toString().startsWith(issuer + "/endsession"), chain.get(1).uri().toString());

@@ -2,6 +2,7 @@ package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.testing.Browser;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +59,7 @@ class DemoServerExternalIdpTest {
         String base = "http://127.0.0.1:" + server.port();
 
         assertTrue(server.devIdentityProvider().isEmpty());
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         HttpResponse<String> toIdp = browser.get(base + "/login");
         assertEquals(302, toIdp.statusCode());
         URI authorize = URI.create(toIdp.headers().firstValue("Location").orElseThrow());
@@ -66,7 +67,7 @@ class DemoServerExternalIdpTest {
 
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "dana", "JWT", List.of("demo-client"),
                 Map.of("preferred_username", "dana", "groups", List.of("mlflow")), 3600));
-        HttpResponse<String> home = browser.last(base + "/");
+        HttpResponse<String> home = browser.navigate(base + "/").last();
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>User</th><td>dana</td>"), home.body());
         assertFalse(home.body().contains("DEVELOPMENT MODE"), "no development warning with a real IdP");

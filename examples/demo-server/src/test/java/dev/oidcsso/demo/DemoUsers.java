@@ -1,19 +1,17 @@
 package dev.oidcsso.demo;
 
+import dev.oidcsso.testing.Browser;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Logs test users in through an external mock IdP, and waits for things that take a poll interval. */
+/** Logs test users in through an external mock IdP. */
 final class DemoUsers {
 
     static final String CLIENT_ID = "demo-client";
@@ -35,22 +33,13 @@ final class DemoUsers {
 
     /** A browser signed in at {@code base} as {@code username} with the given groups. */
     static Browser login(MockOAuth2Server idp, String base, String username, String... groups) {
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", username, "JWT", List.of(CLIENT_ID),
                 Map.of("preferred_username", username, "groups", List.of(groups)), 3600));
-        HttpResponse<String> home = browser.last(base + "/");
+        HttpResponse<String> home = browser.navigate(base + "/").last();
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>User</th><td>" + username + "</td>"), home.body());
         return browser;
-    }
-
-    /** Waits at most {@code limit} for a condition that another replica's change makes true. */
-    static void eventually(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(deadline), what + " did not happen within " + limit.toMillis() + " ms");
-            Thread.sleep(20);
-        }
     }
 
     static String grant(String kind, String name, String type, String resource, String level) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oidcsso.demo.e2e.HeadlessChromium;
 import dev.oidcsso.demo.e2e.ScreenshotOnFailure;
 import dev.oidcsso.demo.e2e.TestOutput;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.FreePort;
 import dev.oidcsso.testing.RecordedRequest;
 import dev.oidcsso.testing.TestProvider;
@@ -141,7 +142,7 @@ class NginxReverseProxyTest {
     @BeforeEach
     void freshBrowser() throws GeneralSecurityException {
         NginxProcess.require();
-        browser = new Browser(certificate.clientContext());
+        browser = Browser.forPages(certificate.clientContext());
         op.user(TestUser.alice());
         op.clearRequests();
     }
@@ -218,7 +219,7 @@ class NginxReverseProxyTest {
 
     @Test
     void oidcLoginThroughTheProxyUsesTheOutsideUrlEverywhere() throws IOException {
-        List<HttpResponse<String>> chain = browser.follow(outside + "/mlflow/");
+        List<HttpResponse<String>> chain = browser.navigate(outside + "/mlflow/").chain();
         String hops = chain.stream().map(r -> r.statusCode() + " " + r.uri()).toList().toString();
         assertEquals(5, chain.size(), hops);
 
@@ -262,7 +263,7 @@ class NginxReverseProxyTest {
         String ended = setCookie(logout, "oidc_sso_session");
         assertTrue(ended.contains("; Path=/mlflow;") && ended.contains("Max-Age=0") && ended.contains("; Secure"), ended);
 
-        List<HttpResponse<String>> after = browser.follow(endSession.toString());
+        List<HttpResponse<String>> after = browser.navigate(endSession.toString()).chain();
         assertEquals(URI.create(outside + "/mlflow/"), after.get(1).uri(), "the IdP sends the browser back to the outside URL");
         assertEquals("/mlflow/login?next=%2F", location(after.get(1)), "signed out");
     }
@@ -342,7 +343,7 @@ class NginxReverseProxyTest {
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>Signed in with</th><td>trusted_header</td>"), home.body());
         assertTrue(home.body().contains("href=\"/tracking/api/experiments\""), home.body());
-        assertTrue(browser.cookie("oidc_sso_session").isEmpty(), "proxy users get no session cookie of the framework");
+        assertTrue(browser.cookies().get("oidc_sso_session").isEmpty(), "proxy users get no session cookie of the framework");
     }
 
     @Test
@@ -366,7 +367,7 @@ class NginxReverseProxyTest {
 
     @Test
     void forwardingHeadersSentDirectlyChangeNothing() {
-        Browser direct = new Browser();
+        Browser direct = Browser.forPages();
         String base = "http://127.0.0.1:" + oidcApp.port();
         Map<String, String> spoofed = Map.of(
                 "X-Forwarded-Proto", "https",
@@ -387,7 +388,7 @@ class NginxReverseProxyTest {
 
     @Test
     void identityHeadersSentDirectlyLogNobodyIn() throws IOException {
-        Browser direct = new Browser();
+        Browser direct = Browser.forPages();
         String base = "http://127.0.0.1:" + headerApp.port();
         Map<String, String> spoofed = Map.of("Accept", "application/json",
                 "X-Forwarded-User", "ada", "X-Forwarded-Email", "ada@example.test", "X-Forwarded-Groups", "mlflow-admin");

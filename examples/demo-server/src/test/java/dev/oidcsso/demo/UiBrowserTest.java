@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oidcsso.demo.e2e.HeadlessChromium;
 import dev.oidcsso.demo.e2e.ScreenshotOnFailure;
 import dev.oidcsso.demo.e2e.TestOutput;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.HtmlForm;
+import dev.oidcsso.testing.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,7 +174,7 @@ class UiBrowserTest {
         assertEquals("READ", new Select(row.findElement(By.tagName("select"))).getFirstSelectedOption().getText());
 
         // The other user's own session now sees the experiment (the demo's permission cache is invalidated by the change).
-        assertTrue(eventually(() -> user.getJson(base + "/api/experiments").body().contains(experiment)),
+        Poll.until(() -> user.getJson(base + "/api/experiments").body().contains(experiment),
                 "the grant takes effect for the user");
 
         screenshotOfTheWholePage("ui-admin");
@@ -180,7 +183,7 @@ class UiBrowserTest {
         new Select(row.findElement(By.tagName("select"))).selectByValue("NO_PERMISSIONS");
         row.findElement(By.xpath(".//button[normalize-space()='Change']")).click();
         wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#check-result[data-level='NO_PERMISSIONS']")));
-        assertTrue(eventually(() -> !user.getJson(base + "/api/experiments").body().contains(experiment)),
+        Poll.until(() -> !user.getJson(base + "/api/experiments").body().contains(experiment),
                 "NO_PERMISSIONS shuts the user out again");
     }
 
@@ -320,14 +323,14 @@ class UiBrowserTest {
 
     /** Signs in with the plain-HTTP browser stand-in, through one of the development IdP's forms. */
     private Browser signInWithForm(String formId, Map<String, String> typed, String role) {
-        Browser browser = new Browser();
-        HttpResponse<String> signIn = browser.last(base + "/");
-        Browser.Form form = Browser.Form.parse(signIn, formId);
+        Browser browser = Browser.forPages();
+        HttpResponse<String> signIn = browser.navigate(base + "/").last();
+        HtmlForm form = HtmlForm.parse(signIn, formId);
         typed.forEach(form::set);
         if (role != null) {
             form.choose("claims", role);
         }
-        List<HttpResponse<String>> chain = browser.submit(form);
+        List<HttpResponse<String>> chain = browser.submit(form).chain();
         assertEquals(200, chain.get(chain.size() - 1).statusCode());
         return browser;
     }
@@ -369,17 +372,6 @@ class UiBrowserTest {
         browser().manage().window().setSize(new Dimension(1280, (int) Math.min(height + 140, 8000)));
         chromium.saveEvidence(TestOutput.directory("ui-screenshots"), name);
         browser().manage().window().setSize(before);
-    }
-
-    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(5);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
     }
 
     private void click(String id) {

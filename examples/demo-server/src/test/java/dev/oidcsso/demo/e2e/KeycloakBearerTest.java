@@ -15,11 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,14 +43,7 @@ class KeycloakBearerTest {
     @BeforeAll
     static void startDemo(KeycloakServer server) throws IOException {
         keycloak = server;
-        demo = DemoServer.builder().environment(Map.of(
-                        "OIDC_DISCOVERY_URL", keycloak.discoveryUrl().toString(),
-                        "OIDC_CLIENT_ID", KeycloakServer.DEMO_CLIENT_ID,
-                        "OIDC_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.DEMO_CLIENT_ID),
-                        "SECRET_KEY", randomKey(),
-                        "OIDC_DATA_DIR", dataDir.toString()))
-                .host("127.0.0.1").port(0).build();
-        demo.start();
+        demo = keycloak.startDemo(dataDir);
         base = "http://127.0.0.1:" + demo.port();
     }
 
@@ -127,11 +117,5 @@ class KeycloakBearerTest {
         List<String> parts = List.of(jwt.split("\\."));
         char first = parts.get(2).charAt(0);
         return parts.get(0) + "." + parts.get(1) + "." + (first == 'A' ? 'B' : 'A') + parts.get(2).substring(1);
-    }
-
-    private static String randomKey() {
-        byte[] bytes = new byte[48];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
     }
 }

@@ -19,11 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,15 +54,7 @@ class KeycloakBrowserTest {
     @BeforeAll
     static void startDemo(KeycloakServer server) throws IOException {
         keycloak = server;
-        // Stands in for the process environment, which tests must not depend on or change.
-        demo = DemoServer.builder().environment(Map.of(
-                        "OIDC_DISCOVERY_URL", keycloak.discoveryUrl().toString(),
-                        "OIDC_CLIENT_ID", KeycloakServer.DEMO_CLIENT_ID,
-                        "OIDC_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.DEMO_CLIENT_ID),
-                        "SECRET_KEY", randomKey(),
-                        "OIDC_DATA_DIR", dataDir.toString()))
-                .host("127.0.0.1").port(0).build();
-        demo.start();
+        demo = keycloak.startDemo(dataDir);
         base = "http://127.0.0.1:" + demo.port();
     }
 
@@ -198,11 +187,5 @@ class KeycloakBrowserTest {
 
     private static List<String> strings(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
-    }
-
-    private static String randomKey() {
-        byte[] bytes = new byte[48];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
     }
 }

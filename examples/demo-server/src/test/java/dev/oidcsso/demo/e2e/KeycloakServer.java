@@ -2,6 +2,7 @@ package dev.oidcsso.demo.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.demo.DemoServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,6 +183,29 @@ public final class KeycloakServer implements AutoCloseable {
     /** @return the realm's signing keys */
     public URI jwksUri() {
         return URI.create(issuer + "/protocol/openid-connect/certs");
+    }
+
+    /**
+     * Starts the demo server as this realm's demo client, on a free loopback port, with a random
+     * {@code SECRET_KEY} and its database under {@code dataDir}, never in the work tree. The
+     * settings are given to the builder: tests must not depend on or change the process environment.
+     *
+     * @param dataDir the demo's {@code OIDC_DATA_DIR}
+     * @return the started demo; the caller stops it
+     * @throws IOException when the demo cannot start
+     */
+    public DemoServer startDemo(Path dataDir) throws IOException {
+        byte[] key = new byte[48];
+        RANDOM.nextBytes(key);
+        DemoServer demo = DemoServer.builder().environment(Map.of(
+                        "OIDC_DISCOVERY_URL", discoveryUrl().toString(),
+                        "OIDC_CLIENT_ID", DEMO_CLIENT_ID,
+                        "OIDC_CLIENT_SECRET", clientSecret(DEMO_CLIENT_ID),
+                        "SECRET_KEY", Base64.getEncoder().encodeToString(key),
+                        "OIDC_DATA_DIR", dataDir.toString()))
+                .host("127.0.0.1").port(0).build();
+        demo.start();
+        return demo;
     }
 
     /**

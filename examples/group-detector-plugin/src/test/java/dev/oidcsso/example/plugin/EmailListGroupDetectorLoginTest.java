@@ -3,6 +3,7 @@ package dev.oidcsso.example.plugin;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.testing.Browser;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoHttpFilter;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -13,12 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -66,9 +63,7 @@ class EmailListGroupDetectorLoginTest {
 
     String loginAs(Map<String, Object> claims) throws Exception {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "subject-1", "JWT", List.of("demo"), claims, 3600));
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.ALWAYS).build();
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.getAddress().getPort() + "/"))
-                .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = Browser.forPages().navigate("http://127.0.0.1:" + app.getAddress().getPort() + "/").last();
         return page.statusCode() + " " + page.body();
     }
 

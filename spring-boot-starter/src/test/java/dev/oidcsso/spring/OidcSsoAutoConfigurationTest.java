@@ -1,0 +1,140 @@
+package dev.oidcsso.spring;
+
+import dev.oidcsso.auth.AuthMethod;
+import dev.oidcsso.auth.Principal;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.web.OidcSso;
+import dev.oidcsso.web.OidcSsoFilter;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.access.PermissionEvaluator;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the auto-configuration creates, and that each bean backs off for the application's own. */
+class OidcSsoAutoConfigurationTest {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(OidcSsoAutoConfiguration.class, SecurityAutoConfiguration.class,
+                    ServletWebSecurityAutoConfiguration.class))
+            // Trusted-header mode needs no identity provider, so no network is involved.
+            .withPropertyValues("OIDC_AUTH_MODE=trusted-header", "oidc-sso.trusted-proxies=127.0.0.1",
+                    "oidc-sso.group-name=staff", "oidc-sso.admin-group-name=ops");
+
+    @Test
+    void oidcSsoPropertiesBecomeSettingsAndOidcNamesWin() {
+        runner.withPropertyValues("OIDC_GROUP_NAME=team").run(context -> {
+            OidcSettings settings = context.getBean(OidcSettings.class);
+            assertEquals(List.of("team"), settings.userGroups());
+            assertEquals(List.of("ops"), settings.adminGroups());
+            assertTrue(context.containsBean("oidcSsoFilterRegistration"));
+            assertEquals(OidcSsoAutoConfiguration.FILTER_ORDER,
+                    context.getBean("oidcSsoFilterRegistration", FilterRegistrationBean.class).getOrder());
+            assertTrue(context.getBean(PermissionEvaluator.class) instanceof OidcSsoPermissionEvaluator);
+            assertFalse(context.containsBean("oidcSsoDatabase"), "no store unless one is configured");
+        });
+    }
+
+    @Test
+    void theFilterChainGetsThePrincipalAndOneCsrfCheck() {
+        runner.run(context -> {
+            List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));
+            assertTrue(filters.contains(OidcSsoSecurityContextFilter.class), filters.toString());
+            assertFalse(filters.contains(CsrfFilter.class), "oidc-sso checks CSRF; Spring's filter is off: " + filters);
+            assertFalse(filters.contains(LogoutFilter.class), "oidc-sso answers /logout: " + filters);
+        });
+        runner.withPropertyValues("oidc-sso.csrf-app-paths=false").run(context -> {
+            List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));
+            assertTrue(filters.contains(CsrfFilter.class), "with oidc-sso's check off, Spring's stays: " + filters);
+        });
+    }
+
+    private static List<Class<?>> filterTypes(SecurityFilterChain chain) {
+        return chain.getFilters().stream().<Class<?>>map(Object::getClass).toList();
+    }
+
+    @Test
+    void everyBeanBacksOffForTheApplicationsOwn() {
+        runner.withUserConfiguration(OwnBeans.class).run(context -> {
+            assertSame(OwnBeans.SETTINGS, context.getBean(OidcSettings.class));
+            assertSame(context.getBean("ownSso"), context.getBean(OidcSso.class));
+            assertEquals(1, context.getBeansOfType(OidcSso.class).size());
+            assertEquals(1, context.getBeansOfType(PermissionEvaluator.class).size());
+            assertTrue(context.getBean(PermissionEvaluator.class) instanceof OwnBeans.DenyAll);
+            assertEquals(42, context.getBean("oidcSsoFilterRegistration", FilterRegistrationBean.class).getOrder());
+        });
+    }
+
+    @Test
+    void authoritiesCarryGroupsAndTheAdminRoleButNoGroupPosingAsARole() {
+        Principal admin = new Principal("ana", List.of("staff", "ROLE_ADMIN"), true, AuthMethod.SESSION, Optional.empty());
+        Principal user = new Principal("bo", List.of("staff", "ROLE_ADMIN"), false, AuthMethod.BEARER, Optional.empty());
+        assertEquals(List.of("staff", "ROLE_USER", "ROLE_ADMIN"), names(new OidcSsoAuthentication(admin)));
+        assertEquals(List.of("staff", "ROLE_USER"), names(new OidcSsoAuthentication(user)));
+        assertSame(user, new OidcSsoAuthentication(user).getPrincipal());
+    }
+
+    private static List<String> names(Authentication authentication) {
+        return authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnBeans {
+
+        static final OidcSettings SETTINGS = OidcSettings.builder()
+                .setAll(Map.of("OIDC_AUTH_MODE", "trusted-header", "OIDC_TRUSTED_PROXIES", "127.0.0.1")).build();
+
+        @Bean
+        OidcSettings ownSettings() {
+            return SETTINGS;
+        }
+
+        @Bean(destroyMethod = "close")
+        OidcSso ownSso(OidcSettings settings) {
+            return OidcSso.create(settings);
+        }
+
+        @Bean
+        PermissionEvaluator ownEvaluator() {
+            return new DenyAll();
+        }
+
+        @Bean
+        FilterRegistrationBean<OidcSsoFilter> oidcSsoFilterRegistration(OidcSso sso) {
+            FilterRegistrationBean<OidcSsoFilter> registration = new FilterRegistrationBean<>(new OidcSsoFilter(sso));
+            registration.setOrder(42);
+            return registration;
+        }
+
+        static final class DenyAll implements PermissionEvaluator {
+            @Override
+            public boolean hasPermission(Authentication authentication, Object target, Object permission) {
+                return false;
+            }
+
+            @Override
+            public boolean hasPermission(Authentication authentication, Serializable id, String type, Object permission) {
+                return false;
+            }
+        }
+    }
+}

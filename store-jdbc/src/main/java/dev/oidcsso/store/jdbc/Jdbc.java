@@ -1,0 +1,219 @@
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.StoreUnavailableException;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.oidcsso.observe.SsoEvents;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Runs units of work on pooled connections and turns every {@link SQLException} into a
+ * {@link StoreUnavailableException}: a caller sees either the committed result or a 503, never a
+ * half-written change or a guess.
+ */
+final class Jdbc {
+
+    /** SQLState of a unique-key violation, the same on PostgreSQL and H2. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final HikariDataSource pool;
+    private final Clock clock;
+    private final SsoEvents events;
+
+    Jdbc(HikariDataSource pool, Clock clock, SsoEvents events) {
+        this.pool = pool;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** @return where store calls and cache lookups are reported */
+    SsoEvents events() {
+        return events;
+    }
+
+    /** Reports the latency and outcome of one unit of work, waiting for a connection included. */
+    private <T> T observed(String operation, java.util.function.Supplier<T> work) {
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = work.get();
+            outcome = "success";
+            return result;
+        } finally {
+            events.storeCall(operation, outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** One unit of work on a connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Now, truncated to microseconds: what both databases store, so values read back compare equal. */
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * Runs a read in auto-commit mode.
+     */
+    <T> T read(String what, Work<T> work) {
+        return observed("read", () -> readNow(what, work));
+    }
+
+    private <T> T readNow(String what, Work<T> work) {
+        Connection connection = borrow(what);
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            evictIfBroken(connection);
+            throw unavailable(what, e);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /**
+     * Runs a change in one transaction. Upserts are written as update-then-insert, which two
+     * replicas can race on; the loser gets a unique-key violation and simply runs again, when it will
+     * find the row and update it.
+     */
+    <T> T write(String what, Work<T> work) {
+        return observed("write", () -> writeNow(what, work));
+    }
+
+    private <T> T writeNow(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Connection connection = borrow(what);
+            try {
+                connection.setAutoCommit(false);
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly(connection, e);
+                if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < 3) {
+                    continue;
+                }
+                evictIfBroken(connection);
+                throw unavailable(what, e);
+            } catch (RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection);
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private Connection borrow(String what) {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    /**
+     * Takes a dead connection out of the pool. Hikari evicts by itself only for SQLStates it knows
+     * (class 08 and a few more); H2's "database closed" (90121) and "connection broken" (90067) are
+     * not among them, and a connection used every poll would otherwise never be retired.
+     */
+    private void evictIfBroken(Connection connection) {
+        boolean valid;
+        try {
+            valid = connection.isValid(1);
+        } catch (SQLException e) {
+            valid = false;
+        }
+        if (!valid) {
+            pool.evictConnection(connection);
+        }
+    }
+
+    /**
+     * Appends a change-log entry. Call it as the last statement of a transaction, so the id is taken
+     * as close to the commit as possible and pollers rarely see ids out of commit order.
+     */
+    void logChange(Connection connection, ChangeKind kind, String key) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO oidc_change_log (kind, item_key, changed_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, kind.code());
+            insert.setString(2, key);
+            setInstant(insert, 3, now());
+            insert.executeUpdate();
+        }
+    }
+
+    static StoreUnavailableException unavailable(String what, SQLException e) {
+        // The message is generic on purpose: driver messages can quote values and connection details.
+        return new StoreUnavailableException("the user database is unavailable (" + what
+                + " failed, SQLState " + e.getSQLState() + "); try again shortly", e);
+    }
+
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    static void setOptionalInstant(PreparedStatement statement, int index, Optional<Instant> instant) throws SQLException {
+        if (instant.isPresent()) {
+            setInstant(statement, index, instant.get());
+        } else {
+            statement.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+    }
+
+    static Instant getInstant(ResultSet row, String column) throws SQLException {
+        return getOptionalInstant(row, column).orElseThrow(() -> new SQLException("column " + column + " is null"));
+    }
+
+    static Optional<Instant> getOptionalInstant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
+    }
+
+    static Instant truncate(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // The connection is broken; it has been evicted or the pool will notice.
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Returning a broken connection to the pool can fail; the pool discards it.
+        }
+    }
+}

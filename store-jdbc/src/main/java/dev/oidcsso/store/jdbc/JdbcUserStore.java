@@ -1,0 +1,241 @@
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.config.StoreSettings;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Users in JDBC, with a cache of {@link #find} answers (absent users included, so a stream of
+ * requests for an unknown name does not reach the database either).
+ */
+final class JdbcUserStore implements UserStore, ChangeListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcUserStore.class);
+    /** The width of the display name and e-mail columns. */
+    private static final int MAX_TEXT = 512;
+
+    private final Jdbc jdbc;
+    private final LoadingCache<String, Optional<User>> cache;
+
+    JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
+        this.jdbc = jdbc;
+        this.cache = Caches.builder(settings, jdbc.events(), "users").build(Caches.quietRefresh(this::load));
+    }
+
+    @Override
+    public User recordLogin(String username, String displayName, String email, Set<String> groups) {
+        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+        Set<String> sortedGroups = new TreeSet<>();
+        for (String group : groups) {
+            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH) {
+                // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
+                LOG.warn("user {}: ignoring a group name that is blank or longer than {} characters", username, Grantee.MAX_NAME_LENGTH);
+            } else {
+                sortedGroups.add(group);
+            }
+        }
+        String shownName = clip(displayName);
+        String shownEmail = clip(email);
+        User user = jdbc.write("recording a login", connection -> {
+            Instant now = jdbc.now();
+            int updated;
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
+                update.setString(1, shownName);
+                update.setString(2, shownEmail);
+                Jdbc.setInstant(update, 3, now);
+                update.setString(4, username);
+                updated = update.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users "
+                        + "(username, display_name, email, disabled, created_at, last_login_at) VALUES (?, ?, ?, FALSE, ?, ?)")) {
+                    insert.setString(1, username);
+                    insert.setString(2, shownName);
+                    insert.setString(3, shownEmail);
+                    Jdbc.setInstant(insert, 4, now);
+                    Jdbc.setInstant(insert, 5, now);
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_user_groups WHERE username = ?")) {
+                delete.setString(1, username);
+                delete.executeUpdate();
+            }
+            for (String group : sortedGroups) {
+                ensureGroup(connection, group, now);
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO oidc_user_groups (username, group_name) VALUES (?, ?)")) {
+                    insert.setString(1, username);
+                    insert.setString(2, group);
+                    insert.executeUpdate();
+                }
+            }
+            User stored = select(connection, username).orElseThrow(() -> new SQLException("user vanished during login"));
+            jdbc.logChange(connection, ChangeKind.USER, username);
+            return stored;
+        });
+        cache.invalidate(username);
+        return user;
+    }
+
+    /** Display names and e-mail addresses are informational: clip them to the column rather than refuse a login. */
+    private static String clip(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+    }
+
+    /**
+     * Inserts a group unless it exists. Two logins racing on a new group end in a unique-key
+     * violation for one of them, which {@link Jdbc#write} retries.
+     */
+    static void ensureGroup(Connection connection, String group, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_groups (group_name, created_at) "
+                + "SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM oidc_groups WHERE group_name = ?)")) {
+            insert.setString(1, group);
+            Jdbc.setInstant(insert, 2, now);
+            insert.setString(3, group);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<User> find(String username) {
+        return cache.get(username);
+    }
+
+    private Optional<User> load(String username) {
+        return jdbc.read("reading a user", connection -> select(connection, username));
+    }
+
+    @Override
+    public List<User> list() {
+        return jdbc.read("listing users", connection -> {
+            Map<String, Set<String>> groups = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT username, group_name FROM oidc_user_groups");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    groups.computeIfAbsent(rows.getString("username"), name -> new TreeSet<>()).add(rows.getString("group_name"));
+                }
+            }
+            List<User> users = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM oidc_users ORDER BY username");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    users.add(user(rows, groups.getOrDefault(rows.getString("username"), Set.of())));
+                }
+            }
+            return users;
+        });
+    }
+
+    @Override
+    public List<String> groups() {
+        return jdbc.read("listing groups", connection -> strings(connection,
+                "SELECT group_name FROM oidc_groups ORDER BY group_name", null));
+    }
+
+    @Override
+    public List<String> members(String group) {
+        return jdbc.read("listing group members", connection -> strings(connection,
+                "SELECT username FROM oidc_user_groups WHERE group_name = ? ORDER BY username", group));
+    }
+
+    @Override
+    public boolean setDisabled(String username, boolean disabled) {
+        boolean changed = jdbc.write("disabling a user", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET disabled = ? WHERE username = ?")) {
+                update.setBoolean(1, disabled);
+                update.setString(2, username);
+                if (update.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            jdbc.logChange(connection, ChangeKind.USER, username);
+            return true;
+        });
+        cache.invalidate(username);
+        return changed;
+    }
+
+    @Override
+    public boolean delete(String username) {
+        boolean deleted = jdbc.write("deleting a user", connection -> {
+            // Deleting the user cascades to their groups and their access token.
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_users WHERE username = ?")) {
+                delete.setString(1, username);
+                if (delete.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            jdbc.logChange(connection, ChangeKind.USER, username);
+            jdbc.logChange(connection, ChangeKind.TOKEN, username);
+            return true;
+        });
+        cache.invalidate(username);
+        return deleted;
+    }
+
+    @Override
+    public void changed(Change change) {
+        if (change.kind() == ChangeKind.USER) {
+            cache.invalidate(change.key());
+        }
+    }
+
+    @Override
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    private static Optional<User> select(Connection connection, String username) throws SQLException {
+        Set<String> groups = new TreeSet<>(strings(connection,
+                "SELECT group_name FROM oidc_user_groups WHERE username = ?", username));
+        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM oidc_users WHERE username = ?")) {
+            select.setString(1, username);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(user(row, groups)) : Optional.empty();
+            }
+        }
+    }
+
+    private static User user(ResultSet row, Set<String> groups) throws SQLException {
+        return new User(row.getString("username"), row.getString("display_name"), row.getString("email"), groups,
+                row.getBoolean("disabled"), Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "last_login_at"));
+    }
+
+    static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                select.setString(1, parameter);
+            }
+            List<String> result = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.add(rows.getString(1));
+                }
+            }
+            return result;
+        }
+    }
+}

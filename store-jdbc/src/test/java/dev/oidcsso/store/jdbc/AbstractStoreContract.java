@@ -1,0 +1,579 @@
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.Decision;
+import dev.oidcsso.authz.Grant;
+import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionInputException;
+import dev.oidcsso.authz.PermissionLevel;
+import dev.oidcsso.authz.PermissionPolicy;
+import dev.oidcsso.authz.PermissionSource;
+import dev.oidcsso.authz.RegexRule;
+import dev.oidcsso.authz.Resource;
+import dev.oidcsso.authz.ResourceGrants;
+import dev.oidcsso.authz.ResourceType;
+import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.IssuedToken;
+import dev.oidcsso.store.PermissionStore;
+import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.StoreUnavailableException;
+import dev.oidcsso.store.TokenCheck;
+import dev.oidcsso.store.TokenInfo;
+import dev.oidcsso.store.TokenStore;
+import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
+import dev.oidcsso.testing.MutableClock;
+import dev.oidcsso.testing.Poll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.oidcsso.authz.PermissionLevel.EDIT;
+import static dev.oidcsso.authz.PermissionLevel.MANAGE;
+import static dev.oidcsso.authz.PermissionLevel.NO_PERMISSIONS;
+import static dev.oidcsso.authz.PermissionLevel.READ;
+import static dev.oidcsso.authz.PermissionLevel.USE;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store suite, run unchanged on every database: each subclass supplies a fresh, empty database
+ * per test and a way to stop and restart its server.
+ */
+abstract class AbstractStoreContract {
+
+    static final ResourceTypes TYPES = ResourceTypes.of("experiment", "registered_model");
+    static final ResourceType EXPERIMENT = TYPES.require("experiment");
+    static final Resource CHURN = Resource.of(EXPERIMENT, "team-a/churn");
+
+    private final List<Database> opened = new ArrayList<>();
+    final MutableClock clock = MutableClock.atNow();
+
+    /** A JDBC URL of a new, empty database on the class's server. */
+    abstract String newDatabaseUrl() throws Exception;
+
+    /** Stops the database server (an outage); its data must survive. */
+    abstract void stopServer() throws Exception;
+
+    /** Starts the database server again on the same address with the same data. */
+    abstract void startServer() throws Exception;
+
+    Database open(String url) {
+        return open(url, new CountingHasher());
+    }
+
+    Database open(String url, TokenHasher hasher) {
+        StoreSettings settings = StoreSettings.forUrl(url).withPollInterval(Duration.ofMillis(100)).withTimeout(Duration.ofSeconds(1));
+        Database database = Database.open(settings, clock, hasher);
+        opened.add(database);
+        return database;
+    }
+
+    @AfterEach
+    void closeDatabases() {
+        opened.forEach(Database::close);
+    }
+
+    // ---- migrations -----------------------------------------------------------------------------
+
+    @Test
+    void migrationsCreateTheSchemaOnceAndReopeningIsANoOp() throws Exception {
+        String url = newDatabaseUrl();
+        open(url).close();
+        open(url).close();
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT \"version\", \"success\" FROM oidc_schema_history WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"");
+             ResultSet rows = select.executeQuery()) {
+            List<String> applied = new ArrayList<>();
+            while (rows.next()) {
+                applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
+            }
+            assertEquals(List.of("1:true", "2:true"), applied);
+        }
+        try (Connection connection = DriverManager.getConnection(url)) {
+            for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
+                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log", "oidc_used_login_states")) {
+                try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table);
+                     ResultSet row = count.executeQuery()) {
+                    assertTrue(row.next(), table);
+                    assertEquals(0, row.getInt(1), table);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLoginResponseIsUsedOnceAcrossReplicas() throws Exception {
+        String url = newDatabaseUrl();
+        try (Database first = open(url); Database second = open(url)) {
+            java.time.Instant until = java.time.Instant.now().plusSeconds(600);
+            assertTrue(first.callbacks().firstUse("state-1", until));
+            assertFalse(second.callbacks().firstUse("state-1", until), "a replay on the other replica");
+            assertFalse(first.callbacks().firstUse("state-1", until));
+            assertTrue(second.callbacks().firstUse("state-2", until));
+            assertTrue(first.callbacks().firstUse("expired-before", java.time.Instant.now().minusSeconds(1)));
+            assertTrue(second.callbacks().firstUse("another", until), "the sweep of expired records does not disturb others");
+        }
+    }
+
+    @Test
+    void theSchemaCanShareADatabaseWithTheApplicationsOwnTables() throws Exception {
+        String url = newDatabaseUrl();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            connection.createStatement().execute("CREATE TABLE experiments (id INTEGER PRIMARY KEY, name VARCHAR(100))");
+        }
+        Database db = open(url);
+        db.users().recordLogin("alice", "", "", Set.of());
+        assertEquals(1, db.users().list().size());
+    }
+
+    // ---- users ----------------------------------------------------------------------------------
+
+    @Test
+    void aLoginCreatesTheUserAndTheNextRefreshesNameAndGroups() throws Exception {
+        Database db = open(newDatabaseUrl());
+        UserStore users = db.users();
+        Instant first = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        User created = users.recordLogin("alice", "Alice A.", "alice@example.com", Set.of("analysts", "ml"));
+        assertEquals(new User("alice", "Alice A.", "alice@example.com", Set.of("analysts", "ml"), false, first, first), created);
+        assertEquals(Optional.of(created), users.find("alice"));
+
+        clock.advance(Duration.ofHours(1));
+        User refreshed = users.recordLogin("alice", "Alice B.", "alice@example.org", Set.of("ml", "admins"));
+        assertEquals(Set.of("ml", "admins"), refreshed.groups());
+        assertEquals("Alice B.", refreshed.displayName());
+        assertEquals(first, refreshed.createdAt());
+        assertEquals(first.plus(Duration.ofHours(1)), refreshed.lastLogin());
+        assertEquals(Optional.of(refreshed), users.find("alice"), "the cache is refreshed by the login");
+
+        users.recordLogin("bob", "", "", Set.of("ml"));
+        assertEquals(List.of("admins", "analysts", "ml"), users.groups());
+        assertEquals(List.of("alice", "bob"), users.members("ml"));
+        assertEquals(List.of(), users.members("analysts"));
+        assertEquals(List.of("alice", "bob"), users.list().stream().map(User::username).toList());
+        assertEquals(Optional.empty(), users.find("carol"));
+    }
+
+    @Test
+    void aDisabledUserStaysDisabledAtLoginAndIsRefusedWithAToken() throws Exception {
+        Database db = open(newDatabaseUrl());
+        db.users().recordLogin("alice", "", "", Set.of());
+        IssuedToken token = db.tokens().create("alice");
+        assertTrue(db.users().setDisabled("alice", true));
+        assertTrue(db.users().recordLogin("alice", "", "", Set.of()).disabled());
+        assertEquals(TokenCheck.USER_DISABLED, db.tokens().verify("alice", token.token().reveal()));
+        assertTrue(db.users().setDisabled("alice", false));
+        assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
+        assertFalse(db.users().setDisabled("nobody", true));
+
+        assertTrue(db.users().delete("alice"));
+        assertEquals(Optional.empty(), db.users().find("alice"));
+        assertEquals(TokenCheck.UNKNOWN, db.tokens().verify("alice", token.token().reveal()));
+        assertFalse(db.users().delete("alice"));
+    }
+
+    @Test
+    void oddLoginDataIsRefusedOrTamedBeforeTheDatabase() throws Exception {
+        UserStore users = open(newDatabaseUrl()).users();
+        PermissionInputException refused = assertThrows(PermissionInputException.class,
+                () -> users.recordLogin("u".repeat(257), "", "", Set.of()));
+        assertEquals(400, refused.status());
+        User user = users.recordLogin("alice", "A".repeat(600), "", Set.of("ml", "g".repeat(300), " "));
+        assertEquals(Set.of("ml"), user.groups());
+        assertEquals(512, user.displayName().length());
+    }
+
+    // ---- grants and rules -----------------------------------------------------------------------
+
+    @Test
+    void grantsAreCreatedChangedListedAndRevoked() throws Exception {
+        PermissionStore permissions = open(newDatabaseUrl()).permissions();
+        Resource other = Resource.of(EXPERIMENT, "other");
+        permissions.grant(new Grant(Grantee.user("alice"), CHURN, READ));
+        permissions.grant(new Grant(Grantee.group("ml"), CHURN, EDIT));
+        permissions.grant(new Grant(Grantee.user("alice"), other, USE));
+        assertEquals(new ResourceGrants(CHURN, Map.of("alice", READ), Map.of("ml", EDIT), Optional.empty()), permissions.grantsOn(CHURN));
+
+        permissions.grant(new Grant(Grantee.user("alice"), CHURN, MANAGE));
+        assertEquals(Map.of("alice", MANAGE), permissions.grantsOn(CHURN).users());
+        assertEquals(List.of(new Grant(Grantee.user("alice"), other, USE), new Grant(Grantee.user("alice"), CHURN, MANAGE)),
+                permissions.grantsTo(Grantee.user("alice")));
+        assertEquals(List.of(new Grant(Grantee.user("alice"), other, USE), new Grant(Grantee.group("ml"), CHURN, EDIT),
+                new Grant(Grantee.user("alice"), CHURN, MANAGE)).stream().sorted(AbstractStoreContract::byResourceThenGrantee).toList(),
+                permissions.grants(EXPERIMENT));
+        assertEquals(Map.of(CHURN, permissions.grantsOn(CHURN), other, permissions.grantsOn(other)),
+                permissions.grantsOn(List.of(CHURN, other)));
+
+        assertTrue(permissions.revoke(Grantee.group("ml"), CHURN));
+        assertFalse(permissions.revoke(Grantee.group("ml"), CHURN));
+        assertEquals(Map.of(), permissions.grantsOn(CHURN).groups());
+        assertEquals(List.of(), permissions.grants(TYPES.require("registered_model")));
+    }
+
+    private static int byResourceThenGrantee(Grant a, Grant b) {
+        int byName = a.resource().name().compareTo(b.resource().name());
+        return byName != 0 ? byName : a.grantee().kind().code().compareTo(b.grantee().kind().code());
+    }
+
+    @Test
+    void rulesAreAddedOrderedChangedAndDeleted() throws Exception {
+        PermissionStore permissions = open(newDatabaseUrl()).permissions();
+        RegexRule broad = permissions.addRule(Grantee.group("ml"), EXPERIMENT, "team-.*", READ, 20);
+        RegexRule narrow = permissions.addRule(Grantee.user("alice"), EXPERIMENT, "team-a/.*", EDIT, 10);
+        assertNotEquals(broad.id(), narrow.id());
+        assertEquals(List.of(narrow, broad), permissions.rulesFor(EXPERIMENT));
+        assertEquals(List.of(), permissions.rulesFor(TYPES.require("registered_model")));
+
+        RegexRule changed = permissions.updateRule(broad.id(), "team-b/.*", USE, 5).orElseThrow();
+        assertEquals(List.of(changed, narrow), permissions.rulesFor(EXPERIMENT));
+        assertEquals("team-b/.*", changed.pattern().source());
+        assertEquals(Optional.empty(), permissions.updateRule(999_999, ".*", READ, 1));
+
+        assertTrue(permissions.deleteRule(narrow.id()));
+        assertFalse(permissions.deleteRule(narrow.id()));
+        assertEquals(List.of(changed), permissions.rules());
+    }
+
+    @Test
+    void badPatternsAreRefusedWith400AndNothingIsStored() throws Exception {
+        PermissionStore permissions = open(newDatabaseUrl()).permissions();
+        PermissionInputException invalid = assertThrows(PermissionInputException.class,
+                () -> permissions.addRule(Grantee.user("alice"), EXPERIMENT, "team-(a", READ, 1));
+        assertEquals(400, invalid.status());
+        PermissionInputException tooLong = assertThrows(PermissionInputException.class,
+                () -> permissions.addRule(Grantee.user("alice"), EXPERIMENT, "a".repeat(513), READ, 1));
+        assertEquals(400, tooLong.status());
+        assertEquals(List.of(), permissions.rules());
+    }
+
+    @Test
+    void theCreatorGetsManageAndForgettingTheResourceClearsIt() throws Exception {
+        Database db = open(newDatabaseUrl());
+        PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
+        Actor alice = new Actor("alice", Set.of(), false);
+        assertEquals(NO_PERMISSIONS, evaluator.level(alice, CHURN));
+        db.permissions().recordCreation(CHURN, "alice");
+        assertEquals(new Decision(MANAGE, Decision.Basis.USER), evaluator.decide(alice, CHURN));
+        assertEquals(Optional.of("alice"), db.permissions().grantsOn(CHURN).creator());
+
+        db.permissions().forgetResource(CHURN);
+        assertEquals(ResourceGrants.none(CHURN), db.permissions().grantsOn(CHURN));
+        assertEquals(NO_PERMISSIONS, evaluator.level(alice, CHURN));
+    }
+
+    @Test
+    void theDecisionOverTheStoreFollowsTheConfiguredOrder() throws Exception {
+        Database db = open(newDatabaseUrl());
+        PermissionStore permissions = db.permissions();
+        permissions.grant(new Grant(Grantee.user("alice"), CHURN, READ));
+        permissions.grant(new Grant(Grantee.group("analysts"), CHURN, USE));
+        permissions.grant(new Grant(Grantee.group("ml"), CHURN, EDIT));
+        permissions.addRule(Grantee.user("alice"), EXPERIMENT, "team-a/.*", MANAGE, 1);
+        Actor alice = new Actor("alice", Set.of("analysts", "ml"), false);
+        Map<List<PermissionSource>, Decision> expected = Map.of(
+                PermissionPolicy.DEFAULT_ORDER, new Decision(READ, Decision.Basis.USER),
+                List.of(PermissionSource.GROUP, PermissionSource.USER), new Decision(EDIT, Decision.Basis.GROUP),
+                List.of(PermissionSource.REGEX, PermissionSource.USER), new Decision(MANAGE, Decision.Basis.REGEX),
+                List.of(PermissionSource.GROUP_REGEX), new Decision(NO_PERMISSIONS, Decision.Basis.DEFAULT));
+        expected.forEach((order, decision) -> assertEquals(decision, new PermissionEvaluator(permissions,
+                new PermissionPolicy(order, NO_PERMISSIONS), TYPES).decide(alice, CHURN), order.toString()));
+        PermissionEvaluator evaluator = new PermissionEvaluator(permissions, PermissionPolicy.defaults(), TYPES);
+        assertEquals(List.of("team-a/churn", "team-a/other"),
+                evaluator.readable(alice, EXPERIMENT, List.of("team-a/churn", "team-b/x", "team-a/other")));
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------------
+
+    @Test
+    void tokensVerifyAndANewOneReplacesTheOldAtOnce() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        db.users().recordLogin("alice", "", "", Set.of());
+        db.users().recordLogin("bob", "", "", Set.of());
+        TokenStore tokens = db.tokens();
+        IssuedToken first = tokens.create("alice");
+        String plaintext = first.token().reveal();
+        assertEquals(43, plaintext.length(), "256 bits, base64url");
+        assertEquals(Optional.empty(), first.expiresAt());
+        assertFalse(first.toString().contains(plaintext));
+        assertEquals(TokenCheck.VALID, tokens.verify("alice", plaintext));
+        assertEquals(TokenCheck.WRONG, tokens.verify("alice", plaintext.substring(1) + "x"));
+        assertEquals(TokenCheck.UNKNOWN, tokens.verify("bob", plaintext), "bob has no token yet");
+        assertEquals(Optional.of(new TokenInfo("alice", first.createdAt(), Optional.empty())), tokens.find("alice"));
+
+        IssuedToken second = tokens.create("alice");
+        assertEquals(TokenCheck.WRONG, tokens.verify("alice", plaintext), "the previous token is dead at once");
+        assertEquals(TokenCheck.VALID, tokens.verify("alice", second.token().reveal()));
+
+        // An administrator rotating bob's token uses the same call.
+        IssuedToken bobs = tokens.create("bob");
+        assertEquals(TokenCheck.VALID, tokens.verify("bob", bobs.token().reveal()));
+        assertEquals(TokenCheck.WRONG, tokens.verify("bob", second.token().reveal()));
+
+        assertTrue(tokens.delete("alice"));
+        assertEquals(TokenCheck.UNKNOWN, tokens.verify("alice", second.token().reveal()));
+        assertFalse(tokens.delete("alice"));
+
+        // Only the hash is stored.
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement select = connection.prepareStatement("SELECT token_hash FROM oidc_access_tokens WHERE username = 'bob'");
+             ResultSet row = select.executeQuery()) {
+            assertTrue(row.next());
+            String stored = row.getString(1);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bobs.token().reveal().getBytes(UTF_8))),
+                    stored);
+            assertFalse(stored.contains(bobs.token().reveal()));
+        }
+    }
+
+    @Test
+    void unknownUsersGetUnknownAndCannotBeGivenAToken() throws Exception {
+        TokenStore tokens = open(newDatabaseUrl()).tokens();
+        assertEquals(TokenCheck.UNKNOWN, tokens.verify("nobody", "whatever"));
+        OidcSsoException refused = assertThrows(OidcSsoException.class, () -> tokens.create("nobody"));
+        assertEquals(404, refused.status());
+    }
+
+    @Test
+    void expiriesAreAtMostOneYearAheadAndExpiredTokensAreRefused() throws Exception {
+        Database db = open(newDatabaseUrl());
+        db.users().recordLogin("alice", "", "", Set.of());
+        TokenStore tokens = db.tokens();
+        Instant now = clock.instant();
+        Instant oneYear = now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant().truncatedTo(ChronoUnit.MICROS);
+
+        OidcSsoException tooFar = assertThrows(OidcSsoException.class, () -> tokens.create("alice", oneYear.plusSeconds(1)));
+        assertEquals(400, tooFar.status());
+        assertTrue(tooFar.getMessage().contains("more than one year ahead"), tooFar.getMessage());
+        assertEquals(400, assertThrows(OidcSsoException.class, () -> tokens.create("alice", now.minusSeconds(1))).status());
+        assertEquals(Optional.empty(), tokens.find("alice"), "a refused request stores nothing");
+
+        assertEquals(Optional.of(oneYear), tokens.create("alice", oneYear).expiresAt());
+        IssuedToken token = tokens.create("alice", now.plus(Duration.ofDays(1)));
+        assertEquals(TokenCheck.VALID, tokens.verify("alice", token.token().reveal()));
+        clock.advance(Duration.ofDays(1));
+        assertEquals(TokenCheck.EXPIRED, tokens.verify("alice", token.token().reveal()));
+        assertEquals(TokenCheck.EXPIRED, open(db.settings().jdbcUrl()).tokens().verify("alice", token.token().reveal()),
+                "a fresh instance reads the expiry from the database");
+    }
+
+    @Test
+    void everyVerificationComparesHashesOnceWhateverTheOutcome() throws Exception {
+        CountingHasher hasher = new CountingHasher();
+        Database db = open(newDatabaseUrl(), hasher);
+        db.users().recordLogin("alice", "", "", Set.of());
+        db.users().recordLogin("bob", "", "", Set.of());
+        IssuedToken alices = db.tokens().create("alice", clock.instant().plus(Duration.ofDays(1)));
+        Map<TokenCheck, Runnable> paths = new java.util.LinkedHashMap<>();
+        paths.put(TokenCheck.VALID, () -> assertEquals(TokenCheck.VALID, db.tokens().verify("alice", alices.token().reveal())));
+        paths.put(TokenCheck.WRONG, () -> assertEquals(TokenCheck.WRONG, db.tokens().verify("alice", "guess")));
+        paths.put(TokenCheck.UNKNOWN, () -> assertEquals(TokenCheck.UNKNOWN, db.tokens().verify("mallory", "guess")));
+        paths.put(TokenCheck.UNKNOWN, () -> assertEquals(TokenCheck.UNKNOWN, db.tokens().verify("bob", "guess")));
+        for (Map.Entry<TokenCheck, Runnable> path : paths.entrySet()) {
+            int before = hasher.comparisons.get();
+            path.getValue().run();
+            assertEquals(before + 1, hasher.comparisons.get(), path.getKey().toString());
+        }
+        clock.advance(Duration.ofDays(2));
+        int before = hasher.comparisons.get();
+        assertEquals(TokenCheck.EXPIRED, db.tokens().verify("alice", alices.token().reveal()));
+        assertEquals(before + 1, hasher.comparisons.get());
+    }
+
+    // ---- revocations ----------------------------------------------------------------------------
+
+    @Test
+    void revokedSessionsAreRevokedUntilTheirEnd() throws Exception {
+        String url = newDatabaseUrl();
+        RevocationStore revocations = open(url).revocations();
+        assertFalse(revocations.isRevoked("session-1"));
+        revocations.revoke("session-1", clock.instant().plus(Duration.ofHours(1)));
+        assertTrue(revocations.isRevoked("session-1"));
+        assertFalse(revocations.isRevoked("session-2"));
+        revocations.revoke("session-1", clock.instant().plus(Duration.ofMinutes(1)));
+        clock.advance(Duration.ofMinutes(30));
+        assertTrue(revocations.isRevoked("session-1"), "a second, shorter revocation does not shorten the first");
+        clock.advance(Duration.ofMinutes(31));
+        assertFalse(revocations.isRevoked("session-1"));
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement select = connection.prepareStatement("SELECT session_hash FROM oidc_session_revocations");
+             ResultSet row = select.executeQuery()) {
+            assertTrue(row.next());
+            assertFalse(row.getString(1).contains("session-1"), "only the session id's hash is stored");
+        }
+    }
+
+    // ---- replicas -------------------------------------------------------------------------------
+
+    @Test
+    void aLogoutATokenRotationAndARevokedGrantReachTheOtherReplicaWithinASecond() throws Exception {
+        String url = newDatabaseUrl();
+        Database one = open(url);
+        Database two = open(url);
+        one.users().recordLogin("alice", "", "", Set.of("ml"));
+        IssuedToken token = one.tokens().create("alice");
+        one.permissions().grant(new Grant(Grantee.group("ml"), CHURN, EDIT));
+        PermissionEvaluator onTwo = new PermissionEvaluator(two.permissions(), PermissionPolicy.defaults(), TYPES);
+        Actor alice = new Actor("alice", Set.of("ml"), false);
+
+        // Replica two answers from a warm cache.
+        assertFalse(two.revocations().isRevoked("alice-session"));
+        assertEquals(TokenCheck.VALID, two.tokens().verify("alice", token.token().reveal()));
+        assertEquals(EDIT, onTwo.level(alice, CHURN));
+
+        one.revocations().revoke("alice-session", clock.instant().plus(Duration.ofHours(8)));
+        IssuedToken rotated = one.tokens().create("alice");
+        one.permissions().revoke(Grantee.group("ml"), CHURN);
+        // One read of the change log is all replica two needs (its poller may have read it already):
+        // so a change reaches every replica within one poll interval, 250 ms by default.
+        two.pollChanges();
+        assertTrue(two.revocations().isRevoked("alice-session"));
+        assertEquals(TokenCheck.WRONG, two.tokens().verify("alice", token.token().reveal()));
+        assertEquals(NO_PERMISSIONS, onTwo.level(alice, CHURN));
+        assertEquals(TokenCheck.VALID, two.tokens().verify("alice", rotated.token().reveal()));
+
+        // And the other way round, for a new grant and a disabled user.
+        two.permissions().grant(new Grant(Grantee.user("alice"), CHURN, READ));
+        two.users().setDisabled("alice", true);
+        PermissionEvaluator onOne = new PermissionEvaluator(one.permissions(), PermissionPolicy.defaults(), TYPES);
+        // Without a hand-made poll: the background poller delivers by itself.
+        Poll.until(() -> onOne.level(alice, CHURN) == READ
+                && one.tokens().verify("alice", rotated.token().reveal()) == TokenCheck.USER_DISABLED,
+                "the grant and the disabled user reaching replica one");
+    }
+
+    @Test
+    void changesCommittedOutOfIdOrderAreStillDelivered() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        List<Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        db.addChangeListener(new ChangeListener() {
+            @Override
+            public void changed(Change change) {
+                seen.add(change);
+            }
+
+            @Override
+            public void invalidateAll() {
+                // not expected here
+            }
+        });
+        db.users().recordLogin("alice", "", "", Set.of());
+        db.pollChanges();
+        assertEquals(1, seen.size(), "the login, delivered by this poll or by the background poller before it");
+        long last = seen.get(0).id();
+        // Simulate two transactions: the one holding id last+2 commits first, the one holding last+1 after a poll.
+        insertChange(url, last + 2, "session", "second");
+        db.pollChanges();
+        insertChange(url, last + 1, "session", "first");
+        db.pollChanges();
+        assertEquals(List.of(ChangeKind.USER + ":alice", "SESSION:second", "SESSION:first"),
+                seen.stream().map(change -> change.kind() + ":" + change.key()).toList());
+        db.pollChanges();
+        assertEquals(3, seen.size(), "nothing is delivered twice");
+    }
+
+    private static void insertChange(String url, long id, String kind, String key) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO oidc_change_log (id, kind, item_key, changed_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+            insert.setLong(1, id);
+            insert.setString(2, kind);
+            insert.setString(3, key);
+            insert.executeUpdate();
+        }
+    }
+
+    // ---- outage ---------------------------------------------------------------------------------
+
+    @Test
+    void anOutageGives503WarmAnswersNeedNoDatabaseAndThePoolRecovers() throws Exception {
+        Database db = open(newDatabaseUrl());
+        db.users().recordLogin("alice", "", "", Set.of("ml"));
+        IssuedToken token = db.tokens().create("alice");
+        db.permissions().grant(new Grant(Grantee.group("ml"), CHURN, EDIT));
+        db.revocations().revoke("old-session", clock.instant().plus(Duration.ofHours(1)));
+        PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
+        Actor alice = new Actor("alice", Set.of("ml"), false);
+        // Read the changes above now, so that the background poller cannot drop the entries warmed below.
+        db.pollChanges();
+        // Warm the caches.
+        assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
+        assertEquals(EDIT, evaluator.level(alice, CHURN));
+        assertFalse(db.revocations().isRevoked("live-session"));
+        assertTrue(db.revocations().isRevoked("old-session"));
+
+        stopServer();
+        try {
+            // The per-request questions are answered from memory: no round trip, so no failure.
+            assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
+            assertEquals(EDIT, evaluator.level(alice, CHURN));
+            assertFalse(db.revocations().isRevoked("live-session"));
+            assertTrue(db.revocations().isRevoked("old-session"));
+            assertFalse(db.isAvailable());
+
+            // What needs the database fails with 503, never with a guess.
+            StoreUnavailableException read = assertThrows(StoreUnavailableException.class, () -> db.revocations().isRevoked("other"));
+            assertEquals(503, read.status());
+            assertThrows(StoreUnavailableException.class, () -> evaluator.level(alice, Resource.of(EXPERIMENT, "uncached")));
+            StoreUnavailableException write = assertThrows(StoreUnavailableException.class,
+                    () -> db.permissions().grant(new Grant(Grantee.user("bob"), CHURN, READ)));
+            assertEquals(503, write.status());
+            assertFalse(write.getMessage().contains("password"));
+            assertThrows(StoreUnavailableException.class, db::pollChanges);
+        } finally {
+            startServer();
+        }
+
+        // The pool reconnects by itself; nothing written before the outage is lost.
+        Poll.until(Duration.ofSeconds(30), db::isAvailable, "the pool reconnecting");
+        db.permissions().grant(new Grant(Grantee.user("bob"), CHURN, READ));
+        db.pollChanges();
+        assertEquals(Map.of("bob", READ), db.permissions().grantsOn(CHURN).users());
+        assertEquals(Map.of("ml", EDIT), db.permissions().grantsOn(CHURN).groups());
+        assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
+        assertTrue(db.revocations().isRevoked("old-session"));
+        assertFalse(db.revocations().isRevoked("other"));
+    }
+
+    @Test
+    void openingAnUnreachableDatabaseFailsWith503() throws Exception {
+        String url = newDatabaseUrl();
+        stopServer();
+        try {
+            StoreUnavailableException refused = assertThrows(StoreUnavailableException.class, () -> open(url));
+            assertEquals(503, refused.status());
+        } finally {
+            startServer();
+        }
+    }
+
+}
