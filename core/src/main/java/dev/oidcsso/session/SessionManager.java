@@ -33,6 +33,8 @@ public final class SessionManager {
 
     /** The session cookie's name, without the {@code __Host-} or {@code __Secure-} prefix https adds. */
     public static final String COOKIE = "oidc_sso_session";
+    /** Beyond this, an ID token is not kept and logout goes without {@code id_token_hint}, which RP-initiated logout allows. */
+    static final int MAX_SEALED_ID_TOKEN = 16_000;
 
     private final SessionCodec codec;
     private final SessionStore store;
@@ -127,7 +129,8 @@ public final class SessionManager {
         Instant now = clock.instant();
         SessionRecord record = new SessionRecord(hash(id), signIn.username(), signIn.issuer(), signIn.subject(),
                 signIn.idpSessionId(), signIn.groups(), signIn.admin(), now, now.plus(maxAge), now,
-                signIn.idToken().map(token -> idTokens.seal(Map.of("idt", token))), Optional.empty(), Optional.empty());
+                signIn.idToken().map(token -> idTokens.seal(Map.of("idt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN),
+                Optional.empty(), Optional.empty());
         store.create(record);
         cache.put(record.idHash(), record);
         return new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),

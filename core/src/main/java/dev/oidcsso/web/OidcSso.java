@@ -107,7 +107,8 @@ public final class OidcSso implements AutoCloseable {
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
-        SessionStore sessionStore = builder.sessionStore != null ? builder.sessionStore : new InMemorySessionStore(clock);
+        SessionStore sessionStore = builder.sessionStore != null ? builder.sessionStore
+                : database.map(Store::sessions).orElseGet(() -> new InMemorySessionStore(clock));
         this.sessionWrites = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "oidc-sso-session-activity");
             thread.setDaemon(true);
