@@ -20,3 +20,7 @@ CREATE INDEX oidc_sessions_by_user ON oidc_sessions (username);
 CREATE INDEX oidc_sessions_by_idp_sid ON oidc_sessions (issuer, idp_sid);
 CREATE INDEX oidc_sessions_by_subject ON oidc_sessions (issuer, subject);
 CREATE INDEX oidc_sessions_by_expiry ON oidc_sessions (expires_at);
+
+-- Credentials issued before this time are refused for good: set when an administrator disables the
+-- user and kept when the user is enabled again.
+ALTER TABLE oidc_users ADD COLUMN not_before TIMESTAMP WITH TIME ZONE;

@@ -88,7 +88,33 @@ public final class Accounts {
      * @throws AccessRefusedException when disabled
      */
     public void requireNotRevoked(String username, java.time.Instant issuedAt) {
-        requireEnabled(username);
+        if (database.isEmpty()) {
+            return;
+        }
+        Optional<User> user = database.get().users().find(username);
+        if (user.map(User::disabled).orElse(false)) {
+            throw disabled(username);
+        }
+        if (issuedBeforeRevocation(user, issuedAt)) {
+            throw new AccessRefusedException("This credential of '" + username + "' was issued before an administrator "
+                    + "disabled the account; sign in again or create a new access token.");
+        }
+    }
+
+    /**
+     * Whether a credential was issued before the user's {@code not_before} (an administrator
+     * disabled the user since).
+     *
+     * @param username the user name
+     * @param issuedAt when the credential was issued
+     * @return true when it must be refused for good
+     */
+    public boolean issuedBeforeRevocation(String username, java.time.Instant issuedAt) {
+        return database.isPresent() && issuedBeforeRevocation(database.get().users().find(username), issuedAt);
+    }
+
+    private static boolean issuedBeforeRevocation(Optional<User> user, java.time.Instant issuedAt) {
+        return user.flatMap(User::notBefore).filter(issuedAt::isBefore).isPresent();
     }
 
     /** @return whether users are recorded in a store (their groups are then read from it) */

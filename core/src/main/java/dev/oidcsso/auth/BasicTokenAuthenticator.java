@@ -73,6 +73,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
         if (!check.isValid()) {
             throw unauthorized();
         }
+        tokens.find(username).ifPresent(info -> accounts.requireNotRevoked(username, info.createdAt()));
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
         Role role = roles.require(username, groups);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty()));

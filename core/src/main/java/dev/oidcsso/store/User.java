@@ -2,6 +2,7 @@ package dev.oidcsso.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,9 +15,27 @@ import java.util.Set;
  * @param disabled    whether an administrator has disabled the user: refused on every path
  * @param createdAt   when the user first logged in
  * @param lastLogin   when the user last logged in
+ * @param notBefore   credentials (sessions, access tokens, bearer tokens) issued before this time are
+ *                    refused for good; set when an administrator disables the user, kept when re-enabled
  */
 public record User(String username, String displayName, String email, Set<String> groups, boolean disabled,
-                   Instant createdAt, Instant lastLogin) {
+                   Instant createdAt, Instant lastLogin, Optional<Instant> notBefore) {
+
+    /**
+     * A user never disabled.
+     *
+     * @param username    the user name
+     * @param displayName the display name
+     * @param email       the e-mail address
+     * @param groups      the groups
+     * @param disabled    whether disabled
+     * @param createdAt   first login
+     * @param lastLogin   last login
+     */
+    public User(String username, String displayName, String email, Set<String> groups, boolean disabled,
+                Instant createdAt, Instant lastLogin) {
+        this(username, displayName, email, groups, disabled, createdAt, lastLogin, Optional.empty());
+    }
 
     /**
      * Copies the groups.
@@ -28,6 +47,7 @@ public record User(String username, String displayName, String email, Set<String
      * @param disabled    whether disabled
      * @param createdAt   first login
      * @param lastLogin   last login
+     * @param notBefore   credentials issued before this time are refused
      */
     public User {
         Objects.requireNonNull(username, "username");
@@ -36,5 +56,6 @@ public record User(String username, String displayName, String email, Set<String
         groups = Set.copyOf(groups);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastLogin, "lastLogin");
+        Objects.requireNonNull(notBefore, "notBefore");
     }
 }

@@ -70,7 +70,7 @@ public final class Pages {
                 + "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}"
                 + "h1{font-size:1.4rem}button{font-size:1rem;padding:.4rem 1rem}</style></head><body><main>"
                 + "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>"
-                + "<form method=\"post\" action=\"" + escape(action) + "\">"
+                + "<form id=\"confirm\" method=\"post\" action=\"" + escape(action) + "\">"
                 + "<input type=\"hidden\" name=\"" + escape(field) + "\" value=\"" + escape(value) + "\">"
                 + "<button type=\"submit\">" + escape(buttonText) + "</button></form>"
                 + "</main></body></html>\n";

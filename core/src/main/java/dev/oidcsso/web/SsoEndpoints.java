@@ -130,6 +130,12 @@ final class SsoEndpoints {
         // Two cookies for one flow means one was planted: neither is trusted.
         List<String> states = sessions.scope().values(flow, request);
         Optional<String> sealedState = states.size() == 1 ? Optional.of(states.get(0)) : Optional.empty();
+        if (states.isEmpty()) {
+            // No login of this state here, but others: the newest is checked, and the login service says
+            // "state mismatch" (a forged or foreign state) rather than "no login started".
+            List<Map.Entry<String, String>> others = request.cookiesStartingWith(sessions.scope().name(LOGIN_COOKIE, request));
+            sealedState = others.isEmpty() ? Optional.empty() : Optional.of(others.get(others.size() - 1).getValue());
+        }
         long started = System.nanoTime();
         LoginOutcome outcome = logins.complete(sealedState, request.queryParameters());
         java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
