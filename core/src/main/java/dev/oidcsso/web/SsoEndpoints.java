@@ -232,11 +232,14 @@ final class SsoEndpoints {
             LogoutTokenValidator.LogoutRequest logout = logoutTokens.validate(provider.require(), token);
             int ended = sessions.endAtIdp(logout.issuer(), logout.sessionId(), logout.subject());
             Audit.event("back-channel logout", "sessions", ended);
-            return WebResponse.json(200, "{}").withHeader("Cache-Control", "no-store");
+            // WebResponse.json already says Cache-Control: no-store, as §2.8 asks.
+            return WebResponse.json(200, "{}");
         } catch (LogoutTokenException e) {
             Audit.event("back-channel logout refused", "reason", e.getMessage());
-            return WebResponse.json(400, Json.write(Map.of("error", "invalid_request", "error_description", e.getMessage())))
-                    .withHeader("Cache-Control", "no-store");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "invalid_request");
+            body.put("error_description", e.getMessage());
+            return WebResponse.json(400, Json.write(body));
         }
     }
 
