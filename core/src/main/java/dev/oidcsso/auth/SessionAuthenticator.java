@@ -41,11 +41,11 @@ public final class SessionAuthenticator implements Authenticator {
             return Optional.empty();
         }
         Session session = found.get();
+        accounts.requireEnabled(session.username());
         if (accounts.issuedBeforeRevocation(session.username(), session.issuedAt())) {
             // Started before an administrator disabled the user: dead for good, the browser logs in again.
             return Optional.empty();
         }
-        accounts.requireEnabled(session.username());
         if (!accounts.storeBacked()) {
             return Optional.of(new Principal(session.username(), session.groups(), session.admin(), AuthMethod.SESSION,
                     Optional.of(session.id())));
