@@ -236,7 +236,7 @@ class DemoServerDevModeTest {
         assertEquals(200, anonymous.statusCode(), "not sent to the IdP");
         assertEquals("image/x-icon", anonymous.headers().firstValue("Content-Type").orElse(""));
 
-        Browser browser = new Browser();
+        Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         assertEquals(200, browser.get(base + "/favicon.ico", Map.of("Accept", "image/*")).statusCode());
         HttpResponse<String> script = browser.get(base + "/home.js", Map.of("Accept", "*/*"));
