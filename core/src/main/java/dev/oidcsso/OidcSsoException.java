@@ -42,4 +42,14 @@ public class OidcSsoException extends RuntimeException {
     public int status() {
         return status;
     }
+
+    /**
+     * The message a client may see. It is {@link #getMessage()} unless a subclass's message carries
+     * operator details (addresses, the last failure) that belong in the log only.
+     *
+     * @return the public message
+     */
+    public String publicMessage() {
+        return getMessage();
+    }
 }

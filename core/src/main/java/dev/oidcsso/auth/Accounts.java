@@ -1,21 +1,40 @@
 package dev.oidcsso.auth;
 
 import dev.oidcsso.identity.AccessRefusedException;
+import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.store.User;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The users the application has seen, when a database is configured: a login records the user and
  * their groups (refreshing them each time), and a disabled user is refused on every path. Answers
  * come from the store's cache on a warm instance.
+ *
+ * <p>A browser login binds the user name to the issuer and subject that first brought it; a later
+ * login bringing the name with another pair is refused with {@link IdentityMismatchException}.
+ * With a store the binding is durable and an administrator can link or unlink it; without one it
+ * is kept in memory for the last {@value #MEMORY_BINDINGS} users signed in, until restart.
  */
 public final class Accounts {
 
+    /** How many bindings are kept without a store; the least recently used is forgotten first. */
+    public static final int MEMORY_BINDINGS = 10_000;
+
     private final Optional<Store> database;
+    private final Map<String, IdpIdentity> memoryBindings = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, IdpIdentity> eldest) {
+            return size() > MEMORY_BINDINGS;
+        }
+    };
 
     /**
      * Creates the accounts view.
@@ -44,6 +63,70 @@ public final class Accounts {
         if (user.disabled()) {
             throw disabled(username);
         }
+    }
+
+    /**
+     * Records a browser login bound to the identity at the IdP that brought it: binds a new or
+     * unbound user, and refuses one bound to another issuer or subject without changing them.
+     *
+     * @param username    the user name
+     * @param displayName a display name, if known
+     * @param email       an e-mail address, if known
+     * @param groups      the groups at this login
+     * @param identity    the issuer and subject of this login's ID token
+     * @throws IdentityMismatchException when the user is bound to another identity
+     * @throws AccessRefusedException    when an administrator disabled the user
+     */
+    public void recordLogin(String username, Optional<String> displayName, Optional<String> email, List<String> groups,
+                            IdpIdentity identity) {
+        if (database.isEmpty()) {
+            IdpIdentity bound;
+            synchronized (memoryBindings) {
+                bound = memoryBindings.putIfAbsent(username, identity);
+            }
+            if (bound != null && !bound.equals(identity)) {
+                throw new IdentityMismatchException(username, bound, identity);
+            }
+            return;
+        }
+        User user = database.get().users().recordLogin(username, displayName.orElse(""), email.orElse(""),
+                new HashSet<>(groups), identity);
+        if (user.identity().isPresent() && !user.identity().get().equals(identity)) {
+            throw new IdentityMismatchException(username, user.identity().get(), identity);
+        }
+        if (user.disabled()) {
+            throw disabled(username);
+        }
+    }
+
+    /**
+     * Refuses a bearer token of the IdP whose subject is not the one the user is bound to; an
+     * unbound or unknown user passes (binding happens at a browser login). Only the subject is
+     * compared: the bearer path accepts the one configured IdP's tokens only, and an IdP may spell
+     * its issuer differently in access tokens than in ID tokens (Entra ID's v1 access tokens).
+     *
+     * @param username the user name the token resolved to
+     * @param subject  the token's {@code sub}, or null when it has none
+     * @param issuer   the token's {@code iss}, for the audit trail only
+     * @throws IdentityMismatchException when the user is bound to another subject
+     */
+    public void requireSubject(String username, String subject, String issuer) {
+        Optional<IdpIdentity> bound;
+        if (database.isEmpty()) {
+            synchronized (memoryBindings) {
+                bound = Optional.ofNullable(memoryBindings.get(username));
+            }
+        } else {
+            bound = database.get().users().find(username).flatMap(User::identity);
+        }
+        if (bound.isPresent() && !bound.get().subject().equals(subject)) {
+            throw new IdentityMismatchException(username, bound.get(), new IdpIdentity(
+                    issuer == null || issuer.isBlank() ? "?" : clip(issuer), subject == null || subject.isBlank() ? "?" : clip(subject)));
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() <= IdpIdentity.MAX_LENGTH ? text : text.substring(0, IdpIdentity.MAX_LENGTH);
     }
 
     /**

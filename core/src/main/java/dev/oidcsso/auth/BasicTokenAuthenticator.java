@@ -6,9 +6,11 @@ import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Role;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.TokenCheck;
+import dev.oidcsso.store.TokenInfo;
 import dev.oidcsso.store.TokenStore;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import java.util.Optional;
  * the user generated (the MLflow client's {@code MLFLOW_TRACKING_USERNAME} and
  * {@code MLFLOW_TRACKING_PASSWORD}). The groups are those recorded at the user's last browser
  * login, under the same admin-group / user-group rules. Any failure is a 401 that does not say
- * whether the user or the token was wrong.
+ * whether the user or the token was wrong, or a 429 past the {@link FailureBrake}'s limit, which never
+ * stops a correct token.
  */
 public final class BasicTokenAuthenticator implements Authenticator {
 
@@ -28,6 +31,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
     private final TokenStore tokens;
     private final Accounts accounts;
     private final RoleDecision roles;
+    private final FailureBrake brake;
 
     /**
      * Creates the authenticator.
@@ -37,9 +41,22 @@ public final class BasicTokenAuthenticator implements Authenticator {
      * @param roles    the role decision
      */
     public BasicTokenAuthenticator(TokenStore tokens, Accounts accounts, RoleDecision roles) {
+        this(tokens, accounts, roles, new FailureBrake());
+    }
+
+    /**
+     * Creates the authenticator with a given brake on failed attempts.
+     *
+     * @param tokens   the access tokens
+     * @param accounts the recorded users
+     * @param roles    the role decision
+     * @param brake    counts failures per address and user name; past its limit failures get 429
+     */
+    public BasicTokenAuthenticator(TokenStore tokens, Accounts accounts, RoleDecision roles, FailureBrake brake) {
         this.tokens = tokens;
         this.accounts = accounts;
         this.roles = roles;
+        this.brake = brake;
     }
 
     @Override
@@ -55,28 +72,36 @@ public final class BasicTokenAuthenticator implements Authenticator {
             }
             decoded = new String(Base64.getDecoder().decode(credentials.get()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw unauthorized();
+            throw failed(request, null);
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw unauthorized();
+            throw failed(request, null);
         }
         String username = decoded.substring(0, colon);
         if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
             // Never a valid account name: refuse before the store is asked (PostgreSQL rejects NUL bytes).
-            throw unauthorized();
+            throw failed(request, null);
         }
         TokenCheck check = tokens.verify(username, decoded.substring(colon + 1));
         if (check == TokenCheck.USER_DISABLED) {
             throw new AccessRefusedException("The account '" + username + "' has been disabled by an administrator.");
         }
         if (!check.isValid()) {
-            throw unauthorized();
+            throw failed(request, username);
         }
         tokens.find(username).ifPresent(info -> accounts.requireNotRevoked(username, info.createdAt()));
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
         Role role = roles.require(username, groups);
-        return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty()));
+        // The token just verified is the user's current one, so its dates are the stored ones.
+        Optional<Instant> expiry = tokens.find(username).flatMap(TokenInfo::expiresAt);
+        return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty(), expiry));
+    }
+
+    /** A failure: 401, or 429 once the address or user name is past the brake's limit. */
+    private OidcSsoException failed(WebRequest request, String username) {
+        long wait = brake.failed(request.remoteAddress(), username);
+        return wait > 0 ? new TooManyFailuresException(wait) : unauthorized();
     }
 
     private static OidcSsoException unauthorized() {

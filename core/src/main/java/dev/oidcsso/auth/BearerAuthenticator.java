@@ -86,6 +86,8 @@ public final class BearerAuthenticator implements Authenticator {
         }
         VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
         Identity identity = identities.resolveToken(verified.claims().toJSONObject());
+        // The token's user name must belong to the account its subject signed in as (see Accounts).
+        accounts.requireSubject(identity.username(), verified.claims().getSubject(), verified.claims().getIssuer());
         accounts.recordIfChanged(identity.username(), identity.groups());
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());

@@ -1,5 +1,6 @@
 package dev.oidcsso.auth;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,12 @@ import java.util.Optional;
  * @param admin      whether the user is an administrator
  * @param method     how the request authenticated
  * @param sessionId  the session id, for session-authenticated requests
+ * @param credentialExpiry when the credential of this request expires, for a credential the framework
+ *                   issued with an expiry (a personal access token): what it creates may not outlive it.
+ *                   Empty for sign-ins at the identity provider (session, bearer token, proxy identity)
  */
-public record Principal(String username, List<String> groups, boolean admin, AuthMethod method, Optional<String> sessionId)
+public record Principal(String username, List<String> groups, boolean admin, AuthMethod method, Optional<String> sessionId,
+                        Optional<Instant> credentialExpiry)
         implements java.security.Principal {
 
     /**
@@ -26,9 +31,24 @@ public record Principal(String username, List<String> groups, boolean admin, Aut
      * @param admin      whether the user is an administrator
      * @param method     how the request authenticated
      * @param sessionId  the session id, for session-authenticated requests
+     * @param credentialExpiry when the request's credential expires, if it does
      */
     public Principal {
         groups = List.copyOf(groups);
+        java.util.Objects.requireNonNull(credentialExpiry, "credentialExpiry");
+    }
+
+    /**
+     * A principal whose credential sets no limit on what it creates (a sign-in at the identity provider).
+     *
+     * @param username  the user name
+     * @param groups    the user's groups
+     * @param admin     whether the user is an administrator
+     * @param method    how the request authenticated
+     * @param sessionId the session id, for session-authenticated requests
+     */
+    public Principal(String username, List<String> groups, boolean admin, AuthMethod method, Optional<String> sessionId) {
+        this(username, groups, admin, method, sessionId, Optional.empty());
     }
 
     @Override

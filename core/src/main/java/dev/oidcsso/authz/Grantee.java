@@ -7,7 +7,7 @@ import java.util.Objects;
  * Who a grant or rule is for: one user or one group.
  *
  * @param kind user or group
- * @param name the user name or group name: not blank, at most {@value #MAX_NAME_LENGTH} characters
+ * @param name the user name or group name: not blank, at most {@value #MAX_NAME_LENGTH} characters, usable by {@link Names}
  */
 public record Grantee(Kind kind, String name) {
 
@@ -52,7 +52,7 @@ public record Grantee(Kind kind, String name) {
      *
      * @param kind user or group
      * @param name the name
-     * @throws PermissionInputException (400) when the name is blank or too long
+     * @throws PermissionInputException (400) when the name is blank, too long or holds a character {@link Names} forbids
      */
     public Grantee {
         Objects.requireNonNull(kind, "kind");
@@ -63,6 +63,7 @@ public record Grantee(Kind kind, String name) {
             throw new PermissionInputException("a " + kind.code() + " name is " + name.length()
                     + " characters long; at most " + MAX_NAME_LENGTH + " are accepted");
         }
+        Names.check("a " + kind.code() + " name", name);
     }
 
     /**

@@ -18,7 +18,7 @@ public record Resource(ResourceType type, String name) {
      *
      * @param type the resource's type
      * @param name the resource's name
-     * @throws PermissionInputException (400) when the name is blank or too long
+     * @throws PermissionInputException (400) when the name is blank, too long or holds a character {@link Names} forbids
      */
     public Resource {
         Objects.requireNonNull(type, "type");
@@ -41,7 +41,8 @@ public record Resource(ResourceType type, String name) {
      *
      * @param name a resource name
      * @return the same name
-     * @throws PermissionInputException (400) when it is blank or longer than {@value #MAX_NAME_LENGTH} characters
+     * @throws PermissionInputException (400) when it is blank, longer than {@value #MAX_NAME_LENGTH} characters or
+     *                                  holds a character {@link Names} forbids
      */
     public static String checkName(String name) {
         if (name == null || name.isBlank()) {
@@ -51,7 +52,7 @@ public record Resource(ResourceType type, String name) {
             throw new PermissionInputException("a resource name is " + name.length() + " characters long; at most "
                     + MAX_NAME_LENGTH + " are accepted");
         }
-        return name;
+        return Names.check("a resource name", name);
     }
 
     @Override

@@ -40,11 +40,12 @@ public final class OidcSettings {
     private final CsrfSettings csrf;
     private final StoreSettings store;
     private final PermissionPolicy permissions;
+    private final WorkloadSettings workloads;
 
     // Only the validation pass creates settings, so that no unvalidated value exists.
     OidcSettings(SettingValues values, Optional<Path> pluginDirectory, SelectedPlugins plugins, AccessSettings access,
                  ProxySettings proxy, ClientSettings client, IdentitySettings identity, SessionSettings session,
-                 CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions) {
+                 CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions, WorkloadSettings workloads) {
         this.values = values;
         this.pluginDirectory = pluginDirectory;
         this.plugins = plugins;
@@ -56,6 +57,7 @@ public final class OidcSettings {
         this.csrf = csrf;
         this.store = store;
         this.permissions = permissions;
+        this.workloads = workloads;
     }
 
     /**
@@ -119,6 +121,11 @@ public final class OidcSettings {
     /** @return the permission policy: {@code PERMISSION_SOURCE_ORDER} and {@code DEFAULT_PERMISSION} */
     public PermissionPolicy permissions() {
         return permissions;
+    }
+
+    /** @return the workload issuers trusted for bearer tokens ({@code OIDC_WORKLOAD_ISSUERS}) */
+    public WorkloadSettings workloads() {
+        return workloads;
     }
 
     /** @return the selected plugins, each created once from its own settings */

@@ -80,6 +80,7 @@ final class SettingsValidation {
         CsrfSettings csrf = CsrfSettings.parse(values, problems);
         StoreSettings store = StoreSettings.parse(values, problems);
         PermissionPolicy permissions = PermissionSettings.parse(values, problems);
+        WorkloadSettings workloads = WorkloadSettings.parse(values, problems);
         problems.addAll(profileProblems);
 
         SelectedPlugins plugins = null;
@@ -98,7 +99,7 @@ final class SettingsValidation {
             throw new SettingsException(problems);
         }
         return new OidcSettings(values, pluginDirectory, plugins, access, proxy, client, identity, session, csrf, store,
-                permissions);
+                permissions, workloads);
     }
 
     private static Optional<ProviderProfileFactory> selectProfile(SettingValues values, NamedServices<ProviderProfileFactory> known,

@@ -47,7 +47,8 @@ public record WebResponse(int status, Map<String, List<String>> headers, byte[] 
      * @return the response
      */
     public static WebResponse redirect(URI location) {
-        return new WebResponse(302, Map.of("Location", List.of(location.toString()), "Cache-Control", List.of("no-store")), new byte[0]);
+        // ASCII only: a header cannot carry other characters reliably, so they travel percent-encoded as UTF-8.
+        return new WebResponse(302, Map.of("Location", List.of(location.toASCIIString()), "Cache-Control", List.of("no-store")), new byte[0]);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.spi.IdentitySource;
 import dev.oidcsso.spi.IdentityValidator;
 import dev.oidcsso.spi.LoginClaims;
+import dev.oidcsso.spi.ProviderProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class IdentityResolver {
     private final GroupDetector detector;
     private final RoleDecision roles;
     private final List<String> usernameClaims;
+    private final ProviderProfile profile;
 
     /**
      * Creates the resolver from its configured parts.
@@ -47,6 +49,7 @@ public final class IdentityResolver {
         this.detector = detector;
         this.roles = roles;
         this.usernameClaims = settings.usernameClaims();
+        this.profile = settings.profile();
     }
 
     /**
@@ -125,6 +128,10 @@ public final class IdentityResolver {
 
     private String usernameOf(Map<String, Object> claims) {
         for (String claim : usernameClaims) {
+            if (claim.equals("email") && !profile.emailVerified(claims)) {
+                // An unverified address is anybody's to type (OpenID Connect Core 5.7): fall through to the next claim.
+                continue;
+            }
             Optional<Object> value = ClaimPath.read(claims, claim);
             if (value.isPresent() && value.get() instanceof String text && !text.isBlank()) {
                 if (text.length() > MAX_USERNAME || text.chars().anyMatch(Character::isISOControl)) {
@@ -136,7 +143,8 @@ public final class IdentityResolver {
             }
         }
         throw new AccessRefusedException("Your account has none of the claims " + usernameClaims
-                + " that name a user; ask the administrator to set OIDC_USERNAME_CLAIM.");
+                + " that name a user (an 'email' counts only when the identity provider marks it verified); "
+                + "ask the administrator to set OIDC_USERNAME_CLAIM.");
     }
 
     /**

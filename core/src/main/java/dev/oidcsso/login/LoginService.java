@@ -2,6 +2,7 @@ package dev.oidcsso.login;
 
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.auth.IdentityMismatchException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.oidc.CallbackReplayGuard;
@@ -14,6 +15,7 @@ import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
+import dev.oidcsso.store.IdpIdentity;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -132,8 +134,17 @@ public final class LoginService {
         // 7. Identity: source, user name, validator, groups and role; UserInfo (5.3) only if one of them asks.
         Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
 
-        // 8. The account: recorded with this login's groups; a disabled user is refused.
-        accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups());
+        // 8. The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
+        //    nor stable), recorded with this login's groups; another iss or sub for a bound name, or a disabled user, is refused.
+        IdpIdentity idpIdentity = idpIdentityOf(tokens);
+        try {
+            accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups(),
+                    idpIdentity);
+        } catch (IdentityMismatchException e) {
+            Audit.event("login refused: identity mismatch", "user", identity.username(), "issuer", idpIdentity.issuer(),
+                    "subject", idpIdentity.subject(), "bound_issuer", e.bound().issuer(), "bound_subject", e.bound().subject());
+            throw e;
+        }
 
         // 9. The session.
         // The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
@@ -160,6 +171,18 @@ public final class LoginService {
 
     private static String stringClaim(LoginTokens tokens, String name) {
         return tokens.idTokenClaims().getClaim(name) instanceof String text ? text : null;
+    }
+
+    private static IdpIdentity idpIdentityOf(LoginTokens tokens) {
+        String issuer = tokens.idTokenClaims().getIssuer();
+        String subject = tokens.idTokenClaims().getSubject();
+        if (issuer == null || subject == null || issuer.isBlank() || subject.isBlank()
+                || issuer.length() > IdpIdentity.MAX_LENGTH || subject.length() > IdpIdentity.MAX_LENGTH) {
+            // The token validator demands iss and sub already; this guards the store's column width.
+            throw new MalformedCallbackException("The identity provider's ID token carries no usable 'iss' and 'sub' "
+                    + "(each 1 to " + IdpIdentity.MAX_LENGTH + " characters). Please sign in again.");
+        }
+        return new IdpIdentity(issuer, subject);
     }
 
     private static Optional<String> claimText(Identity identity, String claim) {

@@ -85,6 +85,21 @@ public interface ProviderProfile {
     }
 
     /**
+     * Whether the {@code email} claim among these identity claims is verified, so that it may serve
+     * as the user name (a user name is the key of grants and tokens; an unverified address is one
+     * anybody may type into their profile). The default demands {@code email_verified} true (the
+     * boolean, or the string {@code "true"} some IdPs send), which suits Google, Okta, Cognito and
+     * Keycloak; a profile overrides it only for an IdP with its own verification claim.
+     *
+     * @param claims the identity claims (from the ID token or UserInfo)
+     * @return true when the {@code email} claim may be used as a user name
+     */
+    default boolean emailVerified(Map<String, Object> claims) {
+        Object verified = claims.get("email_verified");
+        return Boolean.TRUE.equals(verified) || verified instanceof String text && text.trim().equalsIgnoreCase("true");
+    }
+
+    /**
      * Extra parameters of the authorization request (for example Google's {@code hd}).
      *
      * @return parameter names to values

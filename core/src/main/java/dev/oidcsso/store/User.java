@@ -15,14 +15,16 @@ import java.util.Set;
  * @param disabled    whether an administrator has disabled the user: refused on every path
  * @param createdAt   when the user first logged in
  * @param lastLogin   when the user last logged in
+ * @param identity    the issuer and subject the user is bound to, or empty until their next login
+ *                    binds them (a user recorded before binding existed, or unlinked by an admin)
  * @param notBefore   credentials (sessions, access tokens, bearer tokens) issued before this time are
  *                    refused for good; set when an administrator disables the user, kept when re-enabled
  */
 public record User(String username, String displayName, String email, Set<String> groups, boolean disabled,
-                   Instant createdAt, Instant lastLogin, Optional<Instant> notBefore) {
+                   Instant createdAt, Instant lastLogin, Optional<IdpIdentity> identity, Optional<Instant> notBefore) {
 
     /**
-     * A user never disabled.
+     * A user not (yet) bound to an identity at the IdP and never disabled.
      *
      * @param username    the user name
      * @param displayName the display name
@@ -34,7 +36,24 @@ public record User(String username, String displayName, String email, Set<String
      */
     public User(String username, String displayName, String email, Set<String> groups, boolean disabled,
                 Instant createdAt, Instant lastLogin) {
-        this(username, displayName, email, groups, disabled, createdAt, lastLogin, Optional.empty());
+        this(username, displayName, email, groups, disabled, createdAt, lastLogin, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A user never disabled.
+     *
+     * @param username    the user name
+     * @param displayName the display name
+     * @param email       the e-mail address
+     * @param groups      the groups
+     * @param disabled    whether disabled
+     * @param createdAt   first login
+     * @param lastLogin   last login
+     * @param identity    the bound issuer and subject, or empty
+     */
+    public User(String username, String displayName, String email, Set<String> groups, boolean disabled,
+                Instant createdAt, Instant lastLogin, Optional<IdpIdentity> identity) {
+        this(username, displayName, email, groups, disabled, createdAt, lastLogin, identity, Optional.empty());
     }
 
     /**
@@ -47,6 +66,7 @@ public record User(String username, String displayName, String email, Set<String
      * @param disabled    whether disabled
      * @param createdAt   first login
      * @param lastLogin   last login
+     * @param identity    the bound issuer and subject, or empty
      * @param notBefore   credentials issued before this time are refused
      */
     public User {
@@ -56,6 +76,7 @@ public record User(String username, String displayName, String email, Set<String
         groups = Set.copyOf(groups);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastLogin, "lastLogin");
+        Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(notBefore, "notBefore");
     }
 }

@@ -23,6 +23,41 @@ public interface UserStore {
     User recordLogin(String username, String displayName, String email, Set<String> groups);
 
     /**
+     * Records a browser login of the user bound to an identity at the IdP, in one transaction: a
+     * new user, or one not bound yet, is bound to {@code identity} and recorded as
+     * {@link #recordLogin(String, String, String, Set)} does; a user bound to the same identity is
+     * recorded; a user bound to another identity is left unchanged and returned as stored, so that
+     * the caller, seeing {@link User#identity()} differ, refuses the login.
+     *
+     * @param username    the user name
+     * @param displayName the name to show, or empty
+     * @param email       the e-mail address, or empty
+     * @param groups      the groups detected at this login
+     * @param identity    the issuer and subject of this login
+     * @return the user as stored
+     */
+    User recordLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity);
+
+    /**
+     * Binds a user to an identity at the IdP chosen by an administrator (for example after the
+     * user moved to another IdP), replacing any binding.
+     *
+     * @param username the user name
+     * @param identity the issuer and subject to accept from now on
+     * @return false when there is no such user
+     */
+    boolean link(String username, IdpIdentity identity);
+
+    /**
+     * Removes a user's binding, so that their next login binds them again to whatever identity
+     * brings their user name.
+     *
+     * @param username the user name
+     * @return false when there is no such user
+     */
+    boolean unlink(String username);
+
+    /**
      * A user, from the cache when warm.
      *
      * @param username the user name

@@ -1,6 +1,7 @@
 package dev.oidcsso.web;
 
 import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.auth.TooManyFailuresException;
 import dev.oidcsso.http.MethodNotAllowedException;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -13,8 +14,8 @@ import java.util.Map;
 /**
  * The one place where a typed failure becomes an HTTP response: its status, a stable JSON error code
  * or an HTML page for browsers, {@code WWW-Authenticate} challenges on 401, {@code Allow} on 405 and
- * {@code Retry-After} on 503. The message shown is the exception's, which is safe to show and says
- * what to do; internals never are.
+ * {@code Retry-After} on 503 and 429. The message shown is the exception's public message, which is
+ * safe to show and says what to do; internals (an IdP's address, the last error) only reach the log.
  *
  * <p>The failures, one type per cause, all {@link OidcSsoException}s carrying their status:
  * <ul>
@@ -52,6 +53,9 @@ final class ErrorResponses {
         int status = status(e);
         if (status >= 500 && status != 502 && status != 503) {
             LOG.warn("{} {} failed: {}", request.method(), request.path(), e.getMessage());
+        } else if (!e.publicMessage().equals(e.getMessage())) {
+            // The client sees the public text only; the operator finds the details here.
+            LOG.debug("{} {} failed: {}", request.method(), request.path(), e.getMessage());
         }
         return finish(wantsHtml(request) ? page(request, status, e) : json(status, e), request, e);
     }
@@ -110,13 +114,13 @@ final class ErrorResponses {
             case 503 -> "Temporarily unavailable";
             default -> status >= 500 ? "Something went wrong" : "Sign-in failed";
         };
-        return WebResponse.html(status, Pages.page(title, e.getMessage(), basePath(request) + "/login", "Try signing in again"));
+        return WebResponse.html(status, Pages.page(title, e.publicMessage(), basePath(request) + "/login", "Try signing in again"));
     }
 
     private static WebResponse json(int status, OidcSsoException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code(status));
-        body.put("message", e.getMessage());
+        body.put("message", e.publicMessage());
         return WebResponse.json(status, Json.write(body));
     }
 
@@ -129,6 +133,7 @@ final class ErrorResponses {
             case 409 -> "conflict";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
             case 502, 503 -> "unavailable";
             default -> status >= 500 ? "server_error" : "invalid_request";
         };
@@ -141,6 +146,9 @@ final class ErrorResponses {
         }
         if (e instanceof MethodNotAllowedException notAllowed) {
             answer = answer.withHeader("Allow", notAllowed.allow());
+        }
+        if (e instanceof TooManyFailuresException brake) {
+            answer = answer.withHeader("Retry-After", String.valueOf(brake.retryAfterSeconds()));
         }
         return answer.status() == 503 ? answer.withHeader("Retry-After", RETRY_AFTER_SECONDS) : answer;
     }

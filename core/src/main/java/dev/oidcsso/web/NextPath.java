@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Checks the {@code next} parameter of {@code /login}: only a path on this site is accepted, so the
  * login cannot be abused as an open redirect ({@code //evil.example}, {@code /\evil.example},
- * {@code https://evil.example}, control characters and the like all fall back to {@code /}).
+ * {@code https://evil.example}, {@code /..//evil.example}, control characters and the like all fall
+ * back to {@code /}).
  */
 public final class NextPath {
 
@@ -54,6 +55,30 @@ public final class NextPath {
                 return false;
             }
         }
-        return true;
+        return !hasDotSegment(path);
+    }
+
+    /**
+     * Whether the path part holds a {@code .} or {@code ..} segment, written plainly or as
+     * {@code %2e}. Browsers and proxies remove dot segments, and {@code /..//evil.example} becomes
+     * {@code //evil.example}, another site; a same-site link never needs them, so they are refused
+     * rather than normalised.
+     */
+    private static boolean hasDotSegment(String path) {
+        int end = path.length();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        for (String segment : path.substring(0, end).split("/", -1)) {
+            String plain = segment.replace("%2e", ".").replace("%2E", ".");
+            if (plain.equals(".") || plain.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

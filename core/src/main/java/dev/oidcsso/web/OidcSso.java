@@ -8,6 +8,7 @@ import dev.oidcsso.auth.BasicTokenAuthenticator;
 import dev.oidcsso.auth.BearerAuthenticator;
 import dev.oidcsso.auth.SessionAuthenticator;
 import dev.oidcsso.auth.TrustedHeaderAuthenticator;
+import dev.oidcsso.auth.WorkloadAuthenticator;
 import dev.oidcsso.config.AuthMode;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
@@ -21,6 +22,7 @@ import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
+import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
@@ -121,6 +123,13 @@ public final class OidcSso implements AutoCloseable {
         IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
         database.ifPresent(db -> chain.add(new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
+        if (!settings.workloads().issuers().isEmpty()) {
+            // Before the IdP's bearer authenticator: it takes only tokens of the workload issuers and leaves the rest.
+            WorkloadAuthenticator workloads = new WorkloadAuthenticator(settings.workloads(), JsonHttp.create(settings.httpTimeout()),
+                    settings.httpTimeout(), accounts, roles, clock, settings.clockSkew());
+            LOG.info("oidc-sso: workload issuers {} trusted for bearer tokens", workloads.names());
+            chain.add(workloads);
+        }
         if (settings.discoveryUrl() != null) {
             chain.add(new BearerAuthenticator(provider, tokens, identities, settings.audiences(), accounts));
         }
@@ -217,11 +226,13 @@ public final class OidcSso implements AutoCloseable {
             return new Outcome.Respond(endpoints.challenge(request));
         } catch (OidcSsoException e) {
             return new Outcome.Respond(endpoints.error(request, e));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Throwable, not RuntimeException: an Error (StackOverflowError, an OutOfMemoryError in one request, a plugin's
+            // LinkageError) or a sneakily thrown checked exception would reach the container, whose page names the class.
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
             try {
                 return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
-            } catch (RuntimeException again) {
+            } catch (Throwable again) {
                 // Even the error page failed (a request too broken to describe): answer without it.
                 return new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}"));
             }

@@ -680,7 +680,7 @@
         say('Checking access for ' + who + ': choose a resource.', 'info');
       }, { class: 'small', label: 'Check access of ' + user.username }),
       button(user.token ? 'Rotate token' : 'Create token', (event) => act(event.currentTarget, async () => {
-        const issued = await call('POST', 'users/' + seg(user.username) + '/token', { expires_at: expiryOf($('users-expiry')) });
+        const issued = await call('POST', 'users/token', { expires_at: expiryOf($('users-expiry')) }, { name: user.username });
         showToken($('users-token'), issued, 'user-token');
         say('New token for ' + who + '; any previous one no longer works. Hand it over safely: it is shown once.');
         await refreshUsers();
@@ -691,7 +691,7 @@
     ];
     if (user.token) {
       actions.push(button('Delete token', (event) => act(event.currentTarget, async () => {
-        await call('DELETE', 'users/' + seg(user.username) + '/token');
+        await call('DELETE', 'users/token', undefined, { name: user.username });
         say('Deleted the token of ' + who + '.');
         await refreshUsers();
         if (self) {
@@ -705,10 +705,18 @@
         say('Signed ' + who + ' out of ' + ended.sessions_ended + ' session(s).');
       }), { class: 'small danger', label: 'Sign ' + user.username + ' out everywhere' }));
       actions.push(button(user.disabled ? 'Enable' : 'Disable', (event) => act(event.currentTarget, async () => {
-        await call('PATCH', 'users/' + seg(user.username), { disabled: !user.disabled });
+        await call('PATCH', 'users', { disabled: !user.disabled }, { name: user.username });
         say((user.disabled ? 'Enabled ' : 'Disabled ') + who + '.');
         await changed();
       }), { class: 'small' + (user.disabled ? '' : ' danger'), label: (user.disabled ? 'Enable ' : 'Disable ') + user.username }));
+    }
+    if (user.identity) {
+      // The user is bound to the issuer and subject of their first login; unbinding lets the next login bind again.
+      actions.push(button('Unbind sign-in', (event) => act(event.currentTarget, async () => {
+        await call('DELETE', 'users/' + seg(user.username) + '/identity');
+        say('Unbound ' + who + ' from ' + user.identity.issuer + ': their next sign-in binds them again.');
+        await refreshUsers();
+      }), { class: 'small', label: 'Unbind ' + user.username + ' from the sign-in at ' + user.identity.issuer }));
     }
     const name = [user.username];
     if (user.display_name && user.display_name !== user.username) {
@@ -745,7 +753,7 @@
     }
     let data;
     try {
-      data = await call('GET', (detail.kind === 'user' ? 'users/' : 'groups/') + seg(detail.name));
+      data = await call('GET', detail.kind === 'user' ? 'users' : 'groups', undefined, { name: detail.name });
     } catch (error) {
       if (error.status === 404) {
         state.detail = null;

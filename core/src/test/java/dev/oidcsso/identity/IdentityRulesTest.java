@@ -72,4 +72,29 @@ class IdentityRulesTest {
                 .set("OIDC_IDENTITY_VALIDATOR_EXPRESSION", "email ==== 'x'").build());
         assertTrue(e.getMessage().contains("is not a valid JMESPath expression"), e.getMessage());
     }
+
+    @Test
+    void emailNamesTheUserOnlyWhenVerifiedElseTheNextClaimDoes() {
+        OidcSettings settings = base().set("OIDC_USERNAME_CLAIM", "email,sub").build();
+        IdentityResolver resolver = new IdentityResolver(settings, settings.plugins().identitySource(),
+                settings.plugins().identityValidator(), settings.plugins().groupDetector(), new RoleDecision(List.of("mlflow-admin"), List.of("mlflow")));
+        Map<String, Object> claims = Map.of("sub", "s-1", "email", "ceo@example.com", "groups", List.of("mlflow"));
+        assertEquals("s-1", resolver.resolveToken(claims).username(), "no email_verified: not a user name");
+        assertEquals("s-1", resolver.resolveToken(with(claims, "email_verified", false)).username());
+        assertEquals("s-1", resolver.resolveToken(with(claims, "email_verified", "yes")).username());
+        assertEquals("ceo@example.com", resolver.resolveToken(with(claims, "email_verified", true)).username());
+        assertEquals("ceo@example.com", resolver.resolveToken(with(claims, "email_verified", "true")).username(), "Cognito's string");
+
+        OidcSettings emailOnly = base().set("OIDC_USERNAME_CLAIM", "email").build();
+        IdentityResolver strict = new IdentityResolver(emailOnly, emailOnly.plugins().identitySource(),
+                emailOnly.plugins().identityValidator(), emailOnly.plugins().groupDetector(), new RoleDecision(List.of("mlflow-admin"), List.of("mlflow")));
+        AccessRefusedException e = assertThrows(AccessRefusedException.class, () -> strict.resolveToken(claims));
+        assertTrue(e.getMessage().contains("only when the identity provider marks it verified"), e.getMessage());
+    }
+
+    static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
+        Map<String, Object> copy = new java.util.HashMap<>(claims);
+        copy.put(name, value);
+        return copy;
+    }
 }

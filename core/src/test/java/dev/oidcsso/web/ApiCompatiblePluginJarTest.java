@@ -8,6 +8,8 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.oidcsso.testing.Poll;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +64,13 @@ class ApiCompatiblePluginJarTest {
         return OidcSettings.builder().discoveryUrl(idp.wellKnownUrl("default").toString()).client("demo", "secret")
                 .secretKey("0123456789abcdef0123456789abcdef0123")
                 .set("OIDC_PLUGIN_DIR", plugins.toString()).set("OIDC_GROUP_DETECTION_PLUGIN", "example-email-list")
-                .set("OIDC_USERNAME_CLAIM", "email");
+                .set("OIDC_USERNAME_CLAIM", "email").set("OIDC_HTTP_TIMEOUT", "30s");
     }
 
     String loginAs(OidcSso sso, String email) throws IOException, InterruptedException {
         HttpServer app = DemoApps.jdkApp(sso);
+        // A busy machine can make the first discovery slow; the login is what this test is about.
+        Poll.until(Duration.ofSeconds(60), sso::ready, "the IdP discovered");
         try {
             idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "subject-1", "JWT", List.of("demo"),
                     Map.of("email", email, "email_verified", true), 3600));

@@ -103,7 +103,7 @@ class ErrorResponsesTest {
                 assertEquals(entry.getValue()[0], response.status(), what);
                 JsonNode body = JSON.readTree(response.bodyText());
                 assertEquals(entry.getValue()[1], body.get("error").asText(), what);
-                assertEquals(entry.getKey().getMessage(), body.get("message").asText(), what);
+                assertEquals(entry.getKey().publicMessage(), body.get("message").asText(), what);
             }
         }
     }

@@ -43,8 +43,20 @@ class IdpOutageTest {
                 HttpResponse<String> login = browser.get(DemoApps.baseUrl(app) + "/login");
                 assertEquals(503, login.statusCode());
                 assertEquals("5", login.headers().firstValue("Retry-After").orElseThrow());
-                assertTrue(login.body().contains("cannot be reached"), login.body());
-                assertTrue(browser.getJson(DemoApps.baseUrl(app) + "/health").body().contains("\"ready\":false"));
+                assertTrue(login.body().contains("The identity provider is unavailable"), login.body());
+                String health = browser.getJson(DemoApps.baseUrl(app) + "/health").body();
+                assertTrue(health.contains("\"ready\":false"), health);
+                // Public answers say that the IdP is unavailable, never where it is or what failed.
+                HttpResponse<String> bearer = new dev.oidcsso.testing.Browser().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(DemoApps.baseUrl(app) + "/private")).header("Authorization", "Bearer a.b.c"));
+                assertEquals(503, bearer.statusCode());
+                assertTrue(bearer.body().contains("The identity provider is unavailable; try again shortly."), bearer.body());
+                HttpResponse<String> callback = browser.get(DemoApps.baseUrl(app) + "/callback?code=x&state=y");
+                assertEquals(503, callback.statusCode());
+                for (String answer : new String[] {health, bearer.body(), callback.body(), login.body()}) {
+                    assertTrue(!answer.contains(String.valueOf(port)) && !answer.contains("well-known") && !answer.contains("Exception")
+                            && !answer.contains("Connect"), answer);
+                }
 
                 idp.start(InetAddress.getLoopbackAddress(), port);
                 Poll.until(Duration.ofSeconds(20), () -> browser.getJson(DemoApps.baseUrl(app) + "/health/ready").statusCode() == 200,

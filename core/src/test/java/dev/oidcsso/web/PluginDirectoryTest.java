@@ -5,6 +5,8 @@ import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.testing.Browser;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import dev.oidcsso.testing.Poll;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,9 +70,11 @@ class PluginDirectoryTest {
         idp.start(InetAddress.getLoopbackAddress(), 0);
         OidcSettings settings = OidcSettings.builder().discoveryUrl(idp.wellKnownUrl("default").toString()).client("demo", "secret")
                 .set("OIDC_PLUGIN_DIR", plugins.toString()).set("OIDC_GROUP_DETECTION_PLUGIN", "acme-team")
-                .set("OIDC_GROUP_NAME", "team-data").build();
+                .set("OIDC_GROUP_NAME", "team-data").set("OIDC_HTTP_TIMEOUT", "30s").build();
         try (OidcSso sso = OidcSso.create(settings)) {
             HttpServer app = DemoApps.jdkApp(sso);
+            // A busy machine can make the first discovery slow; the login is what this test is about.
+            Poll.until(Duration.ofSeconds(60), sso::ready, "the IdP discovered");
             try {
                 idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "dana", "JWT", List.of("demo"),
                         Map.of("preferred_username", "dana", "team", "data"), 3600));

@@ -1,5 +1,6 @@
 package dev.oidcsso.web;
 
+import dev.oidcsso.crypto.SealingKey;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.ClientAuthMethod;
 import dev.oidcsso.config.OidcSettings;

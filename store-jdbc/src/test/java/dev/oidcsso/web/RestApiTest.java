@@ -170,6 +170,49 @@ class RestApiTest {
     }
 
     @Test
+    void wrongBasicCredentialsAreBrakedButACorrectTokenNeverIs() {
+        String token = json(call("POST", "/oidc/api/me/token", alice, null)).get("token").asText();
+        String wrong = Browser.basicAuthorization("alice", token + "x");
+        for (int i = 1; i <= dev.oidcsso.auth.FailureBrake.MAX_FAILURES; i++) {
+            assertEquals(401, call("GET", "/oidc/api/me", wrong, null).statusCode(), "failure " + i);
+        }
+        HttpResponse<String> braked = call("GET", "/oidc/api/me", wrong, null);
+        assertError(braked, 429, "too_many_requests", "Too many failed sign-in attempts");
+        long wait = Long.parseLong(braked.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(wait >= 1 && wait <= 60, "Retry-After " + wait);
+        assertEquals(429, call("GET", "/oidc/api/me", Browser.basicAuthorization("nobody", "guess"), null).statusCode(),
+                "the address is braked for every user name");
+        assertEquals(200, call("GET", "/oidc/api/me", Browser.basicAuthorization("alice", token), null).statusCode(),
+                "the holder of the right token is never locked out");
+    }
+
+    @Test
+    void aTokenThatExpiresCannotMintOneThatOutlivesIt() {
+        Instant inAnHour = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<String> hourly = call("POST", "/oidc/api/me/token", alice, "{\"expires_at\": \"" + inAnHour + "\"}");
+        assertEquals(201, hourly.statusCode(), hourly.body());
+        String basic = Browser.basicAuthorization("alice", json(hourly).get("token").asText());
+
+        // Asking for later than the caller's own expiry is refused; nothing changes.
+        assertError(call("POST", "/oidc/api/me/token", basic, "{\"expires_at\": \"" + inAnHour.plusSeconds(1) + "\"}"),
+                400, "invalid_request", "cannot expire later");
+        assertEquals(200, call("GET", "/oidc/api/me", basic, null).statusCode());
+        // Without an expiry the new token gets the caller's.
+        HttpResponse<String> rotated = call("POST", "/oidc/api/me/token", basic, null);
+        assertEquals(201, rotated.statusCode(), rotated.body());
+        assertEquals(inAnHour.toString(), json(rotated).get("expires_at").asText());
+        String second = Browser.basicAuthorization("alice", json(rotated).get("token").asText());
+        HttpResponse<String> sooner = call("POST", "/oidc/api/me/token", second, "{\"expires_at\": \"" + inAnHour.minusSeconds(60) + "\"}");
+        assertEquals(201, sooner.statusCode(), sooner.body());
+        assertEquals(inAnHour.minusSeconds(60).toString(), json(sooner).get("expires_at").asText());
+        // An explicit null ("never") gets the caller's expiry as well.
+        String third = Browser.basicAuthorization("alice", json(sooner).get("token").asText());
+        HttpResponse<String> never = call("POST", "/oidc/api/me/token", third, "{\"expires_at\": null}");
+        assertEquals(201, never.statusCode(), never.body());
+        assertEquals(inAnHour.minusSeconds(60).toString(), json(never).get("expires_at").asText());
+    }
+
+    @Test
     void personalAccessTokenIsShownOnceRotatedAndDeleted() {
         HttpResponse<String> created = call("POST", "/oidc/api/me/token", alice, "{\"expires_at\": null}");
         assertEquals(201, created.statusCode(), created.body());

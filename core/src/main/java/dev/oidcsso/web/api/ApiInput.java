@@ -1,5 +1,6 @@
 package dev.oidcsso.web.api;
 
+import dev.oidcsso.authz.Names;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.authz.PermissionEvaluator;
 import dev.oidcsso.authz.PermissionLevel;
@@ -71,7 +72,7 @@ final class ApiInput {
         if (decoded.isBlank() || decoded.length() > Grantee.MAX_NAME_LENGTH) {
             throw ApiException.badRequest("The " + what + " in the path must be 1 to " + Grantee.MAX_NAME_LENGTH + " characters.");
         }
-        return decoded;
+        return Names.check("the " + what, decoded);
     }
 
     static Instant instant(String text) {

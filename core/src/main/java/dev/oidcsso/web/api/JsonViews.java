@@ -35,6 +35,12 @@ final class JsonViews {
         json.put("created_at", user.createdAt().toString());
         json.put("last_login", user.lastLogin().toString());
         json.put("token", token.map(JsonViews::tokenJson).orElse(null));
+        json.put("identity", user.identity().map(bound -> {
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("issuer", bound.issuer());
+            identity.put("subject", bound.subject());
+            return identity;
+        }).orElse(null));
         return json;
     }
 

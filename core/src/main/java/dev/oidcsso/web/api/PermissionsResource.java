@@ -1,5 +1,6 @@
 package dev.oidcsso.web.api;
 
+import dev.oidcsso.authz.Names;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.Decision;
@@ -34,7 +35,7 @@ final class PermissionsResource {
     }
 
     WebResponse effective(WebRequest request, Principal caller) {
-        String username = request.queryParameter("user").orElse(caller.username());
+        String username = Names.check("the user name", request.queryParameter("user").orElse(caller.username()));
         if (!username.equals(caller.username()) && !caller.admin()) {
             throw ApiException.forbidden("Only administrators may ask about another user's permissions.");
         }

@@ -89,7 +89,8 @@ public final class RestApi {
             return route(request, caller);
         } catch (OidcSsoException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Throwable: an Error would reach the container, whose error page names the class to the client.
             LOG.error("REST API failure on {} {}", request.method(), request.path(), e);
             throw new OidcSsoException(500, "An unexpected error occurred.");
         }
@@ -99,6 +100,11 @@ public final class RestApi {
         String method = request.method().toUpperCase(Locale.ROOT);
         List<String> parts = segments(request.path().substring(PREFIX.length()));
         String first = parts.isEmpty() ? "" : parts.get(0);
+        Optional<String> named = request.queryParameter("name");
+        if ((first.equals("users") || first.equals("groups")) && named.isPresent()) {
+            // ?name= stands for the {name} segment, left out: servlet containers refuse %2F, %5C and %25 in paths.
+            parts.add(1, java.net.URLEncoder.encode(named.get(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
         int size = parts.size();
         switch (first) {
             case "me" -> {
@@ -134,6 +140,13 @@ public final class RestApi {
                         case "POST" -> tokens.create(request, caller, username);
                         case "DELETE" -> tokens.delete(caller, username);
                         default -> throw ApiException.methodNotAllowed("POST, DELETE");
+                    };
+                }
+                if (size == 3 && parts.get(2).equals("identity")) {
+                    return switch (method) {
+                        case "PUT" -> users.link(request, caller, username);
+                        case "DELETE" -> users.unlink(caller, username);
+                        default -> throw ApiException.methodNotAllowed("PUT, DELETE");
                     };
                 }
             }

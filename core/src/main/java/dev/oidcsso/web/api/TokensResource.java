@@ -30,7 +30,7 @@ final class TokensResource {
 
     WebResponse create(WebRequest request, Principal caller, String owner) {
         JsonBody body = JsonBody.read(request, TOKEN_FIELDS, true);
-        Optional<Instant> expiresAt = body.optionalText("expires_at").map(ApiInput::instant);
+        Optional<Instant> expiresAt = TokenLifetime.of(caller, body.optionalText("expires_at").map(ApiInput::instant));
         boolean replacing = tokens.find(owner).isPresent();
         IssuedToken issued = expiresAt.map(at -> tokens.create(owner, at)).orElseGet(() -> tokens.create(owner));
         Audit.event(replacing ? "token rotated" : "token created", "by", caller.username(), "for", owner,

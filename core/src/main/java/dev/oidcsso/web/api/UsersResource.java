@@ -2,11 +2,13 @@ package dev.oidcsso.web.api;
 
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.authz.Grantee;
+import dev.oidcsso.authz.Names;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.login.Audit;
 import dev.oidcsso.session.SessionManager;
+import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.TokenStore;
 import dev.oidcsso.store.User;
@@ -19,6 +21,8 @@ import java.util.Map;
 /**
  * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
  * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable),
+ * and {@code PUT}/{@code DELETE /oidc/api/users/{name}/identity} (link the user to an issuer and
+ * subject, or unbind them so that their next login binds them again),
  * and {@code DELETE /oidc/api/users/{name}/sessions} (sign the user out everywhere).
  */
 final class UsersResource {
@@ -77,6 +81,34 @@ final class UsersResource {
         int ended = sessions.endAllOf(username, "admin");
         Audit.event("user signed out everywhere", "by", caller.username(), "user", username, "sessions", ended);
         return JsonViews.json(200, Map.of("user", username, "sessions_ended", ended));
+    }
+
+    WebResponse link(WebRequest request, Principal caller, String username) {
+        JsonBody body = JsonBody.read(request, List.of("issuer", "subject"), false);
+        String issuer = body.text("issuer");
+        String subject = body.text("subject");
+        IdpIdentity identity;
+        try {
+            identity = new IdpIdentity(issuer, subject);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'issuer' and 'subject' must each be 1 to " + IdpIdentity.MAX_LENGTH + " characters.");
+        }
+        if (!Names.isUsable(issuer) || !Names.isUsable(subject)) {
+            throw ApiException.badRequest("'issuer' and 'subject' must not contain control characters or unpaired surrogates.");
+        }
+        if (!users.link(username, identity)) {
+            throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
+        }
+        Audit.event("user linked", "by", caller.username(), "user", username, "issuer", issuer, "subject", subject);
+        return get(username);
+    }
+
+    WebResponse unlink(Principal caller, String username) {
+        if (!users.unlink(username)) {
+            throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
+        }
+        Audit.event("user unlinked", "by", caller.username(), "user", username);
+        return get(username);
     }
 
     private Map<String, Object> userJson(User user) {

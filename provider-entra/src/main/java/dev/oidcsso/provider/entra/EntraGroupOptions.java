@@ -1,6 +1,6 @@
 package dev.oidcsso.provider.entra;
 
-import dev.oidcsso.config.HostOrUrl;
+import dev.oidcsso.spi.support.HostOrUrl;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.spi.PluginSettings;

@@ -2,7 +2,7 @@ package dev.oidcsso.provider.entra;
 
 import com.google.auto.service.AutoService;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.oidcsso.config.HostOrUrl;
+import dev.oidcsso.spi.support.HostOrUrl;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.spi.PluginSettings;
@@ -190,6 +190,17 @@ public final class EntraProfile implements ProviderProfileFactory {
         @Override
         public String name() {
             return "entra";
+        }
+
+        /**
+         * Entra ID's {@code email} claim is a mutable directory attribute that Microsoft documents as
+         * unverified, and Entra sends no {@code email_verified}: the address serves as a user name only
+         * if a token ever carries {@code email_verified} true (never, in practice), so the
+         * {@code email} entry of the username claims is skipped for Entra users.
+         */
+        @Override
+        public boolean emailVerified(Map<String, Object> claims) {
+            return Boolean.TRUE.equals(claims.get("email_verified"));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.oidcsso.provider.entra;
 
-import dev.oidcsso.oidc.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttpException;
+import dev.oidcsso.spi.support.JsonHttp;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public final class MicrosoftGraph {
      * @param accessToken a delegated Graph access token of the user ({@code GroupMember.Read.All});
      *                    never logged
      * @return the groups, in the order Graph listed them
-     * @throws dev.oidcsso.oidc.JsonHttpException when Graph refuses or cannot be reached
+     * @throws JsonHttpException when Graph refuses or cannot be reached
      * @throws IllegalStateException when Graph pages to another host or never stops paging
      */
     public List<Group> transitiveGroups(String accessToken) {

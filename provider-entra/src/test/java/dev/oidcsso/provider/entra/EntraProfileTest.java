@@ -149,4 +149,12 @@ class EntraProfileTest {
         assertEquals("entra", settings.groupDetector());
         assertTrue(settings.scopes().contains("https://graph.microsoft.com/GroupMember.Read.All"));
     }
+
+    @Test
+    void entraEmailIsNeverTakenAsVerified() {
+        assertFalse(ENTRA.emailVerified(Map.of("email", "ceo@contoso.com")), "Entra sends no email_verified: unverified");
+        assertFalse(ENTRA.emailVerified(Map.of("email", "ceo@contoso.com", "email_verified", "true")));
+        assertFalse(ENTRA.emailVerified(Map.of("email", "ceo@contoso.com", "xms_edov", true)));
+        assertTrue(ENTRA.emailVerified(Map.of("email", "ceo@contoso.com", "email_verified", true)));
+    }
 }

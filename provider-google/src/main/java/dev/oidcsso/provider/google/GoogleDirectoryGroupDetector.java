@@ -5,9 +5,9 @@ import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetectionException;
 import dev.oidcsso.groups.GroupDetector;
-import dev.oidcsso.oidc.JsonHttp;
-import dev.oidcsso.oidc.JsonHttpException;
-import dev.oidcsso.oidc.JwtBearerGrant;
+import dev.oidcsso.spi.support.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttpException;
+import dev.oidcsso.spi.support.JwtBearerGrant;
 import dev.oidcsso.spi.GroupDetectorFactory;
 import dev.oidcsso.spi.PluginSettings;
 

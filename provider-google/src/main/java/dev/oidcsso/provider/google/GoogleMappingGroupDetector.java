@@ -6,7 +6,7 @@ import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetector;
-import dev.oidcsso.oidc.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.spi.GroupDetectorFactory;
 import dev.oidcsso.spi.PluginSettings;
 

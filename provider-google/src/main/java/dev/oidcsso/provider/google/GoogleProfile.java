@@ -2,7 +2,7 @@ package dev.oidcsso.provider.google;
 
 import com.google.auto.service.AutoService;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.oidcsso.config.HostOrUrl;
+import dev.oidcsso.spi.support.HostOrUrl;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.spi.PluginSettings;

@@ -2,9 +2,9 @@ package dev.oidcsso.provider.google;
 
 import dev.oidcsso.groups.GroupDetectionContext;
 import dev.oidcsso.groups.GroupDetectionException;
-import dev.oidcsso.identity.ClaimValues;
-import dev.oidcsso.oidc.JsonHttp;
-import dev.oidcsso.oidc.JsonHttpException;
+import dev.oidcsso.spi.support.ClaimValues;
+import dev.oidcsso.spi.support.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttpException;
 
 import java.net.URI;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.oidcsso.provider.google;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.oidcsso.oidc.PemKeys;
+import dev.oidcsso.spi.support.PemKeys;
 
 import java.io.IOException;
 import java.net.URI;

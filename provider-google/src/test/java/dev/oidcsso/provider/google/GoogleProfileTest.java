@@ -143,4 +143,12 @@ class GoogleProfileTest {
         assertEquals("google-mapping", settings.groupDetector());
         assertEquals(URI.create(GoogleSettings.DISCOVERY_URL), settings.discoveryUrl());
     }
+
+    @Test
+    void googleEmailIsVerifiedWhenGoogleSaysSo() {
+        OidcSettings settings = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
+        assertTrue(settings.profile().emailVerified(Map.of("email", "a@example.com", "email_verified", true)));
+        assertFalse(settings.profile().emailVerified(Map.of("email", "a@example.com", "email_verified", false)));
+        assertFalse(settings.profile().emailVerified(Map.of("email", "a@example.com")));
+    }
 }

@@ -1,7 +1,7 @@
 package dev.oidcsso.provider.okta;
 
 import com.google.auto.service.AutoService;
-import dev.oidcsso.config.HostOrUrl;
+import dev.oidcsso.spi.support.HostOrUrl;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.spi.PluginSettings;

@@ -5,6 +5,7 @@ import dev.oidcsso.store.StoreUnavailableException;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.oidcsso.observe.SsoEvents;
+import dev.oidcsso.OidcSsoException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,8 +20,10 @@ import java.util.Optional;
 
 /**
  * Runs units of work on pooled connections and turns every {@link SQLException} into a
- * {@link StoreUnavailableException}: a caller sees either the committed result or a 503, never a
- * half-written change or a guess.
+ * {@link StoreUnavailableException} (503), except the database refusing the data itself (SQLState
+ * class 22, data exception, such as a value too long for its column; class 23, a constraint
+ * violation), which is the request's fault: 400 and 409. A caller sees either the committed result or
+ * an error, never a half-written change or a guess.
  */
 final class Jdbc {
 
@@ -162,10 +165,19 @@ final class Jdbc {
         }
     }
 
-    static StoreUnavailableException unavailable(String what, SQLException e) {
-        // The message is generic on purpose: driver messages can quote values and connection details.
+    static OidcSsoException unavailable(String what, SQLException e) {
+        // The messages are generic on purpose: driver messages can quote values and connection details.
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("22")) {
+            return new OidcSsoException(400, "the user database refused a value (" + what + " failed, SQLState " + state
+                    + "): a name or text is unusable", e);
+        }
+        if (state.startsWith("23")) {
+            return new OidcSsoException(409, "the user database refused the change (" + what + " failed, SQLState " + state
+                    + "): it conflicts with what is stored", e);
+        }
         return new StoreUnavailableException("the user database is unavailable (" + what
-                + " failed, SQLState " + e.getSQLState() + "); try again shortly", e);
+                + " failed, SQLState " + state + "); try again shortly", e);
     }
 
     static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {

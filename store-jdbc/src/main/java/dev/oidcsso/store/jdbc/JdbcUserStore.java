@@ -1,14 +1,15 @@
 package dev.oidcsso.store.jdbc;
 
-import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.store.Change;
 import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.ChangeListener;
 import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
+import dev.oidcsso.authz.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,22 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     @Override
     public User recordLogin(String username, String displayName, String email, Set<String> groups) {
+        return record(username, displayName, email, groups, Optional.empty());
+    }
+
+    @Override
+    public User recordLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity) {
+        return record(username, displayName, email, groups, Optional.of(identity));
+    }
+
+    private User record(String username, String displayName, String email, Set<String> groups, Optional<IdpIdentity> identity) {
         Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
         Set<String> sortedGroups = new TreeSet<>();
         for (String group : groups) {
-            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH) {
+            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH || !Names.isUsable(group)) {
                 // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
-                LOG.warn("user {}: ignoring a group name that is blank or longer than {} characters", username, Grantee.MAX_NAME_LENGTH);
+                LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
+                        username, Grantee.MAX_NAME_LENGTH);
             } else {
                 sortedGroups.add(group);
             }
@@ -60,22 +71,48 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
             int updated;
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
-                update.setString(1, shownName);
-                update.setString(2, shownEmail);
-                Jdbc.setInstant(update, 3, now);
-                update.setString(4, username);
-                updated = update.executeUpdate();
+            if (identity.isEmpty()) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
+                    update.setString(1, shownName);
+                    update.setString(2, shownEmail);
+                    Jdbc.setInstant(update, 3, now);
+                    update.setString(4, username);
+                    updated = update.executeUpdate();
+                }
+            } else {
+                // One conditional UPDATE binds an unbound user or refreshes a user bound to this identity, so two
+                // racing first logins with different identities cannot both bind.
+                try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET display_name = ?, email = ?, "
+                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ? WHERE username = ? AND ((idp_issuer IS NULL "
+                        + "AND idp_subject IS NULL) OR (idp_issuer = ? AND idp_subject = ?))")) {
+                    update.setString(1, shownName);
+                    update.setString(2, shownEmail);
+                    Jdbc.setInstant(update, 3, now);
+                    update.setString(4, identity.get().issuer());
+                    update.setString(5, identity.get().subject());
+                    update.setString(6, username);
+                    update.setString(7, identity.get().issuer());
+                    update.setString(8, identity.get().subject());
+                    updated = update.executeUpdate();
+                }
+                if (updated == 0) {
+                    Optional<User> boundElsewhere = select(connection, username);
+                    if (boundElsewhere.isPresent()) {
+                        return boundElsewhere.get(); // changed nothing: the caller refuses the login
+                    }
+                }
             }
             if (updated == 0) {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users "
-                        + "(username, display_name, email, disabled, created_at, last_login_at) VALUES (?, ?, ?, FALSE, ?, ?)")) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, "
+                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject) VALUES (?, ?, ?, FALSE, ?, ?, ?, ?)")) {
                     insert.setString(1, username);
                     insert.setString(2, shownName);
                     insert.setString(3, shownEmail);
                     Jdbc.setInstant(insert, 4, now);
                     Jdbc.setInstant(insert, 5, now);
+                    insert.setString(6, identity.map(IdpIdentity::issuer).orElse(null));
+                    insert.setString(7, identity.map(IdpIdentity::subject).orElse(null));
                     insert.executeUpdate();
                 }
             }
@@ -100,9 +137,10 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         return user;
     }
 
-    /** Display names and e-mail addresses are informational: clip them to the column rather than refuse a login. */
+    /** Display names and e-mail addresses are informational: clean and clip them to the column rather than refuse a login. */
     private static String clip(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+        String clean = Names.withoutUnusable(text);
+        return clean.length() <= MAX_TEXT ? clean : clean.substring(0, MAX_TEXT);
     }
 
     /**
@@ -188,6 +226,34 @@ final class JdbcUserStore implements UserStore, ChangeListener {
     }
 
     @Override
+    public boolean link(String username, IdpIdentity identity) {
+        return bind(username, Optional.of(identity));
+    }
+
+    @Override
+    public boolean unlink(String username) {
+        return bind(username, Optional.empty());
+    }
+
+    private boolean bind(String username, Optional<IdpIdentity> identity) {
+        boolean changed = jdbc.write(identity.isPresent() ? "linking a user" : "unlinking a user", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE oidc_users SET idp_issuer = ?, idp_subject = ? WHERE username = ?")) {
+                update.setString(1, identity.map(IdpIdentity::issuer).orElse(null));
+                update.setString(2, identity.map(IdpIdentity::subject).orElse(null));
+                update.setString(3, username);
+                if (update.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            jdbc.logChange(connection, ChangeKind.USER, username);
+            return true;
+        });
+        cache.invalidate(username);
+        return changed;
+    }
+
+    @Override
     public boolean delete(String username) {
         boolean deleted = jdbc.write("deleting a user", connection -> {
             // Deleting the user cascades to their groups and their access token.
@@ -229,8 +295,12 @@ final class JdbcUserStore implements UserStore, ChangeListener {
     }
 
     private static User user(ResultSet row, Set<String> groups) throws SQLException {
+        String issuer = row.getString("idp_issuer");
+        String subject = row.getString("idp_subject");
+        Optional<IdpIdentity> identity = issuer == null || subject == null ? Optional.empty()
+                : Optional.of(new IdpIdentity(issuer, subject));
         return new User(row.getString("username"), row.getString("display_name"), row.getString("email"), groups,
-                row.getBoolean("disabled"), Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "last_login_at"),
+                row.getBoolean("disabled"), Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "last_login_at"), identity,
                 Jdbc.getOptionalInstant(row, "not_before"));
     }
 

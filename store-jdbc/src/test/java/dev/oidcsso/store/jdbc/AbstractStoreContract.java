@@ -19,6 +19,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.store.Change;
 import dev.oidcsso.store.ChangeKind;
 import dev.oidcsso.store.ChangeListener;
+import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.RevocationStore;
@@ -31,6 +32,7 @@ import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
 import dev.oidcsso.testing.MutableClock;
 import dev.oidcsso.testing.Poll;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +118,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -181,6 +183,118 @@ abstract class AbstractStoreContract {
         assertEquals(List.of(), users.members("analysts"));
         assertEquals(List.of("alice", "bob"), users.list().stream().map(User::username).toList());
         assertEquals(Optional.empty(), users.find("carol"));
+    }
+
+    @Test
+    void aLoginBindsTheUserToItsIssuerAndSubjectAndAnotherPairChangesNothing() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Database replica = open(url);
+        UserStore users = db.users();
+        IdpIdentity staff = new IdpIdentity("https://idp.example/staff", "sub-1");
+        IdpIdentity other = new IdpIdentity("https://idp.example/partners", "sub-1");
+        IdpIdentity otherSubject = new IdpIdentity("https://idp.example/staff", "sub-2");
+
+        User first = users.recordLogin("alice", "Alice", "alice@example.com", Set.of("ml"), staff);
+        assertEquals(Optional.of(staff), first.identity());
+        clock.advance(Duration.ofMinutes(5));
+        User again = users.recordLogin("alice", "Alice A.", "alice@example.com", Set.of("ml", "admins"), staff);
+        assertEquals(Set.of("ml", "admins"), again.groups(), "the same identity refreshes the user");
+
+        for (IdpIdentity stranger : List.of(other, otherSubject)) {
+            clock.advance(Duration.ofMinutes(5));
+            User refused = users.recordLogin("alice", "Mallory", "mallory@example.com", Set.of("intruders"), stranger);
+            assertEquals(again, refused, "another issuer or subject changes nothing and shows the binding");
+            assertEquals(Optional.of(again), replica.users().find("alice"));
+        }
+        assertFalse(users.groups().contains("intruders"), "the refused login's groups were not recorded");
+
+        // An admin unbinds: the next login binds again, whoever brings the name.
+        assertTrue(users.unlink("alice"));
+        Poll.until(() -> replica.users().find("alice").orElseThrow().identity().isEmpty(), "the replica sees the unbinding");
+        assertEquals(Optional.of(otherSubject),
+                users.recordLogin("alice", "Alice", "", Set.of("ml"), otherSubject).identity());
+        // An admin links to a chosen pair: that pair is accepted from then on, the previous one no more.
+        assertTrue(users.link("alice", other));
+        assertEquals(Optional.of(other), users.recordLogin("alice", "Alice", "", Set.of("ml"), other).identity());
+        assertEquals(Optional.of(other), users.recordLogin("alice", "Alice", "", Set.of("x"), otherSubject).identity());
+        assertEquals(Set.of("ml"), users.find("alice").orElseThrow().groups());
+        assertFalse(users.link("nobody", staff));
+        assertFalse(users.unlink("nobody"));
+
+        // Logins without an identity (trusted headers, bearer users) neither bind nor unbind.
+        users.recordLogin("bob", "", "", Set.of());
+        assertEquals(Optional.empty(), users.find("bob").orElseThrow().identity());
+        assertEquals(Optional.of(other), users.recordLogin("alice", "", "", Set.of("ml")).identity());
+    }
+
+    @Test
+    void usersRecordedBeforeBindingMigrateUnboundAndAreBoundAtTheirNextLogin() throws Exception {
+        String url = newDatabaseUrl();
+        Flyway.configure(Database.class.getClassLoader()).dataSource(url, null, null).locations(Database.MIGRATIONS)
+                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("2").load().migrate();
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, email, "
+                     + "disabled, created_at, last_login_at) VALUES ('carol', 'Carol', '', FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
+            insert.executeUpdate();
+        }
+        Database db = open(url);
+        assertEquals(Optional.empty(), db.users().find("carol").orElseThrow().identity(), "an old row is unbound");
+        IdpIdentity carol = new IdpIdentity("https://idp.example", "carol-sub");
+        assertEquals(Optional.of(carol), db.users().recordLogin("carol", "Carol", "", Set.of(), carol).identity());
+        assertEquals("Carol", db.users().find("carol").orElseThrow().displayName());
+    }
+
+    @Test
+    void namesWithControlCharactersOrUnpairedSurrogatesAreRefusedWith400OnEveryDatabase() throws Exception {
+        Database db = open(newDatabaseUrl());
+        for (String bad : List.of("a\u0000b", "line\nbreak", "del\u007f", "c1\u0085", "lone\uD800", "\uDC00tail")) {
+            OidcSsoException login = assertThrows(OidcSsoException.class, () -> db.users().recordLogin(bad, "", "", Set.of()), bad);
+            assertEquals(400, login.status(), bad);
+            assertThrows(PermissionInputException.class, () -> db.permissions().grant(new Grant(Grantee.group(bad), CHURN, READ)), bad);
+            assertThrows(PermissionInputException.class, () -> Resource.of(EXPERIMENT, bad), bad);
+            assertThrows(PermissionInputException.class, () -> db.permissions().addRule(Grantee.user("alice"), EXPERIMENT, bad, READ, 0), bad);
+        }
+        // A pair of surrogates is one character (an emoji), and fine.
+        db.users().recordLogin("smile\uD83D\uDE00", "", "", Set.of());
+        assertTrue(db.users().find("smile\uD83D\uDE00").isPresent());
+        // Odd groups and display text from the IdP do not stop a login: groups are ignored, text is cleaned.
+        User user = db.users().recordLogin("bob", "Bob\u0000 B.", "bob@example.com\n", Set.of("ml", "bad\u0000group", "lone\uD800"));
+        assertEquals(Set.of("ml"), user.groups());
+        assertEquals("Bob B.", user.displayName());
+        assertEquals("bob@example.com", user.email());
+    }
+
+    @Test
+    void storedRulesOverTheCostLimitsAreSkippedAtLoad() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        db.permissions().addRule(Grantee.group("mlflow"), EXPERIMENT, "team-a-.*", READ, 1);
+        // Rows an older version accepted: the review's hostile patterns, written around the API.
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_regex_rules (resource_type, grantee_kind, "
+                     + "grantee_name, pattern, permission_level, priority, updated_at) VALUES ('experiment', 'group', 'mlflow', ?, 'MANAGE', 0, ?)")) {
+            for (String hostile : List.of("(.{0,1000}){1000}x", "((a{1000}){1000}){1000}", "(.?){1000}(.?){1000}x")) {
+                insert.setString(1, hostile);
+                insert.setObject(2, java.time.OffsetDateTime.now(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+        }
+        assertEquals(List.of("team-a-.*"), db.permissions().rulesFor(EXPERIMENT).stream().map(rule -> rule.pattern().source()).toList());
+        assertEquals(1, db.permissions().rules().size());
+        PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
+        assertEquals(READ, evaluator.level(new Actor("bob", Set.of("mlflow"), false), Resource.of(EXPERIMENT, "team-a-" + "x".repeat(400))));
+    }
+
+    @Test
+    void theDatabaseRefusingDataIsTheRequestsFaultNotAnOutage() {
+        assertEquals(400, Jdbc.unavailable("reading", new SQLException("invalid byte sequence", "22021")).status());
+        assertEquals(409, Jdbc.unavailable("writing", new SQLException("duplicate key", "23505")).status());
+        OidcSsoException outage = Jdbc.unavailable("reading", new SQLException("connection refused", "08001"));
+        assertEquals(503, outage.status());
+        assertTrue(outage instanceof StoreUnavailableException);
+        assertFalse(Jdbc.unavailable("reading", new SQLException("invalid byte sequence 0x00 in 'secret'", "22021"))
+                .getMessage().contains("secret"), "driver messages may quote values and stay out of the answer");
     }
 
     @Test

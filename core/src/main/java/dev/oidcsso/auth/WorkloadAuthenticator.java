@@ -1,0 +1,265 @@
+package dev.oidcsso.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.oidcsso.config.WorkloadSettings;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.identity.ClaimPath;
+import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.spi.support.JsonHttp;
+import dev.oidcsso.spi.support.JsonHttpException;
+import dev.oidcsso.oidc.JwksCache;
+import dev.oidcsso.oidc.ProviderUnavailableException;
+import dev.oidcsso.oidc.TokenValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Authenticates pipelines and services by {@code Authorization: Bearer <JWT>} from a configured
+ * workload issuer ({@code OIDC_WORKLOAD_ISSUERS}: GitHub Actions, GitLab CI, a Kubernetes cluster):
+ * the token's signature against that issuer's keys (its own JWKS, found by discovery or given),
+ * its exact {@code iss}, one of the configured audiences, its times, and every configured claim
+ * rule. A token that passes stands for the configured user and groups, so a pipeline gets exactly
+ * the rights granted to them; it is recorded like a bearer user, so an administrator sees, grants
+ * and can disable it.
+ *
+ * <p>It only looks at tokens whose unverified {@code iss} is a configured workload issuer; every
+ * other bearer token is left to the IdP's {@link BearerAuthenticator}, which refuses an unknown
+ * issuer with 401. Each issuer's keys are fetched and cached apart, so an issuer that is down
+ * affects its own tokens only (503), never the IdP's logins or another issuer's tokens.
+ */
+public final class WorkloadAuthenticator implements Authenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadAuthenticator.class);
+    private static final int MAX_TOKEN_LENGTH = 64 * 1024;
+    private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+    /** How long a failed discovery is remembered before the next token tries again. */
+    private static final Duration RETRY = Duration.ofSeconds(5);
+    /** Signatures with a public key only: an HMAC would need a secret shared with the issuer. */
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+
+    private final Map<String, IssuerKeys> byIssuer = new LinkedHashMap<>();
+    private final Map<String, List<WorkloadSettings.Issuer>> configured = new LinkedHashMap<>();
+    private final Accounts accounts;
+    private final RoleDecision roles;
+    private final Clock clock;
+    private final Duration skew;
+
+    /**
+     * Creates the authenticator.
+     *
+     * @param workloads the configured workload issuers
+     * @param http      fetches discovery documents
+     * @param timeout   the timeout of each fetch
+     * @param accounts  the recorded users (a disabled workload user is refused)
+     * @param roles     the role authority (a workload is an administrator only through an admin group)
+     * @param clock     the clock for token times
+     * @param skew      the tolerated clock skew
+     */
+    public WorkloadAuthenticator(WorkloadSettings workloads, JsonHttp http, Duration timeout, Accounts accounts, RoleDecision roles,
+                                 Clock clock, Duration skew) {
+        this.accounts = accounts;
+        this.roles = roles;
+        this.clock = clock;
+        this.skew = skew;
+        DefaultResourceRetriever retriever = new DefaultResourceRetriever((int) timeout.toMillis(), (int) timeout.toMillis(),
+                MAX_DOCUMENT_BYTES);
+        for (WorkloadSettings.Issuer issuer : workloads.issuers()) {
+            configured.computeIfAbsent(issuer.issuer(), key -> new ArrayList<>()).add(issuer);
+            byIssuer.computeIfAbsent(issuer.issuer(), key -> new IssuerKeys(issuer, http, retriever, clock));
+        }
+    }
+
+    @Override
+    public Optional<Principal> authenticate(WebRequest request) {
+        Optional<String> token = BearerAuthenticator.credentials(request, "bearer");
+        if (token.isEmpty() || token.get().isEmpty() || token.get().length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        Optional<String> issuer = unverifiedIssuer(token.get());
+        if (issuer.isEmpty() || !configured.containsKey(issuer.get())) {
+            return Optional.empty(); // the IdP's token, or an unknown issuer's, which the bearer authenticator refuses
+        }
+        List<WorkloadSettings.Issuer> candidates = configured.get(issuer.get());
+        JWTClaimsSet claims = verify(token.get(), byIssuer.get(issuer.get()), candidates);
+        for (WorkloadSettings.Issuer candidate : candidates) {
+            if (candidate.audiences().stream().noneMatch(claims.getAudience()::contains)) {
+                continue;
+            }
+            Optional<String> failed = failedRule(candidate, claims);
+            if (failed.isEmpty()) {
+                accounts.recordIfChanged(candidate.user(), candidate.groups());
+                return Optional.of(new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
+                        AuthMethod.BEARER, Optional.empty()));
+            }
+            LOG.info("A token of workload issuer '{}' does not satisfy its claim rule on '{}'", candidate.name(), failed.get());
+        }
+        // The answer names the issuer's setting only: the rules' expected values are the operator's business.
+        throw new TokenValidationException("the bearer token of workload issuer '" + candidates.get(0).name()
+                + "' does not satisfy the audience and claim rules configured for it");
+    }
+
+    /** @return the configured issuers' names, for the start-up log */
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        configured.values().forEach(list -> list.forEach(issuer -> names.add(issuer.name())));
+        return names;
+    }
+
+    private static Optional<String> unverifiedIssuer(String token) {
+        try {
+            JWT jwt = JWTParser.parse(token);
+            return jwt instanceof SignedJWT ? Optional.ofNullable(jwt.getJWTClaimsSet().getIssuer()) : Optional.empty();
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JWTClaimsSet verify(String token, IssuerKeys keys, List<WorkloadSettings.Issuer> candidates) {
+        String name = candidates.get(0).name();
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys.source()));
+        processor.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims, candidates.get(0).issuer()));
+        try {
+            return processor.process(token, null);
+        } catch (KeySourceException e) {
+            LOG.warn("The keys of workload issuer '{}' cannot be fetched: {}", name, e.getMessage());
+            throw new ProviderUnavailableException("the keys of workload issuer '" + name + "' cannot be fetched now", e);
+        } catch (BadJWTException e) {
+            throw new TokenValidationException("the bearer token of workload issuer '" + name + "' was refused: " + e.getMessage());
+        } catch (BadJOSEException | com.nimbusds.jose.JOSEException | ParseException e) {
+            throw new TokenValidationException("the bearer token of workload issuer '" + name + "' has no valid signature "
+                    + "(accepted algorithms: RS, PS and ES families)");
+        }
+    }
+
+    private void checkClaims(JWTClaimsSet claims, String issuer) throws BadJWTException {
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new BadJWTException("its issuer is not the configured one");
+        }
+        if (claims.getAudience() == null || claims.getAudience().isEmpty()) {
+            throw new BadJWTException("it has no audience (aud)");
+        }
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new BadJWTException("it has no expiry (exp)");
+        }
+        if (!now.isBefore(exp.toInstant().plus(skew))) {
+            throw new BadJWTException("it expired at " + exp.toInstant());
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
+            throw new BadJWTException("it is not valid before " + nbf.toInstant());
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.toInstant().isAfter(now.plus(skew))) {
+            throw new BadJWTException("it was issued in the future");
+        }
+    }
+
+    /** The first rule the claims break, by claim name, or empty when all hold. */
+    private static Optional<String> failedRule(WorkloadSettings.Issuer issuer, JWTClaimsSet claims) {
+        Map<String, Object> json = claims.toJSONObject();
+        for (WorkloadSettings.ClaimRule rule : issuer.rules()) {
+            Optional<Object> value = ClaimPath.read(json, rule.claim());
+            boolean holds = value.isPresent() && (value.get() instanceof String || value.get() instanceof Number
+                    || value.get() instanceof Boolean) && rule.matches(String.valueOf(value.get()));
+            if (!holds) {
+                return Optional.of(rule.claim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One issuer's keys: its JWKS cache, made once its {@code jwks_uri} is known. */
+    private static final class IssuerKeys {
+
+        private final String name;
+        private final String issuer;
+        private final URI discoveryUrl;
+        private final JsonHttp http;
+        private final DefaultResourceRetriever retriever;
+        private final Clock clock;
+        private volatile JwksCache keys;
+        private volatile Instant failedAt = Instant.EPOCH;
+        private volatile boolean failing;
+
+        IssuerKeys(WorkloadSettings.Issuer settings, JsonHttp http, DefaultResourceRetriever retriever, Clock clock) {
+            this.name = settings.name();
+            this.issuer = settings.issuer();
+            this.discoveryUrl = settings.discoveryUrl();
+            this.http = http;
+            this.retriever = retriever;
+            this.clock = clock;
+            settings.jwksUrl().ifPresent(url -> this.keys = cache(url));
+        }
+
+        JwksCache source() {
+            JwksCache known = keys;
+            if (known != null) {
+                return known;
+            }
+            synchronized (this) {
+                if (keys != null) {
+                    return keys;
+                }
+                if (failing && clock.instant().isBefore(failedAt.plus(RETRY))) {
+                    throw new ProviderUnavailableException("the discovery document of workload issuer '" + name + "' cannot be had now");
+                }
+                try {
+                    Map<String, Object> document = http.get(discoveryUrl);
+                    if (!issuer.equals(document.get("issuer"))) {
+                        throw new IllegalArgumentException("it declares another issuer than " + issuer);
+                    }
+                    if (!(document.get("jwks_uri") instanceof String jwksUri)) {
+                        throw new IllegalArgumentException("it has no jwks_uri");
+                    }
+                    keys = cache(URI.create(jwksUri));
+                    failing = false;
+                    return keys;
+                } catch (JsonHttpException | IllegalArgumentException e) {
+                    failing = true;
+                    failedAt = clock.instant();
+                    LOG.warn("The discovery document of workload issuer '{}' at {} is unusable: {}", name, discoveryUrl, e.getMessage());
+                    throw new ProviderUnavailableException("the discovery document of workload issuer '" + name + "' cannot be had now", e);
+                }
+            }
+        }
+
+        private JwksCache cache(URI url) {
+            try {
+                return new JwksCache(url.toURL(), retriever, clock, JwksCache.Policy.DEFAULT);
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new ProviderUnavailableException("the jwks_uri of workload issuer '" + name + "' is not a URL", e);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,13 @@
+package dev.oidcsso.provider.cognito;
+
+import dev.oidcsso.testing.ModuleServices;
+import org.junit.jupiter.api.Test;
+
+/** The module descriptor and the service files AutoService generates name the same implementations. */
+class ModuleInfoTest {
+
+    @Test
+    void providesAgreesWithTheServiceFiles() {
+        ModuleServices.assertProvidesAgreeWithServiceFiles(CognitoProfile.class);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.oidcsso.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.IdpIdentity;
+import dev.oidcsso.store.jdbc.Database;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.TestProvider;
+import dev.oidcsso.testing.TestUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Users bound to the issuer and subject of their first login, through real browser logins at the
+ * in-process OpenID provider with an H2 store: another subject bringing the same user name is
+ * refused with 403 and an audit line and changes nothing; an administrator unbinds or links the
+ * user through the REST API, also by {@code ?name=}.
+ */
+class IdentityBindingTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+    TestProvider op;
+    Database db;
+    OidcSso sso;
+    HttpServer app;
+    String base;
+    String admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        op = TestProvider.start();
+        db = Database.open(StoreSettings.embedded(dataDir));
+        sso = OidcSso.builder(StoreApps.settings(op, Map.of())).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
+        app = DemoApps.jdkApp(sso);
+        base = DemoApps.baseUrl(app);
+        op.registerRedirectUri(base + "/callback");
+        op.user(TestUser.admin());
+        admin = "Bearer " + op.accessToken(Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop(0);
+        sso.close();
+        db.close();
+        op.close();
+    }
+
+    /** A browser login as a user whose subject is {@code subject} and whose preferred_username is alice. */
+    HttpResponse<String> loginAsAlice(String subject, String... groups) {
+        TestUser alice = TestUser.withGroups("alice", groups.length == 0 ? new String[] {"mlflow"} : groups);
+        op.user(new TestUser(subject, alice.claims()));
+        Browser browser = new Browser();
+        browser.defaultHeader("Accept", "text/html");
+        return browser.navigate(base + "/").last();
+    }
+
+    HttpResponse<String> api(String method, String path, String body) {
+        return new Browser().send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", admin)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(response.body(), e);
+        }
+    }
+
+    @Test
+    void anotherSubjectWithTheSameUserNameIsRefusedUntilAnAdminUnbindsTheUser() {
+        assertEquals(200, loginAsAlice("alice-subject").statusCode());
+        IdpIdentity alice = new IdpIdentity(op.issuer(), "alice-subject");
+        assertEquals(Optional.of(alice), db.users().find("alice").orElseThrow().identity());
+
+        String[] refusal = new String[1];
+        String lines = RestApiCsrfTest.captureStandardError(() -> {
+            HttpResponse<String> page = loginAsAlice("mallory-subject", "mlflow", "intruders");
+            assertEquals(403, page.statusCode(), page.body());
+            refusal[0] = page.body();
+        });
+        assertTrue(refusal[0].contains("belongs to another account"), refusal[0]);
+        assertFalse(refusal[0].contains("alice-subject"), "the page names neither subject");
+        assertTrue(lines.contains("login refused: identity mismatch user=alice issuer=" + op.issuer()
+                + " subject=mallory-subject bound_issuer=" + op.issuer() + " bound_subject=alice-subject"), lines);
+        assertEquals(Set.of("mlflow"), db.users().find("alice").orElseThrow().groups(), "the refused login changed nothing");
+        assertEquals(200, loginAsAlice("alice-subject").statusCode(), "alice herself still signs in");
+
+        JsonNode shown = json(api("GET", "/oidc/api/users/alice", null));
+        assertEquals(op.issuer(), shown.get("identity").get("issuer").asText());
+        assertEquals("alice-subject", shown.get("identity").get("subject").asText());
+
+        // Unbinding (addressed by ?name=, as for names a container refuses in a path): the next login binds again.
+        HttpResponse<String> unbound = api("DELETE", "/oidc/api/users/identity?name=alice", null);
+        assertEquals(200, unbound.statusCode(), unbound.body());
+        assertTrue(json(unbound).get("identity").isNull());
+        assertEquals(200, loginAsAlice("alice-new-subject").statusCode());
+        assertEquals("alice-new-subject", db.users().find("alice").orElseThrow().identity().orElseThrow().subject());
+        assertEquals(403, loginAsAlice("alice-subject").statusCode(), "the old subject is now the stranger");
+
+        // Linking to a chosen pair.
+        HttpResponse<String> linked = api("PUT", "/oidc/api/users/alice/identity",
+                "{\"issuer\": \"" + op.issuer() + "\", \"subject\": \"alice-subject\"}");
+        assertEquals(200, linked.statusCode(), linked.body());
+        assertEquals("alice-subject", json(linked).get("identity").get("subject").asText());
+        assertEquals(200, loginAsAlice("alice-subject").statusCode());
+        assertEquals(403, loginAsAlice("alice-new-subject").statusCode());
+    }
+
+    @Test
+    void linkingChecksItsInputAndTheUser() {
+        assertEquals(200, loginAsAlice("alice-subject").statusCode());
+        assertEquals(400, api("PUT", "/oidc/api/users/alice/identity", "{\"issuer\": \"https://x\"}").statusCode());
+        assertEquals(400, api("PUT", "/oidc/api/users/alice/identity", "{\"issuer\": \"https://x\", \"subject\": \"a\\u0000b\"}")
+                .statusCode());
+        assertEquals(400, api("PUT", "/oidc/api/users/alice/identity",
+                "{\"issuer\": \"https://x\", \"subject\": \"" + "s".repeat(IdpIdentity.MAX_LENGTH + 1) + "\"}").statusCode());
+        assertEquals(404, api("DELETE", "/oidc/api/users/nobody/identity", null).statusCode());
+        assertEquals(404, api("PUT", "/oidc/api/users/nobody/identity", "{\"issuer\": \"https://x\", \"subject\": \"s\"}").statusCode());
+        HttpResponse<String> wrongMethod = api("POST", "/oidc/api/users/alice/identity", "{}");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("PUT, DELETE", wrongMethod.headers().firstValue("Allow").orElseThrow());
+        assertEquals("alice-subject", db.users().find("alice").orElseThrow().identity().orElseThrow().subject());
+    }
+
+    @Test
+    void aBearerTokenOfAnotherSubjectWithABoundUserNameIsRefused() {
+        assertEquals(200, loginAsAlice("alice-subject").statusCode());
+        op.user(new TestUser("mallory-subject", TestUser.withGroups("alice", "mlflow").claims()));
+        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                .header("Authorization", "Bearer " + op.accessToken(Map.of())));
+        assertEquals(403, me.statusCode(), me.body());
+        op.user(new TestUser("alice-subject", TestUser.withGroups("alice", "mlflow").claims()));
+        assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                .header("Authorization", "Bearer " + op.accessToken(Map.of()))).statusCode());
+    }
+}
