@@ -81,7 +81,7 @@ public final class SessionCodec {
      * @return the 32 id bytes, or empty
      */
     public Optional<byte[]> decode(String value) {
-        if (value == null || value.length() != ENCODED_LENGTH) {
+        if (value == null || value.length() != ENCODED_LENGTH || !canonicalLastCharacter(value.charAt(ENCODED_LENGTH - 1))) {
             return Optional.empty();
         }
         byte[] sealed;
@@ -102,6 +102,29 @@ public final class SessionCodec {
         } catch (GeneralSecurityException | IllegalStateException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * 61 bytes end in one byte spread over two characters, the second carrying 2 bits of it and 4
+     * unused bits. The JDK decoder ignores those, so 16 spellings would open alike; only the one
+     * with zero bits is accepted, so that any changed character is refused.
+     */
+    private static boolean canonicalLastCharacter(char c) {
+        int index;
+        if (c >= 'A' && c <= 'Z') {
+            index = c - 'A';
+        } else if (c >= 'a' && c <= 'z') {
+            index = c - 'a' + 26;
+        } else if (c >= '0' && c <= '9') {
+            index = c - '0' + 52;
+        } else if (c == '-') {
+            index = 62;
+        } else if (c == '_') {
+            index = 63;
+        } else {
+            return false;
+        }
+        return (index & 0x0F) == 0;
     }
 
     /**
