@@ -163,6 +163,49 @@ public final class Accounts {
     }
 
     /**
+     * Refuses a credential of a user that an administrator disabled, now or at any time after the
+     * credential was issued.
+     *
+     * @param username the user name
+     * @param issuedAt when the credential (session, token) was issued
+     * @throws AccessRefusedException when disabled
+     */
+    public void requireNotRevoked(String username, java.time.Instant issuedAt) {
+        if (database.isEmpty()) {
+            return;
+        }
+        Optional<User> user = database.get().users().find(username);
+        if (user.map(User::disabled).orElse(false)) {
+            throw disabled(username);
+        }
+        if (issuedBeforeRevocation(user, issuedAt)) {
+            throw new AccessRefusedException("This credential of '" + username + "' was issued before an administrator "
+                    + "disabled the account; sign in again or create a new access token.");
+        }
+    }
+
+    /**
+     * Whether a credential was issued before the user's {@code not_before} (an administrator
+     * disabled the user since).
+     *
+     * @param username the user name
+     * @param issuedAt when the credential was issued
+     * @return true when it must be refused for good
+     */
+    public boolean issuedBeforeRevocation(String username, java.time.Instant issuedAt) {
+        return database.isPresent() && issuedBeforeRevocation(database.get().users().find(username), issuedAt);
+    }
+
+    private static boolean issuedBeforeRevocation(Optional<User> user, java.time.Instant issuedAt) {
+        return user.flatMap(User::notBefore).filter(issuedAt::isBefore).isPresent();
+    }
+
+    /** @return whether users are recorded in a store (their groups are then read from it) */
+    public boolean storeBacked() {
+        return database.isPresent();
+    }
+
+    /**
      * The groups recorded at the user's last login.
      *
      * @param username the user name

@@ -90,6 +90,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
         if (!check.isValid()) {
             throw failed(request, username);
         }
+        tokens.find(username).ifPresent(info -> accounts.requireNotRevoked(username, info.createdAt()));
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
         Role role = roles.require(username, groups);
         // The token just verified is the user's current one, so its dates are the stored ones.

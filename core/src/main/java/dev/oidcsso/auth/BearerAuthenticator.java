@@ -77,19 +77,28 @@ public final class BearerAuthenticator implements Authenticator {
         }
         DiscoveredProvider current = provider.require();
         BearerTokenCache.Digest digest = cache.digest(token.get());
-        Optional<Principal> cached = cache.find(digest, current, validator);
+        Optional<BearerTokenCache.Entry> cached = cache.findEntry(digest, current, validator);
         if (cached.isPresent()) {
-            accounts.recordIfChanged(cached.get().username(), cached.get().groups());
-            return cached;
+            Principal principal = cached.get().principal();
+            accounts.recordIfChanged(principal.username(), principal.groups());
+            accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
+            return Optional.of(principal);
         }
         VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
         Identity identity = identities.resolveToken(verified.claims().toJSONObject());
         // The token's user name must belong to the account its subject signed in as (see Accounts).
         accounts.requireSubject(identity.username(), verified.claims().getSubject(), verified.claims().getIssuer());
         accounts.recordIfChanged(identity.username(), identity.groups());
+        accounts.requireNotRevoked(identity.username(), issuedAt(verified));
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
         return Optional.of(principal);
+    }
+
+    /** A token without {@code iat} counts as issued long ago: refused once the user has been disabled. */
+    private static java.time.Instant issuedAt(VerifiedToken token) {
+        java.util.Date iat = token.claims().getIssueTime();
+        return iat == null ? java.time.Instant.EPOCH : iat.toInstant();
     }
 
     /**

@@ -155,6 +155,11 @@ public final class BearerTokenCache {
      * @throws dev.oidcsso.oidc.TokenValidationException when the cached token has expired or is not valid yet
      */
     Optional<Principal> find(Digest digest, DiscoveredProvider provider, TokenValidator validator) {
+        return findEntry(digest, provider, validator).map(Entry::principal);
+    }
+
+    /** As {@link #find}, with the verified token (for its issue time). */
+    Optional<Entry> findEntry(Digest digest, DiscoveredProvider provider, TokenValidator validator) {
         Entry entry = entries.getIfPresent(digest);
         if (entry == null || entry.provider() != provider) {
             return Optional.empty();
@@ -175,7 +180,7 @@ public final class BearerTokenCache {
             }
             keyConfirmedAt.put(keyId, now);
         }
-        return Optional.of(entry.principal());
+        return Optional.of(entry);
     }
 
     /**

@@ -1,34 +1,62 @@
 package dev.oidcsso.auth;
 
 import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 
+import java.util.List;
 import java.util.Optional;
 
-/** Authenticates a browser by its session cookie. */
+/**
+ * Authenticates a browser by its session cookie. With a user store, the rights come from the user's
+ * record (the groups recorded at their latest login, through the store's change-log-invalidated
+ * cache), not from the session: a role or group change recorded by any later login reaches every
+ * other session of the user within the change poll interval.
+ */
 public final class SessionAuthenticator implements Authenticator {
 
     private final SessionManager sessions;
     private final Accounts accounts;
+    private final RoleDecision roles;
 
     /**
      * Creates the authenticator.
      *
      * @param sessions the session manager
-     * @param accounts the recorded users, to refuse a user disabled since the login
+     * @param accounts the recorded users, to refuse a user disabled since the login and read their groups
+     * @param roles    decides the role from the recorded groups
      */
-    public SessionAuthenticator(SessionManager sessions, Accounts accounts) {
+    public SessionAuthenticator(SessionManager sessions, Accounts accounts, RoleDecision roles) {
         this.sessions = sessions;
         this.accounts = accounts;
+        this.roles = roles;
     }
 
     @Override
     public Optional<Principal> authenticate(WebRequest request) {
-        // A forged, expired or revoked cookie is treated as no cookie: the browser is sent to log in.
-        return sessions.read(request).map(session -> {
-            accounts.requireEnabled(session.username());
-            return session;
-        }).map(session -> new Principal(session.username(), session.groups(), session.admin(),
-                AuthMethod.SESSION, Optional.of(session.id())));
+        // A forged, expired, ended or idle cookie is treated as no cookie: the browser is sent to log in.
+        Optional<Session> found = sessions.read(request);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Session session = found.get();
+        accounts.requireEnabled(session.username());
+        if (accounts.issuedBeforeRevocation(session.username(), session.issuedAt())) {
+            // Started before an administrator disabled the user: dead for good, the browser logs in again.
+            return Optional.empty();
+        }
+        if (!accounts.storeBacked()) {
+            return Optional.of(new Principal(session.username(), session.groups(), session.admin(), AuthMethod.SESSION,
+                    Optional.of(session.id())));
+        }
+        Optional<List<String>> groups = accounts.recordedGroups(session.username());
+        if (groups.isEmpty()) {
+            // The user was deleted: the session goes with them.
+            return Optional.empty();
+        }
+        roles.require(session.username(), groups.get());
+        return Optional.of(new Principal(session.username(), groups.get(), roles.isAdmin(groups.get()), AuthMethod.SESSION,
+                Optional.of(session.id())));
     }
 }

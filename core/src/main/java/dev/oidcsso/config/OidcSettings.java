@@ -255,6 +255,11 @@ public final class OidcSettings {
         return session.maxAge();
     }
 
+    /** @return how long a session may go unused */
+    public Duration sessionIdleTimeout() {
+        return session.idleTimeout();
+    }
+
     /** @return the tolerated clock skew on token times */
     public Duration clockSkew() {
         return client.clockSkew();

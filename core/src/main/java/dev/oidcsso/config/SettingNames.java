@@ -52,6 +52,10 @@ public final class SettingNames {
     public static final String POST_LOGOUT_REDIRECT_URI = "OIDC_POST_LOGOUT_REDIRECT_URI";
     /** How long a session lasts, for example {@code 8h}, {@code 30m} or seconds. */
     public static final String SESSION_MAX_AGE = "OIDC_SESSION_MAX_AGE";
+    /** How long a session may go unused before it ends, for example {@code 1h}; activity extends only this one. */
+    public static final String SESSION_IDLE_TIMEOUT = "OIDC_SESSION_IDLE_TIMEOUT";
+    /** A {@code Domain} for the framework's cookies (then named {@code __Secure-} rather than {@code __Host-}). */
+    public static final String COOKIE_DOMAIN = "OIDC_COOKIE_DOMAIN";
     /** The clock skew tolerated on token times, for example {@code 60s}. */
     public static final String CLOCK_SKEW = "OIDC_CLOCK_SKEW";
     /** Paths (prefixes ending with {@code /} or exact paths, comma list) served without login. */

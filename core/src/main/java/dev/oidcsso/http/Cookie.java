@@ -13,8 +13,22 @@ import java.util.Optional;
  * @param path   the path
  * @param maxAge how long the browser keeps it; empty for a browser-session cookie
  * @param secure whether to send it over https only
+ * @param domain the {@code Domain} attribute; empty for a host-only cookie (the safe default)
  */
-public record Cookie(String name, String value, String path, Optional<Duration> maxAge, boolean secure) {
+public record Cookie(String name, String value, String path, Optional<Duration> maxAge, boolean secure, Optional<String> domain) {
+
+    /**
+     * A host-only cookie.
+     *
+     * @param name   the name
+     * @param value  the value; empty with a zero max age deletes the cookie
+     * @param path   the path
+     * @param maxAge how long the browser keeps it; empty for a browser-session cookie
+     * @param secure whether to send it over https only
+     */
+    public Cookie(String name, String value, String path, Optional<Duration> maxAge, boolean secure) {
+        this(name, value, path, maxAge, secure, Optional.empty());
+    }
 
     /**
      * A cookie that deletes one of this name and path.
@@ -35,6 +49,7 @@ public record Cookie(String name, String value, String path, Optional<Duration> 
      */
     public String toHeader() {
         StringBuilder header = new StringBuilder(name).append('=').append(value).append("; Path=").append(path);
+        domain.ifPresent(d -> header.append("; Domain=").append(d));
         maxAge.ifPresent(age -> header.append("; Max-Age=").append(age.toSeconds()));
         header.append("; HttpOnly; SameSite=Lax");
         if (secure) {

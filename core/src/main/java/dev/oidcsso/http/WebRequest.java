@@ -52,6 +52,72 @@ public interface WebRequest {
      */
     Optional<String> cookie(String name);
 
+    /**
+     * Every value the request carries for one cookie name, in order, read from the {@code Cookie}
+     * header lines. More than one value means a cookie was planted beside the real one (a sibling
+     * subdomain may set cookies for its parent domain); callers that authenticate refuse such a
+     * request rather than guess which one is genuine.
+     *
+     * @param name the cookie name
+     * @return the values; empty when absent
+     */
+    default List<String> cookies(String name) {
+        List<String> lines = headers("Cookie");
+        if (lines.isEmpty()) {
+            return cookie(name).map(List::of).orElse(List.of());
+        }
+        List<String> values = new java.util.ArrayList<>(1);
+        for (Map.Entry<String, String> pair : parseCookies(lines)) {
+            if (pair.getKey().equals(name)) {
+                values.add(pair.getValue());
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Every cookie whose name starts with a prefix, read from the {@code Cookie} header lines.
+     *
+     * @param prefix the start of the name
+     * @return name and value pairs, in order
+     */
+    default List<Map.Entry<String, String>> cookiesStartingWith(String prefix) {
+        return parseCookies(headers("Cookie")).stream().filter(pair -> pair.getKey().startsWith(prefix)).toList();
+    }
+
+    /**
+     * Splits {@code Cookie} header lines into name and value pairs (RFC 6265 5.4 order; a value in
+     * double quotes loses its quotes).
+     *
+     * @param lines the header lines
+     * @return the pairs
+     */
+    static List<Map.Entry<String, String>> parseCookies(List<String> lines) {
+        List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>();
+        for (String line : lines) {
+            int start = 0;
+            while (start < line.length()) {
+                int end = line.indexOf(';', start);
+                if (end < 0) {
+                    end = line.length();
+                }
+                int eq = line.indexOf('=', start);
+                if (eq > start && eq < end) {
+                    String name = line.substring(start, eq).trim();
+                    String value = line.substring(eq + 1, end).trim();
+                    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    if (!name.isEmpty()) {
+                        pairs.add(Map.entry(name, value));
+                    }
+                }
+                start = end + 1;
+            }
+        }
+        return pairs;
+    }
+
     /** @return the address of the peer that connected (a proxy, when there is one) */
     String remoteAddress();
 

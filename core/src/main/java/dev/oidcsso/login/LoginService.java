@@ -147,7 +147,10 @@ public final class LoginService {
         }
 
         // 9. The session.
-        Session session = sessions.start(identity.username(), identity.groups(), identity.admin(), Optional.of(tokens.idToken()));
+        // The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
+        Session session = sessions.start(new SessionManager.SignIn(identity.username(), identity.groups(), identity.admin(),
+                discovered.issuer(), Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
+                Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken())));
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
     }
@@ -164,6 +167,10 @@ public final class LoginService {
             throw new IssuerMismatchException("The login response comes from another issuer than this identity provider "
                     + "(RFC 9207 'iss' mismatch). Please sign in again from the application.");
         }
+    }
+
+    private static String stringClaim(LoginTokens tokens, String name) {
+        return tokens.idTokenClaims().getClaim(name) instanceof String text ? text : null;
     }
 
     private static IdpIdentity idpIdentityOf(LoginTokens tokens) {

@@ -1,109 +1,153 @@
 package dev.oidcsso.session;
 
-import dev.oidcsso.crypto.Sealer;
 import dev.oidcsso.crypto.SealingKey;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Turns a {@link Session} into a sealed cookie value and back.
+ * The session cookie's value: the session id only, sealed with AES-256-GCM under a key derived for
+ * this purpose from {@code SECRET_KEY}. Layout, base64url without padding: one version byte, the
+ * 12-byte nonce, then the ciphertext of the 32-byte id with its 16-byte tag (82 characters). The
+ * version byte is authenticated too, so a value can only be read as the format it was written in.
+ *
+ * <p>Everything else about a session (user, times, ID token) lives in the {@link SessionStore}: the
+ * cookie stays small and opening it costs one AES-GCM decryption of 48 bytes. Values in the
+ * earlier format (a compact JWE) do not open: such a browser is simply not signed in.
  */
 public final class SessionCodec {
 
-    /** Browsers keep cookies up to about 4096 bytes including name and attributes. */
-    static final int MAX_COOKIE_VALUE = 3800;
+    /** The format written and read: 2 (the sealed-JWE cookie was the first). */
+    static final byte VERSION = 2;
+    /** Bytes in a session id. */
+    public static final int ID_BYTES = 32;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int SEALED_BYTES = 1 + NONCE_BYTES + ID_BYTES + TAG_BITS / 8;
+    private static final int ENCODED_LENGTH = (SEALED_BYTES * 4 + 2) / 3;
 
-    private final Sealer sealer;
+    private final SecretKeySpec key;
+    private final SecureRandom random;
+    // Cipher instances are not thread-safe and costly to look up; one per thread is kept.
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SessionCodec::newCipher);
 
     /**
      * Creates the codec.
      *
-     * @param key the root sealing key
+     * @param root   the root key; a sub-key for session cookies is derived from it
+     * @param random the source of nonces
      */
-    public SessionCodec(SealingKey key) {
-        this.sealer = new Sealer(key, "session");
+    public SessionCodec(SealingKey root, SecureRandom random) {
+        this.key = new SecretKeySpec(root.derive("session-cookie/v2"), "AES");
+        this.random = random;
     }
 
     /**
-     * A sealed cookie value.
+     * Seals a session id.
      *
-     * @param value         the cookie value
-     * @param groupsOmitted whether the groups did not fit and must be kept on the server
-     */
-    public record Encoded(String value, boolean groupsOmitted) {
-    }
-
-    /**
-     * An opened cookie value.
-     *
-     * @param session       the session; its groups are empty when they were omitted
-     * @param groupsOmitted whether the groups are kept on the server
-     */
-    public record Decoded(Session session, boolean groupsOmitted) {
-    }
-
-    /**
-     * Seals a session. When the ID token would make the cookie too large for browsers, it is left
-     * out: logout then goes without {@code id_token_hint}, which RP-initiated logout allows. When the
-     * groups alone are too many (an Entra user in hundreds of groups), they are left out too and the
-     * caller keeps them on the server.
-     *
-     * @param session the session
+     * @param id the 32 id bytes
      * @return the cookie value
      */
-    public Encoded encode(Session session) {
-        String sealed = sealer.seal(toMap(session, true));
-        if (sealed.length() > MAX_COOKIE_VALUE && session.idToken().isPresent()) {
-            sealed = sealer.seal(toMap(session.withoutIdToken(), true));
+    public String encode(byte[] id) {
+        if (id.length != ID_BYTES) {
+            throw new IllegalArgumentException("a session id has " + ID_BYTES + " bytes");
         }
-        if (sealed.length() > MAX_COOKIE_VALUE) {
-            return new Encoded(sealer.seal(toMap(session.withoutIdToken(), false)), true);
+        byte[] out = new byte[SEALED_BYTES];
+        out[0] = VERSION;
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
+        try {
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(out, 0, 1);
+            cipher.doFinal(id, 0, id.length, out, 1 + NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM sealing failed", e);
         }
-        return new Encoded(sealed, false);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
     /**
-     * Opens a cookie value. Tampered, foreign or expired values give an empty result.
+     * Opens a cookie value. Anything not sealed by this codec (another key, the older format, a
+     * changed character, garbage) gives an empty result, never an exception.
      *
-     * @param cookieValue the cookie value
-     * @param now         the current time
-     * @return the session, or empty
+     * @param value the cookie value
+     * @return the 32 id bytes, or empty
      */
-    public Optional<Decoded> decode(String cookieValue, Instant now) {
-        return sealer.open(cookieValue).flatMap(SessionCodec::fromMap)
-                .filter(decoded -> now.isBefore(decoded.session().expiresAt()));
-    }
-
-    private static Map<String, Object> toMap(Session session, boolean withGroups) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("sid", session.id());
-        map.put("sub", session.username());
-        if (withGroups) {
-            map.put("grp", session.groups());
-        } else {
-            map.put("gx", true);
-        }
-        map.put("adm", session.admin());
-        map.put("iat", session.issuedAt().getEpochSecond());
-        map.put("exp", session.expiresAt().getEpochSecond());
-        session.idToken().ifPresent(token -> map.put("idt", token));
-        return map;
-    }
-
-    private static Optional<Decoded> fromMap(Map<String, Object> map) {
-        try {
-            boolean omitted = Boolean.TRUE.equals(map.get("gx"));
-            List<String> groups = omitted ? List.of() : ((List<?>) map.get("grp")).stream().map(String.class::cast).toList();
-            return Optional.of(new Decoded(new Session((String) map.get("sid"), (String) map.get("sub"), groups,
-                    (Boolean) map.get("adm"), Instant.ofEpochSecond(((Number) map.get("iat")).longValue()),
-                    Instant.ofEpochSecond(((Number) map.get("exp")).longValue()),
-                    Optional.ofNullable((String) map.get("idt"))), omitted));
-        } catch (ClassCastException | NullPointerException e) {
+    public Optional<byte[]> decode(String value) {
+        if (value == null || value.length() != ENCODED_LENGTH || !canonicalLastCharacter(value.charAt(ENCODED_LENGTH - 1))) {
             return Optional.empty();
         }
+        byte[] sealed;
+        try {
+            sealed = Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (sealed.length != SEALED_BYTES || sealed[0] != VERSION) {
+            return Optional.empty();
+        }
+        try {
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+            cipher.updateAAD(sealed, 0, 1);
+            byte[] id = cipher.doFinal(sealed, 1 + NONCE_BYTES, SEALED_BYTES - 1 - NONCE_BYTES);
+            return Optional.of(id);
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * 61 bytes end in one byte spread over two characters, the second carrying 2 bits of it and 4
+     * unused bits. The JDK decoder ignores those, so 16 spellings would open alike; only the one
+     * with zero bits is accepted, so that any changed character is refused.
+     */
+    private static boolean canonicalLastCharacter(char c) {
+        int index;
+        if (c >= 'A' && c <= 'Z') {
+            index = c - 'A';
+        } else if (c >= 'a' && c <= 'z') {
+            index = c - 'a' + 26;
+        } else if (c >= '0' && c <= '9') {
+            index = c - '0' + 52;
+        } else if (c == '-') {
+            index = 62;
+        } else if (c == '_') {
+            index = 63;
+        } else {
+            return false;
+        }
+        return (index & 0x0F) == 0;
+    }
+
+    /**
+     * A new random session id.
+     *
+     * @return 32 random bytes
+     */
+    public byte[] newId() {
+        byte[] id = new byte[ID_BYTES];
+        random.nextBytes(id);
+        return id;
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM/NoPadding is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SessionCodec[v" + VERSION + ", key redacted]";
     }
 }

@@ -43,6 +43,13 @@ public interface Store {
     RevocationStore revocations();
 
     /**
+     * Browser sessions, shared by every replica: what a session cookie's id stands for.
+     *
+     * @return the session store
+     */
+    dev.oidcsso.session.SessionStore sessions();
+
+    /**
      * The completed logins, so that a replayed callback is refused by every replica.
      *
      * @return the guard

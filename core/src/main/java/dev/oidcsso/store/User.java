@@ -17,12 +17,14 @@ import java.util.Set;
  * @param lastLogin   when the user last logged in
  * @param identity    the issuer and subject the user is bound to, or empty until their next login
  *                    binds them (a user recorded before binding existed, or unlinked by an admin)
+ * @param notBefore   credentials (sessions, access tokens, bearer tokens) issued before this time are
+ *                    refused for good; set when an administrator disables the user, kept when re-enabled
  */
 public record User(String username, String displayName, String email, Set<String> groups, boolean disabled,
-                   Instant createdAt, Instant lastLogin, Optional<IdpIdentity> identity) {
+                   Instant createdAt, Instant lastLogin, Optional<IdpIdentity> identity, Optional<Instant> notBefore) {
 
     /**
-     * A user not (yet) bound to an identity at the IdP.
+     * A user not (yet) bound to an identity at the IdP and never disabled.
      *
      * @param username    the user name
      * @param displayName the display name
@@ -34,7 +36,24 @@ public record User(String username, String displayName, String email, Set<String
      */
     public User(String username, String displayName, String email, Set<String> groups, boolean disabled,
                 Instant createdAt, Instant lastLogin) {
-        this(username, displayName, email, groups, disabled, createdAt, lastLogin, Optional.empty());
+        this(username, displayName, email, groups, disabled, createdAt, lastLogin, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A user never disabled.
+     *
+     * @param username    the user name
+     * @param displayName the display name
+     * @param email       the e-mail address
+     * @param groups      the groups
+     * @param disabled    whether disabled
+     * @param createdAt   first login
+     * @param lastLogin   last login
+     * @param identity    the bound issuer and subject, or empty
+     */
+    public User(String username, String displayName, String email, Set<String> groups, boolean disabled,
+                Instant createdAt, Instant lastLogin, Optional<IdpIdentity> identity) {
+        this(username, displayName, email, groups, disabled, createdAt, lastLogin, identity, Optional.empty());
     }
 
     /**
@@ -48,6 +67,7 @@ public record User(String username, String displayName, String email, Set<String
      * @param createdAt   first login
      * @param lastLogin   last login
      * @param identity    the bound issuer and subject, or empty
+     * @param notBefore   credentials issued before this time are refused
      */
     public User {
         Objects.requireNonNull(username, "username");
@@ -57,5 +77,6 @@ public record User(String username, String displayName, String email, Set<String
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastLogin, "lastLogin");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(notBefore, "notBefore");
     }
 }

@@ -47,6 +47,8 @@ final class Csrf {
     static final String HEADER = "X-OIDC-SSO-CSRF";
     /** The cookie that carries the token for the application's own scripts. */
     static final String COOKIE = "oidc_sso_csrf";
+    /** The form field that carries the token where a plain HTML form cannot set a header (sign-out). */
+    static final String FORM_FIELD = "csrf_token";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final byte[] key;
@@ -87,6 +89,25 @@ final class Csrf {
         }
         // Provenance is checked for every kind of credential: scripts send neither header, and a
         // browser may hold cached basic credentials that it would attach to a cross-site form.
+        checkProvenance(request);
+        if (principal.method() == AuthMethod.SESSION) {
+            String expected = principal.sessionId().map(this::token).orElse("");
+            checkToken(request, expected, request.header(HEADER).orElse(""));
+        }
+    }
+
+    /**
+     * Refuses a forged sign-out: provenance as for every state-changing request, and the session's
+     * token in the header or in the form field {@value #FORM_FIELD}.
+     *
+     * @throws CrossSiteRequestException (403) saying what is missing
+     */
+    void checkSignOut(WebRequest request, String sessionId, Optional<String> formToken) {
+        checkProvenance(request);
+        checkToken(request, token(sessionId), request.header(HEADER).or(() -> formToken).orElse(""));
+    }
+
+    private void checkProvenance(WebRequest request) {
         Optional<String> site = request.header("Sec-Fetch-Site").map(value -> value.trim().toLowerCase(Locale.ROOT));
         if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
             throw new CrossSiteRequestException("Cross-site request refused: a " + request.method()
@@ -96,15 +117,14 @@ final class Csrf {
         if (origin.isPresent() && !sameHost(origin.get(), request)) {
             throw new CrossSiteRequestException("Cross-site request refused: the Origin header names another site.");
         }
-        if (principal.method() == AuthMethod.SESSION) {
-            String expected = principal.sessionId().map(this::token).orElse("");
-            String given = request.header(HEADER).orElse("");
-            if (expected.isEmpty() || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                    given.trim().getBytes(StandardCharsets.UTF_8))) {
-                throw new CrossSiteRequestException("Missing or invalid " + HEADER + " header: a " + request.method()
-                        + " authenticated by the session cookie must send the csrf_token from GET /oidc/api/me "
-                        + "(or the " + COOKIE + " cookie) in this header.");
-            }
+    }
+
+    private static void checkToken(WebRequest request, String expected, String given) {
+        if (expected.isEmpty() || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                given.trim().getBytes(StandardCharsets.UTF_8))) {
+            throw new CrossSiteRequestException("Missing or invalid " + HEADER + " header: a " + request.method()
+                    + " authenticated by the session cookie must send the csrf_token from GET /oidc/api/me "
+                    + "(or the " + COOKIE + " cookie) in this header.");
         }
     }
 

@@ -27,14 +27,15 @@ import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.crypto.Sealer;
 import dev.oidcsso.observe.SsoEvents;
-import dev.oidcsso.session.InMemorySessionRevocations;
 import dev.oidcsso.crypto.SealingKey;
-import dev.oidcsso.session.Session;
+import dev.oidcsso.http.CookieScope;
+import dev.oidcsso.oidc.LogoutTokenValidator;
+import dev.oidcsso.session.InMemorySessionStore;
 import dev.oidcsso.session.SessionCodec;
-import dev.oidcsso.session.SessionGroups;
 import dev.oidcsso.session.SessionManager;
-import dev.oidcsso.session.SessionRevocations;
+import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.spi.IdentitySource;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.spi.IdentityValidator;
@@ -53,6 +54,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The framework in front of one application: built once from {@link OidcSettings}, then asked
@@ -80,6 +83,7 @@ public final class OidcSso implements AutoCloseable {
     private final Optional<UiAssets> ui;
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
+    private final ExecutorService sessionWrites;
     private final SsoEvents events;
 
     private OidcSso(Builder builder) {
@@ -105,22 +109,16 @@ public final class OidcSso implements AutoCloseable {
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database);
-        SessionRevocations revocations = builder.revocations != null ? builder.revocations
-                : database.<SessionRevocations>map(Store::revocations).orElseGet(() -> new InMemorySessionRevocations(clock));
-        SessionGroups overflow = database.isPresent()
-                ? new SessionGroups() {
-                    @Override
-                    public void keep(Session session) {
-                        // the callback has just recorded these groups with the login
-                    }
-
-                    @Override
-                    public Optional<List<String>> groups(Session session) {
-                        return accounts.recordedGroups(session.username());
-                    }
-                }
-                : SessionGroups.inMemory(settings.sessionMaxAge());
-        this.sessions = new SessionManager(new SessionCodec(key), revocations, settings.sessionMaxAge(), clock, random, overflow);
+        SessionStore sessionStore = builder.sessionStore != null ? builder.sessionStore
+                : database.map(Store::sessions).orElseGet(() -> new InMemorySessionStore(clock));
+        this.sessionWrites = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "oidc-sso-session-activity");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token"),
+                new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
+                clock, sessionWrites);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
@@ -138,7 +136,7 @@ public final class OidcSso implements AutoCloseable {
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
-        chain.add(new SessionAuthenticator(sessions, accounts));
+        chain.add(new SessionAuthenticator(sessions, accounts, roles));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
@@ -152,13 +150,16 @@ public final class OidcSso implements AutoCloseable {
         PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : settings.permissions();
         Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
-        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token));
+        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
+        CallbackReplayGuard replays = database.map(Store::callbacks)
+                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
         LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
-                database.map(Store::callbacks).orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT)),
-                new UserInfoClient(http), identities, accounts, sessions);
+                replays, new UserInfoClient(http), identities, accounts, sessions);
+        LogoutTokenValidator logoutTokens = new LogoutTokenValidator(settings.clientId(), settings.clockSkew(), clock, replays,
+                (discovered, claims) -> settings.profile().acceptsTokenIssuer(discovered.issuer(), claims));
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
-                database, csrf, events);
+                database, csrf, events, logoutTokens);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
@@ -363,6 +364,7 @@ public final class OidcSso implements AutoCloseable {
     @Override
     public void close() {
         provider.close();
+        sessionWrites.shutdown();
     }
 
     /**
@@ -373,7 +375,7 @@ public final class OidcSso implements AutoCloseable {
         private final OidcSettings settings;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
-        private SessionRevocations revocations;
+        private SessionStore sessionStore;
         private Store database;
         private ResourceTypes resourceTypes;
         private PermissionPolicy policy;
@@ -396,13 +398,14 @@ public final class OidcSso implements AutoCloseable {
         }
 
         /**
-         * Where revoked sessions are kept; by default in this process only.
+         * Where sessions are kept; by default in this process only (a single instance). Replicas
+         * share one kept in the user database.
          *
-         * @param revocations the revocation store
+         * @param store the session store
          * @return this builder
          */
-        public Builder sessionRevocations(SessionRevocations revocations) {
-            this.revocations = revocations;
+        public Builder sessionStore(SessionStore store) {
+            this.sessionStore = store;
             return this;
         }
 

@@ -50,4 +50,29 @@ public final class Pages {
                 + "<p><a href=\"" + escape(linkHref) + "\">" + escape(linkText) + "</a></p>"
                 + "</main></body></html>\n";
     }
+
+    /**
+     * A page with a title, a question and a button that POSTs a form with one hidden field (the
+     * CSRF token): what a link may show, but only the user's click may do.
+     *
+     * @param title      the title (plain text)
+     * @param message    the question (plain text)
+     * @param action     the form's target (a same-site path built by the framework)
+     * @param field      the hidden field's name
+     * @param value      the hidden field's value
+     * @param buttonText the button's text (plain text)
+     * @return the HTML document
+     */
+    public static String confirm(String title, String message, String action, String field, String value, String buttonText) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + escape(title) + "</title>"
+                + "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}"
+                + "h1{font-size:1.4rem}button{font-size:1rem;padding:.4rem 1rem}</style></head><body><main>"
+                + "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>"
+                + "<form id=\"confirm\" method=\"post\" action=\"" + escape(action) + "\">"
+                + "<input type=\"hidden\" name=\"" + escape(field) + "\" value=\"" + escape(value) + "\">"
+                + "<button type=\"submit\">" + escape(buttonText) + "</button></form>"
+                + "</main></body></html>\n";
+    }
 }

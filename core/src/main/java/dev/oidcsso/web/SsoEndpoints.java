@@ -11,14 +11,22 @@ import dev.oidcsso.login.Audit;
 import dev.oidcsso.login.LoginOutcome;
 import dev.oidcsso.login.LoginService;
 import dev.oidcsso.oidc.LoginFlow;
+import dev.oidcsso.oidc.LogoutTokenException;
+import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.Store;
+import dev.oidcsso.http.QueryString;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +35,23 @@ import java.util.function.Function;
 
 /**
  * The framework's own routes: {@code /login}, {@code /callback}, {@code /logout},
- * {@code /auth/status}, {@code /health}, {@code /health/live} and {@code /health/ready}. HTTP only:
+ * {@code /backchannel-logout}, {@code /auth/status}, {@code /health}, {@code /health/live} and
+ * {@code /health/ready}. HTTP only:
  * the login itself is the {@link LoginService}'s, failures become responses in
  * {@link ErrorResponses}.
  */
 final class SsoEndpoints {
 
-    static final String LOGIN_COOKIE = "oidc_sso_login";
+    /**
+     * The start of each login-state cookie's name; the rest is derived from the login's {@code state},
+     * so that logins started in several tabs each keep their own.
+     */
+    static final String LOGIN_COOKIE = "oidc_sso_login_";
+    /** Login-state cookies kept at most per browser; a new login drops the oldest beyond. */
+    static final int MAX_LOGIN_COOKIES = 5;
+    /** The back-channel logout route (OpenID Connect Back-Channel Logout 1.0). */
+    static final String BACKCHANNEL_LOGOUT = "/backchannel-logout";
+    private static final int MAX_FORM_BYTES = 64 * 1024;
 
     private final OidcSettings settings;
     private final ProviderConnection provider;
@@ -45,10 +63,12 @@ final class SsoEndpoints {
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
     private final SsoEvents events;
+    private final LogoutTokenValidator logoutTokens;
 
     SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginService logins, SessionManager sessions,
                  LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database,
-                 Csrf csrf, SsoEvents events) {
+                 Csrf csrf, SsoEvents events, LogoutTokenValidator logoutTokens) {
+        this.logoutTokens = logoutTokens;
         this.settings = settings;
         this.provider = provider;
         this.logins = logins;
@@ -65,6 +85,7 @@ final class SsoEndpoints {
             case "/login" -> Optional.of(settings.oidcLogin() ? login(request) : proxyLogin(request));
             case "/callback" -> Optional.of(settings.oidcLogin() ? callback(request) : proxyLogin(request));
             case "/logout" -> Optional.of(logout(request));
+            case BACKCHANNEL_LOGOUT -> Optional.of(backchannelLogout(request));
             case "/auth/status" -> Optional.of(status(request));
             case "/health" -> Optional.of(health());
             case "/health/live" -> Optional.of(WebResponse.json(200, "{\"status\":\"UP\"}"));
@@ -77,8 +98,27 @@ final class SsoEndpoints {
         String next = NextPath.sanitise(request.queryParameter("next"));
         URI redirectUri = settings.redirectUri().orElseGet(() -> URI.create(request.baseUri() + "/callback"));
         LoginFlow.Start start = logins.start(redirectUri, next);
-        return WebResponse.redirect(start.authorizationUri()).withCookie(new Cookie(LOGIN_COOKIE, start.sealedState(),
-                SessionManager.cookiePath(request), Optional.of(LoginFlow.LOGIN_TIMEOUT), request.secure()));
+        String state = QueryString.parse(start.authorizationUri().getRawQuery()).getOrDefault("state", "");
+        WebResponse response = WebResponse.redirect(start.authorizationUri()).withCookie(sessions.scope().cookie(
+                loginCookie(state), start.sealedState(), Optional.of(LoginFlow.LOGIN_TIMEOUT), request));
+        // Browsers send older cookies first (RFC 6265 5.4): beyond the bound, the oldest logins are dropped.
+        String prefix = sessions.scope().name(LOGIN_COOKIE, request);
+        List<Map.Entry<String, String>> started = request.cookiesStartingWith(prefix);
+        for (int i = 0; i <= started.size() - MAX_LOGIN_COOKIES; i++) {
+            String base = started.get(i).getKey().substring(prefix.length() - LOGIN_COOKIE.length());
+            response = response.withCookie(sessions.scope().deletion(base, request));
+        }
+        return response;
+    }
+
+    /** The name of one login's state cookie: derived from its {@code state}, short and fixed in length. */
+    static String loginCookie(String state) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
+            return LOGIN_COOKIE + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private WebResponse proxyLogin(WebRequest request) {
@@ -86,34 +126,69 @@ final class SsoEndpoints {
     }
 
     private WebResponse callback(WebRequest request) {
-        Cookie clearLogin = Cookie.deletion(LOGIN_COOKIE, SessionManager.cookiePath(request), request.secure());
+        String flow = loginCookie(request.queryParameter("state").orElse(""));
+        Cookie clearLogin = sessions.scope().deletion(flow, request);
+        // Two cookies for one flow means one was planted: neither is trusted.
+        List<String> states = sessions.scope().values(flow, request);
+        Optional<String> sealedState = states.size() == 1 ? Optional.of(states.get(0)) : Optional.empty();
+        if (states.isEmpty()) {
+            // No login of this state here, but others: the newest is checked, and the login service says
+            // "state mismatch" (a forged or foreign state) rather than "no login started".
+            List<Map.Entry<String, String>> others = request.cookiesStartingWith(sessions.scope().name(LOGIN_COOKIE, request));
+            sealedState = others.isEmpty() ? Optional.empty() : Optional.of(others.get(others.size() - 1).getValue());
+        }
         long started = System.nanoTime();
-        LoginOutcome outcome = logins.complete(request.cookie(LOGIN_COOKIE), request.queryParameters());
+        LoginOutcome outcome = logins.complete(sealedState, request.queryParameters());
         java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (outcome instanceof LoginOutcome.SignedIn in) {
             events.sessionStarted();
             events.login("success", "none", latency);
             String next = in.next().filter(NextPath::isSafe).orElse("/");
-            return WebResponse.redirect(URI.create(basePath(request) + next))
+            WebResponse response = WebResponse.redirect(URI.create(basePath(request) + next))
                     .withCookie(clearLogin)
                     .withCookie(sessions.cookie(in.session(), request))
                     .withHeader("Set-Cookie", Csrf.cookieHeader(csrf.token(in.session().id()), request, settings.sessionMaxAge()));
+            if (request.secure() && request.cookie(SessionManager.COOKIE).isPresent()) {
+                // A session cookie of the earlier format and name: gone, the __Host- one replaces it.
+                response = response.withCookie(Cookie.deletion(SessionManager.COOKIE, SessionManager.cookiePath(request), true));
+            }
+            return response;
         }
+        // A failed callback (any site can link to /callback?state=x) leaves an existing session alone.
         OidcSsoException failure = ((LoginOutcome.Refused) outcome).failure();
         events.login("refused", SsoEvents.reason(failure), latency);
-        return error(request, failure).withCookie(clearLogin).withCookie(sessions.deletion(request));
+        return error(request, failure).withCookie(clearLogin);
     }
 
+    /**
+     * {@code GET /logout} asks (a page with a Sign-out button), {@code POST /logout} with the
+     * session's CSRF token signs out: a link or image on another site cannot sign a user out.
+     */
     private WebResponse logout(WebRequest request) {
         Optional<Session> session = sessions.read(request);
-        session.ifPresent(s -> {
-            sessions.end(s);
-            events.sessionEnded("logout");
-            Audit.event("logout", "user", s.username());
-        });
+        if ("GET".equals(request.method()) || "HEAD".equals(request.method())) {
+            if (session.isEmpty()) {
+                return signedOutPage(request);
+            }
+            return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
+                            + (settings.oidcLogin() ? " and the identity provider?" : "?"),
+                    basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
+                    .withHeader("Cache-Control", "no-store");
+        }
+        if (!"POST".equals(request.method())) {
+            throw new dev.oidcsso.http.MethodNotAllowedException("GET, POST");
+        }
+        if (session.isEmpty()) {
+            return signedOutPage(request).withCookie(sessions.deletion(request));
+        }
+        csrf.checkSignOut(request, session.get().id(), formField(request, Csrf.FORM_FIELD));
+        Optional<String> idToken = sessions.idToken(session.get());
+        sessions.end(session.get(), "logout");
+        events.sessionEnded("logout");
+        Audit.event("logout", "user", session.get().username());
         URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
         Optional<URI> idpLogout = settings.oidcLogin()
-                ? logoutUris.idpLogoutUri(provider.current(), session.flatMap(Session::idToken), postLogout)
+                ? logoutUris.idpLogoutUri(provider.current(), idToken, postLogout)
                 : Optional.empty();
         WebResponse response;
         if (idpLogout.isPresent()) {
@@ -121,10 +196,52 @@ final class SsoEndpoints {
         } else if (settings.postLogoutRedirectUri().isPresent()) {
             response = WebResponse.redirect(postLogout);
         } else {
-            response = WebResponse.html(200, Pages.page("Signed out", "You have been signed out of this application.",
-                    basePath(request) + "/login", "Sign in again"));
+            response = signedOutPage(request);
         }
         return response.withCookie(sessions.deletion(request)).withHeader("Set-Cookie", Csrf.deletionHeader(request));
+    }
+
+    private WebResponse signedOutPage(WebRequest request) {
+        return WebResponse.html(200, Pages.page("Signed out", "You are signed out of this application.",
+                basePath(request) + "/login", "Sign in again")).withHeader("Cache-Control", "no-store");
+    }
+
+    private static Optional<String> formField(WebRequest request, String name) {
+        String contentType = request.header("Content-Type").orElse("");
+        if (!contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return Optional.empty();
+        }
+        String body = new String(request.body(MAX_FORM_BYTES), StandardCharsets.UTF_8);
+        return Optional.ofNullable(QueryString.parse(body).get(name));
+    }
+
+    /**
+     * OpenID Connect Back-Channel Logout 1.0 2.8: the IdP POSTs a {@code logout_token}; the sessions it
+     * names end on every replica. 200 with {@code Cache-Control: no-store} when done, 400 with an
+     * OAuth-style error when the token is refused.
+     */
+    private WebResponse backchannelLogout(WebRequest request) {
+        if (!"POST".equals(request.method())) {
+            throw new dev.oidcsso.http.MethodNotAllowedException("POST");
+        }
+        if (!settings.oidcLogin()) {
+            return error(request, new OidcSsoException(404, "Back-channel logout needs OpenID Connect login."));
+        }
+        try {
+            String token = formField(request, "logout_token")
+                    .orElseThrow(() -> new LogoutTokenException("the request carries no logout_token form parameter"));
+            LogoutTokenValidator.LogoutRequest logout = logoutTokens.validate(provider.require(), token);
+            int ended = sessions.endAtIdp(logout.issuer(), logout.sessionId(), logout.subject());
+            Audit.event("back-channel logout", "sessions", ended);
+            // WebResponse.json already says Cache-Control: no-store, as §2.8 asks.
+            return WebResponse.json(200, "{}");
+        } catch (LogoutTokenException e) {
+            Audit.event("back-channel logout refused", "reason", e.getMessage());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "invalid_request");
+            body.put("error_description", e.getMessage());
+            return WebResponse.json(400, Json.write(body));
+        }
     }
 
     private WebResponse status(WebRequest request) {

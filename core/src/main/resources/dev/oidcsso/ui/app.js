@@ -336,6 +336,8 @@
     const me = await call('GET', 'me');
     state.me = me;
     state.csrf = me.csrf_token || readCsrfCookie();
+    // Signing out is a POST carrying the session's CSRF token, so no other site can force it.
+    $('logout-csrf').value = state.csrf || '';
     renderMe();
   }
 
@@ -765,6 +767,10 @@
       }), { class: 'small danger', label: 'Delete the token of ' + user.username }));
     }
     if (!self) {
+      actions.push(button('Sign out everywhere', (event) => act(event.currentTarget, async () => {
+        const ended = await call('DELETE', 'users/' + seg(user.username) + '/sessions');
+        say('Signed ' + who + ' out of ' + ended.sessions_ended + ' session(s).');
+      }), { class: 'small danger', label: 'Sign ' + user.username + ' out everywhere' }));
       actions.push(button(user.disabled ? 'Enable' : 'Disable', (event) => act(event.currentTarget, async () => {
         await call('PATCH', 'users', { disabled: !user.disabled }, { name: user.username });
         say((user.disabled ? 'Enabled ' : 'Disabled ') + who + '.');

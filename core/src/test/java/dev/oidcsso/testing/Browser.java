@@ -224,6 +224,30 @@ public final class Browser {
     }
 
     /**
+     * Signs out as a user does: {@code GET /logout} shows a page whose <em>Sign out</em> button POSTs
+     * the session's CSRF token; the POST's answer is returned, its redirect not followed.
+     *
+     * @param baseUrl the application's base URL, without a trailing slash
+     * @return the answer to the sign-out POST
+     */
+    public HttpResponse<String> signOut(String baseUrl) {
+        HttpResponse<String> page = get(baseUrl + "/logout", Map.of("Accept", "text/html"));
+        HtmlForm form = HtmlForm.parse(page, "confirm");
+        return post(form.action().toString(), form.fields(), Map.of("Accept", "text/html"));
+    }
+
+    /**
+     * The login-state cookie of the login started last (each login keeps its own, named
+     * {@code oidc_sso_login_} and 8 characters derived from its state).
+     *
+     * @return the cookie
+     */
+    public Optional<Cookie> lastLoginCookie() {
+        List<Cookie> started = cookies.all().stream().filter(c -> c.name().contains("oidc_sso_login_")).toList();
+        return started.isEmpty() ? Optional.empty() : Optional.of(started.get(started.size() - 1));
+    }
+
+    /**
      * Submits an HTML form the way a browser does (POST, url-encoded, to its action) and follows the
      * redirects.
      *

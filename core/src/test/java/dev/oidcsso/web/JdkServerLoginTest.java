@@ -126,7 +126,12 @@ class JdkServerLoginTest {
         browser.navigate(DemoApps.baseUrl(app) + "/");
         Cookie session = browser.cookies().get(SessionManager.COOKIE).orElseThrow();
 
-        HttpResponse<String> logout = browser.get(DemoApps.baseUrl(app) + "/logout");
+        HttpResponse<String> asked = browser.get(DemoApps.baseUrl(app) + "/logout");
+        assertEquals(200, asked.statusCode(), "a GET only asks");
+        assertTrue(asked.body().contains("Sign out"), asked.body());
+        assertEquals("{\"authenticated\":true", browser.getJson(DemoApps.baseUrl(app) + "/auth/status").body().substring(0, 21));
+
+        HttpResponse<String> logout = browser.signOut(DemoApps.baseUrl(app));
         assertEquals(302, logout.statusCode());
         URI idpLogout = URI.create(logout.headers().firstValue("Location").orElseThrow());
         assertTrue(idpLogout.toString().startsWith(idp.endSessionEndpointUrl("default").toString()), idpLogout.toString());
@@ -142,11 +147,19 @@ class JdkServerLoginTest {
 
     @Test
     void sessionSurvivesARestartWithTheSameKeyOnly() throws Exception {
+        // Sessions live in the session store (the user database in production): a restarted instance
+        // with the same store and SECRET_KEY accepts the cookie, one with another key does not.
+        dev.oidcsso.session.SessionStore shared = new dev.oidcsso.session.InMemorySessionStore(java.time.Clock.systemUTC());
+        app.stop(0);
+        sso.close();
+        sso = OidcSso.builder(settings(KEY)).sessionStore(shared).build();
+        app = DemoApps.jdkApp(sso);
         nextLoginAs("alice", Map.of("preferred_username", "alice", "groups", List.of("mlflow")));
         browser.navigate(DemoApps.baseUrl(app) + "/");
         Cookie session = browser.cookies().get(SessionManager.COOKIE).orElseThrow();
 
-        try (OidcSso sameKey = OidcSso.create(settings(KEY)); OidcSso otherKey = OidcSso.create(settings(KEY + "-other"))) {
+        try (OidcSso sameKey = OidcSso.builder(settings(KEY)).sessionStore(shared).build();
+             OidcSso otherKey = OidcSso.builder(settings(KEY + "-other")).sessionStore(shared).build()) {
             HttpServer second = DemoApps.jdkApp(sameKey);
             HttpServer third = DemoApps.jdkApp(otherKey);
             try {
@@ -172,7 +185,7 @@ class JdkServerLoginTest {
                 URI callback = URI.create(fromIdp.headers().firstValue("Location").orElseThrow());
                 // A load balancer sends the callback to the second instance; the login cookie travels with it.
                 String onSecond = DemoApps.baseUrl(second) + callback.getRawPath() + "?" + callback.getRawQuery();
-                Cookie loginCookie = browser.cookies().get("oidc_sso_login").orElseThrow();
+                Cookie loginCookie = browser.lastLoginCookie().orElseThrow();
                 Browser sameBrowser = withCookie(loginCookie, DemoApps.baseUrl(second));
                 HttpResponse<String> done = sameBrowser.get(onSecond);
                 assertEquals(302, done.statusCode(), done.body());
@@ -189,7 +202,7 @@ class JdkServerLoginTest {
         HttpResponse<String> toIdp = browser.get(DemoApps.baseUrl(app) + "/login");
         HttpResponse<String> fromIdp = browser.get(toIdp.headers().firstValue("Location").orElseThrow());
         String callback = fromIdp.headers().firstValue("Location").orElseThrow();
-        Cookie loginCookie = browser.cookies().get("oidc_sso_login").orElseThrow();
+        Cookie loginCookie = browser.lastLoginCookie().orElseThrow();
         assertEquals(302, browser.get(callback).statusCode());
 
         Browser attacker = withCookie(loginCookie, DemoApps.baseUrl(app));

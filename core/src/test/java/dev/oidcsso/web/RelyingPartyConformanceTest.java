@@ -403,7 +403,7 @@ class RelyingPartyConformanceTest {
     void expiredLoginState() throws Exception {
         start();
         HttpResponse<String> toIdp = browser.get(url("/login"));
-        String cookie = browser.cookies().get("oidc_sso_login").orElseThrow().value();
+        String cookie = browser.lastLoginCookie().orElseThrow().value();
         // Opened with a clock past the login timeout, the same sealed state is no longer valid.
         var later = new dev.oidcsso.oidc.LoginFlow(sso.settings(), null, null,
                 dev.oidcsso.crypto.SealingKey.fromSecret(dev.oidcsso.config.Secret.of(JdkServerLoginTest.KEY)),
@@ -417,7 +417,7 @@ class RelyingPartyConformanceTest {
     void rpInitiatedLogout() {
         start();
         assertLoggedIn("hello alice via session at /home");
-        HttpResponse<String> local = browser.get(url("/logout"));
+        HttpResponse<String> local = browser.signOut(url(""));
         assertTrue(local.headers().firstValue("Location").orElseThrow().startsWith(op.endSessionEndpoint().toString()));
         assertTrue(browser.cookies().get(SessionManager.COOKIE).isEmpty());
         HttpResponse<String> atIdp = browser.get(local.headers().firstValue("Location").orElseThrow());

@@ -79,7 +79,9 @@ class ReverseProxyHeadersTest {
         URI authorize = URI.create(login.headers().firstValue("Location").orElseThrow());
         assertEquals("https://tracking.example.com/mlflow/callback", param(authorize, "redirect_uri"));
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        assertTrue(cookie.contains("; Path=/mlflow;"), cookie);
+        // https outside: a __Host- cookie, which the browser only accepts with Path=/ and Secure.
+        assertTrue(cookie.startsWith("__Host-oidc_sso_login_"), cookie);
+        assertTrue(cookie.contains("; Path=/;"), cookie);
         assertTrue(cookie.endsWith("; Secure"), cookie);
 
         HttpResponse<String> challenge = get("/runs", PROXY_HEADERS);

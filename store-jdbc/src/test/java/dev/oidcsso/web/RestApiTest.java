@@ -281,6 +281,9 @@ class RestApiTest {
         assertTrue(json(disabled).get("disabled").asBoolean());
         assertEquals(403, call("GET", "/oidc/api/me", bobBasic, null).statusCode(), "a disabled user is refused");
         assertEquals(200, call("PATCH", "/oidc/api/users/bob", admin, "{\"disabled\": false}").statusCode());
+        // Issue 10: re-enabling revives no credential issued before the disable; a new token works.
+        assertEquals(403, call("GET", "/oidc/api/me", bobBasic, null).statusCode(), "the token from before the disable stays dead");
+        bobBasic = Browser.basicAuthorization("bob", json(call("POST", "/oidc/api/users/bob/token", admin, null)).get("token").asText());
         assertEquals(200, call("GET", "/oidc/api/me", bobBasic, null).statusCode());
 
         assertError(call("PATCH", "/oidc/api/users/admin", admin, "{\"disabled\": true}"), 400, "invalid_request", "your own account");

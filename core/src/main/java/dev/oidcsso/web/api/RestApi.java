@@ -50,13 +50,14 @@ public final class RestApi {
      * @param evaluator   the permission decision, present when resource types are declared
      * @param roles       the role authority, to show who is an administrator
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
+     * @param sessions    ends a user's sessions (sign out everywhere, disable)
      */
     public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
-                   RoleDecision roles, Function<Principal, Optional<String>> csrfToken) {
+                   RoleDecision roles, Function<Principal, Optional<String>> csrfToken, dev.oidcsso.session.SessionManager sessions) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);
         this.tokens = new TokensResource(database.tokens());
-        this.users = new UsersResource(database.users(), database.tokens(), database.permissions(), roles);
+        this.users = new UsersResource(database.users(), database.tokens(), database.permissions(), roles, sessions);
         this.groups = new GroupsResource(database.users(), database.permissions(), roles);
         this.grants = new GrantsResource(database.permissions(), input);
         this.rules = new RulesResource(database.permissions(), input);
@@ -130,6 +131,9 @@ public final class RestApi {
                         case "PATCH" -> users.change(request, caller, username);
                         default -> throw ApiException.methodNotAllowed("GET, PATCH");
                     };
+                }
+                if (size == 3 && parts.get(2).equals("sessions")) {
+                    return only(method, "DELETE") ? users.signOutEverywhere(caller, username) : null;
                 }
                 if (size == 3 && parts.get(2).equals("token")) {
                     return switch (method) {

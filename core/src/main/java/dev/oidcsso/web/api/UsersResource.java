@@ -7,6 +7,7 @@ import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.login.Audit;
+import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * The users who have signed in, for administrators: {@code GET /oidc/api/users}, and
  * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable),
  * and {@code PUT}/{@code DELETE /oidc/api/users/{name}/identity} (link the user to an issuer and
- * subject, or unbind them so that their next login binds them again).
+ * subject, or unbind them so that their next login binds them again),
+ * and {@code DELETE /oidc/api/users/{name}/sessions} (sign the user out everywhere).
  */
 final class UsersResource {
 
@@ -31,8 +33,10 @@ final class UsersResource {
     private final TokenStore tokens;
     private final PermissionStore permissions;
     private final RoleDecision roles;
+    private final SessionManager sessions;
 
-    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles) {
+    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles, SessionManager sessions) {
+        this.sessions = sessions;
         this.users = users;
         this.tokens = tokens;
         this.permissions = permissions;
@@ -71,7 +75,20 @@ final class UsersResource {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
         Audit.event(disabled ? "user disabled" : "user enabled", "by", caller.username(), "user", username);
+        if (disabled) {
+            // Ended for good: re-enabling the user revives none of the sessions an attacker may hold.
+            sessions.endAllOf(username, "disabled");
+        }
         return get(username);
+    }
+
+    WebResponse signOutEverywhere(Principal caller, String username) {
+        if (users.find(username).isEmpty()) {
+            throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
+        }
+        int ended = sessions.endAllOf(username, "admin");
+        Audit.event("user signed out everywhere", "by", caller.username(), "user", username, "sessions", ended);
+        return JsonViews.json(200, Map.of("user", username, "sessions_ended", ended));
     }
 
     WebResponse link(WebRequest request, Principal caller, String username) {

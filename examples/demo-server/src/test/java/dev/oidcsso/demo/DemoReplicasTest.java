@@ -118,7 +118,7 @@ class DemoReplicasTest {
         Browser copy = Browser.forPages();
         copy.cookies().put(session.forHost(URI.create(baseB).getHost()));
         assertEquals(200, copy.getJson(baseB + "/api/experiments").statusCode());
-        alice.navigate(baseA + "/logout");
+        alice.signOut(baseA);
         Poll.until(() -> copy.getJson(baseB + "/api/experiments").statusCode() == 401, "the logout reaching replica B");
     }
 

@@ -256,7 +256,10 @@ class DemoServerDevModeTest {
         Browser browser = Browser.forPages();
         loginWith(browser, "login-user");
         assertTrue(status(browser).get("authenticated").asBoolean());
-        List<HttpResponse<String>> chain = browser.navigate(base + "/logout").chain();
+        // GET /logout only asks; its Sign out button POSTs the CSRF token.
+        assertTrue(browser.get(base + "/logout").body().contains("Sign out"));
+        assertTrue(status(browser).get("authenticated").asBoolean(), "a GET signs nobody out");
+        List<HttpResponse<String>> chain = browser.follow(browser.signOut(base)).chain();
         // The IdP's end-session endpoint sends the browser back to the home page, which asks it to sign in again.
         String issuer = server.devIdentityProvider().orElseThrow().issuer();
         assertTrue(chain.get(1).uri().toString().startsWith(issuer + "/endsession"), chain.get(1).uri().toString());

@@ -228,8 +228,9 @@ class NginxReverseProxyTest {
         HttpResponse<String> login = chain.get(1);
         URI authorize = URI.create(location(login));
         assertEquals(outside + "/mlflow/callback", param(authorize, "redirect_uri"));
-        String loginCookie = setCookie(login, "oidc_sso_login");
-        assertTrue(loginCookie.contains("; Path=/mlflow;") && loginCookie.contains("; Secure"), loginCookie);
+        // https outside: __Host- cookies, which browsers accept only with Path=/ and Secure.
+        String loginCookie = setCookie(login, "__Host-oidc_sso_login_");
+        assertTrue(loginCookie.contains("; Path=/;") && loginCookie.contains("; Secure"), loginCookie);
 
         RecordedRequest atIdp = op.lastRequest(op.authorizationEndpoint().getPath()).orElseThrow();
         assertEquals(Optional.of(outside + "/mlflow/callback"), atIdp.queryParam("redirect_uri"), "what the IdP received");
@@ -239,8 +240,8 @@ class NginxReverseProxyTest {
         HttpResponse<String> callback = chain.get(3);
         assertTrue(callback.uri().toString().startsWith(outside + "/mlflow/callback?"), callback.uri().toString());
         assertEquals("/mlflow/", location(callback), "the post-login redirect lands under the prefix");
-        String session = setCookie(callback, "oidc_sso_session");
-        assertTrue(session.contains("; Path=/mlflow;"), session);
+        String session = setCookie(callback, "__Host-oidc_sso_session");
+        assertTrue(session.contains("; Path=/;"), session);
         assertTrue(session.contains("; Secure"), session);
         assertTrue(session.contains("; HttpOnly"), session);
 
@@ -256,12 +257,12 @@ class NginxReverseProxyTest {
         assertTrue(location(created).startsWith("/mlflow/api/experiments/"), location(created));
         assertEquals("alice", json.readTree(created.body()).get("created_by").asText());
 
-        HttpResponse<String> logout = browser.get(outside + "/mlflow/logout");
+        HttpResponse<String> logout = browser.signOut(outside + "/mlflow");
         URI endSession = URI.create(location(logout));
         assertTrue(endSession.toString().startsWith(op.endSessionEndpoint().toString()), endSession.toString());
         assertEquals(outside + "/mlflow/", param(endSession, "post_logout_redirect_uri"));
-        String ended = setCookie(logout, "oidc_sso_session");
-        assertTrue(ended.contains("; Path=/mlflow;") && ended.contains("Max-Age=0") && ended.contains("; Secure"), ended);
+        String ended = setCookie(logout, "__Host-oidc_sso_session");
+        assertTrue(ended.contains("; Path=/;") && ended.contains("Max-Age=0") && ended.contains("; Secure"), ended);
 
         List<HttpResponse<String>> after = browser.navigate(endSession.toString()).chain();
         assertEquals(URI.create(outside + "/mlflow/"), after.get(1).uri(), "the IdP sends the browser back to the outside URL");
@@ -278,8 +279,8 @@ class NginxReverseProxyTest {
                 "Forwarded", "proto=http;host=evil.example");
         HttpResponse<String> login = browser.get(outside + "/mlflow/login", spoofed);
         assertEquals(outside + "/mlflow/callback", param(URI.create(location(login)), "redirect_uri"));
-        String cookie = setCookie(login, "oidc_sso_login");
-        assertTrue(cookie.contains("; Path=/mlflow;") && cookie.contains("; Secure"), cookie);
+        String cookie = setCookie(login, "__Host-oidc_sso_login_");
+        assertTrue(cookie.contains("; Path=/;") && cookie.contains("; Secure"), cookie);
     }
 
     @Test
@@ -343,7 +344,8 @@ class NginxReverseProxyTest {
         assertEquals(200, home.statusCode(), home.body());
         assertTrue(home.body().contains("<th>Signed in with</th><td>trusted_header</td>"), home.body());
         assertTrue(home.body().contains("href=\"/tracking/api/experiments\""), home.body());
-        assertTrue(browser.cookies().get("oidc_sso_session").isEmpty(), "proxy users get no session cookie of the framework");
+        assertTrue(browser.cookies().get("oidc_sso_session").isEmpty() && browser.cookies().get("__Host-oidc_sso_session").isEmpty(),
+                "proxy users get no session cookie of the framework");
     }
 
     @Test
@@ -376,7 +378,7 @@ class NginxReverseProxyTest {
                 "X-Forwarded-Prefix", "/mlflow");
         HttpResponse<String> login = direct.get(base + "/login", spoofed);
         assertEquals(base + "/callback", param(URI.create(location(login)), "redirect_uri"));
-        String cookie = setCookie(login, "oidc_sso_login");
+        String cookie = setCookie(login, "oidc_sso_login_");
         assertTrue(cookie.contains("; Path=/;"), cookie);
         assertFalse(cookie.contains("Secure"), cookie);
 
@@ -414,7 +416,7 @@ class NginxReverseProxyTest {
     }
 
     private static String setCookie(HttpResponse<String> response, String name) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "=")).findFirst()
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "=") || (name.endsWith("_") && c.startsWith(name))).findFirst()
                 .orElseThrow(() -> new AssertionError("no cookie " + name + " in " + response.headers().allValues("Set-Cookie")));
     }
 

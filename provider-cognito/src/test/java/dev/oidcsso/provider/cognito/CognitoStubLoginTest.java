@@ -50,7 +50,7 @@ class CognitoStubLoginTest {
                 Browser browser = new Browser().defaultHeader("Accept", "text/html");
                 assertEquals("hello jane (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
 
-                URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
+                URI logout = URI.create(browser.signOut(app.baseUrl()).headers().firstValue("Location").orElseThrow());
                 assertEquals("/logout", logout.getPath());
                 assertEquals(Map.of("client_id", "client-1", "logout_uri", app.baseUrl() + "/"),
                         StubHttpServer.parseForm(logout.getRawQuery()));

@@ -85,7 +85,7 @@ class GoogleStubLoginTest {
             assertEquals("hello boss@example.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
             assertEquals("example.com", google.server().requests("/oauth2/authorize").get(0).query().get("hd"));
 
-            HttpResponse<String> logout = browser.get(app.baseUrl() + "/logout");
+            HttpResponse<String> logout = browser.signOut(app.baseUrl());
             String after = logout.headers().firstValue("Location").orElse("(no redirect)");
             assertFalse(after.startsWith(google.server().base().toString()), "Google has no end_session_endpoint: " + after);
             assertTrue(browser.get(app.baseUrl() + "/auth/status", JSON).body().contains("\"authenticated\":false"));

@@ -45,7 +45,7 @@ class OktaStubLoginTest {
                 assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body()
                         .contains("\"groups\":[\"Everyone\",\"mlflow-admin\"]"));
 
-                URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
+                URI logout = URI.create(browser.signOut(app.baseUrl()).headers().firstValue("Location").orElseThrow());
                 assertEquals("/oauth2/default/v1/logout", logout.getPath());
                 Map<String, String> query = StubHttpServer.parseForm(logout.getRawQuery());
                 assertEquals("client-1", query.get("client_id"));
@@ -73,7 +73,7 @@ class OktaStubLoginTest {
                 Browser browser = new Browser().defaultHeader("Accept", "text/html");
                 assertEquals("hello somebody@gmail.com via session at /", browser.navigate(app.baseUrl() + "/").last().body());
 
-                URI logout = URI.create(browser.get(app.baseUrl() + "/logout").headers().firstValue("Location").orElseThrow());
+                URI logout = URI.create(browser.signOut(app.baseUrl()).headers().firstValue("Location").orElseThrow());
                 assertEquals("/v2/logout", logout.getPath());
                 HttpResponse<String> back = browser.get(logout.toString());
                 assertEquals(app.baseUrl() + "/", back.headers().firstValue("Location").orElseThrow());

@@ -8,6 +8,7 @@ import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.store.ChangeListener;
 import dev.oidcsso.store.PermissionStore;
 import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.StoreUnavailableException;
@@ -65,6 +66,7 @@ public final class Database implements Store, AutoCloseable {
     private final JdbcTokenStore tokens;
     private final JdbcRevocationStore revocations;
     private final JdbcCallbackReplayGuard callbacks;
+    private final JdbcSessionStore sessions;
     private final ChangePoller poller;
     private final ScheduledExecutorService scheduler;
 
@@ -77,8 +79,9 @@ public final class Database implements Store, AutoCloseable {
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
         this.revocations = new JdbcRevocationStore(jdbc, settings, hasher);
         this.callbacks = new JdbcCallbackReplayGuard(jdbc, hasher);
+        this.sessions = new JdbcSessionStore(jdbc);
         this.poller = new ChangePoller(jdbc);
-        List.<ChangeListener>of(users, permissions, tokens, revocations).forEach(poller::addListener);
+        List.<ChangeListener>of(users, permissions, tokens, revocations, sessions).forEach(poller::addListener);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "oidc-sso-change-poller");
             thread.setDaemon(true);
@@ -262,6 +265,16 @@ public final class Database implements Store, AutoCloseable {
     @Override
     public RevocationStore revocations() {
         return revocations;
+    }
+
+    /**
+     * Browser sessions, shared by every replica.
+     *
+     * @return the session store
+     */
+    @Override
+    public SessionStore sessions() {
+        return sessions;
     }
 
     /**

@@ -298,9 +298,18 @@ final class JdbcUserStore implements UserStore, ChangeListener {
     @Override
     public boolean setDisabled(String username, boolean disabled) {
         boolean changed = jdbc.write("disabling a user", connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET disabled = ? WHERE username = ?")) {
-                update.setBoolean(1, disabled);
-                update.setString(2, username);
+            // Disabling also moves not_before to now, and re-enabling keeps it: every session and token
+            // issued before the disable stays refused, so the usual incident response (disable, reset at
+            // the IdP, re-enable) hands no copied credential back.
+            try (PreparedStatement update = connection.prepareStatement(disabled
+                    ? "UPDATE oidc_users SET disabled = TRUE, not_before = ? WHERE username = ?"
+                    : "UPDATE oidc_users SET disabled = FALSE WHERE username = ?")) {
+                if (disabled) {
+                    Jdbc.setInstant(update, 1, Jdbc.truncate(jdbc.now()));
+                    update.setString(2, username);
+                } else {
+                    update.setString(1, username);
+                }
                 if (update.executeUpdate() == 0) {
                     return false;
                 }
@@ -387,7 +396,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         Optional<IdpIdentity> identity = issuer == null || subject == null ? Optional.empty()
                 : Optional.of(new IdpIdentity(issuer, subject));
         return new User(row.getString("username"), row.getString("display_name"), row.getString("email"), groups,
-                row.getBoolean("disabled"), Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "last_login_at"), identity);
+                row.getBoolean("disabled"), Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "last_login_at"), identity,
+                Jdbc.getOptionalInstant(row, "not_before"));
     }
 
     static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {

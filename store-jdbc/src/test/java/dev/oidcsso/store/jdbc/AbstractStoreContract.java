@@ -121,11 +121,12 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "4:true", "5:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
-                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log", "oidc_used_login_states")) {
+                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log", "oidc_used_login_states",
+                    "oidc_sessions")) {
                 try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table);
                      ResultSet row = count.executeQuery()) {
                     assertTrue(row.next(), table);
@@ -738,6 +739,111 @@ abstract class AbstractStoreContract {
         Poll.until(() -> onOne.level(alice, CHURN) == READ
                 && one.tokens().verify("alice", rotated.token().reveal()) == TokenCheck.USER_DISABLED,
                 "the grant and the disabled user reaching replica one");
+    }
+
+    // ---- sessions -----------------------------------------------------------------------------------
+
+    /** A replica's session manager over one database's session store. */
+    private dev.oidcsso.session.SessionManager sessionsOn(Database db) {
+        dev.oidcsso.crypto.SealingKey key = dev.oidcsso.crypto.SealingKey.fromSecret(
+                dev.oidcsso.config.Secret.of("0123456789abcdef0123456789abcdef"));
+        return new dev.oidcsso.session.SessionManager(new dev.oidcsso.session.SessionCodec(key, new java.security.SecureRandom()),
+                db.sessions(), new dev.oidcsso.crypto.Sealer(key, "session-id-token"), new dev.oidcsso.http.CookieScope(Optional.empty()),
+                Duration.ofHours(8), Duration.ofMinutes(30), clock, Runnable::run);
+    }
+
+    private static dev.oidcsso.http.WebRequest withSession(dev.oidcsso.session.Session session) {
+        return new dev.oidcsso.http.WebRequest() {
+            public String method() {
+                return "GET";
+            }
+
+            public String path() {
+                return "/";
+            }
+
+            public Map<String, String> queryParameters() {
+                return Map.of();
+            }
+
+            public Optional<String> header(String name) {
+                return Optional.empty();
+            }
+
+            public Optional<String> cookie(String name) {
+                return name.equals(dev.oidcsso.session.SessionManager.COOKIE) ? Optional.of(session.id()) : Optional.empty();
+            }
+
+            public String remoteAddress() {
+                return "127.0.0.1";
+            }
+
+            public java.net.URI baseUri() {
+                return java.net.URI.create("http://localhost:8080");
+            }
+        };
+    }
+
+    @Test
+    void aSessionStartedOnOneReplicaIsReadEndedAndTimedOutOnTheOther() throws Exception {
+        String url = newDatabaseUrl();
+        Database one = open(url);
+        Database two = open(url);
+        var onOne = sessionsOn(one);
+        var onTwo = sessionsOn(two);
+        var alice = onOne.start(new dev.oidcsso.session.SessionManager.SignIn("alice", List.of("ml"), false,
+                "https://idp.example", "sub-alice", Optional.of("idp-sid-1"), Optional.of("header.payload.signature")));
+        assertEquals("alice", onTwo.read(withSession(alice)).orElseThrow().username());
+        assertEquals(Optional.of("header.payload.signature"), onTwo.idToken(alice), "the ID token is kept sealed on the server");
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement select = connection.prepareStatement("SELECT id_hash, id_token FROM oidc_sessions");
+             ResultSet row = select.executeQuery()) {
+            assertTrue(row.next());
+            assertFalse(alice.id().contains(row.getString(1)), "only a hash of the id is stored");
+            assertFalse(row.getString(2).contains("payload"), "the ID token is stored sealed");
+        }
+
+        // Activity seen by replica two keeps the session alive on replica one, whose cache says idle.
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMinutes(20));
+            assertTrue(onTwo.read(withSession(alice)).isPresent());
+        }
+        assertTrue(onOne.read(withSession(alice)).isPresent());
+
+        // Ended by a back-channel logout on replica one: replica two refuses it after one poll.
+        assertEquals(1, onOne.endAtIdp("https://idp.example", Optional.of("idp-sid-1"), Optional.empty()));
+        two.pollChanges();
+        assertTrue(onTwo.read(withSession(alice)).isEmpty());
+
+        // Every session of a user, ended on replica two; and idleness on both.
+        var bob1 = onOne.start("bob", List.of("ml"), false, Optional.empty());
+        var bob2 = onTwo.start("bob", List.of("ml"), false, Optional.empty());
+        var carol = onOne.start("carol", List.of("ml"), false, Optional.empty());
+        assertTrue(onTwo.read(withSession(bob1)).isPresent());
+        assertTrue(onOne.read(withSession(bob2)).isPresent());
+        assertEquals(2, onTwo.endAllOf("bob", "admin"));
+        one.pollChanges();
+        assertTrue(onOne.read(withSession(bob1)).isEmpty());
+        assertTrue(onOne.read(withSession(bob2)).isEmpty());
+        assertTrue(onTwo.read(withSession(carol)).isPresent());
+        clock.advance(Duration.ofMinutes(31));
+        assertTrue(onTwo.read(withSession(carol)).isEmpty(), "idle for longer than the idle timeout");
+        assertTrue(onOne.read(withSession(carol)).isEmpty());
+        assertEquals(List.of(), one.sessions().activeOf("carol", clock.instant()));
+    }
+
+    @Test
+    void disablingAUserSetsNotBeforeWhichReEnablingKeeps() throws Exception {
+        Database db = open(newDatabaseUrl());
+        db.users().recordLogin("alice", "", "", Set.of("ml"));
+        assertEquals(Optional.empty(), db.users().find("alice").orElseThrow().notBefore());
+        clock.advance(Duration.ofMinutes(1));
+        Instant disabledAt = clock.instant();
+        assertTrue(db.users().setDisabled("alice", true));
+        assertTrue(db.users().setDisabled("alice", false));
+        User alice = db.users().find("alice").orElseThrow();
+        assertFalse(alice.disabled());
+        assertEquals(Optional.of(disabledAt.truncatedTo(ChronoUnit.MICROS)), alice.notBefore());
     }
 
     @Test

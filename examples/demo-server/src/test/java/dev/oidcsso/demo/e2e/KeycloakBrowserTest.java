@@ -130,6 +130,8 @@ class KeycloakBrowserTest {
         assertEquals(KeycloakServer.PLAIN_USER, homeRow("User"));
 
         browser().findElement(By.linkText("Sign out")).click();
+        // GET /logout shows a page; its button POSTs the session's CSRF token.
+        wait(ExpectedConditions.presenceOfElementLocated(By.xpath("//button[normalize-space()='Sign out']"))).click();
         // /logout → Keycloak's end_session_endpoint (id_token_hint, no confirmation page) → the demo's
         // home → /login → Keycloak, which must now ask for a password instead of signing in again.
         awaitKeycloakLoginForm();

@@ -1,0 +1,197 @@
+package dev.oidcsso.store.jdbc;
+
+import dev.oidcsso.session.SessionRecord;
+import dev.oidcsso.session.SessionStore;
+import dev.oidcsso.store.Change;
+import dev.oidcsso.store.ChangeKind;
+import dev.oidcsso.store.ChangeListener;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Sessions in JDBC, shared by every replica. Each session ended here is written to the change log
+ * (kind {@code session}, key: the id hash), so the other replicas drop it from their session cache
+ * within a poll interval. The groups are not stored: with a user store, they are read from the
+ * user's record at each request.
+ */
+final class JdbcSessionStore implements SessionStore, ChangeListener {
+
+    private static final String COLUMNS = "id_hash, username, issuer, subject, idp_sid, admin, issued_at, expires_at, last_seen, "
+            + "id_token, ended_at, end_cause";
+
+    private final Jdbc jdbc;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    JdbcSessionStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void create(SessionRecord record) {
+        jdbc.write("starting a session", connection -> {
+            try (PreparedStatement sweep = connection.prepareStatement("DELETE FROM oidc_sessions WHERE expires_at < ?")) {
+                Jdbc.setInstant(sweep, 1, jdbc.now());
+                sweep.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, record.idHash());
+                insert.setString(2, record.username());
+                insert.setString(3, record.issuer());
+                insert.setString(4, record.subject());
+                insert.setString(5, record.idpSessionId().orElse(null));
+                insert.setBoolean(6, record.admin());
+                Jdbc.setInstant(insert, 7, Jdbc.truncate(record.issuedAt()));
+                Jdbc.setInstant(insert, 8, Jdbc.truncate(record.expiresAt()));
+                Jdbc.setInstant(insert, 9, Jdbc.truncate(record.lastSeen()));
+                insert.setString(10, record.sealedIdToken().orElse(null));
+                Jdbc.setOptionalInstant(insert, 11, record.endedAt().map(Jdbc::truncate));
+                insert.setString(12, record.endCause().orElse(null));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> find(String idHash) {
+        return jdbc.read("reading a session", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM oidc_sessions WHERE id_hash = ?")) {
+                select.setString(1, idHash);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(record(row)) : Optional.<SessionRecord>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void touch(String idHash, Instant seen) {
+        jdbc.write("recording session activity", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE oidc_sessions SET last_seen = ? WHERE id_hash = ? AND last_seen < ?")) {
+                Instant at = Jdbc.truncate(seen);
+                Jdbc.setInstant(update, 1, at);
+                update.setString(2, idHash);
+                Jdbc.setInstant(update, 3, at);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void end(String idHash, Instant at, String cause) {
+        endWhere("id_hash = ?", List.of(idHash), at, cause);
+    }
+
+    @Override
+    public int endAllOf(String username, Instant at, String cause) {
+        return endWhere("username = ?", List.of(username), at, cause);
+    }
+
+    @Override
+    public int endAtIdp(String issuer, Optional<String> idpSessionId, Optional<String> subject, Instant at) {
+        if (idpSessionId.isEmpty() && subject.isEmpty()) {
+            return 0;
+        }
+        List<String> values = new ArrayList<>();
+        values.add(issuer);
+        StringBuilder where = new StringBuilder("issuer = ?");
+        idpSessionId.ifPresent(sid -> {
+            where.append(" AND idp_sid = ?");
+            values.add(sid);
+        });
+        subject.ifPresent(sub -> {
+            where.append(" AND subject = ?");
+            values.add(sub);
+        });
+        return endWhere(where.toString(), values, at, "backchannel");
+    }
+
+    @Override
+    public List<SessionRecord> activeOf(String username, Instant now) {
+        return jdbc.read("listing a user's sessions", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM oidc_sessions "
+                    + "WHERE username = ? AND ended_at IS NULL AND expires_at > ? ORDER BY issued_at DESC")) {
+                select.setString(1, username);
+                Jdbc.setInstant(select, 2, now);
+                List<SessionRecord> found = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        found.add(record(row));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    @Override
+    public void onEnded(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /** Ends the matching active sessions in one transaction, with one change-log entry each. */
+    private int endWhere(String where, List<String> values, Instant at, String cause) {
+        List<String> ended = jdbc.write("ending sessions", connection -> {
+            List<String> hashes = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id_hash FROM oidc_sessions WHERE " + where + " AND ended_at IS NULL")) {
+                bind(select, values);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        hashes.add(row.getString(1));
+                    }
+                }
+            }
+            for (String hash : hashes) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE oidc_sessions SET ended_at = ?, end_cause = ? WHERE id_hash = ? AND ended_at IS NULL")) {
+                    Jdbc.setInstant(update, 1, Jdbc.truncate(at));
+                    update.setString(2, cause);
+                    update.setString(3, hash);
+                    update.executeUpdate();
+                }
+                jdbc.logChange(connection, ChangeKind.SESSION, hash);
+            }
+            return hashes;
+        });
+        ended.forEach(hash -> listeners.forEach(listener -> listener.accept(hash)));
+        return ended.size();
+    }
+
+    private static void bind(PreparedStatement statement, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            statement.setString(i + 1, values.get(i));
+        }
+    }
+
+    private static SessionRecord record(ResultSet row) throws SQLException {
+        return new SessionRecord(row.getString("id_hash"), row.getString("username"), row.getString("issuer"),
+                row.getString("subject"), Optional.ofNullable(row.getString("idp_sid")), List.of(), row.getBoolean("admin"),
+                Jdbc.getInstant(row, "issued_at"), Jdbc.getInstant(row, "expires_at"), Jdbc.getInstant(row, "last_seen"),
+                Optional.ofNullable(row.getString("id_token")), Jdbc.getOptionalInstant(row, "ended_at"),
+                Optional.ofNullable(row.getString("end_cause")));
+    }
+
+    @Override
+    public void changed(Change change) {
+        if (change.kind() == ChangeKind.SESSION) {
+            listeners.forEach(listener -> listener.accept(change.key()));
+        }
+    }
+
+    @Override
+    public void invalidateAll() {
+        listeners.forEach(listener -> listener.accept(null));
+    }
+}
