@@ -80,6 +80,9 @@ public final class BearerAuthenticator implements Authenticator {
         Optional<BearerTokenCache.Entry> cached = cache.findEntry(digest, current, validator);
         if (cached.isPresent()) {
             Principal principal = cached.get().principal();
+            // The binding may have changed since the token was verified (a first login, an admin's link).
+            accounts.requireSubject(principal.username(), cached.get().token().claims().getSubject(),
+                    cached.get().token().claims().getIssuer());
             accounts.recordIfChanged(principal.username(), principal.groups());
             accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
             return Optional.of(principal);

@@ -115,6 +115,9 @@ public final class WorkloadAuthenticator implements Authenticator {
             Optional<String> failed = failedRule(candidate, claims);
             if (failed.isEmpty()) {
                 accounts.recordIfChanged(candidate.user(), candidate.groups());
+                // Disabling the workload's user ends tokens issued before it for good, as for every credential.
+                accounts.requireNotRevoked(candidate.user(),
+                        claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());
                 return Optional.of(new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
                         AuthMethod.BEARER, Optional.empty()));
             }

@@ -78,6 +78,19 @@ public record WebResponse(int status, Map<String, List<String>> headers, byte[] 
     }
 
     /**
+     * A copy in which a header has exactly this one value, replacing any it had.
+     *
+     * @param name  the header name
+     * @param value the value
+     * @return the new response
+     */
+    public WebResponse replacingHeader(String name, String value) {
+        Map<String, List<String>> copy = new LinkedHashMap<>(headers);
+        copy.put(name, List.of(value));
+        return new WebResponse(status, copy, body);
+    }
+
+    /**
      * A copy with one more header value.
      *
      * @param name  the header name

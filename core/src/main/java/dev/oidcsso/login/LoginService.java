@@ -149,7 +149,10 @@ public final class LoginService {
         // 9. The session.
         // The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
         Session session = sessions.start(new SessionManager.SignIn(identity.username(), identity.groups(), identity.admin(),
-                discovered.issuer(), Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
+                // The token's own iss, not the discovered one: a multi-tenant IdP declares a template
+                // ({tenantid}) while its logout tokens name the tenant's real issuer.
+                Optional.ofNullable(tokens.idTokenClaims().getIssuer()).orElse(discovered.issuer()),
+                Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
                 Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken())));
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));

@@ -202,13 +202,11 @@ public final class SessionManager {
     }
 
     private Optional<SessionRecord> active(String hash, Instant now) {
-        SessionRecord record = cache.getIfPresent(hash);
+        // Loaded through the cache, not read-then-put: Caffeine makes an invalidation (a logout, a sign-out
+        // everywhere) wait for a load of the same key, so a record read before the end cannot come back.
+        SessionRecord record = cache.get(hash, key -> store.find(key).orElse(null));
         if (record == null) {
-            record = store.find(hash).orElse(null);
-            if (record == null) {
-                return Optional.empty();
-            }
-            cache.put(hash, record);
+            return Optional.empty();
         }
         if (record.endedAt().isPresent() || !now.isBefore(record.expiresAt())) {
             return Optional.empty();
@@ -223,14 +221,15 @@ public final class SessionManager {
                 }
                 return Optional.empty();
             }
-            cache.put(hash, fresh);
+            cache.asMap().computeIfPresent(hash, (key, cached) -> fresh);
             record = fresh;
         }
         return Optional.of(record);
     }
 
     private void recordActivity(SessionRecord record, Instant now) {
-        cache.put(record.idHash(), record.seenAt(now));
+        // Only an entry still cached is refreshed: one invalidated meanwhile (the session ended) stays gone.
+        cache.asMap().computeIfPresent(record.idHash(), (key, cached) -> cached.seenAt(now));
         try {
             background.execute(() -> {
                 try {

@@ -173,7 +173,11 @@ final class SsoEndpoints {
             return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
                             + (settings.oidcLogin() ? " and the identity provider?" : "?"),
                     basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
-                    .withHeader("Cache-Control", "no-store");
+                    .withHeader("Cache-Control", "no-store")
+                    // The form's POST is answered with a redirect to the IdP's logout, and browsers hold
+                    // redirects after a form submission to form-action too: that one origin is allowed.
+                    .replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+                            + logoutOrigins(request) + "; frame-ancestors 'none'");
         }
         if (!"POST".equals(request.method())) {
             throw new dev.oidcsso.http.MethodNotAllowedException("GET, POST");
@@ -199,6 +203,27 @@ final class SsoEndpoints {
             response = signedOutPage(request);
         }
         return response.withCookie(sessions.deletion(request)).withHeader("Set-Cookie", Csrf.deletionHeader(request));
+    }
+
+    /** The origins a sign-out may be redirected to: the IdP's logout and a configured post-logout page. */
+    private String logoutOrigins(WebRequest request) {
+        URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        if (settings.oidcLogin()) {
+            logoutUris.idpLogoutUri(provider.current(), Optional.empty(), postLogout).ifPresent(uri -> origins.add(origin(uri)));
+        }
+        settings.postLogoutRedirectUri().ifPresent(uri -> origins.add(origin(uri)));
+        origins.remove("");
+        return origins.isEmpty() ? "" : " " + String.join(" ", origins);
+    }
+
+    /** scheme://host[:port] of an absolute URI, or empty: never anything a header could be broken with. */
+    private static String origin(URI uri) {
+        if (uri.getScheme() == null || uri.getRawAuthority() == null || !uri.getScheme().matches("https?")
+                || !uri.getRawAuthority().matches("[A-Za-z0-9.:\\[\\]-]+")) {
+            return "";
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private WebResponse signedOutPage(WebRequest request) {

@@ -336,8 +336,6 @@
     const me = await call('GET', 'me');
     state.me = me;
     state.csrf = me.csrf_token || readCsrfCookie();
-    // Signing out is a POST carrying the session's CSRF token, so no other site can force it.
-    $('logout-csrf').value = state.csrf || '';
     renderMe();
   }
 

@@ -107,7 +107,9 @@ final class UsersResource {
         if (!users.link(username, identity)) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
-        Audit.event("user linked", "by", caller.username(), "user", username, "issuer", issuer, "subject", subject);
+        int ended = endCredentials(username);
+        Audit.event("user linked", "by", caller.username(), "user", username, "issuer", issuer, "subject", subject,
+                "sessions_ended", ended);
         return get(username);
     }
 
@@ -115,8 +117,19 @@ final class UsersResource {
         if (!users.unlink(username)) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
-        Audit.event("user unlinked", "by", caller.username(), "user", username);
+        int ended = endCredentials(username);
+        Audit.event("user unlinked", "by", caller.username(), "user", username, "sessions_ended", ended);
         return get(username);
+    }
+
+    /**
+     * A change of binding means whoever held the name before may not have been the user: their
+     * sessions end and the access token they could have minted is deleted; the rightful user signs in
+     * again and creates a new one.
+     */
+    private int endCredentials(String username) {
+        tokens.delete(username);
+        return sessions.endAllOf(username, "relinked");
     }
 
     private Map<String, Object> userJson(User user) {

@@ -239,7 +239,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             }
             Map<String, Set<String>> groups = groupsOf(connection, names);
             List<User> withGroups = users.stream().map(user -> new User(user.username(), user.displayName(), user.email(),
-                    groups.getOrDefault(user.username(), Set.of()), user.disabled(), user.createdAt(), user.lastLogin())).toList();
+                    groups.getOrDefault(user.username(), Set.of()), user.disabled(), user.createdAt(), user.lastLogin(),
+                    user.identity(), user.notBefore())).toList();
             return Page.of(withGroups, limit, user -> List.of(user.username()));
         });
     }
