@@ -298,28 +298,16 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     @Override
     public boolean setDisabled(String username, boolean disabled) {
-        boolean changed = jdbc.write("disabling a user", connection -> {
-            // Disabling also moves not_before to now, and re-enabling keeps it: every session and token
-            // issued before the disable stays refused, so the usual incident response (disable, reset at
-            // the IdP, re-enable) hands no copied credential back.
-            try (PreparedStatement update = connection.prepareStatement(disabled
-                    ? "UPDATE oidc_users SET disabled = TRUE, not_before = ? WHERE username = ?"
-                    : "UPDATE oidc_users SET disabled = FALSE WHERE username = ?")) {
-                if (disabled) {
-                    Jdbc.setInstant(update, 1, Jdbc.truncate(jdbc.now()));
-                    update.setString(2, username);
-                } else {
-                    update.setString(1, username);
-                }
-                if (update.executeUpdate() == 0) {
-                    return false;
-                }
-            }
-            jdbc.logChange(connection, ChangeKind.USER, username);
-            return true;
-        });
-        cache.invalidate(username);
-        return changed;
+        // Disabling also moves not_before to now, and re-enabling keeps it: every session and token
+        // issued before the disable stays refused, so the usual incident response (disable, reset at
+        // the IdP, re-enable) hands no copied credential back.
+        return changeOne(disabled ? "disabling a user" : "enabling a user", username, disabled
+                ? "UPDATE oidc_users SET disabled = TRUE, not_before = ? WHERE username = ?"
+                : "UPDATE oidc_users SET disabled = FALSE WHERE username = ?", update -> {
+                    if (disabled) {
+                        Jdbc.setInstant(update, 1, Jdbc.truncate(jdbc.now()));
+                    }
+                });
     }
 
     @Override
@@ -333,12 +321,29 @@ final class JdbcUserStore implements UserStore, ChangeListener {
     }
 
     private boolean bind(String username, Optional<IdpIdentity> identity) {
-        boolean changed = jdbc.write(identity.isPresent() ? "linking a user" : "unlinking a user", connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE oidc_users SET idp_issuer = ?, idp_subject = ? WHERE username = ?")) {
-                update.setString(1, identity.map(IdpIdentity::issuer).orElse(null));
-                update.setString(2, identity.map(IdpIdentity::subject).orElse(null));
-                update.setString(3, username);
+        return changeOne(identity.isPresent() ? "linking a user" : "unlinking a user", username,
+                "UPDATE oidc_users SET idp_issuer = ?, idp_subject = ? WHERE username = ?", update -> {
+                    update.setString(1, identity.map(IdpIdentity::issuer).orElse(null));
+                    update.setString(2, identity.map(IdpIdentity::subject).orElse(null));
+                });
+    }
+
+    /** Sets the leading parameters of an update; the user name is always the last one. */
+    private interface Parameters {
+        void set(PreparedStatement update) throws SQLException;
+    }
+
+    /**
+     * Updates one user's row, records the change for the other replicas and drops the cached user.
+     *
+     * @return false when there is no such user
+     */
+    private boolean changeOne(String what, String username, String sql, Parameters parameters) {
+        boolean changed = jdbc.write(what, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                parameters.set(update);
+                // The last placeholder: counted in the text, not asked of the driver (a round trip on PostgreSQL).
+                update.setString((int) sql.chars().filter(c -> c == '?').count(), username);
                 if (update.executeUpdate() == 0) {
                     return false;
                 }
