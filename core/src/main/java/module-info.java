@@ -41,7 +41,7 @@ module dev.oidcsso.core {
     exports dev.oidcsso.web;
     exports dev.oidcsso.spi.support to
             dev.oidcsso.provider.okta, dev.oidcsso.provider.google, dev.oidcsso.provider.cognito, dev.oidcsso.provider.entra;
-    // The store contract names the replay guard and session revocations, and a provider may refuse a
+    // The store contract names the replay guard and the session store, and a provider may refuse a
     // token with the framework's own exception.
     exports dev.oidcsso.oidc to
             dev.oidcsso.store.jdbc, dev.oidcsso.provider.okta, dev.oidcsso.provider.google, dev.oidcsso.provider.cognito,

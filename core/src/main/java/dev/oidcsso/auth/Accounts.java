@@ -1,10 +1,16 @@
 package dev.oidcsso.auth;
 
+import dev.oidcsso.OidcSsoException;
+import dev.oidcsso.config.SessionSettings;
+import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.store.User;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +33,8 @@ public final class Accounts {
     public static final int MEMORY_BINDINGS = 10_000;
 
     private final Optional<Store> database;
+    private final Clock clock;
+    private final Duration groupsMaxStaleness;
     private final Map<String, IdpIdentity> memoryBindings = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -42,7 +50,20 @@ public final class Accounts {
      * @param database the store, or empty when the application runs without one
      */
     public Accounts(Optional<Store> database) {
+        this(database, Clock.systemUTC(), SessionSettings.DEFAULT_GROUPS_MAX_STALENESS);
+    }
+
+    /**
+     * Creates the accounts view with a bound on how old the groups behind an API credential may be.
+     *
+     * @param database           the store, or empty when the application runs without one
+     * @param clock              the clock
+     * @param groupsMaxStaleness {@code OIDC_GROUPS_MAX_STALENESS}
+     */
+    public Accounts(Optional<Store> database, Clock clock, Duration groupsMaxStaleness) {
         this.database = database;
+        this.clock = clock;
+        this.groupsMaxStaleness = groupsMaxStaleness;
     }
 
     /**
@@ -145,7 +166,10 @@ public final class Accounts {
         if (known.isPresent() && known.get().disabled()) {
             throw disabled(username);
         }
-        if (known.isEmpty() || !known.get().groups().equals(new HashSet<>(groups))) {
+        // Also once per half the staleness bound, so that the user's personal access token, whose groups are the
+        // recorded ones, stays usable while this user keeps authenticating with fresh groups.
+        if (known.isEmpty() || !known.get().groups().equals(new HashSet<>(groups))
+                || !clock.instant().isBefore(known.get().lastLogin().plus(groupsMaxStaleness.dividedBy(2)))) {
             recordLogin(username, Optional.empty(), Optional.empty(), groups);
         }
     }
@@ -198,6 +222,42 @@ public final class Accounts {
 
     private static boolean issuedBeforeRevocation(Optional<User> user, java.time.Instant issuedAt) {
         return user.flatMap(User::notBefore).filter(issuedAt::isBefore).isPresent();
+    }
+
+    /**
+     * Refuses a personal access token whose user's groups were recorded (by a login, a session
+     * refresh, a proxy or bearer request) longer than {@code OIDC_GROUPS_MAX_STALENESS} ago: the
+     * token acts with those groups, and the user may have left them at the IdP since.
+     *
+     * @param username the user name
+     * @throws OidcSsoException 401 telling the user to sign in again
+     */
+    public void requireFreshRecordedGroups(String username) {
+        Optional<Instant> recorded = database.flatMap(db -> db.users().find(username)).map(User::lastLogin);
+        if (recorded.isPresent()) {
+            requireFreshGroups(username, recorded.get(), "were recorded at the last sign-in", "Sign in to the application in a browser "
+                    + "once to record them again, then retry.");
+        }
+    }
+
+    /**
+     * Refuses a bearer token issued longer than {@code OIDC_GROUPS_MAX_STALENESS} ago: its groups are
+     * those of its issue time.
+     *
+     * @param username the user name
+     * @param issuedAt the token's {@code iat}
+     * @throws OidcSsoException 401 telling the client to get a new token
+     */
+    public void requireFreshTokenGroups(String username, Instant issuedAt) {
+        requireFreshGroups(username, issuedAt, "come from a token issued", "Get a new token from the identity provider.");
+    }
+
+    private void requireFreshGroups(String username, Instant recordedAt, String what, String remedy) {
+        if (!clock.instant().isBefore(recordedAt.plus(groupsMaxStaleness))) {
+            throw new OidcSsoException(401, "The groups of '" + username + "' " + what + " more than " + groupsMaxStaleness
+                    .toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " ago (" + SettingNames.GROUPS_MAX_STALENESS
+                    + "), so they may no longer be true. " + remedy);
+        }
     }
 
     /** @return whether users are recorded in a store (their groups are then read from it) */

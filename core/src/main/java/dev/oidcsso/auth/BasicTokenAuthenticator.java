@@ -19,7 +19,8 @@ import java.util.Optional;
  * Authenticates scripts by {@code Authorization: Basic user:token} with the personal access token
  * the user generated (the MLflow client's {@code MLFLOW_TRACKING_USERNAME} and
  * {@code MLFLOW_TRACKING_PASSWORD}). The groups are those recorded at the user's last browser
- * login, under the same admin-group / user-group rules. Any failure is a 401 that does not say
+ * login (or session refresh), under the same admin-group / user-group rules, and only while they
+ * are younger than {@code OIDC_GROUPS_MAX_STALENESS}: after that the user must sign in again. Any failure is a 401 that does not say
  * whether the user or the token was wrong, or a 429 past the {@link FailureBrake}'s limit, which never
  * stops a correct token.
  */
@@ -91,6 +92,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
             throw failed(request, username);
         }
         tokens.find(username).ifPresent(info -> accounts.requireNotRevoked(username, info.createdAt()));
+        accounts.requireFreshRecordedGroups(username);
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
         Role role = roles.require(username, groups);
         // The token just verified is the user's current one, so its dates are the stored ones.

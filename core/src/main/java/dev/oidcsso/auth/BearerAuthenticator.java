@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * <p>A token that passed is remembered in a {@link BearerTokenCache} with the principal it
  * resolved to, so a script repeating it is not verified again; its {@code exp} and {@code nbf} are
- * still checked on every request, and a disabled user is still refused on every request.
+ * still checked on every request, and a disabled user is still refused on every request. A token
+ * issued longer than {@code OIDC_GROUPS_MAX_STALENESS} ago is refused: its groups may be stale.
  */
 public final class BearerAuthenticator implements Authenticator {
 
@@ -85,6 +86,7 @@ public final class BearerAuthenticator implements Authenticator {
                     cached.get().token().claims().getIssuer());
             accounts.recordIfChanged(principal.username(), principal.groups());
             accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
+            groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
             return Optional.of(principal);
         }
         VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
@@ -93,9 +95,16 @@ public final class BearerAuthenticator implements Authenticator {
         accounts.requireSubject(identity.username(), verified.claims().getSubject(), verified.claims().getIssuer());
         accounts.recordIfChanged(identity.username(), identity.groups());
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
+        groupsTime(verified).ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
         return Optional.of(principal);
+    }
+
+    /** When a token's groups were true: its {@code iat}, else its {@code nbf}; without either, its {@code exp} bounds them. */
+    private static Optional<java.time.Instant> groupsTime(VerifiedToken token) {
+        return Optional.ofNullable(token.claims().getIssueTime()).or(() -> Optional.ofNullable(token.claims().getNotBeforeTime()))
+                .map(java.util.Date::toInstant);
     }
 
     /** A token without {@code iat} counts as issued long ago: refused once the user has been disabled. */

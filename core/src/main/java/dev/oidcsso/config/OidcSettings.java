@@ -260,6 +260,21 @@ public final class OidcSettings {
         return session.idleTimeout();
     }
 
+    /** @return whether sessions ask for refresh tokens and refresh before the tokens expire ({@code OIDC_REFRESH_TOKENS}) */
+    public boolean refreshTokens() {
+        return session.refreshTokens();
+    }
+
+    /** @return how long before the tokens expire an active session refreshes them ({@code OIDC_REFRESH_BEFORE}) */
+    public Duration refreshBefore() {
+        return session.refreshBefore();
+    }
+
+    /** @return how old the groups behind an access token or bearer token may be ({@code OIDC_GROUPS_MAX_STALENESS}) */
+    public Duration groupsMaxStaleness() {
+        return session.groupsMaxStaleness();
+    }
+
     /** @return the tolerated clock skew on token times */
     public Duration clockSkew() {
         return client.clockSkew();

@@ -14,8 +14,21 @@ import java.util.regex.Pattern;
  * @param cookieDomain {@code OIDC_COOKIE_DOMAIN}: a {@code Domain} for the framework's cookies, which
  *                     then get the {@code __Secure-} prefix instead of {@code __Host-}; empty (the
  *                     default) for host-only cookies
+ * @param refreshTokens {@code OIDC_REFRESH_TOKENS}: ask the IdP for a refresh token and refresh an active
+ *                     session's tokens before they expire (default false)
+ * @param refreshBefore {@code OIDC_REFRESH_BEFORE}: how long before the tokens expire an active session
+ *                     refreshes them (default 60 s)
+ * @param groupsMaxStaleness {@code OIDC_GROUPS_MAX_STALENESS}: how old the groups behind a personal access
+ *                     token (recorded by the user's last login or refresh) or a bearer token (its
+ *                     {@code iat}) may be (default 24 h)
  */
-public record SessionSettings(Optional<Secret> secretKey, Duration maxAge, Duration idleTimeout, Optional<String> cookieDomain) {
+public record SessionSettings(Optional<Secret> secretKey, Duration maxAge, Duration idleTimeout, Optional<String> cookieDomain,
+                              boolean refreshTokens, Duration refreshBefore, Duration groupsMaxStaleness) {
+
+    /** The default of {@code OIDC_REFRESH_BEFORE}. */
+    public static final Duration DEFAULT_REFRESH_BEFORE = Duration.ofSeconds(60);
+    /** The default of {@code OIDC_GROUPS_MAX_STALENESS}. */
+    public static final Duration DEFAULT_GROUPS_MAX_STALENESS = Duration.ofHours(24);
 
     /** The shortest usable {@code SECRET_KEY}. */
     static final int MIN_SECRET_KEY_LENGTH = 32;
@@ -29,6 +42,18 @@ public record SessionSettings(Optional<Secret> secretKey, Duration maxAge, Durat
      */
     public SessionSettings(Optional<Secret> secretKey, Duration maxAge) {
         this(secretKey, maxAge, maxAge, Optional.empty());
+    }
+
+    /**
+     * The settings without refresh tokens and with the default groups staleness.
+     *
+     * @param secretKey    {@code SECRET_KEY}
+     * @param maxAge       {@code OIDC_SESSION_MAX_AGE}
+     * @param idleTimeout  {@code OIDC_SESSION_IDLE_TIMEOUT}
+     * @param cookieDomain {@code OIDC_COOKIE_DOMAIN}
+     */
+    public SessionSettings(Optional<Secret> secretKey, Duration maxAge, Duration idleTimeout, Optional<String> cookieDomain) {
+        this(secretKey, maxAge, idleTimeout, cookieDomain, false, DEFAULT_REFRESH_BEFORE, DEFAULT_GROUPS_MAX_STALENESS);
     }
 
     static SessionSettings parse(SettingValues values, List<String> problems) {
@@ -49,6 +74,17 @@ public record SessionSettings(Optional<Secret> secretKey, Duration maxAge, Durat
                     + "host-only __Host- cookies)");
             domain = Optional.empty();
         }
-        return new SessionSettings(secretKey, maxAge, idle.compareTo(maxAge) > 0 ? maxAge : idle, domain);
+        boolean refresh = SettingParsers.bool(values, SettingNames.REFRESH_TOKENS, false, problems);
+        Duration before = SettingParsers.duration(values, SettingNames.REFRESH_BEFORE, DEFAULT_REFRESH_BEFORE, problems);
+        if (before.isNegative() || before.compareTo(Duration.ofHours(1)) > 0) {
+            problems.add(SettingNames.REFRESH_BEFORE + " must be between 0s and 1h, for example 60s");
+            before = DEFAULT_REFRESH_BEFORE;
+        }
+        Duration staleness = SettingParsers.duration(values, SettingNames.GROUPS_MAX_STALENESS, DEFAULT_GROUPS_MAX_STALENESS, problems);
+        if (staleness.compareTo(Duration.ofMinutes(1)) < 0) {
+            problems.add(SettingNames.GROUPS_MAX_STALENESS + " must be at least 1m, for example 24h");
+            staleness = DEFAULT_GROUPS_MAX_STALENESS;
+        }
+        return new SessionSettings(secretKey, maxAge, idle.compareTo(maxAge) > 0 ? maxAge : idle, domain, refresh, before, staleness);
     }
 }

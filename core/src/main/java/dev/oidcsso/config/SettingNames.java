@@ -54,6 +54,12 @@ public final class SettingNames {
     public static final String SESSION_MAX_AGE = "OIDC_SESSION_MAX_AGE";
     /** How long a session may go unused before it ends, for example {@code 1h}; activity extends only this one. */
     public static final String SESSION_IDLE_TIMEOUT = "OIDC_SESSION_IDLE_TIMEOUT";
+    /** Whether sessions ask the IdP for a refresh token and refresh before the tokens expire ({@code true}/{@code false}). */
+    public static final String REFRESH_TOKENS = "OIDC_REFRESH_TOKENS";
+    /** How long before the tokens expire an active session refreshes them, for example {@code 60s}. */
+    public static final String REFRESH_BEFORE = "OIDC_REFRESH_BEFORE";
+    /** How old the groups behind a personal access token or a bearer token may be, for example {@code 24h}. */
+    public static final String GROUPS_MAX_STALENESS = "OIDC_GROUPS_MAX_STALENESS";
     /** A {@code Domain} for the framework's cookies (then named {@code __Secure-} rather than {@code __Host-}). */
     public static final String COOKIE_DOMAIN = "OIDC_COOKIE_DOMAIN";
     /** The clock skew tolerated on token times, for example {@code 60s}. */

@@ -2,7 +2,6 @@ package dev.oidcsso.login;
 
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
-import dev.oidcsso.auth.IdentityMismatchException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.oidc.CallbackReplayGuard;
@@ -35,9 +34,7 @@ public final class LoginService {
     private final ProviderConnection provider;
     private final LoginFlow flow;
     private final CallbackReplayGuard replays;
-    private final UserInfoClient userInfo;
-    private final IdentityResolver identities;
-    private final Accounts accounts;
+    private final AccountCheck accountCheck;
     private final SessionManager sessions;
 
     /**
@@ -56,9 +53,7 @@ public final class LoginService {
         this.provider = provider;
         this.flow = flow;
         this.replays = replays;
-        this.userInfo = userInfo;
-        this.identities = identities;
-        this.accounts = accounts;
+        this.accountCheck = new AccountCheck(userInfo, identities, accounts);
         this.sessions = sessions;
     }
 
@@ -132,19 +127,9 @@ public final class LoginService {
         LoginTokens tokens = flow.redeem(discovered, expected, code);
 
         // 7. Identity: source, user name, validator, groups and role; UserInfo (5.3) only if one of them asks.
-        Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
-
-        // 8. The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
-        //    nor stable), recorded with this login's groups; another iss or sub for a bound name, or a disabled user, is refused.
-        IdpIdentity idpIdentity = idpIdentityOf(tokens);
-        try {
-            accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups(),
-                    idpIdentity);
-        } catch (IdentityMismatchException e) {
-            Audit.event("login refused: identity mismatch", "user", identity.username(), "issuer", idpIdentity.issuer(),
-                    "subject", idpIdentity.subject(), "bound_issuer", e.bound().issuer(), "bound_subject", e.bound().subject());
-            throw e;
-        }
+        // 8. The account: bound to the ID token's iss + sub at the first login, recorded with this login's groups.
+        //    Every refresh of the session runs the same two steps (SessionRefresher).
+        Identity identity = accountCheck.admit(discovered, tokens, idpIdentityOf(tokens));
 
         // 9. The session.
         // The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
@@ -153,7 +138,8 @@ public final class LoginService {
                 // ({tenantid}) while its logout tokens name the tenant's real issuer.
                 Optional.ofNullable(tokens.idTokenClaims().getIssuer()).orElse(discovered.issuer()),
                 Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
-                Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken())));
+                Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken()), tokens.refreshToken(),
+                tokens.tokensExpireAt()));
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
     }
@@ -176,7 +162,7 @@ public final class LoginService {
         return tokens.idTokenClaims().getClaim(name) instanceof String text ? text : null;
     }
 
-    private static IdpIdentity idpIdentityOf(LoginTokens tokens) {
+    static IdpIdentity idpIdentityOf(LoginTokens tokens) {
         String issuer = tokens.idTokenClaims().getIssuer();
         String subject = tokens.idTokenClaims().getSubject();
         if (issuer == null || subject == null || issuer.isBlank() || subject.isBlank()
@@ -186,10 +172,6 @@ public final class LoginService {
                     + "(each 1 to " + IdpIdentity.MAX_LENGTH + " characters). Please sign in again.");
         }
         return new IdpIdentity(issuer, subject);
-    }
-
-    private static Optional<String> claimText(Identity identity, String claim) {
-        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
     }
 
     private static boolean constantTimeEquals(String a, String b) {

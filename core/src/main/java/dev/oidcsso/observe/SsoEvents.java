@@ -63,7 +63,7 @@ public interface SsoEvents {
     /**
      * A cache was asked for an entry.
      *
-     * @param cache {@code users}, {@code tokens}, {@code grants}, {@code rules} or {@code revocations}
+     * @param cache {@code users}, {@code tokens}, {@code grants}, or {@code rules}
      * @param hit   whether the entry was cached
      */
     default void cacheLookup(String cache, boolean hit) {

@@ -1,9 +1,12 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -17,6 +20,8 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
@@ -32,6 +37,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -94,15 +101,30 @@ public final class LoginFlow {
         Nonce nonce = new Nonce(RANDOM_BYTES);
         CodeVerifier verifier = new CodeVerifier();
         AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(
-                ResponseType.CODE, new Scope(settings.scopes().toArray(String[]::new)), new ClientID(settings.clientId()), redirectUri)
+                ResponseType.CODE, new Scope(scopes(provider).toArray(String[]::new)), new ClientID(settings.clientId()), redirectUri)
                 .endpointURI(provider.metadata().getAuthorizationEndpointURI())
                 .state(state)
                 .nonce(nonce)
                 .codeChallenge(verifier, CodeChallengeMethod.S256);
         settings.profile().authorizationParameters().forEach(request::customParameter);
+        if (settings.refreshTokens()) {
+            settings.profile().refreshTokenParameters().forEach(request::customParameter);
+        }
         LoginState login = new LoginState(state.getValue(), nonce.getValue(), verifier.getValue(), redirectUri, next,
                 clock.instant().plus(LOGIN_TIMEOUT));
         return new Start(request.build().toURI(), sealer.seal(toMap(login)));
+    }
+
+    /** The configured scopes, plus what the IdP needs to issue a refresh token when refresh tokens are on. */
+    private List<String> scopes(DiscoveredProvider provider) {
+        if (!settings.refreshTokens()) {
+            return settings.scopes();
+        }
+        Scope advertised = provider.metadata().getScopes();
+        java.util.Set<String> scopes = new LinkedHashSet<>(settings.scopes());
+        scopes.addAll(new java.util.TreeSet<>(settings.profile().refreshTokenScopes(
+                advertised == null ? java.util.Set.of() : java.util.Set.copyOf(advertised.toStringList()))));
+        return List.copyOf(scopes);
     }
 
     /**
@@ -129,21 +151,60 @@ public final class LoginFlow {
      * @throws TokenValidationException     when the ID token is refused
      */
     public LoginTokens redeem(DiscoveredProvider provider, LoginState login, String code) {
-        OIDCTokenResponse response = exchange(provider, login, code);
-        String idToken = response.getOIDCTokens().getIDTokenString();
-        if (idToken == null) {
+        AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code), login.redirectUri(),
+                new CodeVerifier(login.codeVerifier()));
+        Instant sent = clock.instant();
+        AccessTokenResponse response = exchange(provider, grant, "complete the login");
+        if (!(response instanceof OIDCTokenResponse oidc) || oidc.getOIDCTokens().getIDTokenString() == null) {
             throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
                     + "(OIDC_SCOPE)?");
         }
+        String idToken = oidc.getOIDCTokens().getIDTokenString();
         var claims = tokens.validateIdToken(provider, idToken, login.nonce());
-        AccessToken accessToken = response.getOIDCTokens().getAccessToken();
-        return new LoginTokens(idToken, claims, Optional.ofNullable(accessToken).map(AccessToken::getValue));
+        Tokens issued = response.getTokens();
+        Optional<String> refreshToken = settings.refreshTokens()
+                ? Optional.ofNullable(issued.getRefreshToken()).map(RefreshToken::getValue) : Optional.empty();
+        return new LoginTokens(idToken, claims, Optional.ofNullable(issued.getAccessToken()).map(AccessToken::getValue),
+                refreshToken, expiry(issued, Optional.of(claims), sent));
     }
 
-    private OIDCTokenResponse exchange(DiscoveredProvider provider, LoginState login, String code) {
+    /**
+     * Spends a refresh token (RFC 6749 section 6, OpenID Connect Core 12). A new ID token, when the
+     * IdP sends one, has its signature, times and audience checked here (without a nonce: 12.2); the
+     * caller compares it with the original ID token.
+     *
+     * @param provider     the discovered IdP
+     * @param refreshToken the refresh token
+     * @return the new tokens
+     * @throws ProviderResponseException    with status 400 when the IdP refuses the refresh token
+     *                                      ({@code invalid_grant}, a 4xx answer), 502 when it answers
+     *                                      5xx or something unreadable
+     * @throws ProviderUnavailableException when the token endpoint cannot be reached
+     * @throws TokenValidationException     when the new ID token is refused
+     */
+    public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken) {
+        Instant sent = clock.instant();
+        AccessTokenResponse response = exchange(provider, new RefreshTokenGrant(new RefreshToken(refreshToken)), "refresh the session");
+        Optional<String> idToken = response instanceof OIDCTokenResponse oidc
+                ? Optional.ofNullable(oidc.getOIDCTokens().getIDTokenString()) : Optional.empty();
+        Optional<com.nimbusds.jwt.JWTClaimsSet> claims = idToken.map(token -> tokens.validateRefreshedIdToken(provider, token));
+        Tokens issued = response.getTokens();
+        return new RefreshedTokens(idToken, claims, Optional.ofNullable(issued.getAccessToken()).map(AccessToken::getValue),
+                Optional.ofNullable(issued.getRefreshToken()).map(RefreshToken::getValue).filter(token -> !token.equals(refreshToken)),
+                expiry(issued, claims, sent));
+    }
+
+    /** The access token's {@code expires_in} counted from when the request was sent, else the ID token's {@code exp}. */
+    private static Optional<Instant> expiry(Tokens issued, Optional<com.nimbusds.jwt.JWTClaimsSet> idToken, Instant sent) {
+        long lifetime = issued.getAccessToken() == null ? 0 : issued.getAccessToken().getLifetime();
+        if (lifetime > 0) {
+            return Optional.of(sent.plusSeconds(lifetime));
+        }
+        return idToken.map(com.nimbusds.jwt.JWTClaimsSet::getExpirationTime).map(java.util.Date::toInstant);
+    }
+
+    private AccessTokenResponse exchange(DiscoveredProvider provider, AuthorizationGrant grant, String purpose) {
         URI endpoint = provider.metadata().getTokenEndpointURI();
-        AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code), login.redirectUri(),
-                new CodeVerifier(login.codeVerifier()));
         ClientID clientId = new ClientID(settings.clientId());
         com.nimbusds.oauth2.sdk.auth.Secret secret = settings.clientSecret()
                 .map(s -> new com.nimbusds.oauth2.sdk.auth.Secret(s.reveal())).orElse(null);
@@ -165,16 +226,12 @@ public final class LoginFlow {
         }
         if (!parsed.indicatesSuccess()) {
             ErrorObject error = parsed.toErrorResponse().getErrorObject();
-            LOG.info("Token endpoint refused the code: {} (HTTP {})", error.getCode(), httpResponse.getStatusCode());
+            LOG.info("Token endpoint refused to {}: {} (HTTP {})", purpose, error.getCode(), httpResponse.getStatusCode());
             int status = httpResponse.getStatusCode() >= 500 ? 502 : 400;
-            throw new ProviderResponseException(status, "The identity provider refused to complete the login: "
+            throw new ProviderResponseException(status, "The identity provider refused to " + purpose + ": "
                     + ProviderResponseException.describe(error, httpResponse.getStatusCode()));
         }
-        if (!(parsed.toSuccessResponse() instanceof OIDCTokenResponse oidc)) {
-            throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
-                    + "(OIDC_SCOPE)?");
-        }
-        return oidc;
+        return parsed.toSuccessResponse();
     }
 
     private static Map<String, Object> toMap(LoginState login) {

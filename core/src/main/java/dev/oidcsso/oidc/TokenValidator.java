@@ -83,6 +83,22 @@ public final class TokenValidator {
     }
 
     /**
+     * Validates an ID token received from a refresh (OpenID Connect Core 12.2): as at login, but
+     * without a nonce to expect. That it names the same issuer, subject, audience and original
+     * authentication as the session's ID token is for the caller, which holds that token.
+     *
+     * @param provider the discovered IdP
+     * @param idToken  the compact serialized ID token
+     * @return the validated claims
+     * @throws TokenValidationException naming the rule the token broke
+     * @throws ProviderUnavailableException when the IdP's keys cannot be fetched
+     */
+    public JWTClaimsSet validateRefreshedIdToken(DiscoveredProvider provider, String idToken) {
+        return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
+                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.empty()), null);
+    }
+
+    /**
      * Validates a bearer JWT presented by an API client: signature, issuer, audience (one of
      * {@code audiences}), times and subject. No nonce.
      *

@@ -48,6 +48,33 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public boolean claimRefresh(String idHash, long version, Instant until) {
+        boolean[] claimed = {false};
+        sessions.computeIfPresent(idHash, (hash, kept) -> {
+            if (kept.version() != version || kept.endedAt().isPresent()) {
+                return kept;
+            }
+            claimed[0] = true;
+            return kept.claimedUntil(until);
+        });
+        return claimed[0];
+    }
+
+    @Override
+    public boolean refreshed(String idHash, long claimedVersion, Optional<String> sealedRefreshToken, Optional<Instant> tokensExpireAt,
+                             Optional<String> sealedIdToken, List<String> groups, boolean admin) {
+        boolean[] recorded = {false};
+        sessions.computeIfPresent(idHash, (hash, kept) -> {
+            if (kept.version() != claimedVersion || kept.endedAt().isPresent()) {
+                return kept;
+            }
+            recorded[0] = true;
+            return kept.refreshedWith(sealedRefreshToken, tokensExpireAt, sealedIdToken, groups, admin);
+        });
+        return recorded[0];
+    }
+
+    @Override
     public void end(String idHash, Instant at, String cause) {
         endWhere(kept -> kept.idHash().equals(idHash), at, cause);
     }

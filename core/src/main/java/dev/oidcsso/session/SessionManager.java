@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Starts, reads and ends sessions. The cookie carries only the sealed session id; the session itself
@@ -26,6 +27,10 @@ import java.util.concurrent.Executor;
  * request costs one AES-GCM open of 48 bytes, one SHA-256 and one cache look-up: no database, no
  * network. Activity is written to the store at most every tenth of the idle timeout (at most once a
  * minute), off the request thread.
+ *
+ * <p>With refresh tokens on, a request on a session whose tokens expire within the margin hands the
+ * record to the refresh listener ({@link #onRefreshDue}), which refreshes off the request thread;
+ * a session that is not due costs one comparison more.
  */
 public final class SessionManager {
 
@@ -39,6 +44,9 @@ public final class SessionManager {
     private final SessionCodec codec;
     private final SessionStore store;
     private final Sealer idTokens;
+    private final Sealer refreshTokens;
+    private final Duration refreshBefore;
+    private volatile Consumer<SessionRecord> refreshDue;
     private final CookieScope scope;
     private final Duration maxAge;
     private final Duration idleTimeout;
@@ -62,9 +70,30 @@ public final class SessionManager {
      */
     public SessionManager(SessionCodec codec, SessionStore store, Sealer idTokens, CookieScope scope, Duration maxAge,
                           Duration idleTimeout, Clock clock, Executor background) {
+        this(codec, store, idTokens, idTokens, Duration.ZERO, scope, maxAge, idleTimeout, clock, background);
+    }
+
+    /**
+     * Creates the manager for sessions that may keep refresh tokens.
+     *
+     * @param codec         seals the session id into the cookie
+     * @param store         keeps the sessions
+     * @param idTokens      seals the ID tokens kept for logout
+     * @param refreshTokens seals the refresh tokens (a key of their own: neither opens the other's values)
+     * @param refreshBefore how long before the tokens expire a session is due for a refresh
+     * @param scope         the cookies' names, path and domain
+     * @param maxAge        the absolute lifetime
+     * @param idleTimeout   how long a session may go unused
+     * @param clock         the clock
+     * @param background    runs the activity writes, off the request thread
+     */
+    public SessionManager(SessionCodec codec, SessionStore store, Sealer idTokens, Sealer refreshTokens, Duration refreshBefore,
+                          CookieScope scope, Duration maxAge, Duration idleTimeout, Clock clock, Executor background) {
         this.codec = codec;
         this.store = store;
         this.idTokens = idTokens;
+        this.refreshTokens = refreshTokens;
+        this.refreshBefore = refreshBefore;
         this.scope = scope;
         this.maxAge = maxAge;
         this.idleTimeout = idleTimeout;
@@ -93,9 +122,28 @@ public final class SessionManager {
      * @param subject      the IdP's {@code sub}
      * @param idpSessionId the IdP's {@code sid}, when the ID token has one
      * @param idToken      the ID token, kept sealed on the server for {@code id_token_hint}
+     * @param refreshToken the IdP's refresh token, kept sealed on the server, when refresh tokens are on
+     * @param tokensExpireAt when the IdP's tokens expire, for the refresh
      */
     public record SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
-                         Optional<String> idpSessionId, Optional<String> idToken) {
+                         Optional<String> idpSessionId, Optional<String> idToken, Optional<String> refreshToken,
+                         Optional<Instant> tokensExpireAt) {
+
+        /**
+         * Who signed in, without a refresh token.
+         *
+         * @param username     the user name
+         * @param groups       the groups
+         * @param admin        whether the user is an administrator
+         * @param issuer       the IdP's issuer
+         * @param subject      the IdP's {@code sub}
+         * @param idpSessionId the IdP's {@code sid}
+         * @param idToken      the ID token
+         */
+        public SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
+                      Optional<String> idpSessionId, Optional<String> idToken) {
+            this(username, groups, admin, issuer, subject, idpSessionId, idToken, Optional.empty(), Optional.empty());
+        }
 
         /**
          * Creates the value, copying collections so it stays immutable.
@@ -107,6 +155,8 @@ public final class SessionManager {
          * @param subject      the IdP's {@code sub}
          * @param idpSessionId the IdP's {@code sid}
          * @param idToken      the ID token
+         * @param refreshToken the refresh token
+         * @param tokensExpireAt when the tokens expire
          */
         public SignIn {
             groups = List.copyOf(groups);
@@ -129,8 +179,8 @@ public final class SessionManager {
         Instant now = clock.instant();
         SessionRecord record = new SessionRecord(hash(id), signIn.username(), signIn.issuer(), signIn.subject(),
                 signIn.idpSessionId(), signIn.groups(), signIn.admin(), now, now.plus(maxAge), now,
-                signIn.idToken().map(token -> idTokens.seal(Map.of("idt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN),
-                Optional.empty(), Optional.empty());
+                sealIdToken(signIn.idToken()), Optional.empty(), Optional.empty(), sealRefreshToken(signIn.refreshToken()),
+                signIn.refreshToken().isPresent() ? signIn.tokensExpireAt() : Optional.empty(), Optional.empty(), 0);
         store.create(record);
         cache.put(record.idHash(), record);
         return new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),
@@ -198,6 +248,10 @@ public final class SessionManager {
         Instant now = clock.instant();
         Optional<SessionRecord> record = active(hash, now);
         record.filter(r -> !now.isBefore(r.lastSeen().plus(touchEvery))).ifPresent(r -> recordActivity(r, now));
+        Consumer<SessionRecord> due = refreshDue;
+        if (due != null && record.isPresent() && record.get().refreshDueAt(now, refreshBefore)) {
+            due.accept(record.get());
+        }
         return record.map(r -> new Session(value, r.username(), r.groups(), r.admin(), r.issuedAt(), r.expiresAt(), Optional.empty()));
     }
 
@@ -242,6 +296,118 @@ public final class SessionManager {
         } catch (RuntimeException e) {
             LOG.warn("Could not schedule a session activity write: {}", e.toString());
         }
+    }
+
+    /**
+     * Names who refreshes sessions whose tokens are due ({@code dev.oidcsso.login}'s refresher): it
+     * is called on the request thread and must hand the work to another thread.
+     *
+     * @param listener called with the record of each request's session that is due
+     */
+    public void onRefreshDue(Consumer<SessionRecord> listener) {
+        this.refreshDue = listener;
+    }
+
+    /** @return how long before the tokens expire a session is due for a refresh */
+    public Duration refreshBefore() {
+        return refreshBefore;
+    }
+
+    /**
+     * Reads a session from the store, past the cache, and puts what it read into the cache if the
+     * session is cached (an ended one stays dropped).
+     *
+     * @param idHash the hash of the session's id
+     * @return the session as stored
+     */
+    public Optional<SessionRecord> reread(String idHash) {
+        Optional<SessionRecord> fresh = store.find(idHash);
+        fresh.ifPresent(found -> cache.asMap().computeIfPresent(idHash, (key, cached) -> found));
+        return fresh;
+    }
+
+    /**
+     * Claims a session's refresh for this replica (compare-and-set on its version).
+     *
+     * @param record the session as read
+     * @param lease  how long the claim holds if this replica never finishes
+     * @return the claimed record, or empty when another replica changed it first
+     */
+    public Optional<SessionRecord> claimRefresh(SessionRecord record, Duration lease) {
+        Instant until = clock.instant().plus(lease);
+        if (!store.claimRefresh(record.idHash(), record.version(), until)) {
+            return Optional.empty();
+        }
+        SessionRecord claimed = record.claimedUntil(until);
+        cache.asMap().computeIfPresent(record.idHash(), (key, cached) -> claimed);
+        return Optional.of(claimed);
+    }
+
+    /**
+     * The refresh token kept with a session.
+     *
+     * @param record the session
+     * @return the refresh token, when one is kept and opens
+     */
+    public Optional<String> refreshToken(SessionRecord record) {
+        return record.sealedRefreshToken().flatMap(refreshTokens::open).map(content -> content.get("rt"))
+                .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /**
+     * The ID token kept with a session.
+     *
+     * @param record the session
+     * @return the ID token, when one is kept and opens
+     */
+    public Optional<String> idToken(SessionRecord record) {
+        return record.sealedIdToken().flatMap(idTokens::open).map(content -> content.get("idt"))
+                .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /**
+     * Records a refresh under this replica's claim.
+     *
+     * @param claimed      the record {@link #claimRefresh} returned
+     * @param refreshToken the rotated refresh token, or empty to keep the one spent
+     * @param expireAt     when the new tokens expire
+     * @param idToken      the new ID token, or empty to keep the one kept
+     * @param groups       the groups the refresh found
+     * @param admin        whether the refresh found an administrator
+     * @return true when recorded; false when the session ended or changed meanwhile
+     */
+    public boolean recordRefresh(SessionRecord claimed, Optional<String> refreshToken, Optional<Instant> expireAt,
+                                 Optional<String> idToken, List<String> groups, boolean admin) {
+        Optional<String> sealedRefresh = refreshToken.isPresent() ? sealRefreshToken(refreshToken) : claimed.sealedRefreshToken();
+        Optional<String> sealedId = idToken.isPresent() ? sealIdToken(idToken) : claimed.sealedIdToken();
+        if (!store.refreshed(claimed.idHash(), claimed.version(), sealedRefresh, expireAt, sealedId, groups, admin)) {
+            cache.invalidate(claimed.idHash());
+            return false;
+        }
+        SessionRecord refreshed = claimed.refreshedWith(sealedRefresh, expireAt, sealedId, groups, admin);
+        cache.asMap().computeIfPresent(claimed.idHash(), (key, cached) -> refreshed.seenAt(
+                cached.lastSeen().isAfter(refreshed.lastSeen()) ? cached.lastSeen() : refreshed.lastSeen()));
+        return true;
+    }
+
+    /**
+     * Ends a session by the hash of its id, on every replica.
+     *
+     * @param idHash the hash of the session's id
+     * @param cause  why, for example {@code refresh-refused}
+     */
+    public void end(String idHash, String cause) {
+        store.end(idHash, clock.instant(), cause);
+        cache.invalidate(idHash);
+    }
+
+    private Optional<String> sealIdToken(Optional<String> idToken) {
+        return idToken.map(token -> idTokens.seal(Map.of("idt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN);
+    }
+
+    private Optional<String> sealRefreshToken(Optional<String> refreshToken) {
+        // A refresh token too long to keep is dropped: the session then lives to its timeouts without refreshing.
+        return refreshToken.map(token -> refreshTokens.seal(Map.of("rt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN);
     }
 
     /**

@@ -37,6 +37,35 @@ public interface SessionStore {
     void touch(String idHash, Instant seen);
 
     /**
+     * Claims a session's refresh for this replica, so that no other spends the same refresh token:
+     * succeeds only when the session is active and its version is still the one read (compare-and-set),
+     * and then raises the version and records the claim.
+     *
+     * @param idHash  the hash of the session's id
+     * @param version the version read
+     * @param until   until when the claim holds (a replica that stops mid-refresh frees it so)
+     * @return true when this caller holds the claim; false when another replica changed the session
+     *         first (re-read it) or it ended
+     */
+    boolean claimRefresh(String idHash, long version, Instant until);
+
+    /**
+     * Records a refresh under a claim: the new sealed tokens and their expiry, the claim released, the
+     * version raised; nothing when the session changed since the claim (ended, or claimed again).
+     *
+     * @param idHash             the hash of the session's id
+     * @param claimedVersion     the version the claim left
+     * @param sealedRefreshToken the sealed refresh token to keep (the rotated one, or the one spent)
+     * @param tokensExpireAt     when the new tokens expire
+     * @param sealedIdToken      the sealed ID token to keep (the new one, or the one kept)
+     * @param groups             the groups the refresh found (kept where no user store keeps them)
+     * @param admin              whether the refresh found an administrator
+     * @return true when recorded
+     */
+    boolean refreshed(String idHash, long claimedVersion, Optional<String> sealedRefreshToken, Optional<Instant> tokensExpireAt,
+                      Optional<String> sealedIdToken, List<String> groups, boolean admin);
+
+    /**
      * Ends one session.
      *
      * @param idHash the hash of its id

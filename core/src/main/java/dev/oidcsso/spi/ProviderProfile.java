@@ -109,6 +109,31 @@ public interface ProviderProfile {
     }
 
     /**
+     * The scopes the authorization request adds so that the IdP issues a refresh token, when
+     * {@code OIDC_REFRESH_TOKENS} is on. The default asks for {@code offline_access} (OpenID Connect
+     * Core 11) when the IdP advertises it in {@code scopes_supported}, and for nothing otherwise (an
+     * IdP that does not advertise it may refuse the unknown scope). A profile whose IdP needs the
+     * scope without advertising it, or refuses it, overrides this.
+     *
+     * @param advertised the IdP's {@code scopes_supported}, empty when it declares none
+     * @return the scopes to add, possibly none
+     */
+    default Set<String> refreshTokenScopes(Set<String> advertised) {
+        return advertised.contains("offline_access") ? Set.of("offline_access") : Set.of();
+    }
+
+    /**
+     * Extra parameters of the authorization request that make the IdP issue a refresh token, when
+     * {@code OIDC_REFRESH_TOKENS} is on (Google's {@code access_type=offline}). They are added to
+     * {@link #authorizationParameters()}.
+     *
+     * @return parameter names to values
+     */
+    default Map<String, String> refreshTokenParameters() {
+        return Map.of();
+    }
+
+    /**
      * Where to send the browser to end the IdP session, when the IdP does not advertise an
      * {@code end_session_endpoint} or needs another logout URL. The default is none: the logout is
      * then local only.

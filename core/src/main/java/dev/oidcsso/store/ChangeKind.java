@@ -16,7 +16,7 @@ public enum ChangeKind {
     GRANT,
     /** A regular-expression rule changed; key: the resource type. */
     RULE,
-    /** A session was revoked or ended; key: the SHA-256 of the session id (hex for revocations, base64url for sessions). */
+    /** A session ended; key: the base64url SHA-256 of the session id. */
     SESSION;
 
     /**

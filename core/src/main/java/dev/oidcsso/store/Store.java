@@ -36,13 +36,6 @@ public interface Store {
     TokenStore tokens();
 
     /**
-     * Session revocations, shared by every replica.
-     *
-     * @return the revocation store
-     */
-    RevocationStore revocations();
-
-    /**
      * Browser sessions, shared by every replica: what a session cookie's id stands for.
      *
      * @return the session store

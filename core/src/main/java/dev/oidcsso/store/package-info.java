@@ -1,6 +1,6 @@
 /**
  * Store interfaces: users and their groups, permission grants and rules, personal access tokens,
- * session revocations and used login states, behind {@link dev.oidcsso.store.Store}; the change
+ * browser sessions and used login states, behind {@link dev.oidcsso.store.Store}; the change
  * events that keep every replica's caches fresh; and the typed store settings
  * ({@code OIDC_USERS_DB_URI}, {@code OIDC_DATA_DIR}, pool, timeouts, poll interval, caches).
  *

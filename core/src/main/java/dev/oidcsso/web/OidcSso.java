@@ -18,6 +18,7 @@ import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.login.LoginService;
+import dev.oidcsso.login.SessionRefresher;
 import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +86,7 @@ public final class OidcSso implements AutoCloseable {
     private final Csrf csrf;
     private final boolean csrfOnApplicationPaths;
     private final ExecutorService sessionWrites;
+    private final Optional<ExecutorService> sessionRefreshes;
     private final SsoEvents events;
 
     private OidcSso(Builder builder) {
@@ -108,7 +111,7 @@ public final class OidcSso implements AutoCloseable {
         this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
         TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
-        Accounts accounts = new Accounts(database);
+        Accounts accounts = new Accounts(database, clock, settings.groupsMaxStaleness());
         SessionStore sessionStore = builder.sessionStore != null ? builder.sessionStore
                 : database.map(Store::sessions).orElseGet(() -> new InMemorySessionStore(clock));
         this.sessionWrites = Executors.newSingleThreadExecutor(task -> {
@@ -117,7 +120,7 @@ public final class OidcSso implements AutoCloseable {
             return thread;
         });
         this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token"),
-                new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
+                new Sealer(key, "session-refresh-token"), settings.refreshBefore(), new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
                 clock, sessionWrites);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
@@ -154,8 +157,24 @@ public final class OidcSso implements AutoCloseable {
         this.ui = database.map(db -> new UiAssets());
         CallbackReplayGuard replays = database.map(Store::callbacks)
                 .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
-        LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
-                replays, new UserInfoClient(http), identities, accounts, sessions);
+        LoginFlow loginFlow = new LoginFlow(settings, http, tokens, key, clock);
+        UserInfoClient userInfo = new UserInfoClient(http);
+        LoginService logins = new LoginService(provider, loginFlow, replays, userInfo, identities, accounts, sessions);
+        if (settings.refreshTokens()) {
+            this.sessionRefreshes = Optional.of(Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "oidc-sso-session-refresh");
+                thread.setDaemon(true);
+                return thread;
+            }));
+            // A claim outlives the longest refresh: token endpoint, keys, UserInfo and a directory, each within the timeout.
+            Duration lease = settings.httpTimeout().multipliedBy(4).plusSeconds(5);
+            SessionRefresher refresher = new SessionRefresher(provider, loginFlow, userInfo, identities, accounts, sessions, clock,
+                    lease, sessionRefreshes.get());
+            sessions.onRefreshDue(refresher::due);
+            LOG.info("oidc-sso: sessions refresh the IdP's tokens {} before they expire", settings.refreshBefore());
+        } else {
+            this.sessionRefreshes = Optional.empty();
+        }
         LogoutTokenValidator logoutTokens = new LogoutTokenValidator(settings.clientId(), settings.clockSkew(), clock, replays,
                 (discovered, claims) -> settings.profile().acceptsTokenIssuer(discovered.issuer(), claims));
         this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
@@ -365,6 +384,7 @@ public final class OidcSso implements AutoCloseable {
     public void close() {
         provider.close();
         sessionWrites.shutdown();
+        sessionRefreshes.ifPresent(ExecutorService::shutdownNow);
     }
 
     /**
@@ -410,7 +430,7 @@ public final class OidcSso implements AutoCloseable {
         }
 
         /**
-         * The store of users, access tokens, grants and revocations. With it, logins are recorded,
+         * The store of users, access tokens, grants and sessions. With it, logins are recorded,
          * personal access tokens work, disabled users are refused everywhere, and sessions revoked on
          * one replica are refused by all. The caller opens and closes it.
          *

@@ -62,13 +62,4 @@ class SessionCodecTest {
         String loginState = new Sealer(KEY, "login").seal(Map.of("st", "x"));
         assertTrue(codec.decode(loginState).isEmpty());
     }
-
-    @Test
-    void revocationsAreForgottenOnlyAfterTheSessionWouldHaveExpired() {
-        java.time.Clock clock = java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC);
-        InMemorySessionRevocations revocations = new InMemorySessionRevocations(clock);
-        revocations.revoke("a", NOW.plusSeconds(10));
-        assertTrue(revocations.isRevoked("a"));
-        assertFalse(revocations.isRevoked("b"));
-    }
 }

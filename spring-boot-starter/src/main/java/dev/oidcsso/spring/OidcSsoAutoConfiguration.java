@@ -110,7 +110,7 @@ public class OidcSsoAutoConfiguration {
     }
 
     /**
-     * The store of users, access tokens, grants and revocations, when one is configured.
+     * The store of users, access tokens, grants and sessions, when one is configured.
      *
      * @param settings the settings
      * @param events   observers of store calls and cache lookups (metrics)

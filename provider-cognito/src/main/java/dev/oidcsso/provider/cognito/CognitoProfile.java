@@ -149,6 +149,12 @@ public final class CognitoProfile implements ProviderProfileFactory {
             return "cognito";
         }
 
+        /** Cognito returns a refresh token from every code exchange and rejects scopes the app client does not allow. */
+        @Override
+        public Set<String> refreshTokenScopes(Set<String> advertised) {
+            return Set.of();
+        }
+
         @Override
         public Optional<String> checkBearerAudience(JWTClaimsSet claims, Set<String> audiences) {
             String tokenUse = stringClaim(claims, "token_use");

@@ -192,6 +192,12 @@ public final class EntraProfile implements ProviderProfileFactory {
             return "entra";
         }
 
+        /** Entra ID issues a refresh token only for the {@code offline_access} scope. */
+        @Override
+        public java.util.Set<String> refreshTokenScopes(java.util.Set<String> advertised) {
+            return java.util.Set.of("offline_access");
+        }
+
         /**
          * Entra ID's {@code email} claim is a mutable directory attribute that Microsoft documents as
          * unverified, and Entra sends no {@code email_verified}: the address serves as a user name only

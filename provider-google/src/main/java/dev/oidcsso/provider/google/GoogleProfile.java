@@ -129,6 +129,17 @@ public final class GoogleProfile implements ProviderProfileFactory {
             // hd takes one domain; with several, "*" still hides personal accounts in the chooser.
             return Map.of("hd", hostedDomains.size() == 1 ? hostedDomains.get(0) : "*");
         }
+
+        /** Google ignores {@code offline_access}: it issues a refresh token for {@code access_type=offline}, and again only with {@code prompt=consent}. */
+        @Override
+        public Set<String> refreshTokenScopes(Set<String> advertised) {
+            return Set.of();
+        }
+
+        @Override
+        public Map<String, String> refreshTokenParameters() {
+            return Map.of("access_type", "offline", "prompt", "consent");
+        }
     }
 
     /**

@@ -100,6 +100,12 @@ public final class Auth0Profile implements ProviderProfileFactory {
             return "auth0";
         }
 
+        /** Auth0 issues a refresh token only for the {@code offline_access} scope (and an API allowing offline access). */
+        @Override
+        public java.util.Set<String> refreshTokenScopes(java.util.Set<String> advertised) {
+            return java.util.Set.of("offline_access");
+        }
+
         @Override
         public Optional<URI> logoutUri(LogoutRequestInfo request) {
             if (request.endSessionEndpoint().isPresent() || tenant.isEmpty()) {

@@ -84,5 +84,11 @@ public final class OktaProfile implements ProviderProfileFactory {
         public String name() {
             return "okta";
         }
+
+        /** Okta issues a refresh token only for the {@code offline_access} scope (and the app's Refresh Token grant). */
+        @Override
+        public java.util.Set<String> refreshTokenScopes(java.util.Set<String> advertised) {
+            return java.util.Set.of("offline_access");
+        }
     }
 }

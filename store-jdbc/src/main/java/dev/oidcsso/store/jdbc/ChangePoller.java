@@ -176,13 +176,9 @@ final class ChangePoller {
 
     private void cleanUp(Instant now) {
         try {
-            jdbc.write("pruning old changes and revocations", connection -> {
+            jdbc.write("pruning old changes", connection -> {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_change_log WHERE changed_at < ?")) {
                     Jdbc.setInstant(delete, 1, now.minus(CHANGE_LOG_RETENTION));
-                    delete.executeUpdate();
-                }
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_session_revocations WHERE revoked_until < ?")) {
-                    Jdbc.setInstant(delete, 1, now);
                     delete.executeUpdate();
                 }
                 return null;

@@ -7,7 +7,6 @@ import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.store.ChangeListener;
 import dev.oidcsso.store.PermissionStore;
-import dev.oidcsso.store.RevocationStore;
 import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.config.StoreSettings;
@@ -39,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * Database database = Database.open(settings);     // OIDC_USERS_DB_URI, or H2 under OIDC_DATA_DIR
  * OidcSso sso = OidcSso.builder(settings).database(database).build();
- * database.revocations().isRevoked(sessionId);     // per request, from cache
+ * database.sessions().find(idHash);               // a session cookie's record (the framework caches it)
  * database.tokens().verify(username, token);       // per basic-auth request, from cache
  * }</pre>
  *
@@ -64,7 +63,6 @@ public final class Database implements Store, AutoCloseable {
     private final JdbcUserStore users;
     private final JdbcPermissionStore permissions;
     private final JdbcTokenStore tokens;
-    private final JdbcRevocationStore revocations;
     private final JdbcCallbackReplayGuard callbacks;
     private final JdbcSessionStore sessions;
     private final ChangePoller poller;
@@ -77,11 +75,10 @@ public final class Database implements Store, AutoCloseable {
         this.users = new JdbcUserStore(jdbc, settings);
         this.permissions = new JdbcPermissionStore(jdbc, settings);
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
-        this.revocations = new JdbcRevocationStore(jdbc, settings, hasher);
         this.callbacks = new JdbcCallbackReplayGuard(jdbc, hasher);
         this.sessions = new JdbcSessionStore(jdbc);
         this.poller = new ChangePoller(jdbc);
-        List.<ChangeListener>of(users, permissions, tokens, revocations, sessions).forEach(poller::addListener);
+        List.<ChangeListener>of(users, permissions, tokens, sessions).forEach(poller::addListener);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "oidc-sso-change-poller");
             thread.setDaemon(true);
@@ -130,7 +127,7 @@ public final class Database implements Store, AutoCloseable {
     }
 
     /**
-     * Opens a database with a given clock (for token expiry and revocation ends; tests use it).
+     * Opens a database with a given clock (for token expiry and session times; tests use it).
      *
      * @param settings the store settings
      * @param clock    the clock
@@ -255,16 +252,6 @@ public final class Database implements Store, AutoCloseable {
     @Override
     public TokenStore tokens() {
         return tokens;
-    }
-
-    /**
-     * Session revocations.
-     *
-     * @return the revocation store
-     */
-    @Override
-    public RevocationStore revocations() {
-        return revocations;
     }
 
     /**

@@ -20,12 +20,13 @@ import java.util.function.Consumer;
  * Sessions in JDBC, shared by every replica. Each session ended here is written to the change log
  * (kind {@code session}, key: the id hash), so the other replicas drop it from their session cache
  * within a poll interval. The groups are not stored: with a user store, they are read from the
- * user's record at each request.
+ * user's record at each request. A refresh is claimed and recorded with compare-and-set updates on
+ * the {@code version} column, so two replicas never spend one refresh token.
  */
 final class JdbcSessionStore implements SessionStore, ChangeListener {
 
     private static final String COLUMNS = "id_hash, username, issuer, subject, idp_sid, admin, issued_at, expires_at, last_seen, "
-            + "id_token, ended_at, end_cause";
+            + "id_token, ended_at, end_cause, refresh_token, tokens_expire_at, refresh_claimed_until, version";
 
     private final Jdbc jdbc;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -42,7 +43,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 sweep.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, record.idHash());
                 insert.setString(2, record.username());
                 insert.setString(3, record.issuer());
@@ -55,6 +56,10 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 insert.setString(10, record.sealedIdToken().orElse(null));
                 Jdbc.setOptionalInstant(insert, 11, record.endedAt().map(Jdbc::truncate));
                 insert.setString(12, record.endCause().orElse(null));
+                insert.setString(13, record.sealedRefreshToken().orElse(null));
+                Jdbc.setOptionalInstant(insert, 14, record.tokensExpireAt().map(Jdbc::truncate));
+                Jdbc.setOptionalInstant(insert, 15, record.refreshClaimedUntil().map(Jdbc::truncate));
+                insert.setLong(16, record.version());
                 insert.executeUpdate();
             }
             return null;
@@ -85,6 +90,37 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 update.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public boolean claimRefresh(String idHash, long version, Instant until) {
+        return jdbc.write("claiming a session refresh", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_sessions SET version = version + 1, "
+                    + "refresh_claimed_until = ? WHERE id_hash = ? AND version = ? AND ended_at IS NULL")) {
+                Jdbc.setInstant(update, 1, Jdbc.truncate(until));
+                update.setString(2, idHash);
+                update.setLong(3, version);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean refreshed(String idHash, long claimedVersion, Optional<String> sealedRefreshToken, Optional<Instant> tokensExpireAt,
+                             Optional<String> sealedIdToken, List<String> groups, boolean admin) {
+        return jdbc.write("recording a session refresh", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_sessions SET version = version + 1, "
+                    + "refresh_claimed_until = NULL, refresh_token = ?, tokens_expire_at = ?, id_token = ?, admin = ? "
+                    + "WHERE id_hash = ? AND version = ? AND ended_at IS NULL")) {
+                update.setString(1, sealedRefreshToken.orElse(null));
+                Jdbc.setOptionalInstant(update, 2, tokensExpireAt.map(Jdbc::truncate));
+                update.setString(3, sealedIdToken.orElse(null));
+                update.setBoolean(4, admin);
+                update.setString(5, idHash);
+                update.setLong(6, claimedVersion);
+                return update.executeUpdate() == 1;
+            }
         });
     }
 
@@ -155,7 +191,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
             }
             for (String hash : hashes) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_sessions SET ended_at = ?, end_cause = ? WHERE id_hash = ? AND ended_at IS NULL")) {
+                        "UPDATE oidc_sessions SET ended_at = ?, end_cause = ?, refresh_token = NULL WHERE id_hash = ? AND ended_at IS NULL")) {
                     Jdbc.setInstant(update, 1, Jdbc.truncate(at));
                     update.setString(2, cause);
                     update.setString(3, hash);
@@ -180,7 +216,9 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 row.getString("subject"), Optional.ofNullable(row.getString("idp_sid")), List.of(), row.getBoolean("admin"),
                 Jdbc.getInstant(row, "issued_at"), Jdbc.getInstant(row, "expires_at"), Jdbc.getInstant(row, "last_seen"),
                 Optional.ofNullable(row.getString("id_token")), Jdbc.getOptionalInstant(row, "ended_at"),
-                Optional.ofNullable(row.getString("end_cause")));
+                Optional.ofNullable(row.getString("end_cause")), Optional.ofNullable(row.getString("refresh_token")),
+                Jdbc.getOptionalInstant(row, "tokens_expire_at"), Jdbc.getOptionalInstant(row, "refresh_claimed_until"),
+                row.getLong("version"));
     }
 
     @Override

@@ -1,6 +1,6 @@
 /**
  * The JDBC store: users and their groups, permission grants and rules, personal access tokens,
- * session revocations and used login states, in one schema.
+ * browser sessions and used login states, in one schema.
  *
  * <p>{@link dev.oidcsso.store.jdbc.Database} is the entry point: it opens a HikariCP pool on the JDBC URL
  * from {@code OIDC_USERS_DB_URI} (an embedded H2 file under {@code OIDC_DATA_DIR} by default,

@@ -25,7 +25,7 @@ import dev.oidcsso.store.GroupSize;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
-import dev.oidcsso.store.RevocationStore;
+import dev.oidcsso.session.SessionRecord;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.StoreUnavailableException;
 import dev.oidcsso.store.TokenCheck;
@@ -121,11 +121,11 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
-                    "oidc_regex_rules", "oidc_access_tokens", "oidc_session_revocations", "oidc_change_log", "oidc_used_login_states",
+                    "oidc_regex_rules", "oidc_access_tokens", "oidc_change_log", "oidc_used_login_states",
                     "oidc_sessions")) {
                 try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + table);
                      ResultSet row = count.executeQuery()) {
@@ -679,29 +679,6 @@ abstract class AbstractStoreContract {
         assertEquals(before + 1, hasher.comparisons.get());
     }
 
-    // ---- revocations ----------------------------------------------------------------------------
-
-    @Test
-    void revokedSessionsAreRevokedUntilTheirEnd() throws Exception {
-        String url = newDatabaseUrl();
-        RevocationStore revocations = open(url).revocations();
-        assertFalse(revocations.isRevoked("session-1"));
-        revocations.revoke("session-1", clock.instant().plus(Duration.ofHours(1)));
-        assertTrue(revocations.isRevoked("session-1"));
-        assertFalse(revocations.isRevoked("session-2"));
-        revocations.revoke("session-1", clock.instant().plus(Duration.ofMinutes(1)));
-        clock.advance(Duration.ofMinutes(30));
-        assertTrue(revocations.isRevoked("session-1"), "a second, shorter revocation does not shorten the first");
-        clock.advance(Duration.ofMinutes(31));
-        assertFalse(revocations.isRevoked("session-1"));
-        try (Connection connection = DriverManager.getConnection(url);
-             PreparedStatement select = connection.prepareStatement("SELECT session_hash FROM oidc_session_revocations");
-             ResultSet row = select.executeQuery()) {
-            assertTrue(row.next());
-            assertFalse(row.getString(1).contains("session-1"), "only the session id's hash is stored");
-        }
-    }
-
     // ---- replicas -------------------------------------------------------------------------------
 
     @Test
@@ -715,18 +692,24 @@ abstract class AbstractStoreContract {
         PermissionEvaluator onTwo = new PermissionEvaluator(two.permissions(), PermissionPolicy.defaults(), TYPES);
         Actor alice = new Actor("alice", Set.of("ml"), false);
 
+        one.sessions().create(new SessionRecord("alice-session", "alice", "https://idp", "sub-alice", Optional.empty(), List.of(),
+                false, clock.instant(), clock.instant().plus(Duration.ofHours(8)), clock.instant(), Optional.empty(), Optional.empty(),
+                Optional.empty()));
+        List<String> endedOnTwo = new java.util.concurrent.CopyOnWriteArrayList<>();
+        two.sessions().onEnded(endedOnTwo::add);
+
         // Replica two answers from a warm cache.
-        assertFalse(two.revocations().isRevoked("alice-session"));
         assertEquals(TokenCheck.VALID, two.tokens().verify("alice", token.token().reveal()));
         assertEquals(EDIT, onTwo.level(alice, CHURN));
 
-        one.revocations().revoke("alice-session", clock.instant().plus(Duration.ofHours(8)));
+        one.sessions().end("alice-session", clock.instant(), "logout");
         IssuedToken rotated = one.tokens().create("alice");
         one.permissions().revoke(Grantee.group("ml"), CHURN);
         // One read of the change log is all replica two needs (its poller may have read it already):
         // so a change reaches every replica within one poll interval, 250 ms by default.
         two.pollChanges();
-        assertTrue(two.revocations().isRevoked("alice-session"));
+        assertTrue(endedOnTwo.contains("alice-session"));
+        assertTrue(two.sessions().find("alice-session").orElseThrow().endedAt().isPresent());
         assertEquals(TokenCheck.WRONG, two.tokens().verify("alice", token.token().reveal()));
         assertEquals(NO_PERMISSIONS, onTwo.level(alice, CHURN));
         assertEquals(TokenCheck.VALID, two.tokens().verify("alice", rotated.token().reveal()));
@@ -896,7 +879,6 @@ abstract class AbstractStoreContract {
         db.users().recordLogin("alice", "", "", Set.of("ml"));
         IssuedToken token = db.tokens().create("alice");
         db.permissions().grant(new Grant(Grantee.group("ml"), CHURN, EDIT));
-        db.revocations().revoke("old-session", clock.instant().plus(Duration.ofHours(1)));
         PermissionEvaluator evaluator = new PermissionEvaluator(db.permissions(), PermissionPolicy.defaults(), TYPES);
         Actor alice = new Actor("alice", Set.of("ml"), false);
         // Read the changes above now, so that the background poller cannot drop the entries warmed below.
@@ -904,20 +886,16 @@ abstract class AbstractStoreContract {
         // Warm the caches.
         assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
         assertEquals(EDIT, evaluator.level(alice, CHURN));
-        assertFalse(db.revocations().isRevoked("live-session"));
-        assertTrue(db.revocations().isRevoked("old-session"));
 
         stopServer();
         try {
             // The per-request questions are answered from memory: no round trip, so no failure.
             assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
             assertEquals(EDIT, evaluator.level(alice, CHURN));
-            assertFalse(db.revocations().isRevoked("live-session"));
-            assertTrue(db.revocations().isRevoked("old-session"));
             assertFalse(db.isAvailable());
 
             // What needs the database fails with 503, never with a guess.
-            StoreUnavailableException read = assertThrows(StoreUnavailableException.class, () -> db.revocations().isRevoked("other"));
+            StoreUnavailableException read = assertThrows(StoreUnavailableException.class, () -> db.sessions().find("other"));
             assertEquals(503, read.status());
             assertThrows(StoreUnavailableException.class, () -> evaluator.level(alice, Resource.of(EXPERIMENT, "uncached")));
             StoreUnavailableException write = assertThrows(StoreUnavailableException.class,
@@ -936,8 +914,6 @@ abstract class AbstractStoreContract {
         assertEquals(Map.of("bob", READ), db.permissions().grantsOn(CHURN).users());
         assertEquals(Map.of("ml", EDIT), db.permissions().grantsOn(CHURN).groups());
         assertEquals(TokenCheck.VALID, db.tokens().verify("alice", token.token().reveal()));
-        assertTrue(db.revocations().isRevoked("old-session"));
-        assertFalse(db.revocations().isRevoked("other"));
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.oidcsso.login;
+
+import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.auth.IdentityMismatchException;
+import dev.oidcsso.identity.Identity;
+import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.oidc.LoginTokens;
+import dev.oidcsso.oidc.UserInfoClient;
+import dev.oidcsso.store.IdpIdentity;
+
+import java.util.Optional;
+
+/**
+ * What a login and every refresh of its session share: the identity (source, user name, validator,
+ * groups, role) from the IdP's tokens, then the account recorded with these groups and bound to
+ * the IdP's issuer and subject. A refresh runs exactly this, so a group or role change at the IdP
+ * reaches the user's record, and from there every session of the user through the change log.
+ */
+final class AccountCheck {
+
+    private final UserInfoClient userInfo;
+    private final IdentityResolver identities;
+    private final Accounts accounts;
+
+    AccountCheck(UserInfoClient userInfo, IdentityResolver identities, Accounts accounts) {
+        this.userInfo = userInfo;
+        this.identities = identities;
+        this.accounts = accounts;
+    }
+
+    /**
+     * Resolves and records the identity of validated tokens.
+     *
+     * @param discovered  the IdP
+     * @param tokens      the validated tokens
+     * @param idpIdentity the issuer and subject they name
+     * @return the admitted identity
+     * @throws dev.oidcsso.identity.AccessRefusedException when the user may not use the application
+     *                                                     (validator, groups, disabled)
+     * @throws IdentityMismatchException                   when the user name is bound to another identity
+     */
+    Identity admit(DiscoveredProvider discovered, LoginTokens tokens, IdpIdentity idpIdentity) {
+        // Identity: source, user name, validator, groups and role; UserInfo (Core 5.3) only if one of them asks.
+        Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+        // The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
+        // nor stable), recorded with these groups; another iss or sub for a bound name, or a disabled user, is refused.
+        try {
+            accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups(),
+                    idpIdentity);
+        } catch (IdentityMismatchException e) {
+            Audit.event("login refused: identity mismatch", "user", identity.username(), "issuer", idpIdentity.issuer(),
+                    "subject", idpIdentity.subject(), "bound_issuer", e.bound().issuer(), "bound_subject", e.bound().subject());
+            throw e;
+        }
+        return identity;
+    }
+
+    private static Optional<String> claimText(Identity identity, String claim) {
+        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
+    }
+}
