@@ -205,10 +205,12 @@ public final class SessionRefresher {
             }
             return recorded ? Result.REFRESHED : Result.NOT_DUE;
         } catch (ProviderUnavailableException | GroupsUnavailableException | StoreUnavailableException e) {
+            release(claimed.get());
             return unreachable(idHash, "the identity provider", e);
         } catch (OidcSsoException e) {
             if (e.status() >= 500) {
                 // A 5xx or unreadable answer from the IdP: not a refusal.
+                release(claimed.get());
                 return unreachable(idHash, "the identity provider", e);
             }
             backoffs.invalidate(idHash);
@@ -220,6 +222,16 @@ public final class SessionRefresher {
             }
             Audit.event("session ended: refresh refused", "user", record.username(), "status", e.status(), "reason", e.getMessage());
             return Result.ENDED;
+        }
+    }
+
+    /** Frees the claim of a refresh that could not reach the IdP, keeping the tokens, so the retry after the pause may claim again. */
+    private void release(SessionRecord claimed) {
+        try {
+            sessions.recordRefresh(claimed, Optional.empty(), claimed.tokensExpireAt(), Optional.empty(), claimed.groups(), claimed.admin());
+        } catch (StoreUnavailableException e) {
+            // The claim then ends with its lease.
+            LOG.debug("Could not release a refresh claim: {}", e.getMessage());
         }
     }
 

@@ -113,6 +113,12 @@ public final class TestProvider implements AutoCloseable {
     private final Set<Misbehaviour> pending = EnumSet.noneOf(Misbehaviour.class);
     private final Map<String, CodeGrant> codes = new ConcurrentHashMap<>();
     private final Map<String, TokenGrant> accessTokens = new ConcurrentHashMap<>();
+    private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
+    private final Set<String> spentRefreshTokens = ConcurrentHashMap.newKeySet();
+    private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger refreshReplays = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean rotateRefreshTokens = true;
+    private volatile boolean tokenEndpointDown;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Discovery discovery = new Discovery();
     private final Jwks jwks;
@@ -533,6 +539,104 @@ public final class TestProvider implements AutoCloseable {
         return "TestProvider[" + baseUrl + "]";
     }
 
+    // ------------------------------------------------------------------ refresh tokens
+
+    /**
+     * Whether a refresh answers with a new refresh token and spends the one presented (the default),
+     * or keeps the presented one valid.
+     *
+     * @param rotate true to rotate
+     * @return this provider
+     */
+    public TestProvider rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
+        return this;
+    }
+
+    /**
+     * Revokes every refresh token issued so far, as an IdP does when the user is disabled or signs
+     * out: their next use gets {@code invalid_grant}.
+     *
+     * @return this provider
+     */
+    public TestProvider revokeRefreshTokens() {
+        refreshTokens.clear();
+        return this;
+    }
+
+    /**
+     * Makes the token endpoint answer 503 (an IdP outage behind its load balancer), or work again.
+     *
+     * @param down true for 503
+     * @return this provider
+     */
+    public TestProvider tokenEndpointDown(boolean down) {
+        this.tokenEndpointDown = down;
+        return this;
+    }
+
+    /**
+     * The refresh tokens issued so far, oldest first (to check that none is stored or logged in clear).
+     *
+     * @return the tokens
+     */
+    public List<String> issuedRefreshTokens() {
+        return List.copyOf(issuedRefreshTokens);
+    }
+
+    /**
+     * How many times a refresh token already spent by a rotation was presented again.
+     *
+     * @return the count; a client that never spends a token twice keeps it at 0
+     */
+    public int refreshTokenReplays() {
+        return refreshReplays.get();
+    }
+
+    /**
+     * The refresh grants received so far.
+     *
+     * @return the token requests with {@code grant_type=refresh_token}
+     */
+    public List<RecordedRequest> refreshRequests() {
+        return requests("/token").stream().filter(r -> "refresh_token".equals(r.formParam("grant_type").orElse(""))).toList();
+    }
+
+    private String issueRefreshToken(RefreshGrant grant) {
+        String token = randomToken(32);
+        refreshTokens.put(token, grant);
+        issuedRefreshTokens.add(token);
+        return token;
+    }
+
+    private void refresh(HttpExchange exchange, RecordedRequest request) throws IOException {
+        String presented = request.formParam("refresh_token").orElse("");
+        RefreshGrant grant = refreshTokens.get(presented);
+        if (grant == null) {
+            if (spentRefreshTokens.contains(presented)) {
+                refreshReplays.incrementAndGet();
+            }
+            sendOAuthError(exchange, 400, "invalid_grant", "unknown, revoked or already used refresh token");
+            return;
+        }
+        if (rotateRefreshTokens) {
+            refreshTokens.remove(presented);
+            spentRefreshTokens.add(presented);
+        }
+        // The user's claims as they are now (groups may have changed at the IdP), for the same subject.
+        TestUser now = user.subject().equals(grant.user().subject()) ? user : grant.user();
+        String accessToken = issueAccessToken(now, Map.of());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", accessToken);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", tokenLifetime.toSeconds());
+        body.put("id_token", issueIdToken(now, grant.nonce(), accessToken, take(Misbehaviour.Stage.ID_TOKEN), grant.authTime()));
+        body.put("refresh_token", rotateRefreshTokens ? issueRefreshToken(new RefreshGrant(now, grant.nonce(), grant.authTime()))
+                : presented);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        sendJson(exchange, 200, body);
+    }
+
     // ================================================================== HTTP
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -604,7 +708,8 @@ public final class TestProvider implements AutoCloseable {
         } else {
             String code = randomToken(32);
             codes.put(code, new CodeGrant(redirectUri, request.param("nonce").orElse(null),
-                    request.param("code_challenge").orElseThrow(), user, clock.instant().plus(codeLifetime)));
+                    request.param("code_challenge").orElseThrow(), user, clock.instant().plus(codeLifetime),
+                    List.of(request.param("scope").orElse("").split(" ")).contains("offline_access")));
             response.put("code", code);
         }
         state.ifPresent(s -> response.put("state", s));
@@ -662,6 +767,14 @@ public final class TestProvider implements AutoCloseable {
             sendOAuthError(exchange, 400, "invalid_grant", "the test provider was told to refuse this grant");
             return;
         }
+        if (tokenEndpointDown) {
+            sendJson(exchange, 503, Map.of("error", "temporarily_unavailable"));
+            return;
+        }
+        if ("refresh_token".equals(request.formParam("grant_type").orElse(""))) {
+            refresh(exchange, request);
+            return;
+        }
         if (!"authorization_code".equals(request.formParam("grant_type").orElse(""))) {
             sendOAuthError(exchange, 400, "unsupported_grant_type", "only authorization_code is supported");
             return;
@@ -691,8 +804,12 @@ public final class TestProvider implements AutoCloseable {
         body.put("access_token", accessToken);
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
-        body.put("scope", "openid profile email");
+        body.put("scope", grant.offline() ? "openid profile email offline_access" : "openid profile email");
         body.put("id_token", idToken);
+        if (grant.offline()) {
+            // OpenID Connect Core 11: offline_access asks for a refresh token.
+            body.put("refresh_token", issueRefreshToken(new RefreshGrant(grant.user(), grant.nonce(), clock.instant())));
+        }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         sendJson(exchange, 200, body);
     }
@@ -752,6 +869,10 @@ public final class TestProvider implements AutoCloseable {
     }
 
     private String issueIdToken(TestUser subject, String nonce, String accessToken, Set<Misbehaviour> m) {
+        return issueIdToken(subject, nonce, accessToken, m, clock.instant());
+    }
+
+    private String issueIdToken(TestUser subject, String nonce, String accessToken, Set<Misbehaviour> m, Instant authTime) {
         Instant now = clock.instant();
         Map<String, Object> claims = new LinkedHashMap<>(subject.claims());
         claims.put("iss", m.contains(Misbehaviour.WRONG_ISSUER) ? FOREIGN_ISSUER : issuer());
@@ -780,7 +901,7 @@ public final class TestProvider implements AutoCloseable {
         }
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
-        claims.put("auth_time", now.getEpochSecond());
+        claims.put("auth_time", authTime.getEpochSecond());
         if (nonce != null) {
             claims.put("nonce", nonce);
         }
@@ -982,7 +1103,10 @@ public final class TestProvider implements AutoCloseable {
         }
     }
 
-    private record CodeGrant(String redirectUri, String nonce, String codeChallenge, TestUser user, Instant expiresAt) {
+    private record RefreshGrant(TestUser user, String nonce, Instant authTime) {
+    }
+
+    private record CodeGrant(String redirectUri, String nonce, String codeChallenge, TestUser user, Instant expiresAt, boolean offline) {
     }
 
     private record TokenGrant(TestUser user, Instant expiresAt) {
@@ -1068,9 +1192,9 @@ public final class TestProvider implements AutoCloseable {
             doc.put("jwks_uri", jwksUri().toString());
             doc.put("end_session_endpoint", endSessionEndpoint().toString());
             doc.put("response_types_supported", List.of("code"));
-            doc.put("grant_types_supported", List.of("authorization_code"));
+            doc.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
             doc.put("subject_types_supported", List.of("public"));
-            doc.put("scopes_supported", List.of("openid", "profile", "email"));
+            doc.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
             doc.put("id_token_signing_alg_values_supported", List.of(jwks.algorithm.getName()));
             doc.put("token_endpoint_auth_methods_supported", wireNames(clientAuthMethods));
             doc.put("code_challenge_methods_supported", List.of("S256"));

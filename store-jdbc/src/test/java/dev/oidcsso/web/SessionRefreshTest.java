@@ -1,0 +1,186 @@
+package dev.oidcsso.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.session.SessionRecord;
+import dev.oidcsso.store.jdbc.Database;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.MutableClock;
+import dev.oidcsso.testing.Poll;
+import dev.oidcsso.testing.TestProvider;
+import dev.oidcsso.testing.TestUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Refresh tokens ({@code OIDC_REFRESH_TOKENS=true}) against the in-process OpenID provider, with the
+ * user database: an active session refreshes before its tokens expire, learns the user's new groups
+ * and role, spends each rotated refresh token once and keeps it only sealed; a refusal ends the
+ * session at once; an IdP that cannot be reached does not.
+ */
+class SessionRefreshTest {
+
+    /** The IdP's access token lifetime; sessions refresh within {@link #MARGIN} of its end. */
+    static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+    static final Duration MARGIN = Duration.ofSeconds(60);
+    /** Brings the tokens of a session refreshed (or started) now within the margin. */
+    static final Duration UNTIL_DUE = TOKEN_LIFETIME.minus(MARGIN).plusSeconds(1);
+
+    @TempDir
+    Path dataDir;
+    final MutableClock clock = MutableClock.atNow();
+    TestProvider op;
+    Database db;
+    OidcSso sso;
+    HttpServer app;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        op = TestProvider.builder().clock(clock).tokenLifetime(TOKEN_LIFETIME).start();
+        db = Database.open(StoreSettings.embedded(dataDir), clock);
+        sso = OidcSso.builder(StoreApps.settings(op, Map.of("OIDC_REFRESH_TOKENS", "true", "OIDC_REFRESH_BEFORE", "60s")))
+                .database(db).clock(clock).resourceTypes(ResourceTypes.of("experiment")).build();
+        app = DemoApps.jdkApp(sso);
+        base = DemoApps.baseUrl(app);
+        op.registerRedirectUri(base + "/callback");
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop(0);
+        sso.close();
+        db.close();
+        op.close();
+    }
+
+    Browser signedInAs(TestUser user) {
+        op.user(user);
+        return StoreApps.signedIn(base);
+    }
+
+    JsonNode status(Browser browser) {
+        return RestApiTest.json(browser.get(base + "/auth/status", Map.of("Accept", "application/json")));
+    }
+
+    boolean authenticated(Browser browser) {
+        return status(browser).get("authenticated").asBoolean();
+    }
+
+    SessionRecord onlySessionOf(String username) {
+        List<SessionRecord> sessions = db.sessions().activeOf(username, clock.instant());
+        assertEquals(1, sessions.size(), sessions.toString());
+        return sessions.get(0);
+    }
+
+    @Test
+    void theLoginAsksForOfflineAccessAndKeepsTheRefreshTokenSealedOnTheServer() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        String scope = op.requests("/authorize").get(0).param("scope").orElseThrow();
+        assertTrue(List.of(scope.split(" ")).contains("offline_access"), scope);
+        assertEquals(1, op.issuedRefreshTokens().size());
+        String issued = op.issuedRefreshTokens().get(0);
+        SessionRecord record = onlySessionOf("bob");
+        assertTrue(record.sealedRefreshToken().isPresent());
+        assertFalse(record.sealedRefreshToken().get().contains(issued), "the refresh token is stored sealed");
+        assertTrue(record.tokensExpireAt().isPresent());
+        bob.cookies().all().forEach(cookie -> assertFalse(cookie.value().contains(issued), "no refresh token in a cookie"));
+        assertTrue(op.refreshRequests().isEmpty(), "nothing is refreshed before it is due");
+        assertTrue(authenticated(bob));
+        assertTrue(op.refreshRequests().isEmpty());
+    }
+
+    @Test
+    void aGroupChangeAtTheIdpReachesTheSessionAtItsNextRefreshAndRotatedTokensAreSpentOnce() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow-admin"));
+        assertTrue(status(bob).get("admin").asBoolean());
+        op.user(TestUser.withGroups("bob", "mlflow"));
+
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> !status(bob).get("admin").asBoolean(), "the refresh bringing the new groups");
+        assertTrue(authenticated(bob));
+        assertEquals(List.of("mlflow"), List.of(status(bob).get("groups").get(0).asText()));
+        assertEquals(1, op.refreshRequests().size());
+        assertEquals(op.issuedRefreshTokens().get(0), op.refreshRequests().get(0).formParam("refresh_token").orElseThrow());
+        assertEquals(403, bob.getJson(base + "/oidc/api/users").statusCode(), "no admin route after the refresh");
+
+        // The second refresh spends the rotated token, not the first one again.
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 2 && onlySessionOf("bob").version() >= 4,
+                "the second refresh");
+        assertEquals(op.issuedRefreshTokens().get(1), op.refreshRequests().get(1).formParam("refresh_token").orElseThrow());
+        assertEquals(0, op.refreshTokenReplays());
+        assertTrue(authenticated(bob));
+        String kept = onlySessionOf("bob").sealedRefreshToken().orElseThrow();
+        op.issuedRefreshTokens().forEach(token -> assertFalse(kept.contains(token)));
+    }
+
+    @Test
+    void aRevokedRefreshTokenEndsTheSessionAtOnce() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        String hash = onlySessionOf("bob").idHash();
+        op.revokeRefreshTokens();
+
+        clock.advance(UNTIL_DUE);
+        assertTrue(authenticated(bob), "the request that finds the session due is not held up");
+        Poll.until(() -> !authenticated(bob), "the refused refresh ending the session");
+        SessionRecord ended = db.sessions().find(hash).orElseThrow();
+        assertEquals("refresh-refused", ended.endCause().orElseThrow());
+        assertTrue(ended.sealedRefreshToken().isEmpty(), "an ended session keeps no refresh token");
+    }
+
+    @Test
+    void aUserWhoLeftEveryAllowedGroupLosesTheSessionAtTheNextRefresh() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        String hash = onlySessionOf("bob").idHash();
+        op.user(TestUser.withGroups("bob", "sales"));
+
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> !authenticated(bob), "the refresh refusing the user");
+        assertEquals(1, op.refreshRequests().size());
+        assertEquals("refresh-refused", db.sessions().find(hash).orElseThrow().endCause().orElseThrow());
+    }
+
+    @Test
+    void anUnreachableIdpIsNotARefusalTheSessionLivesOnAndTheRefreshIsTriedAgain() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        op.tokenEndpointDown(true);
+
+        clock.advance(UNTIL_DUE);
+        assertTrue(authenticated(bob));
+        Poll.until(() -> op.refreshRequests().size() == 1, "the refresh trying the IdP");
+        // Requests within the pause do not hammer the IdP, and the session stays.
+        for (int i = 0; i < 5; i++) {
+            assertTrue(authenticated(bob));
+        }
+        assertEquals(2, op.requests("/token").size(), "one code exchange and one refresh try");
+
+        // The IdP is back: after the pause, the next request refreshes.
+        op.tokenEndpointDown(false);
+        clock.advance(Duration.ofSeconds(6));
+        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 2
+                && onlySessionOf("bob").tokensExpireAt().orElseThrow().isAfter(clock.instant().plus(MARGIN)), "the refresh once the IdP is back");
+
+        // The IdP is gone altogether (connection refused): still not a refusal.
+        op.close();
+        clock.advance(UNTIL_DUE);
+        SessionRecord before = onlySessionOf("bob");
+        for (int i = 0; i < 20; i++) {
+            assertTrue(authenticated(bob));
+        }
+        assertTrue(db.sessions().find(before.idHash()).orElseThrow().endedAt().isEmpty());
+    }
+}
