@@ -682,6 +682,62 @@ abstract class AbstractStoreContract {
     // ---- replicas -------------------------------------------------------------------------------
 
     @Test
+    void twoReplicasDueAtOnceClaimOneRefreshAndTheLoserReadsTheRotatedToken() throws Exception {
+        String url = newDatabaseUrl();
+        Database one = open(url);
+        Database two = open(url);
+        Instant now = clock.instant();
+        one.sessions().create(new SessionRecord("bob-session", "bob", "https://idp", "sub-bob", Optional.empty(), List.of(), false,
+                now, now.plus(Duration.ofHours(8)), now, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("sealed-refresh-1"), Optional.of(now.plusSeconds(30)), Optional.empty(), 0));
+        SessionRecord readByOne = one.sessions().find("bob-session").orElseThrow();
+        SessionRecord readByTwo = two.sessions().find("bob-session").orElseThrow();
+        assertTrue(readByOne.refreshDueAt(now, Duration.ofMinutes(1)) && readByTwo.refreshDueAt(now, Duration.ofMinutes(1)));
+
+        // Both replicas try to claim the refresh of the version they read, at the same moment.
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Boolean> first = pool.submit(() -> {
+                go.await();
+                return one.sessions().claimRefresh("bob-session", readByOne.version(), now.plusSeconds(45));
+            });
+            java.util.concurrent.Future<Boolean> second = pool.submit(() -> {
+                go.await();
+                return two.sessions().claimRefresh("bob-session", readByTwo.version(), now.plusSeconds(45));
+            });
+            go.countDown();
+            assertEquals(1, (first.get() ? 1 : 0) + (second.get() ? 1 : 0), "exactly one replica holds the claim");
+            Database winner = first.get() ? one : two;
+            Database loser = first.get() ? two : one;
+
+            // The loser re-reads: claimed elsewhere, so not due for it.
+            SessionRecord claimed = loser.sessions().find("bob-session").orElseThrow();
+            assertEquals(1, claimed.version());
+            assertFalse(claimed.refreshDueAt(now, Duration.ofMinutes(1)), "a claimed refresh is left alone");
+            assertFalse(loser.sessions().claimRefresh("bob-session", claimed.version() - 1, now.plusSeconds(45)));
+
+            // The winner records the rotated token; a stale write of the loser changes nothing.
+            assertTrue(winner.sessions().refreshed("bob-session", 1, Optional.of("sealed-refresh-2"), Optional.of(now.plusSeconds(300)),
+                    Optional.empty(), List.of(), false));
+            assertFalse(loser.sessions().refreshed("bob-session", 1, Optional.of("sealed-refresh-x"), Optional.of(now.plusSeconds(300)),
+                    Optional.empty(), List.of(), false));
+            SessionRecord after = loser.sessions().find("bob-session").orElseThrow();
+            assertEquals(Optional.of("sealed-refresh-2"), after.sealedRefreshToken());
+            assertEquals(2, after.version());
+            assertTrue(after.refreshClaimedUntil().isEmpty());
+            assertFalse(after.refreshDueAt(now, Duration.ofMinutes(1)));
+
+            // An ended session cannot be claimed, and keeps no refresh token.
+            one.sessions().end("bob-session", now, "logout");
+            assertFalse(two.sessions().claimRefresh("bob-session", 2, now.plusSeconds(45)));
+            assertTrue(two.sessions().find("bob-session").orElseThrow().sealedRefreshToken().isEmpty());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aLogoutATokenRotationAndARevokedGrantReachTheOtherReplicaWithinASecond() throws Exception {
         String url = newDatabaseUrl();
         Database one = open(url);
