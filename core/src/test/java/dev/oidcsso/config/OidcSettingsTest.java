@@ -35,6 +35,28 @@ class OidcSettingsTest {
     }
 
     @Test
+    void refreshAndStalenessSettingsHaveDefaultsAndAreValidatedWithTheRest() {
+        OidcSettings defaults = OidcSettings.builder().discoveryUrl(DISCOVERY).client("app", "x").build();
+        assertFalse(defaults.refreshTokens(), "off by default: today's behaviour");
+        assertEquals(java.time.Duration.ofSeconds(60), defaults.refreshBefore());
+        assertEquals(java.time.Duration.ofHours(24), defaults.groupsMaxStaleness());
+        OidcSettings set = OidcSettings.builder().discoveryUrl(DISCOVERY).client("app", "x").set("OIDC_REFRESH_TOKENS", "true")
+                .set("OIDC_REFRESH_BEFORE", "2m").set("OIDC_GROUPS_MAX_STALENESS", "15m").build();
+        assertTrue(set.refreshTokens());
+        assertEquals(java.time.Duration.ofMinutes(2), set.refreshBefore());
+        assertEquals(java.time.Duration.ofMinutes(15), set.groupsMaxStaleness());
+
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder().discoveryUrl(DISCOVERY)
+                .client("app", "x").set("OIDC_REFRESH_TOKENS", "yes please").set("OIDC_REFRESH_BEFORE", "2h")
+                .set("OIDC_GROUPS_MAX_STALENESS", "10s").build());
+        List<String> problems = e.problems();
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("OIDC_REFRESH_TOKENS='yes please' must be true or false")));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("OIDC_REFRESH_BEFORE must be between 0s and 1h")));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("OIDC_GROUPS_MAX_STALENESS must be at least 1m")));
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithTheVariableToSet() {
         SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder()
                 .set("OIDC_REDIRECT_URI", "not a url")

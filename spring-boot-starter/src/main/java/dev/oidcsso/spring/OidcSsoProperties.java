@@ -61,6 +61,16 @@ public class OidcSsoProperties {
     private String postLogoutRedirectUri;
     /** How long a session lasts (default 8h). */
     private Duration sessionMaxAge;
+    /** How long a session may go unused before it ends (default 1h); activity extends only this one. */
+    private Duration sessionIdleTimeout;
+    /** A Domain for the framework's cookies, which are then named __Secure- rather than __Host- (default none: host-only). */
+    private String cookieDomain;
+    /** Whether sessions ask for a refresh token and refresh the identity provider's tokens before they expire (default false). */
+    private Boolean refreshTokens;
+    /** How long before the identity provider's tokens expire an active session refreshes them (default 60s). */
+    private Duration refreshBefore;
+    /** How old the groups behind a personal access token or a bearer token may be (default 24h). */
+    private Duration groupsMaxStaleness;
     /** The clock skew tolerated on token times (default 60s, at most 5m). */
     private Duration clockSkew;
     /** Timeout of each call to the identity provider (default 5s). */
@@ -255,6 +265,56 @@ public class OidcSsoProperties {
     public void setSessionMaxAge(Duration sessionMaxAge) {
         this.sessionMaxAge = sessionMaxAge;
     }
+    /** @return how long a session may go unused before it ends (default 1h). */
+    public Duration getSessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** @param sessionIdleTimeout how long a session may go unused before it ends (default 1h). */
+    public void setSessionIdleTimeout(Duration sessionIdleTimeout) {
+        this.sessionIdleTimeout = sessionIdleTimeout;
+    }
+
+    /** @return a Domain for the framework's cookies (default none: host-only __Host- cookies). */
+    public String getCookieDomain() {
+        return cookieDomain;
+    }
+
+    /** @param cookieDomain a Domain for the framework's cookies (default none: host-only __Host- cookies). */
+    public void setCookieDomain(String cookieDomain) {
+        this.cookieDomain = cookieDomain;
+    }
+
+    /** @return whether sessions refresh the identity provider's tokens before they expire (default false). */
+    public Boolean getRefreshTokens() {
+        return refreshTokens;
+    }
+
+    /** @param refreshTokens whether sessions refresh the identity provider's tokens before they expire (default false). */
+    public void setRefreshTokens(Boolean refreshTokens) {
+        this.refreshTokens = refreshTokens;
+    }
+
+    /** @return how long before the identity provider's tokens expire an active session refreshes them (default 60s). */
+    public Duration getRefreshBefore() {
+        return refreshBefore;
+    }
+
+    /** @param refreshBefore how long before the identity provider's tokens expire an active session refreshes them (default 60s). */
+    public void setRefreshBefore(Duration refreshBefore) {
+        this.refreshBefore = refreshBefore;
+    }
+
+    /** @return how old the groups behind a personal access token or a bearer token may be (default 24h). */
+    public Duration getGroupsMaxStaleness() {
+        return groupsMaxStaleness;
+    }
+
+    /** @param groupsMaxStaleness how old the groups behind a personal access token or a bearer token may be (default 24h). */
+    public void setGroupsMaxStaleness(Duration groupsMaxStaleness) {
+        this.groupsMaxStaleness = groupsMaxStaleness;
+    }
+
     /** @return the clock skew tolerated on token times (default 60s, at most 5m). */
     public Duration getClockSkew() {
         return clockSkew;
@@ -414,6 +474,11 @@ public class OidcSsoProperties {
         put(settings, "OIDC_IDENTITY_VALIDATOR", identityValidator);
         put(settings, "OIDC_POST_LOGOUT_REDIRECT_URI", postLogoutRedirectUri);
         put(settings, "OIDC_SESSION_MAX_AGE", millis(sessionMaxAge));
+        put(settings, "OIDC_SESSION_IDLE_TIMEOUT", millis(sessionIdleTimeout));
+        put(settings, "OIDC_COOKIE_DOMAIN", cookieDomain);
+        put(settings, "OIDC_REFRESH_TOKENS", text(refreshTokens));
+        put(settings, "OIDC_REFRESH_BEFORE", millis(refreshBefore));
+        put(settings, "OIDC_GROUPS_MAX_STALENESS", millis(groupsMaxStaleness));
         put(settings, "OIDC_CLOCK_SKEW", millis(clockSkew));
         put(settings, "OIDC_HTTP_TIMEOUT", millis(httpTimeout));
         put(settings, "OIDC_AUDIENCE", list(audience));

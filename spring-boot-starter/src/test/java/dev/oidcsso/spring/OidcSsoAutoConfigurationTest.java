@@ -55,6 +55,19 @@ class OidcSsoAutoConfigurationTest {
     }
 
     @Test
+    void theSessionPropertiesReachTheSessionSettings() {
+        runner.withPropertyValues("oidc-sso.session-idle-timeout=20m", "oidc-sso.cookie-domain=example.com",
+                "oidc-sso.refresh-tokens=true", "oidc-sso.refresh-before=90s", "oidc-sso.groups-max-staleness=2h").run(context -> {
+            OidcSettings settings = context.getBean(OidcSettings.class);
+            assertEquals(java.time.Duration.ofMinutes(20), settings.sessionIdleTimeout());
+            assertEquals(java.util.Optional.of("example.com"), settings.session().cookieDomain());
+            assertTrue(settings.refreshTokens());
+            assertEquals(java.time.Duration.ofSeconds(90), settings.refreshBefore());
+            assertEquals(java.time.Duration.ofHours(2), settings.groupsMaxStaleness());
+        });
+    }
+
+    @Test
     void theFilterChainGetsThePrincipalAndOneCsrfCheck() {
         runner.run(context -> {
             List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));

@@ -41,6 +41,8 @@ class CognitoProfileTest {
                 "https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_XXXXXXXXX/.well-known/openid-configuration",
                 "OIDC_COGNITO_DOMAIN", "myapp.auth.ap-southeast-2.amazoncognito.com"));
         assertEquals("cognito", settings.profile().name());
+        // Cognito returns a refresh token from every code exchange; an unknown scope would be refused.
+        assertEquals(java.util.Set.of(), settings.profile().refreshTokenScopes(java.util.Set.of("openid", "offline_access")));
         assertEquals("cognito:groups", settings.groupsAttribute());
         assertEquals(List.of("cognito:username", "username", "sub"), settings.usernameClaims());
     }

@@ -42,6 +42,7 @@ class EntraProfileTest {
         OidcSettings settings = settings(Map.of("OIDC_DISCOVERY_URL",
                 "https://login.microsoftonline.com/" + TENANT + "/v2.0/.well-known/openid-configuration"));
         assertEquals("entra", settings.profile().name());
+        assertEquals(java.util.Set.of("offline_access"), settings.profile().refreshTokenScopes(java.util.Set.of()));
         assertEquals("entra", settings.groupDetector());
         assertEquals(List.of("preferred_username", "upn", "email", "oid"), settings.usernameClaims());
         assertFalse(new EntraProfile().recognises(URI.create("https://login.microsoftonline.com.evil.example/x/v2.0/.well-known/openid-configuration")));

@@ -118,6 +118,9 @@ class GoogleProfileTest {
         assertEquals(Map.of("hd", "*"), two.profile().authorizationParameters());
         OidcSettings none = settings(Map.of("OIDC_GOOGLE_GROUP_MAPPING", MAPPING));
         assertEquals(Map.of(), none.profile().authorizationParameters());
+        // Google: access_type=offline (and consent, or no new refresh token), never offline_access.
+        assertEquals(java.util.Set.of(), none.profile().refreshTokenScopes(java.util.Set.of("openid", "offline_access")));
+        assertEquals(Map.of("access_type", "offline", "prompt", "consent"), none.profile().refreshTokenParameters());
         assertEquals(Optional.empty(), none.profile().checkToken(new JWTClaimsSet.Builder().build()));
     }
 

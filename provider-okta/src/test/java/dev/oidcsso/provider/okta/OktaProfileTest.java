@@ -111,5 +111,8 @@ class OktaProfileTest {
         OidcSettings auth0 = dev.oidcsso.testing.stub.ExampleConfig.load("auth0", dir, Map.of());
         assertEquals("auth0", auth0.profile().name());
         assertEquals("urn:mlflow:groups", auth0.groupsAttribute());
+        // Both issue refresh tokens only for offline_access, advertised or not.
+        assertEquals(java.util.Set.of("offline_access"), okta.profile().refreshTokenScopes(java.util.Set.of("openid")));
+        assertEquals(java.util.Set.of("offline_access"), auth0.profile().refreshTokenScopes(java.util.Set.of()));
     }
 }
