@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The per-request path of an already signed-in caller: the whole {@link OidcSso#process} for a
- * request with a session cookie (open the sealed cookie, check revocation, build the principal),
+ * request with a session cookie (open the sealed cookie, look up the session record, build the principal),
  * and the validation of a bearer JWT against cached keys. Neither touches the network.
  *
  * <p>Run: {@code mvn -q -DskipTests package -pl benchmarks -am && java -jar benchmarks/target/benchmarks.jar}
