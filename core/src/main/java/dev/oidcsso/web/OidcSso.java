@@ -116,7 +116,7 @@ public final class OidcSso implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token"),
+        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token", SessionManager.MAX_SEALED_ID_TOKEN),
                 new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
                 clock, sessionWrites);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
@@ -153,7 +153,7 @@ public final class OidcSso implements AutoCloseable {
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
         CallbackReplayGuard replays = database.map(Store::callbacks)
-                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
+                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT, clock));
         LoginService logins = new LoginService(provider, new LoginFlow(settings, http, tokens, key, clock),
                 replays, new UserInfoClient(http), identities, accounts, sessions);
         LogoutTokenValidator logoutTokens = new LogoutTokenValidator(settings.clientId(), settings.clockSkew(), clock, replays,
