@@ -114,7 +114,8 @@ public final class WorkloadAuthenticator implements Authenticator {
             }
             Optional<String> failed = failedRule(candidate, claims);
             if (failed.isEmpty()) {
-                accounts.recordIfChanged(candidate.user(), candidate.groups());
+                // Bound to the workload, so no person signing in under the same name can take its rights.
+                accounts.recordWorkload(candidate.user(), candidate.groups(), Accounts.workloadIdentity(candidate.name()));
                 // Disabling the workload's user ends tokens issued before it for good, as for every credential.
                 accounts.requireNotRevoked(candidate.user(),
                         claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());

@@ -7,11 +7,8 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.testing.Browser;
-import dev.oidcsso.testing.StubServer;
-import dev.oidcsso.testing.stub.StubKeys;
+import dev.oidcsso.testing.stub.StubWorkloadIssuer;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -218,27 +215,17 @@ class RestApiTest {
 
     @Test
     void aWorkloadTokenCannotMintAnAccessTokenThatOutlivesIt() throws Exception {
-        StubKeys keys = StubKeys.generate();
-        StubServer issuer = StubServer.start();
+        StubWorkloadIssuer issuer = StubWorkloadIssuer.start();
         extra.add(issuer);
-        String iss = issuer.baseUrl().toString().replaceAll("/$", "");
-        issuer.on("/.well-known/openid-configuration", (exchange, request) -> StubServer.respond(exchange, 200, "application/json",
-                JSONObjectUtils.toJSONString(Map.of("issuer", iss, "jwks_uri", issuer.url("/jwks")))));
-        issuer.on("/jwks", (exchange, request) -> StubServer.respond(exchange, 200, "application/json",
-                JSONObjectUtils.toJSONString(keys.jwks())));
         app.stop(0);
         sso.close();
-        sso = OidcSso.builder(settings(Map.of("OIDC_WORKLOAD_ISSUERS", "ci", "OIDC_WORKLOAD_CI_ISSUER", iss,
-                        "OIDC_WORKLOAD_CI_AUDIENCE", "https://app.example.com", "OIDC_WORKLOAD_CI_CLAIMS", "repository=octo-org/octo-repo",
-                        "OIDC_WORKLOAD_CI_USER", "ci-deploy"))).database(db)
+        sso = OidcSso.builder(settings(issuer.settings("ci", "ci-deploy"))).database(db)
                 .resourceTypes(ResourceTypes.of("experiment", "registered_model")).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant tokenExpiry = now.plus(10, ChronoUnit.MINUTES);
-        String workload = "Bearer " + keys.sign(new JWTClaimsSet.Builder().issuer(iss).subject("repo:octo-org/octo-repo:ref:refs/heads/main")
-                .audience("https://app.example.com").claim("repository", "octo-org/octo-repo").issueTime(java.util.Date.from(now))
-                .expirationTime(java.util.Date.from(tokenExpiry)).build());
+        String workload = "Bearer " + issuer.token(now, Duration.ofMinutes(10));
 
         // Without an expiry, and with "never", the new token gets the workload token's own expiry.
         for (String body : java.util.Arrays.asList(null, "{\"expires_at\": null}")) {
