@@ -114,12 +114,17 @@ public final class WorkloadAuthenticator implements Authenticator {
             }
             Optional<String> failed = failedRule(candidate, claims);
             if (failed.isEmpty()) {
-                accounts.recordIfChanged(candidate.user(), candidate.groups());
+                // Bound to the workload, so no person signing in under the same name can take its rights.
+                accounts.recordWorkload(candidate.user(), candidate.groups(), Accounts.workloadIdentity(candidate.name()));
                 // Disabling the workload's user ends tokens issued before it for good, as for every credential.
                 accounts.requireNotRevoked(candidate.user(),
                         claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());
+                // A workload token is a short-lived credential of a machine, not a person signing in: what it
+                // creates (a personal access token) may not outlive it, or one leaked CI token would become a
+                // credential that never expires.
                 return Optional.of(new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
-                        AuthMethod.BEARER, Optional.empty()));
+                        AuthMethod.BEARER, Optional.empty(),
+                        Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant)));
             }
             LOG.info("A token of workload issuer '{}' does not satisfy its claim rule on '{}'", candidate.name(), failed.get());
         }

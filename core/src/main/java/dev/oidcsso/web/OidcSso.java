@@ -119,8 +119,10 @@ public final class OidcSso implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token"),
-                new Sealer(key, "session-refresh-token"), settings.refreshBefore(), new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
+        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore,
+                new Sealer(key, "session-id-token", SessionManager.MAX_SEALED_ID_TOKEN),
+                new Sealer(key, "session-refresh-token", SessionManager.MAX_SEALED_ID_TOKEN), settings.refreshBefore(),
+                new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
                 clock, sessionWrites);
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
@@ -156,7 +158,7 @@ public final class OidcSso implements AutoCloseable {
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
         CallbackReplayGuard replays = database.map(Store::callbacks)
-                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
+                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT, clock));
         LoginFlow loginFlow = new LoginFlow(settings, http, tokens, key, clock);
         UserInfoClient userInfo = new UserInfoClient(http);
         LoginService logins = new LoginService(provider, loginFlow, replays, userInfo, identities, accounts, sessions);
