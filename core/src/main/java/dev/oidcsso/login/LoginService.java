@@ -5,6 +5,7 @@ import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.IdentityMismatchException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.NoAllowedGroupException;
 import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.LoginFlow;
@@ -132,7 +133,18 @@ public final class LoginService {
         LoginTokens tokens = flow.redeem(discovered, expected, code);
 
         // 7. Identity: source, user name, validator, groups and role; UserInfo (5.3) only if one of them asks.
-        Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+        Identity identity;
+        try {
+            identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+        } catch (NoAllowedGroupException e) {
+            // 7a. A known user the IdP now puts in no allowed group: their groups are recorded (binding checked as
+            //     in 8) so that their other sessions and tokens lose access too, not only this login.
+            if (accounts.recordedGroups(e.username()).isPresent()) {
+                accounts.recordLogin(e.username(), claimText(e.claims(), "name"), claimText(e.claims(), "email"), e.groups(),
+                        idpIdentityOf(tokens));
+            }
+            throw e;
+        }
 
         // 8. The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
         //    nor stable), recorded with this login's groups; another iss or sub for a bound name, or a disabled user, is refused.
@@ -189,7 +201,11 @@ public final class LoginService {
     }
 
     private static Optional<String> claimText(Identity identity, String claim) {
-        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
+        return claimText(identity.claims(), claim);
+    }
+
+    private static Optional<String> claimText(Map<String, Object> claims, String claim) {
+        return claims.get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
     }
 
     private static boolean constantTimeEquals(String a, String b) {
