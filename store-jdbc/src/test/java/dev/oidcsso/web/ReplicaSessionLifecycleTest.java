@@ -170,10 +170,7 @@ class ReplicaSessionLifecycleTest {
         Browser other = replicas.signedIn(b, replicas.op.user());
         assertTrue(authenticated(copy, b) && authenticated(other, a));
 
-        String token = replicas.op.signJwt(new JWTClaimsSet.Builder().issuer(replicas.op.issuer()).audience(replicas.op.clientId())
-                .issueTime(Date.from(Instant.now())).expirationTime(Date.from(Instant.now().plusSeconds(120)))
-                .jwtID(UUID.randomUUID().toString()).claim("sid", "op-session-1")
-                .claim("events", Map.of(LogoutTokenValidator.BACKCHANNEL_LOGOUT_EVENT, Map.of())).build());
+        String token = logoutToken("sid", "op-session-1");
         HttpResponse<String> done = new Browser().post(a.url("/backchannel-logout"), Map.of("logout_token", token));
         assertEquals(200, done.statusCode(), done.body());
         assertEquals(List.of("no-store"), done.headers().allValues("Cache-Control"));
@@ -184,5 +181,18 @@ class ReplicaSessionLifecycleTest {
         HttpResponse<String> replayed = new Browser().post(b.url("/backchannel-logout"), Map.of("logout_token", token));
         assertEquals(400, replayed.statusCode(), "the jti was seen on the other replica: " + replayed.body());
         assertEquals(List.of("no-store"), replayed.headers().allValues("Cache-Control"));
+
+        // Without a sid, every session of the subject ends, whichever replica gets the token.
+        assertEquals(200, new Browser().post(b.url("/backchannel-logout"), Map.of("logout_token", logoutToken("sub", "alice"))).statusCode());
+        assertFalse(authenticated(other, b));
+        awaitOnTheOther(() -> !authenticated(other, a), "the back-channel logout of a subject on B reaching replica A");
+    }
+
+    /** A logout token of the provider, naming the OP session or the subject in {@code claim}. */
+    String logoutToken(String claim, String value) {
+        return replicas.op.signJwt(new JWTClaimsSet.Builder().issuer(replicas.op.issuer()).audience(replicas.op.clientId())
+                .issueTime(Date.from(Instant.now())).expirationTime(Date.from(Instant.now().plusSeconds(120)))
+                .jwtID(UUID.randomUUID().toString()).claim(claim, value)
+                .claim("events", Map.of(LogoutTokenValidator.BACKCHANNEL_LOGOUT_EVENT, Map.of())).build());
     }
 }
