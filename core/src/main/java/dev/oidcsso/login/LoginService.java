@@ -3,6 +3,7 @@ package dev.oidcsso.login;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.IdentityMismatchException;
+import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.identity.NoAllowedGroupException;
@@ -143,7 +144,8 @@ public final class LoginService {
                 accounts.recordLogin(e.username(), claimText(e.claims(), "name"), claimText(e.claims(), "email"), e.groups(),
                         idpIdentityOf(tokens));
             }
-            throw e;
+            // Reported like every other refused access (the login metrics' reason is access_refused).
+            throw new AccessRefusedException(e.getMessage());
         }
 
         // 8. The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
