@@ -121,7 +121,7 @@ public final class IdentityResolver {
             role = roles.require(context.username(), groups);
         } catch (AccessRefusedException e) {
             LOG.info("User '{}' is in none of the configured groups", context.username());
-            throw e;
+            throw new NoAllowedGroupException(e.getMessage(), context.username(), claims, groups);
         }
         return new Identity(context.username(), claims, groups, role);
     }

@@ -2,13 +2,16 @@ package dev.oidcsso.login;
 
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.IdentityMismatchException;
+import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.NoAllowedGroupException;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.LoginTokens;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.store.IdpIdentity;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,7 +45,19 @@ final class AccountCheck {
      */
     Identity admit(DiscoveredProvider discovered, LoginTokens tokens, IdpIdentity idpIdentity) {
         // Identity: source, user name, validator, groups and role; UserInfo (Core 5.3) only if one of them asks.
-        Identity identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+        Identity identity;
+        try {
+            identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+        } catch (NoAllowedGroupException e) {
+            // A known user the IdP now puts in no allowed group: their groups are recorded (binding checked as
+            // below) so that their other sessions and tokens lose access too, not only this login or refresh.
+            if (accounts.recordedGroups(e.username()).isPresent()) {
+                accounts.recordLogin(e.username(), claimText(e.claims(), "name"), claimText(e.claims(), "email"), e.groups(),
+                        idpIdentity);
+            }
+            // Reported like every other refused access (the login metrics' reason is access_refused).
+            throw new AccessRefusedException(e.getMessage());
+        }
         // The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
         // nor stable), recorded with these groups; another iss or sub for a bound name, or a disabled user, is refused.
         try {
@@ -57,6 +72,10 @@ final class AccountCheck {
     }
 
     private static Optional<String> claimText(Identity identity, String claim) {
-        return identity.claims().get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
+        return claimText(identity.claims(), claim);
+    }
+
+    private static Optional<String> claimText(Map<String, Object> claims, String claim) {
+        return claims.get(claim) instanceof String text ? Optional.of(text) : Optional.empty();
     }
 }

@@ -1,121 +1,138 @@
 package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import dev.oidcsso.authz.ResourceTypes;
-import dev.oidcsso.config.StoreSettings;
-import dev.oidcsso.store.jdbc.Database;
+import dev.oidcsso.store.jdbc.TestDatabase;
 import dev.oidcsso.testing.Browser;
-import dev.oidcsso.testing.Poll;
-import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
 
+import static dev.oidcsso.web.Replicas.authenticated;
+import static dev.oidcsso.web.Replicas.awaitOnTheOther;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Revocation per user with the user database: an administrator signs a user out everywhere;
- * disabling a user ends every session and token issued before, for good; a role change recorded by
- * a later login reaches the user's other sessions.
+ * Revocation per user with the user database, on H2 and on PostgreSQL, across two replicas: an
+ * administrator signs a user out everywhere; disabling a user ends every session and token issued
+ * before, for good; a role change recorded by a later login reaches the user's other sessions.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
+@ExtendWith(TestDatabase.Servers.class)
 class SessionRevocationTest {
 
-    @TempDir
-    Path dataDir;
-    TestProvider op;
-    Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    @Parameter
+    TestDatabase database;
+    Replicas replicas;
+    Replicas.Replica a;
+    Replicas.Replica b;
 
     @BeforeEach
-    void start() throws Exception {
-        op = TestProvider.start();
-        db = Database.open(StoreSettings.embedded(dataDir));
-        sso = OidcSso.builder(StoreApps.settings(op, Map.of())).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+    void start(TestDatabase.Servers servers) throws Exception {
+        replicas = Replicas.start(servers.newDatabaseUrl(database), Map.of());
+        a = replicas.a;
+        b = replicas.b;
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        replicas.close();
     }
 
-    Browser signedInAs(TestUser user) {
-        op.user(user);
-        return StoreApps.signedIn(base);
+    Browser signedInAs(Replicas.Replica replica, TestUser user) {
+        return replicas.signedIn(replica, user);
     }
 
-    JsonNode status(Browser browser) {
-        return RestApiTest.json(browser.get(base + "/auth/status", Map.of("Accept", "application/json")));
+    JsonNode status(Browser browser, Replicas.Replica replica) {
+        return RestApiTest.json(browser.get(replica.url("/auth/status"), Map.of("Accept", "application/json")));
     }
 
-    boolean authenticated(Browser browser) {
-        return status(browser).get("authenticated").asBoolean();
+    static Map<String, String> accept(String authorization) {
+        return Map.of("Authorization", authorization, "Accept", "application/json");
     }
 
     @Test
     void anAdministratorSignsAUserOutEverywhere() {
-        Browser admin = signedInAs(TestUser.admin());
-        Browser laptop = signedInAs(TestUser.alice());
-        Browser phone = signedInAs(TestUser.alice());
-        assertTrue(authenticated(laptop) && authenticated(phone));
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser laptop = signedInAs(a, TestUser.alice());
+        Browser phone = signedInAs(b, TestUser.alice());
+        assertTrue(authenticated(laptop, b) && authenticated(phone, b) && authenticated(phone, a), "each session works on both replicas");
 
-        HttpResponse<String> ended = admin.sendJson("DELETE", base + "/oidc/api/users/alice/sessions", null);
+        HttpResponse<String> ended = admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null);
         assertEquals(200, ended.statusCode(), ended.body());
         assertEquals(2, RestApiTest.json(ended).get("sessions_ended").asInt());
-        assertFalse(authenticated(laptop));
-        assertFalse(authenticated(phone));
-        assertTrue(authenticated(admin));
-        Browser plain = signedInAs(TestUser.withGroups("bob", "mlflow"));
-        assertEquals(403, plain.sendJson("DELETE", base + "/oidc/api/users/admin/sessions", null).statusCode(), "administrators only");
-        assertEquals(404, admin.sendJson("DELETE", base + "/oidc/api/users/nobody/sessions", null).statusCode());
+        assertFalse(authenticated(laptop, a));
+        assertFalse(authenticated(phone, a));
+        awaitOnTheOther(() -> !authenticated(laptop, b) && !authenticated(phone, b), "sign out everywhere reaching replica B");
+        assertTrue(authenticated(admin, a) && authenticated(admin, b), "the administrator's own session lives on");
+        Browser plain = signedInAs(b, TestUser.withGroups("bob", "mlflow"));
+        assertEquals(403, plain.sendJson("DELETE", b.url("/oidc/api/users/admin/sessions"), null).statusCode(), "administrators only");
+        assertEquals(404, admin.sendJson("DELETE", a.url("/oidc/api/users/nobody/sessions"), null).statusCode());
     }
 
     @Test
     void disablingEndsSessionsAndTokensForGoodReEnablingRevivesNone() {
-        Browser admin = signedInAs(TestUser.admin());
-        Browser alice = signedInAs(TestUser.alice());
-        HttpResponse<String> created = alice.sendJson("POST", base + "/oidc/api/me/token", null);
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser alice = signedInAs(b, TestUser.alice());
+        HttpResponse<String> created = alice.sendJson("POST", b.url("/oidc/api/me/token"), null);
         assertTrue(created.statusCode() / 100 == 2, created.body());
         String token = RestApiTest.json(created).get("token").asText();
-        Map<String, String> basic = Map.of("Authorization", Browser.basicAuthorization("alice", token), "Accept", "application/json");
-        assertEquals(200, new Browser().get(base + "/auth/status", basic).statusCode());
-        assertTrue(RestApiTest.json(new Browser().get(base + "/auth/status", basic)).get("authenticated").asBoolean());
+        Map<String, String> basic = accept(Browser.basicAuthorization("alice", token));
+        Map<String, String> bearer = accept("Bearer " + replicas.op.accessToken(Map.of()));
+        for (Replicas.Replica replica : new Replicas.Replica[] {a, b}) {
+            assertTrue(RestApiTest.json(new Browser().get(replica.url("/auth/status"), basic)).get("authenticated").asBoolean());
+            assertEquals(200, new Browser().get(replica.url("/api/x"), bearer).statusCode(), "the IdP's access token works");
+        }
 
-        assertEquals(200, admin.sendJson("PATCH", base + "/oidc/api/users/alice", "{\"disabled\": true}").statusCode());
-        assertFalse(authenticated(alice));
-        assertEquals(403, new Browser().get(base + "/api/x", basic).statusCode());
+        assertEquals(200, admin.sendJson("PATCH", a.url("/oidc/api/users/alice"), "{\"disabled\": true}").statusCode());
+        assertFalse(authenticated(alice, a));
+        assertEquals(403, new Browser().get(a.url("/api/x"), basic).statusCode());
+        awaitOnTheOther(() -> !authenticated(alice, b), "the disable reaching replica B");
+        assertEquals(403, new Browser().get(b.url("/api/x"), basic).statusCode());
+        assertEquals(403, new Browser().get(b.url("/api/x"), bearer).statusCode());
 
-        assertEquals(200, admin.sendJson("PATCH", base + "/oidc/api/users/alice", "{\"disabled\": false}").statusCode());
-        assertFalse(authenticated(alice), "the session ended by the disable stays ended");
-        assertEquals(403, new Browser().get(base + "/api/x", basic).statusCode(), "the token issued before the disable stays dead");
-
-        Browser again = signedInAs(TestUser.alice());
-        assertTrue(authenticated(again), "a new login works");
+        assertEquals(200, admin.sendJson("PATCH", a.url("/oidc/api/users/alice"), "{\"disabled\": false}").statusCode());
+        // A new login works on both replicas: both know alice is enabled again, so what follows is not a stale cache.
+        replicas.op.user(TestUser.alice());
+        Browser again = new Browser().defaultHeader("Accept", "text/html");
+        awaitOnTheOther(() -> again.navigate(b.url("/")).statusCode() == 200 && authenticated(again, a),
+                "the re-enable reaching both replicas");
+        for (Replicas.Replica replica : new Replicas.Replica[] {a, b}) {
+            assertFalse(authenticated(alice, replica), "the session ended by the disable stays ended");
+            assertEquals(403, new Browser().get(replica.url("/api/x"), basic).statusCode(), "the token issued before the disable stays dead");
+            int withBearer = new Browser().get(replica.url("/api/x"), bearer).statusCode();
+            assertTrue(withBearer == 401 || withBearer == 403, "the IdP's access token issued before the disable stays dead: " + withBearer);
+        }
     }
 
     @Test
     void aRoleChangeRecordedByALaterLoginReachesTheOtherSessions() {
-        Browser first = signedInAs(TestUser.withGroups("bob", "mlflow-admin"));
-        assertTrue(status(first).get("admin").asBoolean());
-        signedInAs(TestUser.withGroups("bob", "mlflow"));
-        Poll.until(() -> !status(first).get("admin").asBoolean(), "the older session losing admin");
-        assertEquals(403, first.getJson(base + "/oidc/api/users").statusCode(), "no admin route any more");
+        Browser first = signedInAs(a, TestUser.withGroups("bob", "mlflow-admin"));
+        assertTrue(status(first, a).get("admin").asBoolean());
+        assertTrue(status(first, b).get("admin").asBoolean());
+        signedInAs(b, TestUser.withGroups("bob", "mlflow"));
+        awaitOnTheOther(() -> !status(first, a).get("admin").asBoolean(), "the role change at a login on B reaching the session on A");
+        assertEquals(403, first.getJson(a.url("/oidc/api/users")).statusCode(), "no admin route any more");
+        assertEquals(403, first.getJson(b.url("/oidc/api/users")).statusCode());
+    }
 
+    @Test
+    void leavingEveryAllowedGroupAtALaterLoginShutsTheOtherSessionsOut() {
+        Browser first = signedInAs(a, TestUser.withGroups("carol", "mlflow"));
+        assertEquals(200, first.get(b.url("/api/x")).statusCode());
+        replicas.op.user(TestUser.withGroups("carol", "marketing"));
+        HttpResponse<String> refused = new Browser().defaultHeader("Accept", "text/html").navigate(b.url("/")).last();
+        assertEquals(403, refused.statusCode(), "the later login on B is refused");
+        awaitOnTheOther(() -> first.get(a.url("/api/x")).statusCode() == 403, "the lost group reaching the session on A");
     }
 }

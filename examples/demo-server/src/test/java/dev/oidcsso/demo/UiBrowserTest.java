@@ -56,8 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The UI under {@code /oidc/ui/} in headless Chromium, against the demo server in development mode
  * (sign-in by one click on the embedded IdP's page): a user generates and rotates a token and uses
  * it from Java; an administrator grants a permission and the other user sees it at once; a
- * non-administrator sees no administration and is refused by the API; the token can be generated
- * with the keyboard alone.
+ * non-administrator sees no administration and is refused by the API; an administrator signs a user
+ * out everywhere; the token can be generated with the keyboard alone.
  */
 @ExtendWith(HeadlessChromium.Required.class)
 class UiBrowserTest {
@@ -310,6 +310,26 @@ class UiBrowserTest {
                 + " body: JSON.stringify({grantee: {kind: 'user', name: 'user'}, resource: {type: 'experiment', name: 'x'}, level: 'MANAGE'})})"
                 + ".then(r => done(r.status), e => done(String(e)));");
         assertEquals(403L, put, "a user cannot grant themself anything");
+    }
+
+    @Test
+    void anAdminSignsAUserOutEverywhereFromTheUsersTable() {
+        Browser laptop = signInWithForm("login-user", Map.of(), null);
+        Browser phone = signInWithForm("login-user", Map.of(), null);
+        assertEquals(200, laptop.getJson(base + "/api/experiments").statusCode());
+        assertEquals(200, phone.getJson(base + "/api/experiments").statusCode());
+
+        openUiAs("admin");
+        wait(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#users-table tr[data-username='user'] button[aria-label='Sign user out everywhere']"))).click();
+        String said = wait(d -> text("status").startsWith("Signed user \"user\" out of ") ? text("status") : null);
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("out of (\\d+) session\\(s\\)\\.$").matcher(said);
+        assertTrue(count.find() && Integer.parseInt(count.group(1)) >= 2, "both sessions (and any earlier ones) counted: " + said);
+        assertEquals(401, laptop.getJson(base + "/api/experiments").statusCode(), "signed out");
+        assertEquals(401, phone.getJson(base + "/api/experiments").statusCode(), "signed out");
+        assertFalse(browser().findElement(By.id("status")).getDomAttribute("class").contains("error"), said);
+        assertTrue(browser().findElements(By.cssSelector("#users-table tr[data-username='admin'] button[aria-label='Sign admin out everywhere']"))
+                .isEmpty(), "no button to sign oneself out everywhere");
     }
 
     @Test

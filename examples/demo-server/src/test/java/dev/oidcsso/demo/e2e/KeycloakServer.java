@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * {@code mlflow} and {@code mlflow-admin}, the users {@link #ADMIN_USER} (in {@code mlflow-admin}),
  * {@link #PLAIN_USER} (in {@code mlflow}) and {@link #OUTSIDER} (in neither), the confidential
  * client {@link #DEMO_CLIENT_ID} for the browser login, {@link #SCRIPT_CLIENT_ID} for scripts
- * that use the password grant, and {@link #UNRELATED_CLIENT_ID}, whose tokens are for someone else. The passwords and client secrets are random for every start and
+ * that use the password grant, {@link #UNRELATED_CLIENT_ID}, whose tokens are for someone else, and the service
+ * account {@link #TEST_ADMIN_CLIENT_ID} for the tests' admin REST calls. The passwords and client secrets are random for every start and
  * only reachable through this object: nothing secret is written in source or logged.
  *
  * <p>Closing stops the whole process tree ({@code kc.sh} runs Java as its child), politely and
@@ -56,6 +57,11 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String SCRIPT_CLIENT_ID = "script-client";
     /** Another application's client with the password grant: its access tokens are valid, but not for the demo. */
     public static final String UNRELATED_CLIENT_ID = "unrelated-client";
+    /**
+     * A service account with rights on this realm's clients and users only (not the master realm): the
+     * tests' hand on the admin REST API, see {@link KeycloakAdmin}.
+     */
+    public static final String TEST_ADMIN_CLIENT_ID = "test-admin";
     /** In group {@code mlflow-admin}. */
     public static final String ADMIN_USER = "admin-user";
     /** In group {@code mlflow}. */
@@ -115,7 +121,7 @@ public final class KeycloakServer implements AutoCloseable {
         // Named after the realm file's placeholders: <USER>_PASSWORD and <CLIENT_ID>_SECRET.
         Map<String, String> fixtures = new LinkedHashMap<>();
         for (String name : List.of("ADMIN_USER_PASSWORD", "PLAIN_USER_PASSWORD", "OUTSIDER_PASSWORD",
-                "OIDC_SSO_DEMO_SECRET", "SCRIPT_CLIENT_SECRET", "UNRELATED_CLIENT_SECRET")) {
+                "OIDC_SSO_DEMO_SECRET", "SCRIPT_CLIENT_SECRET", "UNRELATED_CLIENT_SECRET", "TEST_ADMIN_SECRET")) {
             fixtures.put(name, randomSecret());
         }
         writeRealm(home.resolve("data").resolve("import"), fixtures);
@@ -195,23 +201,34 @@ public final class KeycloakServer implements AutoCloseable {
      * @throws IOException when the demo cannot start
      */
     public DemoServer startDemo(Path dataDir) throws IOException {
-        byte[] key = new byte[48];
-        RANDOM.nextBytes(key);
-        DemoServer demo = DemoServer.builder().environment(Map.of(
-                        "OIDC_DISCOVERY_URL", discoveryUrl().toString(),
-                        "OIDC_CLIENT_ID", DEMO_CLIENT_ID,
-                        "OIDC_CLIENT_SECRET", clientSecret(DEMO_CLIENT_ID),
-                        "SECRET_KEY", Base64.getEncoder().encodeToString(key),
-                        "OIDC_DATA_DIR", dataDir.toString()))
-                .host("127.0.0.1").port(0).build();
+        Map<String, String> environment = new LinkedHashMap<>(demoEnvironment());
+        environment.put("OIDC_DATA_DIR", dataDir.toString());
+        DemoServer demo = DemoServer.builder().environment(environment).host("127.0.0.1").port(0).build();
         demo.start();
         return demo;
     }
 
     /**
+     * The settings of a demo server signing in as this realm's demo client, with a new random
+     * {@code SECRET_KEY}: replicas of one application are started with the same map (one key), plus
+     * their shared {@code OIDC_USERS_DB_URI}.
+     *
+     * @return the settings by their public names
+     */
+    public Map<String, String> demoEnvironment() {
+        byte[] key = new byte[48];
+        RANDOM.nextBytes(key);
+        return Map.of(
+                "OIDC_DISCOVERY_URL", discoveryUrl().toString(),
+                "OIDC_CLIENT_ID", DEMO_CLIENT_ID,
+                "OIDC_CLIENT_SECRET", clientSecret(DEMO_CLIENT_ID),
+                "SECRET_KEY", Base64.getEncoder().encodeToString(key));
+    }
+
+    /**
      * A client's secret, random for this run.
      *
-     * @param clientId {@link #DEMO_CLIENT_ID}, {@link #SCRIPT_CLIENT_ID} or {@link #UNRELATED_CLIENT_ID}
+     * @param clientId {@link #DEMO_CLIENT_ID}, {@link #SCRIPT_CLIENT_ID}, {@link #UNRELATED_CLIENT_ID} or {@link #TEST_ADMIN_CLIENT_ID}
      * @return the secret
      */
     public String clientSecret(String clientId) {
