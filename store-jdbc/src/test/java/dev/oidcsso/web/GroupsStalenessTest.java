@@ -89,14 +89,22 @@ class GroupsStalenessTest {
     @Test
     void aUserWhoLeftEveryAllowedGroupLosesApiAccessWhenTheBoundPasses() {
         String basic = personalAccessToken(TestUser.withGroups("alice", "mlflow"));
+        // Alice leaves every allowed group at the IdP and does not sign in again: nothing tells the application.
         op.user(TestUser.withGroups("alice", "sales"));
-        Browser refused = new Browser();
-        refused.defaultHeader("Accept", "text/html");
-        assertEquals(403, refused.navigate(base + "/").statusCode(), "the IdP's new groups refuse the sign-in");
         assertEquals(200, call(basic).statusCode(), "the recorded groups hold until the bound");
 
         clock.advance(BOUND);
         assertEquals(401, call(basic).statusCode());
+    }
+
+    @Test
+    void aRefusedSignInWithoutAllowedGroupsEndsApiAccessAtOnce() {
+        String basic = personalAccessToken(TestUser.withGroups("alice", "mlflow"));
+        op.user(TestUser.withGroups("alice", "sales"));
+        Browser refused = new Browser();
+        refused.defaultHeader("Accept", "text/html");
+        assertEquals(403, refused.navigate(base + "/").statusCode(), "the IdP's new groups refuse the sign-in");
+        assertEquals(403, call(basic).statusCode(), "the refused sign-in recorded her groups: the token has no allowed group");
     }
 
     @Test
