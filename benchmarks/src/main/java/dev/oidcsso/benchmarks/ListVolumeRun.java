@@ -1,8 +1,12 @@
 package dev.oidcsso.benchmarks;
 
 import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.Grant;
+import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionLevel;
 import dev.oidcsso.authz.PermissionPolicy;
+import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.StoreSettings;
@@ -22,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -78,6 +83,7 @@ public final class ListVolumeRun {
             }
             System.out.printf(Locale.ROOT, "%n== %s: seeded in %.1f s%n", label, (System.nanoTime() - seeding) / 1e9);
             database.users().recordLogin("plain", "Plain User", "", Set.of(group(7)));
+            memory("after seeding");
 
             time("users, first page of 100", () -> database.users().list(Optional.empty(), Optional.empty(), 100));
             time("users, page of 100 after user-15000", () -> database.users().list(Optional.empty(), Optional.of("user-15000"), 100));
@@ -102,9 +108,16 @@ public final class ListVolumeRun {
                             (System.nanoTime() - cold) / 1e6, readable);
                     if (round == 3) {
                         time("plain user's list of 10 000, warm", () -> evaluator.readable(plain, experiment, names));
+                        // Another user's grant changes: the caller's cached grants are read again, in one query.
+                        time("the same after a grant change elsewhere", () -> {
+                            fresh.permissions().grant(new Grant(Grantee.user(user(12_345)), new Resource(experiment, resource(4_321)),
+                                    PermissionLevel.READ));
+                            return evaluator.readable(plain, experiment, names);
+                        });
                     }
                 }
             }
+            memory("after the lists");
 
             long before = changeLogRows(settings);
             for (int i = 0; i < 1000; i++) {
@@ -116,6 +129,33 @@ public final class ListVolumeRun {
             }
             System.out.printf(Locale.ROOT, "change-log rows: +%d over 1 000 first logins that changed groups, +%d over 1 000 unchanged ones%n",
                     after - before, changeLogRows(settings) - after);
+        }
+    }
+
+    /** Heap after a full collection, the heap's peak, and the process's resident memory now and at its peak. */
+    static void memory(String when) {
+        System.gc();
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long peak = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        System.out.printf(Locale.ROOT, "memory %s: heap used after GC %d MB, committed %d MB, peak used %d MB (sum of pools); %s%n", when,
+                heap.getUsed() >> 20, heap.getCommitted() >> 20, peak >> 20, residentMemory());
+    }
+
+    /** VmRSS and VmHWM from /proc/self/status (Linux), or a note that they are not available. */
+    private static String residentMemory() {
+        try {
+            Map<String, String> status = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    status.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                }
+            }
+            return "RSS " + status.get("VmRSS") + ", peak RSS " + status.get("VmHWM");
+        } catch (java.io.IOException e) {
+            return "RSS not available (" + e.getMessage() + ")";
         }
     }
 

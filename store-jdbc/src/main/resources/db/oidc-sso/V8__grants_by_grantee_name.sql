@@ -1,0 +1,5 @@
+-- Issue 16: a plain user's list reads only the caller's own grants and its groups' ("grantee_name IN
+-- (...)"), not every grant of every listed resource. H2 uses an index for an IN list only on the
+-- index's first column, and oidc_grants_by_grantee starts with the kind, so this one starts with the
+-- name; both H2 and PostgreSQL answer the IN list from it.
+CREATE INDEX oidc_grants_by_grantee_name ON oidc_grants (grantee_name, grantee_kind, resource_type);
