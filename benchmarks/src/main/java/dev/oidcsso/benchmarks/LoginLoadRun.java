@@ -55,7 +55,7 @@ public final class LoginLoadRun {
     private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
 
-    private LoginLoadRun(URI base) {
+    LoginLoadRun(URI base) {
         this.base = base;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(TIMEOUT).build();
@@ -89,7 +89,7 @@ public final class LoginLoadRun {
         }
     }
 
-    private void warmUp(int count) {
+    void warmUp(int count) {
         for (int k = 0; k < count; k++) {
             login("warmup" + k);
         }
@@ -158,7 +158,7 @@ public final class LoginLoadRun {
     }
 
     /** A whole login as {@code user} in a fresh cookie jar; its cookies, or null after an error. */
-    private Map<String, String> login(String user) {
+    Map<String, String> login(String user) {
         Map<String, String> cookies = new LinkedHashMap<>();
         long start = System.nanoTime();
         try {
@@ -214,7 +214,22 @@ public final class LoginLoadRun {
         }
     }
 
-    private void error(String sample) {
+    /** @return errors so far (failed logins and checks, mix-ups included) */
+    int errors() {
+        return errors.get();
+    }
+
+    /** @return mix-ups so far */
+    int mixUps() {
+        return mixUps.get();
+    }
+
+    /** @return up to five error descriptions */
+    List<String> errorSamples() {
+        return List.copyOf(errorSamples);
+    }
+
+    void error(String sample) {
         errors.incrementAndGet();
         firstError.compareAndSet(-1, System.nanoTime());
         if (errorSamples.size() < 5) {
@@ -222,7 +237,7 @@ public final class LoginLoadRun {
         }
     }
 
-    private static HttpRequest get(URI uri, Map<String, String> cookies) {
+    static HttpRequest get(URI uri, Map<String, String> cookies) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json");
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
@@ -230,7 +245,7 @@ public final class LoginLoadRun {
         return request.GET().build();
     }
 
-    private HttpResponse<String> send(HttpRequest request, Map<String, String> cookies) throws IOException, InterruptedException {
+    HttpResponse<String> send(HttpRequest request, Map<String, String> cookies) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         for (String header : response.headers().allValues("Set-Cookie")) {
             String pair = header.split(";", 2)[0];

@@ -939,6 +939,76 @@ abstract class AbstractStoreContract {
         assertEquals(3, seen.size(), "nothing is delivered twice");
     }
 
+    @Test
+    void theCleanUpPrunesOldChangesUsedLoginStatesAndExpiredOrEndedSessionsOnASchedule() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Instant now = clock.instant();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            insertSession(connection, "expired", now.plus(Duration.ofMinutes(1)), null);
+            insertSession(connection, "ended", now.plus(Duration.ofHours(8)), now);
+            insertSession(connection, "live", now.plus(Duration.ofHours(8)), null);
+            insertSession(connection, "ended-later", now.plus(Duration.ofHours(8)), now.plus(ChangePoller.CHANGE_LOG_RETENTION));
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO oidc_used_login_states (state_hash, used_until) VALUES (?, ?)")) {
+                insert.setString(1, "a".repeat(64));
+                Jdbc.setInstant(insert, 2, now.plus(Duration.ofMinutes(1)));
+                insert.executeUpdate();
+                insert.setString(1, "b".repeat(64));
+                Jdbc.setInstant(insert, 2, now.plus(Duration.ofHours(1)));
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO oidc_change_log (kind, item_key, changed_at) VALUES ('user', ?, ?)")) {
+                insert.setString(1, "old");
+                Jdbc.setInstant(insert, 2, now);
+                insert.executeUpdate();
+                insert.setString(1, "recent");
+                Jdbc.setInstant(insert, 2, now.plus(ChangePoller.CHANGE_LOG_RETENTION));
+                insert.executeUpdate();
+            }
+        }
+        db.pollChanges();
+        assertEquals(4, count(url, "SELECT COUNT(*) FROM oidc_sessions"), "nothing is due yet");
+
+        // The clean-up runs at most once a minute, with no login needed.
+        clock.advance(ChangePoller.CHANGE_LOG_RETENTION.plus(Duration.ofSeconds(30)));
+        db.pollChanges();
+        assertEquals(List.of("ended-later", "live"), strings(url, "SELECT id_hash FROM oidc_sessions ORDER BY id_hash"),
+                "expired sessions and those ended over a minute ago are gone");
+        assertEquals(List.of("b".repeat(64)), strings(url, "SELECT state_hash FROM oidc_used_login_states"));
+        assertEquals(List.of("recent"), strings(url, "SELECT item_key FROM oidc_change_log"));
+    }
+
+    private static void insertSession(Connection connection, String id, Instant expires, Instant ended) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (id_hash, username, issuer, subject, "
+                + "admin, issued_at, expires_at, last_seen, ended_at) VALUES (?, 'alice', 'https://idp', 'sub', FALSE, ?, ?, ?, ?)")) {
+            insert.setString(1, id);
+            Jdbc.setInstant(insert, 2, expires.minus(Duration.ofHours(8)));
+            Jdbc.setInstant(insert, 3, expires);
+            Jdbc.setInstant(insert, 4, expires.minus(Duration.ofHours(8)));
+            insert.setObject(5, ended == null ? null : java.time.OffsetDateTime.ofInstant(ended, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+    }
+
+    private static long count(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static List<String> strings(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            List<String> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(rows.getString(1));
+            }
+            return result;
+        }
+    }
+
     private static void insertChange(String url, long id, String kind, String key) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url);
              PreparedStatement insert = connection.prepareStatement(
