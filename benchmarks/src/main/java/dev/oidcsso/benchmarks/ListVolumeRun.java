@@ -203,7 +203,7 @@ public final class ListVolumeRun {
         return String.format(Locale.ROOT, "exp-%05d", i);
     }
 
-    private static void seed(Connection connection) throws SQLException {
+    static void seed(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         Timestamp now = Timestamp.from(Instant.now());
         batch(connection, "INSERT INTO oidc_groups (group_name, created_at) VALUES (?, ?)", GROUPS, (insert, i) -> {
