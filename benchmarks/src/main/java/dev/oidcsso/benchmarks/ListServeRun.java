@@ -53,8 +53,8 @@ public final class ListServeRun {
             }
             URI base = URI.create("http://127.0.0.1:" + server.port());
             LoginLoadRun browser = new LoginLoadRun(base);
-            Map<String, String> plain = browser.login(ListVolumeRun.user(7), ListVolumeRun.group(7));
-            Map<String, String> admin = browser.login("admin", "mlflow-admin");
+            Map<String, String> plain = browser.login(ListVolumeRun.user(7), java.util.List.of("mlflow", ListVolumeRun.group(7)));
+            Map<String, String> admin = browser.login("admin", java.util.List.of("mlflow-admin"));
             if (plain == null || admin == null) {
                 throw new IllegalStateException("could not sign in: " + browser.errorSamples());
             }

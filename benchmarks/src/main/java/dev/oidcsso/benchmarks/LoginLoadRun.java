@@ -159,17 +159,17 @@ public final class LoginLoadRun {
 
     /** A whole login as {@code user} in a fresh cookie jar; its cookies, or null after an error. */
     Map<String, String> login(String user) {
-        return login(user, "mlflow");
+        return login(user, List.of("mlflow"));
     }
 
-    /** A whole login as {@code user} with one group from the IdP; its cookies, or null after an error. */
-    Map<String, String> login(String user, String group) {
+    /** A whole login as {@code user} with these groups from the IdP; its cookies, or null after an error. */
+    Map<String, String> login(String user, List<String> groups) {
         Map<String, String> cookies = new LinkedHashMap<>();
         long start = System.nanoTime();
         try {
             HttpResponse<String> toIdp = send(get(base.resolve("/login?next=/auth/status"), cookies), cookies);
             URI authorize = redirect(toIdp, "/login");
-            String form = "username=" + encode(user) + "&claims=" + encode("{\"groups\":[\"" + group + "\"]}");
+            String form = "username=" + encode(user) + "&claims=" + encode("{\"groups\":[\"" + String.join("\",\"", groups) + "\"]}");
             HttpResponse<String> fromIdp = http.send(HttpRequest.newBuilder(authorize).timeout(TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());

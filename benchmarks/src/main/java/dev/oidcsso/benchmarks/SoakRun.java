@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * tables that could grow (sessions, used login states, the change log, users), so the curve shows
  * whether the file follows the live data or the number of logins.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.SoakRun [minutes] [logins/s] [users] [sign-out share] [session max age]}
- * (defaults 60, 100, 1 000, 0.5, PT10M). Sessions that are not signed out end at the max age; with
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.SoakRun [minutes] [logins/s] [users] [sign-out share] [session max age] [H2 retention ms]}
+ * (defaults 60, 100, 1 000, 0.5, PT10M, H2's own 45 000). Sessions that are not signed out end at the max age; with
  * the default 8 h lifetime the sessions table would hold every session started in the last 8 hours.
  */
 public final class SoakRun {
@@ -60,6 +60,8 @@ public final class SoakRun {
         int users = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         double signOutShare = args.length > 3 ? Double.parseDouble(args[3]) : 0.5;
         String maxAge = args.length > 4 ? args[4] : "PT10M";
+        // H2's RETENTION_TIME (ms, default 45 000): for trying how long dead chunks are kept before reuse.
+        String retention = args.length > 5 ? args[5] : "";
         Path dataDir = Files.createTempDirectory("oidc-sso-soak");
         DemoServer server = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString(), "OIDC_SESSION_MAX_AGE", maxAge))
                 .host("127.0.0.1").port(0).build();
@@ -70,7 +72,13 @@ public final class SoakRun {
             browser.warmUp(50);
             System.out.printf(Locale.ROOT, "soak: %.1f min at %.0f logins/s over %d users, %.0f %% signed out, sessions end after %s%n",
                     minutes, rate, users, signOutShare * 100, maxAge);
-            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users");
+            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  live");
+            if (!retention.isEmpty()) {
+                try (Connection connection = DriverManager.getConnection(StoreSettings.embedded(dataDir).jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE")) {
+                    connection.createStatement().execute("SET RETENTION_TIME " + Integer.parseInt(retention));
+                }
+                System.out.println("RETENTION_TIME " + retention + " ms");
+            }
             soak(browser, base, dataDir, Duration.ofMillis((long) (minutes * 60_000)), rate, users, signOutShare);
             System.out.printf(Locale.ROOT, "errors %d, mix-ups %d%n", browser.errors(), browser.mixUps());
             ListVolumeRun.memory("at the end of the soak");
@@ -145,11 +153,21 @@ public final class SoakRun {
                     counts.add(Long.toString(row.getLong(1)));
                 }
             }
+            counts.add(fillRate(connection));
         } catch (SQLException e) {
             counts.add("(" + e.getMessage() + ")");
         }
         System.out.printf(Locale.ROOT, "%6.1f  %6d  %8d  %6d  %7.1f  %s%n", minute, logins, signOuts, errors, size(dataDir) / 1e6,
                 String.join("  ", counts));
+    }
+
+    /** The share of the H2 file's chunks that is live data, from H2's own store (the server's, in this process). */
+    private static String fillRate(Connection connection) throws SQLException {
+        if (connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local) {
+            org.h2.mvstore.MVStore store = local.getDatabase().getStore().getMvStore();
+            return store.getFillRate() + " %";
+        }
+        return "?";
     }
 
     /** Signs out through the page's form, as a browser does; true when the session is gone afterwards. */
