@@ -72,7 +72,7 @@ public final class SoakRun {
             browser.warmUp(50);
             System.out.printf(Locale.ROOT, "soak: %.1f min at %.0f logins/s over %d users, %.0f %% signed out, sessions end after %s%n",
                     minutes, rate, users, signOutShare * 100, maxAge);
-            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  live");
+            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  live  MB sessions/states/log/users");
             if (!retention.isEmpty()) {
                 try (Connection connection = DriverManager.getConnection(StoreSettings.embedded(dataDir).jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE")) {
                     connection.createStatement().execute("SET RETENTION_TIME " + Integer.parseInt(retention));
@@ -154,6 +154,15 @@ public final class SoakRun {
                 }
             }
             counts.add(fillRate(connection));
+            // H2's own count of the bytes each table (with its indexes) occupies: what is live, by table.
+            StringBuilder tables = new StringBuilder();
+            for (String table : List.of("oidc_sessions", "oidc_used_login_states", "oidc_change_log", "oidc_users")) {
+                try (ResultSet row = connection.createStatement().executeQuery("CALL DISK_SPACE_USED('" + table + "')")) {
+                    row.next();
+                    tables.append(String.format(Locale.ROOT, "%s%.1f", tables.isEmpty() ? "" : "/", row.getLong(1) / 1e6));
+                }
+            }
+            counts.add(tables.toString());
         } catch (SQLException e) {
             counts.add("(" + e.getMessage() + ")");
         }
