@@ -72,7 +72,7 @@ public final class SoakRun {
             browser.warmUp(50);
             System.out.printf(Locale.ROOT, "soak: %.1f min at %.0f logins/s over %d users, %.0f %% signed out, sessions end after %s%n",
                     minutes, rate, users, signOutShare * 100, maxAge);
-            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  live  MB sessions/states/log/users");
+            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  MB in sessions/states/log/users");
             if (!retention.isEmpty()) {
                 try (Connection connection = DriverManager.getConnection(StoreSettings.embedded(dataDir).jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE")) {
                     connection.createStatement().execute("SET RETENTION_TIME " + Integer.parseInt(retention));
@@ -153,7 +153,6 @@ public final class SoakRun {
                     counts.add(Long.toString(row.getLong(1)));
                 }
             }
-            counts.add(fillRate(connection));
             // H2's own count of the bytes each table (with its indexes) occupies: what is live, by table.
             StringBuilder tables = new StringBuilder();
             for (String table : List.of("oidc_sessions", "oidc_used_login_states", "oidc_change_log", "oidc_users")) {
@@ -168,15 +167,6 @@ public final class SoakRun {
         }
         System.out.printf(Locale.ROOT, "%6.1f  %6d  %8d  %6d  %7.1f  %s%n", minute, logins, signOuts, errors, size(dataDir) / 1e6,
                 String.join("  ", counts));
-    }
-
-    /** The share of the H2 file's chunks that is live data, from H2's own store (the server's, in this process). */
-    private static String fillRate(Connection connection) throws SQLException {
-        if (connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local) {
-            org.h2.mvstore.MVStore store = local.getDatabase().getStore().getMvStore();
-            return store.getFillRate() + " %";
-        }
-        return "?";
     }
 
     /** Signs out through the page's form, as a browser does; true when the session is gone afterwards. */

@@ -190,7 +190,7 @@ final class ChangePoller {
      * Deletes what no longer counts, once a minute on each replica (the deletes are idempotent):
      * old change-log rows, revocations and used login states past their end, sessions past their
      * absolute expiry or ended a while ago. Logins sweep some of these too; this bounds them when
-     * nobody logs in. Then lets the embedded database reclaim the freed space ({@link Jdbc#compact}).
+     * nobody logs in.
      */
     private void cleanUp(Instant now) {
         try {
@@ -202,7 +202,6 @@ final class ChangePoller {
                 prune(connection, "DELETE FROM oidc_sessions WHERE ended_at < ?", now.minus(ENDED_SESSION_RETENTION));
                 return null;
             });
-            jdbc.compact();
         } catch (StoreUnavailableException e) {
             LOG.debug("pruning skipped: {}", e.getMessage());
         }

@@ -30,15 +30,7 @@ final class Jdbc {
     /** SQLState of a unique-key violation, the same on PostgreSQL and H2. */
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jdbc.class);
-    /** Chunks less full than this are rewritten by {@link #compact()}, in percent of live bytes. */
-    private static final int COMPACT_TARGET_FILL_RATE = 80;
-    /** The most bytes one {@link #compact()} rewrites: a few hundred milliseconds of work at most. */
-    private static final int COMPACT_MAX_BYTES = 16 << 20;
-
     private final HikariDataSource pool;
-    /** Whether the database is H2 in this process, whose file {@link #compact()} can tidy. */
-    private volatile boolean compactable;
     private final Clock clock;
     private final SsoEvents events;
 
@@ -46,9 +38,6 @@ final class Jdbc {
         this.pool = pool;
         this.clock = clock;
         this.events = events;
-        String url = String.valueOf(pool.getJdbcUrl()).toLowerCase(java.util.Locale.ROOT);
-        this.compactable = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:")
-                && !url.startsWith("jdbc:h2:mem:");
     }
 
     /** @return where store calls and cache lookups are reported */
@@ -237,38 +226,6 @@ final class Jdbc {
             connection.close();
         } catch (SQLException e) {
             // Returning a broken connection to the pool can fail; the pool discards it.
-        }
-    }
-
-    /**
-     * Lets the embedded H2 database reuse the space of deleted and updated rows now, rather than when
-     * it closes. H2's store only appends: every change writes new pages and leaves the old ones dead
-     * in their chunk, and a chunk's space is reused only once all its pages are dead. Under a steady
-     * stream of logins (a session row, a used login state, a last-login time each) its own background
-     * rewriting fell behind (87 % dead pages, +11 MB a minute). Rewriting the live pages of sparse
-     * chunks frees those chunks for new writes, so the file follows the live data. Bounded work per
-     * call; no-op on PostgreSQL, on H2 over TCP (the server's own store) and in memory.
-     */
-    void compact() {
-        if (!compactable) {
-            return;
-        }
-        try {
-            read("compacting the embedded database", connection -> {
-                if (connection.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
-                        && connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local) {
-                    org.h2.mvstore.MVStore store = local.getDatabase().getStore().getMvStore();
-                    if (store.getFileStore() != null) {
-                        store.compact(COMPACT_TARGET_FILL_RATE, COMPACT_MAX_BYTES);
-                    }
-                }
-                return null;
-            });
-        } catch (RuntimeException | LinkageError e) {
-            // H2's own API for this, not its SQL: should a later version change it, stop trying and
-            // leave compaction to H2's background writer and to closing.
-            compactable = false;
-            LOG.warn("cannot compact the embedded database while it is open ({}); it is compacted when it closes", e.toString());
         }
     }
 }
