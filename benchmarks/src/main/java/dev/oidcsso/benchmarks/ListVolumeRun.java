@@ -1,8 +1,12 @@
 package dev.oidcsso.benchmarks;
 
 import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.Grant;
+import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.authz.PermissionEvaluator;
+import dev.oidcsso.authz.PermissionLevel;
 import dev.oidcsso.authz.PermissionPolicy;
+import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.StoreSettings;
@@ -22,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -33,7 +38,8 @@ import java.util.stream.IntStream;
  * and on PostgreSQL. Seeds both with plain JDBC batches, then times through the stores what the
  * admin API and a plain user's list ask: a first and a deep page of every admin list, one
  * resource's grants, and a plain user's readable list of all 10 000 resources, cold then warm.
- * Also counts change-log rows over 1 000 repeated logins (none when nothing changed).
+ * Also counts change-log rows over 1 000 repeated logins (none when nothing changed), and prints
+ * the heap (after a full collection, and its peak) and the process's resident memory.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.ListVolumeRun [h2|postgres|both]}.
  * Prints median milliseconds of repeated runs; a timing harness, not a test.
@@ -45,6 +51,13 @@ public final class ListVolumeRun {
     static final int RESOURCES = 10_000;
     static final int GRANTS = 100_000;
     static final int RULES = 2_000;
+
+    /**
+     * The calling thread's CPU time is printed beside wall-clock time: on a shared machine the wall
+     * clock stretches with everything else that runs. On embedded H2 the database's work runs in the
+     * calling thread and is counted; PostgreSQL's runs in its own processes and is not.
+     */
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private ListVolumeRun() {
     }
@@ -78,6 +91,7 @@ public final class ListVolumeRun {
             }
             System.out.printf(Locale.ROOT, "%n== %s: seeded in %.1f s%n", label, (System.nanoTime() - seeding) / 1e9);
             database.users().recordLogin("plain", "Plain User", "", Set.of(group(7)));
+            memory("after seeding");
 
             time("users, first page of 100", () -> database.users().list(Optional.empty(), Optional.empty(), 100));
             time("users, page of 100 after user-15000", () -> database.users().list(Optional.empty(), Optional.of("user-15000"), 100));
@@ -97,14 +111,22 @@ public final class ListVolumeRun {
                 try (Database fresh = Database.open(settings)) {
                     PermissionEvaluator evaluator = new PermissionEvaluator(fresh.permissions(), PermissionPolicy.defaults(), types);
                     long cold = System.nanoTime();
+                    long coldCpu = THREADS.getCurrentThreadCpuTime();
                     int readable = evaluator.readable(plain, experiment, names).size();
-                    System.out.printf(Locale.ROOT, "%-52s %8.1f ms (%d readable)%n", "plain user's list of 10 000, cold #" + round,
-                            (System.nanoTime() - cold) / 1e6, readable);
+                    System.out.printf(Locale.ROOT, "%-52s %8.1f ms, CPU %6.1f ms (%d readable)%n", "plain user's list of 10 000, cold #" + round,
+                            (System.nanoTime() - cold) / 1e6, (THREADS.getCurrentThreadCpuTime() - coldCpu) / 1e6, readable);
                     if (round == 3) {
                         time("plain user's list of 10 000, warm", () -> evaluator.readable(plain, experiment, names));
+                        // Another user's grant changes: the caller's cached grants are read again, in one query.
+                        time("the same after a grant change elsewhere", () -> {
+                            fresh.permissions().grant(new Grant(Grantee.user(user(12_345)), new Resource(experiment, resource(4_321)),
+                                    PermissionLevel.READ));
+                            return evaluator.readable(plain, experiment, names);
+                        });
                     }
                 }
             }
+            memory("after the lists");
 
             long before = changeLogRows(settings);
             for (int i = 0; i < 1000; i++) {
@@ -119,23 +141,54 @@ public final class ListVolumeRun {
         }
     }
 
+    /** Heap after a full collection, the heap's peak, and the process's resident memory now and at its peak. */
+    static void memory(String when) {
+        System.gc();
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long peak = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        System.out.printf(Locale.ROOT, "memory %s: heap used after GC %d MB, committed %d MB, peak used %d MB (sum of pools); %s%n", when,
+                heap.getUsed() >> 20, heap.getCommitted() >> 20, peak >> 20, residentMemory());
+    }
+
+    /** VmRSS and VmHWM from /proc/self/status (Linux), or a note that they are not available. */
+    private static String residentMemory() {
+        try {
+            Map<String, String> status = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    status.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                }
+            }
+            return "RSS " + status.get("VmRSS") + ", peak RSS " + status.get("VmHWM");
+        } catch (java.io.IOException e) {
+            return "RSS not available (" + e.getMessage() + ")";
+        }
+    }
+
     private static GrantQuery query(Optional<ResourceType> type, Optional<String> name, Optional<List<String>> after) {
         return new GrantQuery(Optional.empty(), type, name, after, 100);
     }
 
     private static void time(String what, Supplier<?> action) {
         long[] runs = new long[15];
+        long[] cpu = new long[runs.length];
         Object result = null;
         for (int i = 0; i < runs.length; i++) {
             long start = System.nanoTime();
+            long startCpu = THREADS.getCurrentThreadCpuTime();
             result = action.get();
             runs[i] = System.nanoTime() - start;
+            cpu[i] = THREADS.getCurrentThreadCpuTime() - startCpu;
         }
         long first = runs[0];
         Arrays.sort(runs);
+        Arrays.sort(cpu);
         int size = result instanceof Page<?> page ? page.items().size() : result instanceof List<?> list ? list.size() : -1;
-        System.out.printf(Locale.ROOT, "%-52s first %7.1f ms, median %7.2f ms, max %7.1f ms (%d items)%n", what,
-                first / 1e6, runs[runs.length / 2] / 1e6, runs[runs.length - 1] / 1e6, size);
+        System.out.printf(Locale.ROOT, "%-52s first %7.1f ms, median %7.2f ms, max %7.1f ms, median CPU %7.2f ms (%d items)%n", what,
+                first / 1e6, runs[runs.length / 2] / 1e6, runs[runs.length - 1] / 1e6, cpu[cpu.length / 2] / 1e6, size);
     }
 
     static String user(int i) {
@@ -150,7 +203,7 @@ public final class ListVolumeRun {
         return String.format(Locale.ROOT, "exp-%05d", i);
     }
 
-    private static void seed(Connection connection) throws SQLException {
+    static void seed(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         Timestamp now = Timestamp.from(Instant.now());
         batch(connection, "INSERT INTO oidc_groups (group_name, created_at) VALUES (?, ?)", GROUPS, (insert, i) -> {

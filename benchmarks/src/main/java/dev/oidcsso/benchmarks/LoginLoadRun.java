@@ -55,7 +55,7 @@ public final class LoginLoadRun {
     private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
 
-    private LoginLoadRun(URI base) {
+    LoginLoadRun(URI base) {
         this.base = base;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(TIMEOUT).build();
@@ -89,7 +89,7 @@ public final class LoginLoadRun {
         }
     }
 
-    private void warmUp(int count) {
+    void warmUp(int count) {
         for (int k = 0; k < count; k++) {
             login("warmup" + k);
         }
@@ -158,13 +158,18 @@ public final class LoginLoadRun {
     }
 
     /** A whole login as {@code user} in a fresh cookie jar; its cookies, or null after an error. */
-    private Map<String, String> login(String user) {
+    Map<String, String> login(String user) {
+        return login(user, List.of("mlflow"));
+    }
+
+    /** A whole login as {@code user} with these groups from the IdP; its cookies, or null after an error. */
+    Map<String, String> login(String user, List<String> groups) {
         Map<String, String> cookies = new LinkedHashMap<>();
         long start = System.nanoTime();
         try {
             HttpResponse<String> toIdp = send(get(base.resolve("/login?next=/auth/status"), cookies), cookies);
             URI authorize = redirect(toIdp, "/login");
-            String form = "username=" + encode(user) + "&claims=" + encode("{\"groups\":[\"mlflow\"]}");
+            String form = "username=" + encode(user) + "&claims=" + encode("{\"groups\":[\"" + String.join("\",\"", groups) + "\"]}");
             HttpResponse<String> fromIdp = http.send(HttpRequest.newBuilder(authorize).timeout(TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
@@ -214,7 +219,22 @@ public final class LoginLoadRun {
         }
     }
 
-    private void error(String sample) {
+    /** @return errors so far (failed logins and checks, mix-ups included) */
+    int errors() {
+        return errors.get();
+    }
+
+    /** @return mix-ups so far */
+    int mixUps() {
+        return mixUps.get();
+    }
+
+    /** @return up to five error descriptions */
+    List<String> errorSamples() {
+        return List.copyOf(errorSamples);
+    }
+
+    void error(String sample) {
         errors.incrementAndGet();
         firstError.compareAndSet(-1, System.nanoTime());
         if (errorSamples.size() < 5) {
@@ -222,7 +242,7 @@ public final class LoginLoadRun {
         }
     }
 
-    private static HttpRequest get(URI uri, Map<String, String> cookies) {
+    static HttpRequest get(URI uri, Map<String, String> cookies) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json");
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
@@ -230,7 +250,7 @@ public final class LoginLoadRun {
         return request.GET().build();
     }
 
-    private HttpResponse<String> send(HttpRequest request, Map<String, String> cookies) throws IOException, InterruptedException {
+    HttpResponse<String> send(HttpRequest request, Map<String, String> cookies) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         for (String header : response.headers().allValues("Set-Cookie")) {
             String pair = header.split(";", 2)[0];

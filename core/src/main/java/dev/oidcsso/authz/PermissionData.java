@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the permission decision reads. {@code dev.oidcsso.store} implements it with caches so that
@@ -31,6 +32,23 @@ public interface PermissionData {
         Map<Resource, ResourceGrants> result = new LinkedHashMap<>();
         resources.forEach(resource -> result.put(resource, grantsOn(resource)));
         return result;
+    }
+
+    /**
+     * The direct grants of one caller (its own and its groups') on resources of one type, read by
+     * grantee: what a list filter needs, at a cost that follows the caller's grants rather than the
+     * number of listed resources. Grants of other users and groups are not read.
+     *
+     * <p>The default answers empty: the source cannot read by grantee, and the evaluator reads the
+     * listed resources' grants through {@link #grantsOn(Collection)} instead, with the same decisions.
+     *
+     * @param actor the caller (its user name and groups; its admin flag is not looked at)
+     * @param type  the resource type
+     * @return the caller's grants on resources of the type, or empty when this source cannot say
+     * @throws dev.oidcsso.OidcSsoException with status 503 when the store cannot answer
+     */
+    default Optional<CallerGrants> grantsOf(Actor actor, ResourceType type) {
+        return Optional.empty();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,7 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * when the name contains that text. The arrangement is rebuilt when {@link PermissionData#rulesFor}
  * answers with a different list, and reused when it answers with the same or an equal one; the
  * decisions are exactly those of scanning every rule in order (a differential test checks it).
- * Grants are read from the {@link PermissionData}, which on a warm instance is an in-memory cache.
+ * Grants are read from the {@link PermissionData}, which on a warm instance is an in-memory cache; a
+ * list ({@link #readable}) reads only the caller's own grants and its groups' when the data can
+ * answer by grantee ({@link PermissionData#grantsOf}), not every grant on every listed resource.
  */
 public final class PermissionEvaluator {
 
@@ -69,7 +72,8 @@ public final class PermissionEvaluator {
         if (actor.admin()) {
             return new Decision(PermissionLevel.MANAGE, Decision.Basis.ADMIN);
         }
-        return decide(actor, resource, data.grantsOn(resource), null);
+        ResourceGrants grants = data.grantsOn(resource);
+        return decide(actor, resource, grants.users().get(actor.username()), highestGroupGrant(actor, grants), null);
     }
 
     /**
@@ -112,7 +116,10 @@ public final class PermissionEvaluator {
 
     /**
      * The names among {@code names} that the caller may read, in their given order: what a list
-     * endpoint returns. Grants for names not yet cached are loaded in one batch.
+     * endpoint returns. The caller's own and its groups' grants on the type are read at once (by
+     * grantee, see {@link PermissionData#grantsOf}); where the data cannot read by grantee, the grants
+     * of names not yet cached are loaded in one batch. Either way the rules of the type are arranged
+     * once for the whole list.
      *
      * @param actor who is asking
      * @param type  the resource type of every name
@@ -126,23 +133,43 @@ public final class PermissionEvaluator {
             return List.copyOf(names);
         }
         List<Resource> resources = names.stream().map(name -> new Resource(type, name)).toList();
-        Map<Resource, ResourceGrants> grants = data.grantsOn(resources);
         Map<ResourceType, RuleIndex> rulesCache = new HashMap<>();
         List<String> result = new ArrayList<>();
+        Optional<CallerGrants> mine = data.grantsOf(actor, type);
+        if (mine.isPresent()) {
+            Map<String, PermissionLevel> own = mine.get().users();
+            Map<String, PermissionLevel> ofGroups = mine.get().groups();
+            for (Resource resource : resources) {
+                if (decide(actor, resource, own.get(resource.name()), ofGroups.get(resource.name()), rulesCache)
+                        .allows(PermissionLevel.READ)) {
+                    result.add(resource.name());
+                }
+            }
+            return result;
+        }
+        Map<Resource, ResourceGrants> grants = data.grantsOn(resources);
         for (Resource resource : resources) {
             ResourceGrants onResource = grants.getOrDefault(resource, ResourceGrants.none(resource));
-            if (decide(actor, resource, onResource, rulesCache).allows(PermissionLevel.READ)) {
+            if (decide(actor, resource, onResource.users().get(actor.username()), highestGroupGrant(actor, onResource), rulesCache)
+                    .allows(PermissionLevel.READ)) {
                 result.add(resource.name());
             }
         }
         return result;
     }
 
-    private Decision decide(Actor actor, Resource resource, ResourceGrants grants, Map<ResourceType, RuleIndex> rulesCache) {
+    /**
+     * The decision given the caller's direct grants on the resource.
+     *
+     * @param userGrant  the level granted to the caller itself, or null
+     * @param groupGrant the highest level granted to one of the caller's groups, or null
+     */
+    private Decision decide(Actor actor, Resource resource, PermissionLevel userGrant, PermissionLevel groupGrant,
+                            Map<ResourceType, RuleIndex> rulesCache) {
         for (PermissionSource source : policy.order()) {
             PermissionLevel answer = switch (source) {
-                case USER -> grants.users().get(actor.username());
-                case GROUP -> highestGroupGrant(actor, grants);
+                case USER -> userGrant;
+                case GROUP -> groupGrant;
                 case REGEX -> rules(resource.type(), rulesCache).userLevel(actor.username(), resource.name());
                 case GROUP_REGEX -> rules(resource.type(), rulesCache).groupLevel(actor.groups(), resource.name());
             };

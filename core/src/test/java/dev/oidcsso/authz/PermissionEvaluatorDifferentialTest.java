@@ -65,8 +65,25 @@ class PermissionEvaluatorDifferentialTest {
             for (int k = 0; k < 30; k++) {
                 names.add(randomName(random));
             }
+            // Names with grants too, so that grants decide some of the list.
+            data.grantedNames().stream().filter(name -> random.nextBoolean()).forEach(names::add);
+            Collections.shuffle(names, random);
+            PermissionData resourceOnly = new PermissionData() {
+                @Override
+                public ResourceGrants grantsOn(Resource resource) {
+                    return data.grantsOn(resource);
+                }
+
+                @Override
+                public List<RegexRule> rulesFor(ResourceType type) {
+                    return data.rulesFor(type);
+                }
+            };
+            PermissionEvaluator byResource = new PermissionEvaluator(resourceOnly, policy, TYPES);
             for (ResourceType type : TYPE_LIST) {
-                assertEquals(plain.readable(actor, type, names), fast.readable(actor, type, names));
+                List<String> expected = plain.readable(actor, type, names);
+                assertEquals(expected, fast.readable(actor, type, names), "reading the caller's grants by grantee");
+                assertEquals(expected, byResource.readable(actor, type, names), "reading every listed resource's grants");
             }
         }
         // The comparison means something only if rules decided often.

@@ -146,4 +146,22 @@ class PermissionEvaluatorTest {
         assertEquals(1, data.ruleLookups);
         assertEquals(names, evaluator.readable(new Actor("root", Set.of(), true), EXPERIMENT, names));
     }
+
+    @Test
+    void aListReadsTheCallersGrantsOnceAndNoResourcesGrantsWhenTheDataCanReadByGrantee() {
+        InMemoryPermissionData data = new InMemoryPermissionData()
+                .grant(Grantee.user("alice"), Resource.of(EXPERIMENT, "mine"), READ)
+                .grant(Grantee.user("bob"), Resource.of(EXPERIMENT, "bobs"), MANAGE)
+                .grant(Grantee.group("ml"), Resource.of(EXPERIMENT, "shared"), NO_PERMISSIONS)
+                .grant(Grantee.group("analysts"), Resource.of(EXPERIMENT, "shared"), EDIT);
+        PermissionEvaluator evaluator = new PermissionEvaluator(data, PermissionPolicy.defaults(), TYPES);
+        List<String> names = List.of("bobs", "shared", "mine", "other");
+        assertEquals(List.of("shared", "mine"), evaluator.readable(ALICE, EXPERIMENT, names), "the highest group grant wins");
+        assertEquals(1, data.granteeReads);
+        assertEquals(0, data.resourceReads, "no listed resource's grants were read");
+
+        data.withoutGranteeReads();
+        assertEquals(List.of("shared", "mine"), evaluator.readable(ALICE, EXPERIMENT, names), "the same answer read by resource");
+        assertEquals(names.size(), data.resourceReads);
+    }
 }

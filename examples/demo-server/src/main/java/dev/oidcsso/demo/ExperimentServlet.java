@@ -1,9 +1,9 @@
 package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Principal;
@@ -145,10 +145,23 @@ public final class ExperimentServlet extends HttpServlet {
     private void list(Actor actor, HttpServletResponse response) throws IOException {
         List<Experiment> all = store.list();
         Set<String> readable = new HashSet<>(evaluator.readable(actor, kind.type(), all.stream().map(Experiment::name).toList()));
-        ObjectNode body = json.createObjectNode();
-        ArrayNode items = body.putArray(kind.listKey());
-        all.stream().filter(item -> readable.contains(item.name())).forEach(item -> items.add(toJson(item)));
-        send(response, 200, body);
+        // Written item by item as it goes out rather than built whole first: a list of 10 000 is a
+        // few megabytes of text that need not sit in the heap at once.
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        try (JsonGenerator out = json.getFactory().createGenerator(response.getOutputStream())) {
+            out.writeStartObject();
+            out.writeArrayFieldStart(kind.listKey());
+            for (Experiment item : all) {
+                if (readable.contains(item.name())) {
+                    out.writeTree(toJson(item));
+                }
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        }
     }
 
     private void create(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {

@@ -3,6 +3,8 @@ package dev.oidcsso.store.jdbc;
 import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.oidcsso.authz.Actor;
+import dev.oidcsso.authz.CallerGrants;
 import dev.oidcsso.authz.Grant;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.authz.PermissionInputException;
@@ -36,10 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Grants and rules in JDBC. Two caches answer the decision: all grants of one resource (loaded in
- * batches for list filtering), and all rules of one resource type with their patterns compiled once.
+ * Grants and rules in JDBC. Three caches answer the decision: all grants of one resource (for a
+ * decision on that resource), all grants of one user or group on one resource type (for a list: a
+ * caller's list reads only its own and its groups' grants), and all rules of one resource type with
+ * their patterns compiled once.
  */
 final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
@@ -53,6 +58,16 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
     private final Jdbc jdbc;
     private final LoadingCache<Resource, ResourceGrants> grants;
     private final LoadingCache<ResourceType, List<RegexRule>> rules;
+    /** A grantee's grants on one type, with the grant-change count at which they were read. */
+    private final LoadingCache<GranteeKey, GranteeGrants> byGrantee;
+    /**
+     * Counts grant changes seen here (written here or read from the change log). A change's key names
+     * the resource, not the grantee, so it cannot say which grantee's entry it touches: every
+     * {@link #byGrantee} entry read before the latest change is reloaded (in bulk, by the next list
+     * that needs it). Comparing counts rather than dropping entries also covers a load that was in
+     * flight when the change arrived.
+     */
+    private final AtomicLong grantChanges = new AtomicLong();
     /** Every rule, compiled, for the admin lists: one entry, dropped on any rule change. */
     private final LoadingCache<Boolean, List<RegexRule>> allRules;
 
@@ -71,6 +86,18 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
                 return loadGrants(resources);
             }
         }));
+        this.byGrantee = Caches.bulkBuilder(settings, jdbc.events(), "grantee-grants", settings.cacheMaxEntries())
+                .build(Caches.quietRefresh(new CacheLoader<GranteeKey, GranteeGrants>() {
+                    @Override
+                    public GranteeGrants load(GranteeKey key) {
+                        return loadByGrantee(Set.of(key)).get(key);
+                    }
+
+                    @Override
+                    public Map<GranteeKey, GranteeGrants> loadAll(Set<? extends GranteeKey> keys) {
+                        return loadByGrantee(keys);
+                    }
+                }));
         this.rules = Caches.builder(settings, jdbc.events(), "rules").build(Caches.quietRefresh(this::loadRules));
         // Sorted here rather than by the database, whose collation may order type names differently
         // from String.compareTo, which the API's paging compares with.
@@ -90,6 +117,73 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
     @Override
     public Map<Resource, ResourceGrants> grantsOn(Collection<Resource> resources) {
         return grants.getAll(resources);
+    }
+
+    @Override
+    public Optional<CallerGrants> grantsOf(Actor actor, ResourceType type) {
+        GranteeKey own = new GranteeKey("user", actor.username(), type.name());
+        List<GranteeKey> keys = new ArrayList<>(actor.groups().size() + 1);
+        keys.add(own);
+        actor.groups().forEach(group -> keys.add(new GranteeKey("group", group, type.name())));
+        Map<GranteeKey, GranteeGrants> found = byGrantee.getAll(keys);
+        long current = grantChanges.get();
+        List<GranteeKey> stale = found.entrySet().stream().filter(entry -> entry.getValue().readAt() != current)
+                .map(Map.Entry::getKey).toList();
+        if (!stale.isEmpty()) {
+            // Read before the latest grant change: reload them together.
+            byGrantee.invalidateAll(stale);
+            found = new HashMap<>(found);
+            found.putAll(byGrantee.getAll(stale));
+        }
+        List<Map<String, PermissionLevel>> ofGroups = new ArrayList<>(actor.groups().size());
+        for (GranteeKey key : keys) {
+            if (key != own) {
+                ofGroups.add(found.get(key).levels());
+            }
+        }
+        return Optional.of(CallerGrants.of(found.get(own).levels(), ofGroups));
+    }
+
+    /** One user or group on one resource type; the kind and the type as stored. */
+    private record GranteeKey(String kind, String name, String type) {
+    }
+
+    /** A grantee's levels by resource name, and the grant-change count before they were read. */
+    private record GranteeGrants(long readAt, Map<String, PermissionLevel> levels) {
+    }
+
+    private Map<GranteeKey, GranteeGrants> loadByGrantee(Collection<? extends GranteeKey> keys) {
+        // Taken before reading: a change committed meanwhile makes the entries stale, never lost.
+        long readAt = grantChanges.get();
+        Map<GranteeKey, Map<String, PermissionLevel>> levels = new HashMap<>();
+        keys.forEach(key -> levels.put(key, new HashMap<>()));
+        List<String> names = keys.stream().map(GranteeKey::name).distinct().toList();
+        jdbc.read("reading a caller's grants", connection -> {
+            for (int from = 0; from < names.size(); from += BATCH) {
+                List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
+                // By name alone, kind and type checked here: the condition then has the one shape the
+                // name-first index answers on H2 too (see the migration V8).
+                try (PreparedStatement select = connection.prepareStatement("SELECT grantee_kind, grantee_name, resource_type, "
+                        + "resource_name, permission_level FROM oidc_grants WHERE grantee_name IN (?" + ",?".repeat(batch.size() - 1) + ")")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        select.setString(i + 1, batch.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            Map<String, PermissionLevel> target = levels.get(new GranteeKey(rows.getString(1), rows.getString(2),
+                                    rows.getString(3)));
+                            if (target != null) {
+                                target.put(rows.getString(4), level(rows.getString(5)));
+                            }
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        Map<GranteeKey, GranteeGrants> result = new HashMap<>();
+        levels.forEach((key, map) -> result.put(key, new GranteeGrants(readAt, Map.copyOf(map))));
+        return result;
     }
 
     @Override
@@ -212,7 +306,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.GRANT, key(grant.resource()));
             return null;
         });
-        grants.invalidate(grant.resource());
+        grantChanged(grant.resource());
     }
 
     private static void upsertGrant(Connection connection, Grant grant, Instant now) throws SQLException {
@@ -257,7 +351,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.GRANT, key(resource));
             return true;
         });
-        grants.invalidate(resource);
+        grantChanged(resource);
         return removed;
     }
 
@@ -431,7 +525,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.GRANT, key(resource));
             return null;
         });
-        grants.invalidate(resource);
+        grantChanged(resource);
     }
 
     @Override
@@ -448,7 +542,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.GRANT, key(resource));
             return null;
         });
-        grants.invalidate(resource);
+        grantChanged(resource);
     }
 
     // ---- invalidation -------------------------------------------------------------------------
@@ -456,7 +550,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
     @Override
     public void changed(Change change) {
         switch (change.kind()) {
-            case GRANT -> resourceOf(change.key()).ifPresent(grants::invalidate);
+            case GRANT -> resourceOf(change.key()).ifPresent(this::grantChanged);
             case RULE -> {
                 allRules.invalidateAll();
                 try {
@@ -473,9 +567,17 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
 
     @Override
     public void invalidateAll() {
+        grantChanges.incrementAndGet();
+        byGrantee.invalidateAll();
         grants.invalidateAll();
         rules.invalidateAll();
         allRules.invalidateAll();
+    }
+
+    /** After a change to a resource's grants: its own entry goes, and every grantee's entry is stale. */
+    private void grantChanged(Resource resource) {
+        grantChanges.incrementAndGet();
+        grants.invalidate(resource);
     }
 
     /** The change-log key of a resource: the type cannot contain a slash, so the first one separates. */
@@ -489,6 +591,7 @@ final class JdbcPermissionStore implements PermissionStore, ChangeListener {
             return Optional.of(new Resource(new ResourceType(key.substring(0, slash)), key.substring(slash + 1)));
         } catch (RuntimeException e) {
             // A key this version cannot read: drop every grant rather than keep a stale one.
+            grantChanges.incrementAndGet();
             grants.invalidateAll();
             return Optional.empty();
         }

@@ -121,7 +121,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "8:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -465,9 +465,71 @@ abstract class AbstractStoreContract {
 
     /** H2 names the index condition in a comment after FROM; PostgreSQL in an "Index Cond" line. */
     private static void assertIndexedByName(String plan) {
-        boolean indexed = java.util.regex.Pattern.compile("/\\*[^*]*resource_name").matcher(plan).find()
-                || plan.lines().anyMatch(line -> line.contains("index cond") && line.contains("resource_name"));
+        assertIndexedBy("resource_name", plan);
+    }
+
+    private static void assertIndexedBy(String column, String plan) {
+        boolean indexed = java.util.regex.Pattern.compile("/\\*[^*]*" + column).matcher(plan).find()
+                || plan.lines().anyMatch(line -> line.contains("index cond") && line.contains(column));
         assertTrue(indexed, plan);
+    }
+
+    @Test
+    void aPlainUsersListReadsOnlyItsOwnAndItsGroupsGrantsByIndexAndFollowsChanges() throws Exception {
+        String url = newDatabaseUrl();
+        Database one = open(url);
+        Database two = open(url);
+        ResourceType model = TYPES.require("registered_model");
+        for (int i = 0; i < 200; i++) {
+            one.permissions().recordCreation(Resource.of(EXPERIMENT, "e-" + i), "bob");
+        }
+        one.permissions().grant(new Grant(Grantee.user("alice"), Resource.of(EXPERIMENT, "e-1"), READ));
+        one.permissions().grant(new Grant(Grantee.group("ml"), Resource.of(EXPERIMENT, "e-2"), EDIT));
+        one.permissions().grant(new Grant(Grantee.group("ml"), Resource.of(EXPERIMENT, "e-3"), NO_PERMISSIONS));
+        one.permissions().grant(new Grant(Grantee.group("ops"), Resource.of(EXPERIMENT, "e-3"), READ));
+        one.permissions().grant(new Grant(Grantee.user("ml"), Resource.of(EXPERIMENT, "e-4"), MANAGE));
+        one.permissions().grant(new Grant(Grantee.group("alice"), Resource.of(EXPERIMENT, "e-5"), MANAGE));
+        one.permissions().grant(new Grant(Grantee.user("alice"), Resource.of(model, "e-6"), MANAGE));
+        PermissionEvaluator onTwo = new PermissionEvaluator(two.permissions(), PermissionPolicy.defaults(), TYPES);
+        Actor alice = new Actor("alice", Set.of("ml", "ops"), false);
+        List<String> names = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "e-" + i).toList();
+        // A user and a group of the same name are told apart, and so are types; the highest group grant wins.
+        assertEquals(List.of("e-1", "e-2", "e-3"), onTwo.readable(alice, EXPERIMENT, names));
+        assertEquals(List.of("e-6"), onTwo.readable(alice, model, names));
+        for (String name : names) {
+            assertEquals(onTwo.level(alice, Resource.of(EXPERIMENT, name)).allows(READ),
+                    onTwo.readable(alice, EXPERIMENT, List.of(name)).contains(name), name);
+        }
+
+        // The store's query reads by grantee name through an index, not every grant of the type.
+        try (Connection connection = DriverManager.getConnection(url)) {
+            connection.createStatement().execute("ANALYZE");
+        }
+        assertIndexedBy("grantee_name", explain(url, "SELECT grantee_kind, grantee_name, resource_type, resource_name, permission_level "
+                + "FROM oidc_grants WHERE grantee_name IN ('alice', 'ml', 'ops')"));
+
+        // Changes on the other replica reach the cached list, whoever they are granted to.
+        one.permissions().grant(new Grant(Grantee.group("ops"), Resource.of(EXPERIMENT, "e-9"), READ));
+        one.permissions().revoke(Grantee.user("alice"), Resource.of(EXPERIMENT, "e-1"));
+        two.pollChanges();
+        assertEquals(List.of("e-2", "e-3", "e-9"), onTwo.readable(alice, EXPERIMENT, names));
+        one.permissions().forgetResource(Resource.of(EXPERIMENT, "e-2"));
+        one.permissions().recordCreation(Resource.of(EXPERIMENT, "e-7"), "alice");
+        two.pollChanges();
+        assertEquals(List.of("e-3", "e-7", "e-9"), onTwo.readable(alice, EXPERIMENT, names));
+        // And a change made on the replica itself at once.
+        two.permissions().grant(new Grant(Grantee.user("alice"), Resource.of(EXPERIMENT, "e-0"), USE));
+        assertEquals(List.of("e-0", "e-3", "e-7", "e-9"), onTwo.readable(alice, EXPERIMENT, names));
+
+        // Warm (its own change read back from the log too), the list needs no database.
+        two.pollChanges();
+        assertEquals(List.of("e-0", "e-3", "e-7", "e-9"), onTwo.readable(alice, EXPERIMENT, names));
+        stopServer();
+        try {
+            assertEquals(List.of("e-0", "e-3", "e-7", "e-9"), onTwo.readable(alice, EXPERIMENT, names));
+        } finally {
+            startServer();
+        }
     }
 
     /** The query plan; PostgreSQL is told to avoid a sequential scan, which it prefers on a table of one row. */
@@ -914,6 +976,76 @@ abstract class AbstractStoreContract {
                 seen.stream().map(change -> change.kind() + ":" + change.key()).toList());
         db.pollChanges();
         assertEquals(3, seen.size(), "nothing is delivered twice");
+    }
+
+    @Test
+    void theCleanUpPrunesOldChangesUsedLoginStatesAndExpiredOrEndedSessionsOnASchedule() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Instant now = clock.instant();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            insertSession(connection, "expired", now.plus(Duration.ofMinutes(1)), null);
+            insertSession(connection, "ended", now.plus(Duration.ofHours(8)), now);
+            insertSession(connection, "live", now.plus(Duration.ofHours(8)), null);
+            insertSession(connection, "ended-later", now.plus(Duration.ofHours(8)), now.plus(ChangePoller.CHANGE_LOG_RETENTION));
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO oidc_used_login_states (state_hash, used_until) VALUES (?, ?)")) {
+                insert.setString(1, "a".repeat(64));
+                Jdbc.setInstant(insert, 2, now.plus(Duration.ofMinutes(1)));
+                insert.executeUpdate();
+                insert.setString(1, "b".repeat(64));
+                Jdbc.setInstant(insert, 2, now.plus(Duration.ofHours(1)));
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO oidc_change_log (kind, item_key, changed_at) VALUES ('user', ?, ?)")) {
+                insert.setString(1, "old");
+                Jdbc.setInstant(insert, 2, now);
+                insert.executeUpdate();
+                insert.setString(1, "recent");
+                Jdbc.setInstant(insert, 2, now.plus(ChangePoller.CHANGE_LOG_RETENTION));
+                insert.executeUpdate();
+            }
+        }
+        db.pollChanges();
+        assertEquals(4, count(url, "SELECT COUNT(*) FROM oidc_sessions"), "nothing is due yet");
+
+        // The clean-up runs at most once a minute, with no login needed.
+        clock.advance(ChangePoller.CHANGE_LOG_RETENTION.plus(Duration.ofSeconds(30)));
+        db.pollChanges();
+        assertEquals(List.of("ended-later", "live"), strings(url, "SELECT id_hash FROM oidc_sessions ORDER BY id_hash"),
+                "expired sessions and those ended over a minute ago are gone");
+        assertEquals(List.of("b".repeat(64)), strings(url, "SELECT state_hash FROM oidc_used_login_states"));
+        assertEquals(List.of("recent"), strings(url, "SELECT item_key FROM oidc_change_log"));
+    }
+
+    private static void insertSession(Connection connection, String id, Instant expires, Instant ended) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (id_hash, username, issuer, subject, "
+                + "admin, issued_at, expires_at, last_seen, ended_at) VALUES (?, 'alice', 'https://idp', 'sub', FALSE, ?, ?, ?, ?)")) {
+            insert.setString(1, id);
+            Jdbc.setInstant(insert, 2, expires.minus(Duration.ofHours(8)));
+            Jdbc.setInstant(insert, 3, expires);
+            Jdbc.setInstant(insert, 4, expires.minus(Duration.ofHours(8)));
+            insert.setObject(5, ended == null ? null : java.time.OffsetDateTime.ofInstant(ended, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+    }
+
+    private static long count(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static List<String> strings(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            List<String> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(rows.getString(1));
+            }
+            return result;
+        }
     }
 
     private static void insertChange(String url, long id, String kind, String key) throws SQLException {
