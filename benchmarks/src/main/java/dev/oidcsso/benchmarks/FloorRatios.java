@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
  * figures by whatever else runs) still gives meaningful ratios. The JMH benchmarks measure the same
  * methods; this is their companion for noisy machines.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.FloorRatios [seconds-per-pair]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.FloorRatios [seconds-per-pair]
+ * [bearer|permissions|session]} (the last to run one group only)
  */
 public final class FloorRatios {
 
@@ -26,15 +27,30 @@ public final class FloorRatios {
     /**
      * Runs every pair and prints a table.
      *
-     * @param args optional: seconds per pair (default 6)
+     * @param args optional: seconds per pair (default 6), and one group to run alone
      * @throws Exception if a benchmark's setup fails
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 6;
+        String only = args.length > 1 ? args[1] : "";
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-58s %12s %12s %8s", "figure (CPU time per operation, median of batches)", "figure",
                 "floor", "ratio"));
 
+        if (only.isEmpty() || only.equals("bearer")) {
+            bearer(rows, seconds);
+        }
+        if (only.isEmpty() || only.equals("permissions")) {
+            permissions(rows, seconds);
+        }
+        if (only.isEmpty() || only.equals("session")) {
+            session(rows, seconds);
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+    }
+
+    private static void bearer(List<String> rows, double seconds) throws Exception {
         BearerBenchmark bearer = new BearerBenchmark();
         bearer.setUp();
         try {
@@ -49,7 +65,9 @@ public final class FloorRatios {
         } finally {
             bearer.tearDown();
         }
+    }
 
+    private static void permissions(List<String> rows, double seconds) throws Exception {
         for (String scenario : List.of("ALL_IN_ONE_GROUP", "SPREAD", "CALLER_IN_ALL_GROUPS")) {
             PermissionBenchmark permissions = new PermissionBenchmark();
             permissions.scenario = scenario;
@@ -58,7 +76,9 @@ public final class FloorRatios {
                     permissions::floorBareRe2Loop, seconds, "RE2 loop"));
             rows.add(perName("  per name p50/p99, " + scenario, permissions));
         }
+    }
 
+    private static void session(List<String> rows, double seconds) throws Exception {
         RequestPathBenchmark session = new RequestPathBenchmark();
         session.setUp();
         try {
@@ -67,8 +87,6 @@ public final class FloorRatios {
         } finally {
             session.tearDown();
         }
-        System.out.println();
-        rows.forEach(System.out::println);
     }
 
     private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName) throws Exception {

@@ -66,13 +66,43 @@ public interface WebRequest {
         if (lines.isEmpty()) {
             return cookie(name).map(List::of).orElse(List.of());
         }
-        List<String> values = new java.util.ArrayList<>(1);
-        for (Map.Entry<String, String> pair : parseCookies(lines)) {
-            if (pair.getKey().equals(name)) {
-                values.add(pair.getValue());
+        // Read on every request: only the values of this name are cut out, not every pair of the header.
+        List<String> values = List.of();
+        for (String line : lines) {
+            int start = 0;
+            while (start < line.length()) {
+                int end = line.indexOf(';', start);
+                if (end < 0) {
+                    end = line.length();
+                }
+                int eq = line.indexOf('=', start);
+                if (eq > start && eq < end && nameIs(line, start, eq, name)) {
+                    String value = line.substring(eq + 1, end).trim();
+                    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    if (values.isEmpty()) {
+                        values = List.of(value);
+                    } else {
+                        values = new java.util.ArrayList<>(values);
+                        values.add(value);
+                    }
+                }
+                start = end + 1;
             }
         }
         return values;
+    }
+
+    /** Whether {@code line[start, end)}, trimmed as {@link #parseCookies} trims names, is {@code name}. */
+    private static boolean nameIs(String line, int start, int end, String name) {
+        while (start < end && line.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && line.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end - start == name.length() && !name.isEmpty() && line.startsWith(name, start);
     }
 
     /**

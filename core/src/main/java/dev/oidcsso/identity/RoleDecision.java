@@ -84,7 +84,13 @@ public final class RoleDecision {
     }
 
     private static String normalise(String group) {
-        // GUIDs (Entra group object ids) are case-insensitive; other names are compared as given.
-        return GUID.matcher(group).matches() ? group.toLowerCase(Locale.ROOT) : group;
+        // GUIDs (Entra group object ids) are case-insensitive; other names are compared as given. The
+        // length and dash test first: this runs for every group on every request, most names are no GUID.
+        return mayBeGuid(group) && GUID.matcher(group).matches() ? group.toLowerCase(Locale.ROOT) : group;
+    }
+
+    private static boolean mayBeGuid(String group) {
+        return group.length() == 36 && group.charAt(8) == '-' && group.charAt(13) == '-' && group.charAt(18) == '-'
+                && group.charAt(23) == '-';
     }
 }

@@ -112,15 +112,17 @@ public interface SsoEvents {
      * @return what the authenticator returned
      */
     default <T> Optional<T> authenticating(Object authenticator, Supplier<Optional<T>> attempt) {
-        String method = name(authenticator.getClass().getSimpleName(), "Authenticator");
+        // The name only when there is something to record: most authenticators of a chain find no credential of theirs.
         Optional<T> result;
         try {
             result = attempt.get();
         } catch (RuntimeException e) {
-            authentication(method, "failure");
+            authentication(name(authenticator.getClass().getSimpleName(), "Authenticator"), "failure");
             throw e;
         }
-        result.ifPresent(found -> authentication(method, "success"));
+        if (result.isPresent()) {
+            authentication(name(authenticator.getClass().getSimpleName(), "Authenticator"), "success");
+        }
         return result;
     }
 

@@ -15,6 +15,9 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
+import dev.oidcsso.crypto.DecodedBase64URL;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -44,6 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TokenValidator {
 
     private static final int MAX_TOKEN_LENGTH = 64 * 1024;
+
+    /** The accepted {@code typ} values (none, JWT, RFC 9068's at+jwt); immutable, so made once, not per token. */
+    private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
+            JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null);
 
     /** More keys than any IdP publishes at once; the memo below never holds more. */
     private static final int MAX_REMEMBERED_KEYS = 64;
@@ -193,7 +200,7 @@ public final class TokenValidator {
         }
         JWT jwt;
         try {
-            jwt = JWTParser.parse(token);
+            jwt = parse(token);
         } catch (ParseException e) {
             throw new TokenValidationException("the " + what + " is not a JWT");
         }
@@ -201,8 +208,7 @@ public final class TokenValidator {
             throw new TokenValidationException("the " + what + " is unsigned (alg: none); unsigned tokens are never accepted");
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
-                JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
+        processor.setJWSTypeVerifier(TYPES);
         if (capture != null) {
             capture.keyId = jwt.getHeader() instanceof JWSHeader header ? header.getKeyID() : null;
             processor.setJWSKeySelector(capture);
@@ -225,6 +231,23 @@ public final class TokenValidator {
         } catch (com.nimbusds.jose.JOSEException e) {
             throw new TokenValidationException("the " + what + "'s signature could not be checked: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link JWTParser#parse}, with a JWS's parts decoded by the JDK (see {@link DecodedBase64URL}).
+     * Anything else (an unsigned or encrypted token, a part the JDK will not decode, a header that is
+     * not a JWS's) goes through {@link JWTParser} as before, which refuses or types it the same way.
+     */
+    static JWT parse(String token) throws ParseException {
+        Optional<Base64URL[]> parts = DecodedBase64URL.split(token, 3);
+        if (parts.isPresent()) {
+            try {
+                return new SignedJWT(parts.get()[0], parts.get()[1], parts.get()[2]);
+            } catch (ParseException e) {
+                // not a JWS header (alg none, a JWE's algorithm, bad JSON): JWTParser says what it is
+            }
+        }
+        return JWTParser.parse(token);
     }
 
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,

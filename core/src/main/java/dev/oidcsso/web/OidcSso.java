@@ -221,43 +221,63 @@ public final class OidcSso implements AutoCloseable {
      * @return the outcome
      */
     public Outcome process(WebRequest received) {
+        return handle(received).outcome();
+    }
+
+    /**
+     * What {@link #process} decided, and the request as it resolved it (behind a trusted proxy,
+     * with the outside base URL), for this package's adapters.
+     *
+     * @param outcome the outcome
+     * @param request the resolved request
+     */
+    record Handled(Outcome outcome, WebRequest request) {
+    }
+
+    /** {@link #process}, keeping the resolved request for the adapter. */
+    Handled handle(WebRequest received) {
         WebRequest request = received;
         try {
             request = forwarded.resolve(received);
-            Optional<WebResponse> own = endpoints.handle(request);
-            if (own.isPresent()) {
-                return new Outcome.Respond(own.get());
-            }
-            if (RestApi.matches(request.path())) {
-                return new Outcome.Respond(api(request));
-            }
-            if (UiAssets.matches(request.path())) {
-                return new Outcome.Respond(ui(request));
-            }
-            if (policy.isPublic(request.path())) {
-                return new Outcome.Proceed(Optional.empty());
-            }
-            Optional<Principal> principal = authenticate(request);
-            if (principal.isPresent()) {
-                if (csrfOnApplicationPaths) {
-                    csrf.check(request, principal.get());
-                }
-                return new Outcome.Proceed(principal);
-            }
-            return new Outcome.Respond(endpoints.challenge(request));
+            return new Handled(decide(request), request);
         } catch (OidcSsoException e) {
-            return new Outcome.Respond(endpoints.error(request, e));
+            return new Handled(new Outcome.Respond(endpoints.error(request, e)), request);
         } catch (Throwable e) {
             // Throwable, not RuntimeException: an Error (StackOverflowError, an OutOfMemoryError in one request, a plugin's
             // LinkageError) or a sneakily thrown checked exception would reach the container, whose page names the class.
             LOG.error("Unexpected failure on {} {}", request.method(), request.path(), e);
             try {
-                return new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred.")));
+                return new Handled(new Outcome.Respond(endpoints.error(request, new OidcSsoException(500, "An unexpected error occurred."))),
+                        request);
             } catch (Throwable again) {
                 // Even the error page failed (a request too broken to describe): answer without it.
-                return new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}"));
+                return new Handled(new Outcome.Respond(WebResponse.json(500, "{\"error\":\"server_error\"}")), request);
             }
         }
+    }
+
+    private Outcome decide(WebRequest request) {
+        Optional<WebResponse> own = endpoints.handle(request);
+        if (own.isPresent()) {
+            return new Outcome.Respond(own.get());
+        }
+        if (RestApi.matches(request.path())) {
+            return new Outcome.Respond(api(request));
+        }
+        if (UiAssets.matches(request.path())) {
+            return new Outcome.Respond(ui(request));
+        }
+        if (policy.isPublic(request.path())) {
+            return new Outcome.Proceed(Optional.empty());
+        }
+        Optional<Principal> principal = authenticate(request);
+        if (principal.isPresent()) {
+            if (csrfOnApplicationPaths) {
+                csrf.check(request, principal.get());
+            }
+            return new Outcome.Proceed(principal);
+        }
+        return new Outcome.Respond(endpoints.challenge(request));
     }
 
     /**

@@ -85,12 +85,14 @@ public final class OidcSsoFilter implements Filter {
             return;
         }
         ServletWebRequest received = new ServletWebRequest(request);
-        Outcome outcome = sso.process(received);
+        OidcSso.Handled handled = sso.handle(received);
+        Outcome outcome = handled.outcome();
         if (outcome instanceof Outcome.Respond respond) {
             write(respond.response(), response);
         } else if (outcome instanceof Outcome.Proceed proceed) {
             URI inside = received.baseUri();
-            URI outside = sso.baseUri(received);
+            // The request as process resolved it: resolving the forwarded headers again would read them all twice.
+            URI outside = handled.request().baseUri();
             request.setAttribute(BASE_URI_ATTRIBUTE, outside);
             HttpServletRequest seen = outside.equals(inside) ? request : new ForwardedRequest(request, inside, outside);
             if (proceed.principal().isPresent()) {
@@ -118,8 +120,19 @@ public final class OidcSsoFilter implements Filter {
         response.getOutputStream().write(body);
     }
 
-    /** The servlet request seen as a {@link WebRequest}. */
-    private record ServletWebRequest(HttpServletRequest request) implements WebRequest {
+    /**
+     * The servlet request seen as a {@link WebRequest}. The base URL is asked for several times per
+     * request (cookie names, the Secure flag, the application's attribute) and costs a URI parse, so
+     * it is made once.
+     */
+    private static final class ServletWebRequest implements WebRequest {
+
+        private final HttpServletRequest request;
+        private URI baseUri;
+
+        ServletWebRequest(HttpServletRequest request) {
+            this.request = request;
+        }
 
         @Override
         public String method() {
@@ -183,7 +196,19 @@ public final class OidcSsoFilter implements Filter {
         }
 
         @Override
+        public boolean secure() {
+            return "https".equalsIgnoreCase(request.getScheme());
+        }
+
+        @Override
         public URI baseUri() {
+            if (baseUri == null) {
+                baseUri = insideBaseUri();
+            }
+            return baseUri;
+        }
+
+        private URI insideBaseUri() {
             String scheme = request.getScheme();
             int port = request.getServerPort();
             boolean defaultPort = port <= 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);

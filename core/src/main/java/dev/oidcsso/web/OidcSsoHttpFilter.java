@@ -76,11 +76,12 @@ public final class OidcSsoHttpFilter extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         ExchangeRequest received = new ExchangeRequest(exchange);
-        Outcome outcome = sso.process(received);
+        OidcSso.Handled handled = sso.handle(received);
+        Outcome outcome = handled.outcome();
         if (outcome instanceof Outcome.Respond respond) {
             write(respond.response(), exchange);
         } else if (outcome instanceof Outcome.Proceed proceed) {
-            exchange.setAttribute(BASE_URI_ATTRIBUTE, sso.baseUri(received));
+            exchange.setAttribute(BASE_URI_ATTRIBUTE, handled.request().baseUri());
             proceed.principal().ifPresent(principal -> exchange.setAttribute(PRINCIPAL_ATTRIBUTE, principal));
             chain.doFilter(exchange);
         }

@@ -1,0 +1,279 @@
+package dev.oidcsso.benchmarks;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.http.QueryString;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.http.WebResponse;
+import dev.oidcsso.store.jdbc.Database;
+import dev.oidcsso.web.OidcSso;
+import dev.oidcsso.web.Outcome;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * The application's CPU time for one login callback, apart from the IdP's answer: the whole
+ * {@code GET /callback} through {@link OidcSso#process} (login state cookie, replay guard, the code
+ * redemption over HTTP, the ID token's signature and claims, identity and role, the user's record
+ * and the session in the embedded H2 store), timed by the calling thread's CPU clock. The IdP is
+ * an HTTP server in this JVM whose token endpoint answers from responses signed in advance, on its
+ * own threads, so its work is not counted; the HTTP client's work on the calling thread is.
+ *
+ * <p>Beside it, in the same run, the floor: the JDK's RSA-2048 verify of one ID token, the one
+ * cryptographic check a callback cannot skip.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds]}
+ */
+public final class LoginCallbackRun {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final String CLIENT = "callback-bench";
+    private static final int USERS = 100;
+
+    private LoginCallbackRun() {
+    }
+
+    /**
+     * Runs the rounds and prints the CPU time per callback beside the floor.
+     *
+     * @param args logins per round (default 300), rounds (default 8)
+     * @throws Exception if the set-up fails
+     */
+    public static void main(String[] args) throws Exception {
+        int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        Path dir = Files.createTempDirectory("oidc-sso-callback");
+        try (Idp idp = new Idp()) {
+            Database database = Database.open(StoreSettings.embedded(dir));
+            OidcSso sso = OidcSso.builder(OidcSettings.builder().discoveryUrl(idp.issuer + "/.well-known/openid-configuration")
+                    .client(CLIENT, "callback-bench-secret").secretKey("callback-bench-secret-key-callback-bench-key").build())
+                    .database(database).build();
+            try {
+                awaitReady(sso);
+                List<Double> callbacks = new ArrayList<>();
+                List<Double> floors = new ArrayList<>();
+                int user = 0;
+                for (int round = -2; round < rounds; round++) { // two rounds warm up
+                    List<Request> pending = new ArrayList<>();
+                    for (int k = 0; k < perRound; k++) {
+                        pending.add(idp.started(sso, "user-" + (user++ % USERS)));
+                    }
+                    long start = THREADS.getCurrentThreadCpuTime();
+                    for (Request callback : pending) {
+                        Outcome outcome = sso.process(callback);
+                        if (!(outcome instanceof Outcome.Respond respond) || respond.response().status() != 302
+                                || respond.response().headers().getOrDefault("Set-Cookie", List.of()).stream()
+                                .noneMatch(c -> c.startsWith("oidc_sso_session="))) {
+                            throw new IllegalStateException("the callback did not sign in: " + describe(outcome));
+                        }
+                    }
+                    double callback = (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / perRound;
+                    double floor = idp.floor(perRound);
+                    if (round >= 0) {
+                        callbacks.add(callback);
+                        floors.add(floor);
+                        System.out.printf(Locale.ROOT, "round %d: callback %7.1f us CPU, RSA verify %5.1f us%n", round + 1, callback, floor);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%nlogin callback, app CPU per callback (median of %d rounds of %d): %.0f us "
+                        + "(range %.0f-%.0f); floor, JDK RSA-2048 verify of an ID token: %.1f us%n", rounds, perRound, median(callbacks),
+                        min(callbacks), max(callbacks), median(floors));
+            } finally {
+                sso.close();
+                database.close();
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private static void awaitReady(OidcSso sso) throws InterruptedException {
+        for (int k = 0; k < 200 && !sso.ready(); k++) {
+            Thread.sleep(50);
+        }
+        if (!sso.ready()) {
+            throw new IllegalStateException("the stub IdP was not discovered");
+        }
+    }
+
+    private static String describe(Outcome outcome) {
+        return outcome instanceof Outcome.Respond respond ? respond.response().status() + " " + respond.response().bodyText() : "proceed";
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** A browser's request: method GET, a path with a query, and the cookies it holds. */
+    private record Request(String path, Map<String, String> query, String cookieHeader) implements WebRequest {
+
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public Map<String, String> queryParameters() {
+            return query;
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return name.equalsIgnoreCase("Cookie") && !cookieHeader.isEmpty() ? Optional.of(cookieHeader) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> cookie(String name) {
+            return cookies(name).stream().findFirst();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public URI baseUri() {
+            return URI.create("http://127.0.0.1:8080");
+        }
+    }
+
+    /**
+     * The stub IdP: discovery, keys, and a token endpoint answering each code with a response made
+     * before the timing starts.
+     */
+    private static final class Idp implements AutoCloseable {
+
+        private final HttpServer server;
+        private final String issuer;
+        private final RSAKey key;
+        private final Map<String, byte[]> responses = new ConcurrentHashMap<>();
+        private final Signature rsa;
+        private final RSAPublicKey publicKey;
+        private byte[] signingInput;
+        private byte[] signature;
+        private int codes;
+
+        Idp() throws Exception {
+            key = new RSAKeyGenerator(2048).keyID("k1").generate();
+            publicKey = key.toRSAPublicKey();
+            rsa = Signature.getInstance("SHA256withRSA");
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.setExecutor(Executors.newFixedThreadPool(2));
+            issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+            String discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
+                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                    + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
+                    + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
+            String jwks = new JWKSet(key.toPublicJWK()).toString();
+            server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery.getBytes(StandardCharsets.UTF_8)));
+            server.createContext("/jwks", exchange -> send(exchange, jwks.getBytes(StandardCharsets.UTF_8)));
+            server.createContext("/token", exchange -> {
+                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                byte[] body = responses.remove(QueryString.parse(form).getOrDefault("code", ""));
+                if (body == null) {
+                    exchange.sendResponseHeaders(400, -1);
+                    exchange.close();
+                    return;
+                }
+                send(exchange, body);
+            });
+            server.start();
+        }
+
+        private static void send(HttpExchange exchange, byte[] body) throws IOException {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        }
+
+        /** Starts a login as a browser would, signs the IdP's answer for it, and returns the callback request. */
+        Request started(OidcSso sso, String user) throws Exception {
+            Outcome outcome = sso.process(new Request("/login", Map.of("next", "/"), ""));
+            WebResponse response = ((Outcome.Respond) outcome).response();
+            URI authorize = URI.create(response.headers().get("Location").get(0));
+            Map<String, String> query = QueryString.parse(authorize.getRawQuery());
+            String cookie = response.headers().get("Set-Cookie").get(0);
+            cookie = cookie.substring(0, cookie.indexOf(';'));
+            String code = "code-" + (++codes);
+            long now = System.currentTimeMillis();
+            SignedJWT idToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
+                    .issuer(issuer).subject("sub-" + user).audience(CLIENT).claim("preferred_username", user)
+                    .claim("email", user + "@example.com").claim("name", user).claim("groups", List.of("mlflow"))
+                    .claim("nonce", query.get("nonce")).issueTime(new Date(now)).expirationTime(new Date(now + 300_000)).build());
+            idToken.sign(new RSASSASigner(key));
+            String serialized = idToken.serialize();
+            String[] parts = serialized.split("\\.");
+            signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+            signature = new Base64URL(parts[2]).decode();
+            responses.put(code, ("{\"access_token\":\"at-" + code + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"id_token\":\""
+                    + serialized + "\"}").getBytes(StandardCharsets.UTF_8));
+            return new Request("/callback", Map.of("code", code, "state", query.get("state")), cookie);
+        }
+
+        /** CPU microseconds of one JDK RSA verify of the last ID token's signature, averaged over {@code times}. */
+        double floor(int times) throws Exception {
+            long start = THREADS.getCurrentThreadCpuTime();
+            for (int k = 0; k < times; k++) {
+                rsa.initVerify(publicKey);
+                rsa.update(signingInput);
+                if (!rsa.verify(signature)) {
+                    throw new IllegalStateException("the floor's signature does not verify");
+                }
+            }
+            return (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / times;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+}
