@@ -128,6 +128,28 @@ public final class WorkloadAuthenticator implements Authenticator {
                 + "' does not satisfy the audience and claim rules configured for it");
     }
 
+    /**
+     * Whether each workload issuer's keys can be had (its discovery document and JWKS), for the
+     * readiness report. An issuer's fetches are rate-limited as for tokens, so probes cannot hammer it.
+     *
+     * @return each issuer's setting name and whether it is up, in the configured order
+     */
+    public Map<String, Boolean> issuerStatus() {
+        Map<String, Boolean> status = new LinkedHashMap<>();
+        for (Map.Entry<String, IssuerKeys> entry : byIssuer.entrySet()) {
+            boolean up;
+            try {
+                up = entry.getValue().source().available();
+            } catch (ProviderUnavailableException e) {
+                up = false;
+            }
+            for (WorkloadSettings.Issuer issuer : configured.get(entry.getKey())) {
+                status.put(issuer.name(), up);
+            }
+        }
+        return status;
+    }
+
     /** @return the configured issuers' names, for the start-up log */
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();

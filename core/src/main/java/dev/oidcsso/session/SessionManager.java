@@ -93,9 +93,10 @@ public final class SessionManager {
      * @param subject      the IdP's {@code sub}
      * @param idpSessionId the IdP's {@code sid}, when the ID token has one
      * @param idToken      the ID token, kept sealed on the server for {@code id_token_hint}
+     * @param idp          the name of the IdP the user signed in with, empty for none
      */
     public record SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
-                         Optional<String> idpSessionId, Optional<String> idToken) {
+                         Optional<String> idpSessionId, Optional<String> idToken, String idp) {
 
         /**
          * Creates the value, copying collections so it stays immutable.
@@ -107,9 +108,26 @@ public final class SessionManager {
          * @param subject      the IdP's {@code sub}
          * @param idpSessionId the IdP's {@code sid}
          * @param idToken      the ID token
+         * @param idp          the IdP's name
          */
         public SignIn {
             groups = List.copyOf(groups);
+        }
+
+        /**
+         * Who signed in through the one IdP of a single-IdP setup.
+         *
+         * @param username     the user name
+         * @param groups       the groups
+         * @param admin        whether the user is an administrator
+         * @param issuer       the IdP's issuer
+         * @param subject      the IdP's {@code sub}
+         * @param idpSessionId the IdP's {@code sid}
+         * @param idToken      the ID token
+         */
+        public SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
+                      Optional<String> idpSessionId, Optional<String> idToken) {
+            this(username, groups, admin, issuer, subject, idpSessionId, idToken, "");
         }
 
         @Override
@@ -130,7 +148,7 @@ public final class SessionManager {
         SessionRecord record = new SessionRecord(hash(id), signIn.username(), signIn.issuer(), signIn.subject(),
                 signIn.idpSessionId(), signIn.groups(), signIn.admin(), now, now.plus(maxAge), now,
                 signIn.idToken().map(token -> idTokens.seal(Map.of("idt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), signIn.idp());
         store.create(record);
         cache.put(record.idHash(), record);
         return new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),
@@ -256,6 +274,18 @@ public final class SessionManager {
                 .flatMap(idTokens::open)
                 .map(content -> content.get("idt"))
                 .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /**
+     * The name of the IdP a session signed in with, so that its logout (and anything else that must
+     * go to that IdP) reaches the right one.
+     *
+     * @param session the session
+     * @return the IdP's name, or empty when the session names none (then the first IdP is meant)
+     */
+    public Optional<String> idp(Session session) {
+        return codec.decode(session.id()).flatMap(id -> store.find(hash(id)))
+                .map(SessionRecord::idp).filter(name -> !name.isEmpty());
     }
 
     /**

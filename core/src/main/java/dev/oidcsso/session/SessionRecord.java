@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param sealedIdToken the ID token sealed, for {@code id_token_hint} at logout
  * @param endedAt       when it was ended early, if it was
  * @param endCause      why it was ended early (logout, idle, admin, backchannel, ...)
+ * @param idp           the name of the IdP the user signed in with ({@code OIDC_PROVIDERS}), which the session
+ *                      logs out through; empty for a session of a sign-in without an IdP, or from before IdPs were named
  */
 public record SessionRecord(String idHash, String username, String issuer, String subject, Optional<String> idpSessionId,
                             List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
-                            Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause) {
+                            Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause, String idp) {
 
     /**
      * Creates the value, copying collections so it stays immutable.
@@ -43,9 +45,35 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      * @param sealedIdToken the ID token sealed
      * @param endedAt       when it was ended early
      * @param endCause      why it was ended early
+     * @param idp           the name of the IdP the user signed in with
      */
     public SessionRecord {
         groups = List.copyOf(groups);
+        idp = idp == null ? "" : idp;
+    }
+
+    /**
+     * Creates the value of a session that names no IdP.
+     *
+     * @param idHash        base64url SHA-256 of the session id
+     * @param username      the user's name
+     * @param issuer        the IdP's issuer, for back-channel logout
+     * @param subject       the IdP's {@code sub}, for back-channel logout
+     * @param idpSessionId  the IdP's {@code sid}, when its ID token carried one
+     * @param groups        the groups at login
+     * @param admin         whether the login made the user an administrator
+     * @param issuedAt      when the session started
+     * @param expiresAt     when it ends at the latest
+     * @param lastSeen      the last activity recorded
+     * @param sealedIdToken the ID token sealed
+     * @param endedAt       when it was ended early
+     * @param endCause      why it was ended early
+     */
+    public SessionRecord(String idHash, String username, String issuer, String subject, Optional<String> idpSessionId,
+                         List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
+                         Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause) {
+        this(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen, sealedIdToken, endedAt,
+                endCause, "");
     }
 
     /**
@@ -78,7 +106,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      */
     public SessionRecord seenAt(Instant seen) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, seen,
-                sealedIdToken, endedAt, endCause);
+                sealedIdToken, endedAt, endCause, idp);
     }
 
     /**
@@ -90,7 +118,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      */
     public SessionRecord endedAt(Instant at, String cause) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen,
-                sealedIdToken, Optional.of(at), Optional.of(cause));
+                sealedIdToken, Optional.of(at), Optional.of(cause), idp);
     }
 
     @Override

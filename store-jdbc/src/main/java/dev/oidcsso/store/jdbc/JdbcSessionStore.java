@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 final class JdbcSessionStore implements SessionStore, ChangeListener {
 
     private static final String COLUMNS = "id_hash, username, issuer, subject, idp_sid, admin, issued_at, expires_at, last_seen, "
-            + "id_token, ended_at, end_cause";
+            + "id_token, ended_at, end_cause, idp_name";
 
     private final Jdbc jdbc;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -42,7 +42,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 sweep.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, record.idHash());
                 insert.setString(2, record.username());
                 insert.setString(3, record.issuer());
@@ -55,6 +55,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 insert.setString(10, record.sealedIdToken().orElse(null));
                 Jdbc.setOptionalInstant(insert, 11, record.endedAt().map(Jdbc::truncate));
                 insert.setString(12, record.endCause().orElse(null));
+                insert.setString(13, record.idp().isEmpty() ? null : record.idp());
                 insert.executeUpdate();
             }
             return null;
@@ -180,7 +181,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 row.getString("subject"), Optional.ofNullable(row.getString("idp_sid")), List.of(), row.getBoolean("admin"),
                 Jdbc.getInstant(row, "issued_at"), Jdbc.getInstant(row, "expires_at"), Jdbc.getInstant(row, "last_seen"),
                 Optional.ofNullable(row.getString("id_token")), Jdbc.getOptionalInstant(row, "ended_at"),
-                Optional.ofNullable(row.getString("end_cause")));
+                Optional.ofNullable(row.getString("end_cause")), Optional.ofNullable(row.getString("idp_name")).orElse(""));
     }
 
     @Override
