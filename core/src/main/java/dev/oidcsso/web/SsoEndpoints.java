@@ -101,7 +101,7 @@ final class SsoEndpoints {
         IdentityProvider idp;
         if (chosen.isPresent()) {
             idp = idps.byName(chosen.get().trim().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new OidcSsoException(400,
-                    "There is no identity provider named " + quoted(chosen.get()) + " here. Choose one on the sign-in page."));
+                    "There is no identity provider " + named(chosen.get()) + " here. Choose one on the sign-in page."));
         } else if (!idps.several()) {
             idp = idps.first();
         } else {
@@ -150,8 +150,8 @@ final class SsoEndpoints {
     }
 
     /** A name a user sent, shown only when it is plainly a name. */
-    private static String quoted(String name) {
-        return name.matches("[A-Za-z0-9_-]{1,40}") ? "'" + name + "'" : "of that name";
+    private static String named(String name) {
+        return name.matches("[A-Za-z0-9_-]{1,40}") ? "named '" + name + "'" : "of that name";
     }
 
     /** The name of one login's state cookie: derived from its {@code state}, short and fixed in length. */
