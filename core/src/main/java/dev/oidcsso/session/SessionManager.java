@@ -284,7 +284,9 @@ public final class SessionManager {
      * @return the IdP's name, or empty when the session names none (then the first IdP is meant)
      */
     public Optional<String> idp(Session session) {
-        return codec.decode(session.id()).flatMap(id -> store.find(hash(id)))
+        // From the cache that read() has just filled: asked on every request (the role is the IdP's), so no database trip.
+        return codec.decode(session.id()).map(this::hash)
+                .flatMap(hash -> Optional.ofNullable(cache.getIfPresent(hash)).or(() -> store.find(hash)))
                 .map(SessionRecord::idp).filter(name -> !name.isEmpty());
     }
 

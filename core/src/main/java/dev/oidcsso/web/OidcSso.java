@@ -125,7 +125,16 @@ public final class OidcSso implements AutoCloseable {
         this.provider = idps.first().connection();
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
         Optional<WorkloadAuthenticator> workloadHealth = Optional.empty();
-        database.ifPresent(db -> chain.add(new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
+        // With several IdPs a user's role is decided with the groups of their IdP: a session's, or the one the user is bound to.
+        java.util.Map<String, RoleDecision> idpRoles = new java.util.HashMap<>();
+        idps.all().forEach(idp -> idpRoles.put(idp.name(), new RoleDecision(idp.view().adminGroups(), idp.view().userGroups())));
+        java.util.function.Function<String, RoleDecision> rolesOfUser = username -> accounts.boundIssuer(username)
+                .flatMap(issuer -> idps.all().stream().filter(idp -> idp.connection().current()
+                        .filter(discovered -> discovered.issuer().equals(issuer)).isPresent()).findFirst())
+                .map(idp -> idpRoles.get(idp.name())).orElse(roles);
+        database.ifPresent(db -> chain.add(idps.several()
+                ? new BasicTokenAuthenticator(db.tokens(), accounts, rolesOfUser, new dev.oidcsso.auth.FailureBrake())
+                : new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
         if (!settings.workloads().issuers().isEmpty()) {
             // Before the IdP's bearer authenticator: it takes only tokens of the workload issuers and leaves the rest.
             WorkloadAuthenticator workloads = new WorkloadAuthenticator(settings.workloads(), JsonHttp.create(settings.httpTimeout()),
@@ -144,7 +153,9 @@ public final class OidcSso implements AutoCloseable {
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
-        chain.add(new SessionAuthenticator(sessions, accounts, roles));
+        chain.add(idps.several()
+                ? new SessionAuthenticator(sessions, accounts, session -> idpRoles.get(idps.ofSession(sessions.idp(session)).name()))
+                : new SessionAuthenticator(sessions, accounts, roles));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),

@@ -144,9 +144,21 @@ final class SsoEndpoints {
         String message = hint.isPresent()
                 ? "No identity provider here serves the domain of that address. Choose one:"
                 : "Choose how to sign in:";
-        return WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
+        WebResponse page = WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
                         next, hint.orElse("")))
                 .withHeader("Cache-Control", "no-store");
+        if (!byDomain) {
+            return page;
+        }
+        // The e-mail form's GET is answered with a redirect to an IdP, and browsers hold redirects after a form
+        // submission to form-action too: the IdPs' authorization endpoints' origins are allowed, nothing else.
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        for (IdentityProvider idp : idps.all()) {
+            idp.connection().current().map(discovered -> discovered.metadata().getAuthorizationEndpointURI())
+                    .map(SsoEndpoints::origin).filter(origin -> !origin.isEmpty()).ifPresent(origins::add);
+        }
+        return page.replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+                + (origins.isEmpty() ? "" : " " + String.join(" ", origins)) + "; frame-ancestors 'none'");
     }
 
     /** A name a user sent, shown only when it is plainly a name. */

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two in-process OPs with the JDBC store: a session kept in the database still logs out through the
- * IdP it signed in with, after the application restarts on the same database, and a user bound to one
- * IdP is refused from the other.
+ * IdP it signed in with, after the application restarts on the same database; its role on each request
+ * is decided with its IdP's own group names; and a user bound to one IdP is refused from the other.
  */
 class SeveralIdpsStoreTest {
 
@@ -39,7 +39,7 @@ class SeveralIdpsStoreTest {
     @BeforeEach
     void start() throws Exception {
         staff = TestProvider.builder().clientId("staff-app").user(TestUser.alice()).start();
-        partners = TestProvider.builder().clientId("partner-app").user(TestUser.withGroups("pat", "mlflow")).start();
+        partners = TestProvider.builder().clientId("partner-app").user(TestUser.withGroups("pat", "partner-admins")).start();
         db = Database.open(StoreSettings.embedded(dataDir));
         startApp();
     }
@@ -49,7 +49,8 @@ class SeveralIdpsStoreTest {
                         "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(), "OIDC_STAFF_CLIENT_ID", staff.clientId(),
                         "OIDC_STAFF_CLIENT_SECRET", staff.clientSecret(),
                         "OIDC_PARTNERS_DISCOVERY_URL", partners.discoveryUrl().toString(), "OIDC_PARTNERS_CLIENT_ID", partners.clientId(),
-                        "OIDC_PARTNERS_CLIENT_SECRET", partners.clientSecret()))
+                        "OIDC_PARTNERS_CLIENT_SECRET", partners.clientSecret(),
+                        "OIDC_PARTNERS_GROUP_NAME", "partners", "OIDC_PARTNERS_ADMIN_GROUP_NAME", "partner-admins"))
                 .secretKey(JdkServerLoginTest.KEY).build()).database(db).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
@@ -74,10 +75,13 @@ class SeveralIdpsStoreTest {
     @Test
     void aStoredSessionLogsOutThroughItsIdpAfterARestart() throws Exception {
         Browser pat = new Browser().defaultHeader("Accept", "text/html");
-        assertEquals("hello pat via session at /", pat.navigate(base + "/login?idp=partners").body());
+        assertEquals("hello pat (admin) via session at /", pat.navigate(base + "/login?idp=partners").body());
+        // Each later request decides the role from the recorded groups with the partners' own group names.
+        assertTrue(pat.getJson(base + "/auth/status").body().contains("\"admin\":true"), pat.getJson(base + "/auth/status").body());
         // Another instance on the same database (a replica, or this one restarted on a new port).
         stopApp();
         startApp();
+        assertTrue(pat.getJson(base + "/auth/status").body().contains("\"username\":\"pat\""), "the stored session lives on");
         HttpResponse<String> out = pat.signOut(base);
         assertEquals(302, out.statusCode(), out.body());
         assertTrue(out.headers().firstValue("Location").orElseThrow().startsWith(partners.endSessionEndpoint().toString()),
