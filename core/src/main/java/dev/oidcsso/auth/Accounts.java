@@ -26,6 +26,9 @@ public final class Accounts {
     /** How many bindings are kept without a store; the least recently used is forgotten first. */
     public static final int MEMORY_BINDINGS = 10_000;
 
+    /** The issuer prefix of workload identities; an IdP's issuer is an https URL and never starts so. */
+    private static final String WORKLOAD_ISSUER_PREFIX = "urn:oidc-sso:workload:";
+
     private final Optional<Store> database;
     private final Map<String, IdpIdentity> memoryBindings = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -125,6 +128,13 @@ public final class Accounts {
         }
     }
 
+    /** A proxy's or bearer token's user may not take a workload's name, and with it the workload's groups. */
+    private static void refuseWorkloadName(String username, Optional<IdpIdentity> bound) {
+        if (bound.isPresent() && bound.get().issuer().startsWith(WORKLOAD_ISSUER_PREFIX)) {
+            throw new IdentityMismatchException(username, bound.get(), new IdpIdentity("request", "?"));
+        }
+    }
+
     private static String clip(String text) {
         return text.length() <= IdpIdentity.MAX_LENGTH ? text : text.substring(0, IdpIdentity.MAX_LENGTH);
     }
@@ -139,14 +149,66 @@ public final class Accounts {
      */
     public void recordIfChanged(String username, List<String> groups) {
         if (database.isEmpty()) {
+            IdpIdentity bound;
+            synchronized (memoryBindings) {
+                bound = memoryBindings.get(username);
+            }
+            refuseWorkloadName(username, Optional.ofNullable(bound));
             return;
         }
         Optional<User> known = database.get().users().find(username);
+        refuseWorkloadName(username, known.flatMap(User::identity));
         if (known.isPresent() && known.get().disabled()) {
             throw disabled(username);
         }
         if (known.isEmpty() || !known.get().groups().equals(new HashSet<>(groups))) {
             recordLogin(username, Optional.empty(), Optional.empty(), groups);
+        }
+    }
+
+    /**
+     * The identity a workload's user is bound to. Its issuer is no URL, so no IdP's ID token, bearer
+     * token or proxy login can ever present it: the workload's name stays the workload's.
+     *
+     * @param workload the workload issuer's configured name ({@code OIDC_WORKLOAD_<NAME>_...})
+     * @return the identity
+     */
+    public static IdpIdentity workloadIdentity(String workload) {
+        return new IdpIdentity(WORKLOAD_ISSUER_PREFIX + workload, WORKLOAD_ISSUER_PREFIX + workload);
+    }
+
+    /**
+     * Records the user a workload token stands for, bound to the workload (see
+     * {@link #workloadIdentity}), writing only when the user is new, unbound or their groups changed.
+     * A person who signed in first under that name keeps it, and the workload is refused: the name
+     * is taken, and an administrator must sort it out.
+     *
+     * @param username the workload's configured user name
+     * @param groups   the workload's configured groups
+     * @param identity the workload's identity
+     * @throws IdentityMismatchException when the name is bound to anyone else
+     * @throws AccessRefusedException    when an administrator disabled the user
+     */
+    public void recordWorkload(String username, List<String> groups, IdpIdentity identity) {
+        if (database.isEmpty()) {
+            IdpIdentity bound;
+            synchronized (memoryBindings) {
+                bound = memoryBindings.putIfAbsent(username, identity);
+            }
+            if (bound != null && !bound.equals(identity)) {
+                throw new IdentityMismatchException(username, bound, identity);
+            }
+            return;
+        }
+        Optional<User> known = database.get().users().find(username);
+        if (known.isPresent() && known.get().identity().isPresent() && !known.get().identity().get().equals(identity)) {
+            throw new IdentityMismatchException(username, known.get().identity().get(), identity);
+        }
+        if (known.isPresent() && known.get().disabled()) {
+            throw disabled(username);
+        }
+        if (known.isEmpty() || known.get().identity().isEmpty() || !known.get().groups().equals(new HashSet<>(groups))) {
+            recordLogin(username, Optional.empty(), Optional.empty(), groups, identity);
         }
     }
 

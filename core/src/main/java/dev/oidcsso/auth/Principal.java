@@ -16,8 +16,9 @@ import java.util.Optional;
  * @param method     how the request authenticated
  * @param sessionId  the session id, for session-authenticated requests
  * @param credentialExpiry when the credential of this request expires, for a credential the framework
- *                   issued with an expiry (a personal access token): what it creates may not outlive it.
- *                   Empty for sign-ins at the identity provider (session, bearer token, proxy identity)
+ *                   issued with an expiry (a personal access token) and for a workload's token: what it
+ *                   creates may not outlive it. Empty for sign-ins at the identity provider (session, the
+ *                   IdP's bearer token, proxy identity)
  */
 public record Principal(String username, List<String> groups, boolean admin, AuthMethod method, Optional<String> sessionId,
                         Optional<Instant> credentialExpiry)

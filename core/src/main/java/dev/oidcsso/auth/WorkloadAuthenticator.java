@@ -130,7 +130,7 @@ public final class WorkloadAuthenticator implements Authenticator {
                         + "' was refused: " + e.getMessage());
             }
             if (!cache.keyCheckDue(entry) || published(byIssuer.get(entry.issuer()), entry)) {
-                return Optional.of(admitted(entry.principal(), entry.claims()));
+                return Optional.of(admitted(entry.workload(), entry.principal(), entry.claims()));
             }
             // The issuer no longer publishes the key: every token it verified is verified again, and refused.
             cache.dropKey(entry);
@@ -143,13 +143,16 @@ public final class WorkloadAuthenticator implements Authenticator {
             }
             Optional<String> failed = failedRule(candidate, claims);
             if (failed.isEmpty()) {
+                // A workload token is a short-lived credential of a machine, not a person signing in: what it
+                // creates (a personal access token) may not outlive it, or one leaked CI token would become a
+                // credential that never expires.
                 Principal principal = new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
-                        AuthMethod.BEARER, Optional.empty());
-                Principal admitted = admitted(principal, claims);
+                        AuthMethod.BEARER, Optional.empty(), Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant));
+                Principal admitted = admitted(candidate.name(), principal, claims);
                 if (verified.keyId().isPresent() && verified.key().isPresent()) {
                     long lifetime = Duration.between(clock.instant(), claims.getExpirationTime().toInstant().plus(skew)).toNanos();
                     cache.put(digest, new WorkloadTokenCache.Entry(claims, issuer.get(), verified.keyId().get(), verified.key().get(),
-                            principal, lifetime));
+                            candidate.name(), principal, lifetime));
                 }
                 return Optional.of(admitted);
             }
@@ -161,8 +164,9 @@ public final class WorkloadAuthenticator implements Authenticator {
     }
 
     /** Checks made on every request, cached or not: the workload's user is recorded, and refused once disabled. */
-    private Principal admitted(Principal principal, JWTClaimsSet claims) {
-        accounts.recordIfChanged(principal.username(), principal.groups());
+    private Principal admitted(String workload, Principal principal, JWTClaimsSet claims) {
+        // Bound to the workload, so no person signing in under the same name can take its rights.
+        accounts.recordWorkload(principal.username(), principal.groups(), Accounts.workloadIdentity(workload));
         // Disabling the workload's user ends tokens issued before it for good, as for every credential.
         accounts.requireNotRevoked(principal.username(),
                 claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());

@@ -37,10 +37,12 @@ final class WorkloadTokenCache {
      * @param issuer        the issuer whose keys verified it
      * @param keyId         the {@code kid} of the key that verified it
      * @param key           that key
+     * @param workload      the workload issuer setting's name whose rules it satisfied
      * @param principal     what it authenticated as
      * @param lifetimeNanos how long it stays valid from when it was cached
      */
-    record Entry(JWTClaimsSet claims, String issuer, String keyId, Key key, Principal principal, long lifetimeNanos) {
+    record Entry(JWTClaimsSet claims, String issuer, String keyId, Key key, String workload, Principal principal,
+                 long lifetimeNanos) {
 
         String keyName() {
             return issuer + " " + keyId;

@@ -21,9 +21,10 @@ import java.util.Optional;
  */
 public final class Sealer {
 
-    private static final int MAX_SEALED_LENGTH = 8192;
+    private static final int DEFAULT_MAX_SEALED_LENGTH = 8192;
 
     private final String purpose;
+    private final int maxSealedLength;
     private final DirectEncrypter encrypter;
     private final DirectDecrypter decrypter;
 
@@ -34,7 +35,19 @@ public final class Sealer {
      * @param purpose what the sealed values are, for example {@code session}
      */
     public Sealer(SealingKey key, String purpose) {
+        this(key, purpose, DEFAULT_MAX_SEALED_LENGTH);
+    }
+
+    /**
+     * Creates a sealer for one purpose whose values may be longer than a cookie's (kept on the server).
+     *
+     * @param key             the root key
+     * @param purpose         what the sealed values are, for example {@code session-id-token}
+     * @param maxSealedLength the longest sealed value {@link #open} accepts: what this purpose stores
+     */
+    public Sealer(SealingKey key, String purpose, int maxSealedLength) {
         this.purpose = purpose;
+        this.maxSealedLength = maxSealedLength;
         byte[] derived = key.derive(purpose);
         try {
             this.encrypter = new DirectEncrypter(derived);
@@ -69,7 +82,7 @@ public final class Sealer {
      * @return the content, or empty when it is not authentic
      */
     public Optional<Map<String, Object>> open(String sealed) {
-        if (sealed == null || sealed.isEmpty() || sealed.length() > MAX_SEALED_LENGTH) {
+        if (sealed == null || sealed.isEmpty() || sealed.length() > maxSealedLength) {
             return Optional.empty();
         }
         try {

@@ -2,9 +2,12 @@ package dev.oidcsso.oidc;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Remembers which login responses have been used, so that a callback is accepted once. Without a
@@ -29,7 +32,26 @@ public interface CallbackReplayGuard {
      * @return the guard
      */
     static CallbackReplayGuard inMemory(Duration loginTimeout) {
-        Cache<String, Boolean> used = Caffeine.newBuilder().expireAfterWrite(loginTimeout).maximumSize(1_000_000).build();
-        return (state, until) -> used.asMap().putIfAbsent(state, Boolean.TRUE) == null;
+        return inMemory(loginTimeout, Clock.systemUTC());
+    }
+
+    /**
+     * A guard in this process's memory, on a given clock.
+     *
+     * @param loginTimeout how long a login may take: the least time a value is remembered
+     * @param clock        the time
+     * @return the guard
+     */
+    static CallbackReplayGuard inMemory(Duration loginTimeout, Clock clock) {
+        // Each entry lives until its own "until" (a logout token's exp may be later than a login's end), and
+        // at least the login timeout, so that no value is forgotten while it could still be presented.
+        Cache<String, Instant> used = Caffeine.newBuilder().maximumSize(1_000_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(Expiry.creating((String state, Instant until) -> {
+                    Duration left = Duration.between(clock.instant(), until);
+                    return left.compareTo(loginTimeout) > 0 ? left : loginTimeout;
+                }))
+                .build();
+        return (state, until) -> used.asMap().putIfAbsent(state, until) == null;
     }
 }

@@ -10,12 +10,17 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.observe.SsoEvents;
 import net.minidev.json.JSONObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,6 +34,7 @@ public final class Discovery {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA));
     private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
 
     private final OidcSettings settings;
     private final OidcHttp http;
@@ -115,7 +121,49 @@ public final class Discovery {
             throw new ProviderUnavailableException("the discovery document at " + url
                     + " lacks jwks_uri, token_endpoint or authorization_endpoint");
         }
+        warnOfPlainHttp(url, metadata);
         return new DiscoveredProvider(metadata, keySource(metadata), algorithms(metadata));
+    }
+
+    /**
+     * Keys, codes and tokens fetched over plain http can be swapped by anyone on the path. Loopback is
+     * fine (development, a sidecar); another host works, as in a container network, but is named in a
+     * warning rather than refused, so that a first try with {@code http://keycloak:8080} still runs.
+     */
+    private static void warnOfPlainHttp(URI url, OIDCProviderMetadata metadata) {
+        List<String> plain = plainHttpEndpoints(url, metadata);
+        if (!plain.isEmpty()) {
+            LOG.warn("The IdP is reached over plain http ({}): signing keys and tokens can be changed or read on the way; "
+                    + "use https outside a development machine", String.join(", ", plain));
+        }
+    }
+
+    /**
+     * The endpoints reached over plain http on a host other than this machine.
+     *
+     * @param url      the discovery URL
+     * @param metadata the discovered document
+     * @return each such endpoint's name and origin, sorted
+     */
+    static List<String> plainHttpEndpoints(URI url, OIDCProviderMetadata metadata) {
+        List<String> plain = new ArrayList<>();
+        for (Map.Entry<String, URI> endpoint : Map.of("the discovery URL", url,
+                "jwks_uri", metadata.getJWKSetURI(), "token_endpoint", metadata.getTokenEndpointURI()).entrySet()) {
+            URI uri = endpoint.getValue();
+            if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+                plain.add(endpoint.getKey() + " " + uri.getScheme() + "://" + uri.getHost());
+            }
+        }
+        Collections.sort(plain);
+        return plain;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1");
     }
 
     private JwksCache keySource(OIDCProviderMetadata metadata) {

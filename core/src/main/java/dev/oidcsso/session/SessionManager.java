@@ -34,7 +34,8 @@ public final class SessionManager {
     /** The session cookie's name, without the {@code __Host-} or {@code __Secure-} prefix https adds. */
     public static final String COOKIE = "oidc_sso_session";
     /** Beyond this, an ID token is not kept and logout goes without {@code id_token_hint}, which RP-initiated logout allows. */
-    static final int MAX_SEALED_ID_TOKEN = 16_000;
+    /** The longest sealed ID token kept for {@code id_token_hint}; the ID token sealer must open what is kept. */
+    public static final int MAX_SEALED_ID_TOKEN = 16_000;
 
     private final SessionCodec codec;
     private final SessionStore store;

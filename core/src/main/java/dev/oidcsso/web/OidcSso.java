@@ -110,11 +110,11 @@ public final class OidcSso implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token"),
+        this.sessions = new SessionManager(new SessionCodec(key, random), sessionStore, new Sealer(key, "session-id-token", SessionManager.MAX_SEALED_ID_TOKEN),
                 new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
                 clock, sessionWrites);
         CallbackReplayGuard replays = database.map(Store::callbacks)
-                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT));
+                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT, clock));
         // The first IdP's roles are those of the authenticators that know no IdP (basic, trusted header, session).
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         List<IdentityProvider> idpList = new ArrayList<>();

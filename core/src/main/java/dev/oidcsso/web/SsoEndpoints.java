@@ -196,6 +196,9 @@ final class SsoEndpoints {
         LoginOutcome outcome = idps.complete(sealedState, request.queryParameters());
         java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (outcome instanceof LoginOutcome.SignedIn in) {
+            // The session this browser held before (another user on a shared machine, or the same one
+            // again) ends here: a copy of its cookie must not outlive the browser's own use of it.
+            sessions.read(request).ifPresent(previous -> sessions.end(previous, "relogin"));
             events.sessionStarted();
             events.login("success", "none", latency);
             String next = in.next().filter(NextPath::isSafe).orElse("/");

@@ -130,4 +130,20 @@ class SessionLifecycleTest {
                 forged.headers().allValues("Set-Cookie").toString());
         assertTrue(authenticated(), "the session lives on");
     }
+
+    @Test
+    void signingInAgainEndsTheSessionTheBrowserHeldBefore() {
+        assertEquals(200, browser.navigate(url("/login?next=/home")).last().statusCode());
+        dev.oidcsso.testing.Cookie first = browser.cookies().get("oidc_sso_session").orElseThrow();
+        Browser copy = new Browser().defaultHeader("Accept", "text/html");
+        copy.cookies().put(first);
+        assertTrue(copy.getJson(url("/auth/status")).body().contains("\"authenticated\":true"), "a copy of the cookie works");
+
+        // Another user signs in on the same browser (a shared machine): the earlier session ends everywhere.
+        op.user(dev.oidcsso.testing.TestUser.withGroups("bob", "mlflow"));
+        assertEquals(200, browser.navigate(url("/login?next=/home")).last().statusCode());
+        assertTrue(browser.getJson(url("/auth/status")).body().contains("bob"));
+        assertTrue(copy.getJson(url("/auth/status")).body().contains("\"authenticated\":false"),
+                "the copy of the earlier session's cookie no longer works");
+    }
 }

@@ -10,6 +10,7 @@ import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
+import dev.oidcsso.testing.stub.StubWorkloadIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,5 +158,60 @@ class IdentityBindingTest {
         op.user(new TestUser("alice-subject", TestUser.withGroups("alice", "mlflow").claims()));
         assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
                 .header("Authorization", "Bearer " + op.accessToken(Map.of()))).statusCode());
+    }
+
+    @Test
+    void aWorkloadsUserNameCannotBeTakenBySigningInUnderIt() throws Exception {
+        try (StubWorkloadIssuer issuer = StubWorkloadIssuer.start()) {
+            app.stop(0);
+            sso.close();
+            Map<String, String> settings = new java.util.HashMap<>(issuer.settings("ci", "alice"));
+            settings.put("OIDC_WORKLOAD_CI_GROUPS", "mlflow-admin");
+            settings.put("OIDC_AUTH_MODE", "oidc,trusted-header");
+            settings.put("OIDC_TRUSTED_PROXIES", "127.0.0.1");
+            sso = OidcSso.builder(StoreApps.settings(op, settings)).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
+            app = DemoApps.jdkApp(sso);
+            base = DemoApps.baseUrl(app);
+            op.registerRedirectUri(base + "/callback");
+            String workload = "Bearer " + issuer.token(java.time.Instant.now(), java.time.Duration.ofMinutes(5));
+            HttpResponse<String> first = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                    .header("Authorization", workload));
+            assertEquals(200, first.statusCode(), first.body());
+
+            // A person whose preferred_username is the workload's user name (an IdP letting users pick it)
+            // is refused at sign-in, and gains neither the workload's groups nor its grants.
+            HttpResponse<String> page = loginAsAlice("alice-subject");
+            assertEquals(403, page.statusCode(), page.body());
+            assertTrue(page.body().contains("belongs to another account"), page.body());
+            assertEquals(Set.of("mlflow-admin"), db.users().find("alice").orElseThrow().groups());
+            op.user(new TestUser("alice-subject", TestUser.withGroups("alice", "mlflow").claims()));
+            HttpResponse<String> bearer = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                    .header("Authorization", "Bearer " + op.accessToken(Map.of())));
+            assertEquals(403, bearer.statusCode(), "nor with the IdP's bearer token: " + bearer.body());
+            HttpResponse<String> proxied = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                    .header("X-Forwarded-User", "alice").header("X-Forwarded-Groups", "mlflow"));
+            assertEquals(403, proxied.statusCode(), "nor as a proxy's user: " + proxied.body());
+            assertEquals(Set.of("mlflow-admin"), db.users().find("alice").orElseThrow().groups(), "the workload's groups are unchanged");
+            assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                    .header("Authorization", workload)).statusCode(), "the workload keeps its name");
+        }
+    }
+
+    @Test
+    void aWorkloadWhoseUserNameAPersonHoldsIsRefused() throws Exception {
+        assertEquals(200, loginAsAlice("alice-subject").statusCode());
+        try (StubWorkloadIssuer issuer = StubWorkloadIssuer.start()) {
+            app.stop(0);
+            sso.close();
+            sso = OidcSso.builder(StoreApps.settings(op, issuer.settings("ci", "alice"))).database(db)
+                    .resourceTypes(ResourceTypes.of("experiment")).build();
+            app = DemoApps.jdkApp(sso);
+            base = DemoApps.baseUrl(app);
+            HttpResponse<String> refused = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                    .header("Authorization", "Bearer " + issuer.token(java.time.Instant.now(), java.time.Duration.ofMinutes(5))));
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals(Optional.of(new IdpIdentity(op.issuer(), "alice-subject")), db.users().find("alice").orElseThrow().identity(),
+                    "the person keeps the name");
+        }
     }
 }

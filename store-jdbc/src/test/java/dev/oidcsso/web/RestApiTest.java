@@ -8,6 +8,7 @@ import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.stub.StubWorkloadIssuer;
 import dev.oidcsso.testing.TestProvider;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -210,6 +211,31 @@ class RestApiTest {
         HttpResponse<String> never = call("POST", "/oidc/api/me/token", third, "{\"expires_at\": null}");
         assertEquals(201, never.statusCode(), never.body());
         assertEquals(inAnHour.minusSeconds(60).toString(), json(never).get("expires_at").asText());
+    }
+
+    @Test
+    void aWorkloadTokenCannotMintAnAccessTokenThatOutlivesIt() throws Exception {
+        StubWorkloadIssuer issuer = StubWorkloadIssuer.start();
+        extra.add(issuer);
+        app.stop(0);
+        sso.close();
+        sso = OidcSso.builder(settings(issuer.settings("ci", "ci-deploy"))).database(db)
+                .resourceTypes(ResourceTypes.of("experiment", "registered_model")).build();
+        app = DemoApps.jdkApp(sso);
+        base = DemoApps.baseUrl(app);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant tokenExpiry = now.plus(10, ChronoUnit.MINUTES);
+        String workload = "Bearer " + issuer.token(now, Duration.ofMinutes(10));
+
+        // Without an expiry, and with "never", the new token gets the workload token's own expiry.
+        for (String body : java.util.Arrays.asList(null, "{\"expires_at\": null}")) {
+            HttpResponse<String> minted = call("POST", "/oidc/api/me/token", workload, body);
+            assertEquals(201, minted.statusCode(), minted.body());
+            assertEquals("ci-deploy", json(minted).get("username").asText());
+            assertEquals(tokenExpiry.toString(), json(minted).get("expires_at").asText());
+        }
+        assertError(call("POST", "/oidc/api/me/token", workload, "{\"expires_at\": \"" + now.plus(30, ChronoUnit.DAYS) + "\"}"),
+                400, "invalid_request", "cannot expire later");
     }
 
     @Test

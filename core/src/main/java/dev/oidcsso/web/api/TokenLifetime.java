@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The rule that no credential mints one that outlives it. A request authenticated with a personal
  * access token that expires creates tokens that expire no later: without {@code expires_at} the new
- * token gets the caller's expiry, and a later {@code expires_at} is refused with 400. A token that
+ * token gets the caller's expiry, and a later {@code expires_at} is refused with 400. A workload's
+ * token ({@code OIDC_WORKLOAD_ISSUERS}) limits what it creates to its own expiry in the same way. A token that
  * never expires, and a sign-in at the identity provider (a session, the IdP's bearer token, a proxy
  * identity: the user proving who they are, not a credential the framework issued), may create tokens
  * up to the store's own limits.

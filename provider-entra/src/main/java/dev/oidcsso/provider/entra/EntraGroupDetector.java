@@ -74,14 +74,17 @@ public final class EntraGroupDetector implements GroupDetector {
     public List<String> detectGroups(GroupDetectionContext context) {
         Map<String, Object> claims = context.tokenClaims().isEmpty() ? context.claims() : context.tokenClaims();
         Set<String> groups = new LinkedHashSet<>();
-        List<String> roles = options.appRoles() ? ClaimValues.strings(claims.get("roles")) : List.of();
-        if (context.accessToken().isEmpty() && !roles.isEmpty() && (options.displayNames() || hasOverage(claims))) {
+        // Another tenant's administrator chooses the roles and group names of their tenant: there only IDs count.
+        boolean names = options.namesCountFor(claims.get("tid"));
+        boolean displayNames = options.displayNames() && names;
+        List<String> roles = options.appRoles() && names ? ClaimValues.strings(claims.get("roles")) : List.of();
+        if (context.accessToken().isEmpty() && !roles.isEmpty() && (displayNames || hasOverage(claims))) {
             // An API client with app roles: the roles decide, as the README advises for overage tokens.
             return List.copyOf(roles);
         }
-        if (options.displayNames() || hasOverage(claims)) {
+        if (displayNames || hasOverage(claims)) {
             for (MicrosoftGraph.Group group : fromGraph(context, hasOverage(claims))) {
-                groups.add(options.displayNames() ? group.displayName() : group.id());
+                groups.add(displayNames ? group.displayName() : group.id());
             }
         } else {
             groups.addAll(ClaimValues.strings(claims.get(options.groupsClaim())));
@@ -141,7 +144,8 @@ public final class EntraGroupDetector implements GroupDetector {
 
         @Override
         public Set<String> settingNames() {
-            return Set.of("OIDC_ENTRA_*", SettingNames.GROUPS_ATTRIBUTE, SettingNames.HTTP_TIMEOUT);
+            // The discovery URL tells a multi-tenant app, whose role names count only from OIDC_ENTRA_ROLE_TENANTS.
+            return Set.of("OIDC_ENTRA_*", SettingNames.GROUPS_ATTRIBUTE, SettingNames.HTTP_TIMEOUT, SettingNames.DISCOVERY_URL);
         }
 
         @Override

@@ -18,9 +18,39 @@ import java.util.Locale;
  * @param appRoles     whether the values of the {@code roles} claim count as groups too
  * @param graphUrl     the Microsoft Graph base URL
  * @param timeout      the timeout of each Graph request
+ * @param multiTenant  whether the application is multi-tenant ({@code organizations} or {@code common})
+ * @param roleTenants  in a multi-tenant application, the tenants whose app roles and display names count
  */
 public record EntraGroupOptions(String groupsClaim, boolean displayNames, boolean appRoles, URI graphUrl,
-                                Duration timeout) {
+                                Duration timeout, boolean multiTenant, List<String> roleTenants) {
+
+    /**
+     * Creates the value, copying collections so it stays immutable.
+     *
+     * @param groupsClaim  the claim holding group object IDs
+     * @param displayNames whether groups are reported by display name
+     * @param appRoles     whether app roles count as groups too
+     * @param graphUrl     the Microsoft Graph base URL
+     * @param timeout      the timeout of each Graph request
+     * @param multiTenant  whether the application is multi-tenant
+     * @param roleTenants  the tenants whose app roles and display names count
+     */
+    public EntraGroupOptions {
+        roleTenants = List.copyOf(roleTenants);
+    }
+
+    /**
+     * Whether names chosen inside the token's tenant (app role assignments, group display names) may
+     * decide groups: always in a single-tenant application (the token's issuer is that tenant), and in
+     * a multi-tenant one only for {@code OIDC_ENTRA_ROLE_TENANTS}. Group object IDs are assigned by Entra
+     * and cannot be chosen, so they count from every allowed tenant.
+     *
+     * @param tid the token's {@code tid} claim
+     * @return true when roles and display names of that tenant count
+     */
+    public boolean namesCountFor(Object tid) {
+        return !multiTenant || tid instanceof String tenant && roleTenants.stream().anyMatch(tenant::equalsIgnoreCase);
+    }
 
     /**
      * Reads the options, reporting every unusable value.
@@ -42,8 +72,20 @@ public record EntraGroupOptions(String groupsClaim, boolean displayNames, boolea
                 EntraSettings.DEFAULT_GRAPH_URL), problems).orElse(URI.create(EntraSettings.DEFAULT_GRAPH_URL));
         Duration timeout = OidcSettings.parseDuration(value(settings, SettingNames.HTTP_TIMEOUT, "5s"))
                 .orElse(Duration.ofSeconds(5));
+        boolean multiTenant = settings.get(EntraSettings.TENANT_ID)
+                .or(() -> settings.get(SettingNames.DISCOVERY_URL).flatMap(EntraProfile::tenantOf))
+                .map(t -> EntraSettings.MULTI_TENANT.contains(t.toLowerCase(Locale.ROOT))).orElse(false);
+        List<String> roleTenants = settings.list(EntraSettings.ROLE_TENANTS, false);
+        roleTenants.stream().filter(t -> !EntraSettings.isGuid(t)).forEach(t -> problems.add(EntraSettings.ROLE_TENANTS
+                + " entry '" + t + "' is not a tenant ID (a GUID); every tenant ('*') cannot be trusted with role names"));
+        if (multiTenant && roleTenants.isEmpty() && (roles.equals("true") || mode.equals("display"))) {
+            problems.add((roles.equals("true") ? EntraSettings.APP_ROLES + "=true" : EntraSettings.GROUP_NAMES + "=display")
+                    + " in a multi-tenant app lets the administrator of every allowed tenant assign this app's roles or name a "
+                    + "group like yours in their own tenant: set " + EntraSettings.ROLE_TENANTS
+                    + " to the tenant IDs whose roles and group names count (your own); other tenants' users keep their group IDs");
+        }
         return new EntraGroupOptions(value(settings, SettingNames.GROUPS_ATTRIBUTE, "groups"), mode.equals("display"),
-                roles.equals("true"), graph, timeout);
+                roles.equals("true"), graph, timeout, multiTenant, roleTenants);
     }
 
     private static String value(PluginSettings settings, String name, String fallback) {

@@ -156,7 +156,13 @@ public final class EntraProfile implements ProviderProfileFactory {
                 + "group's Object ID, or set " + EntraSettings.GROUP_NAMES + "=display to use display names"));
     }
 
-    private static Optional<String> tenantOf(String discoveryUrl) {
+    /**
+     * The tenant a discovery URL names.
+     *
+     * @param discoveryUrl the discovery URL
+     * @return the tenant path segment, if the URL has Entra's form
+     */
+    static Optional<String> tenantOf(String discoveryUrl) {
         try {
             URI uri = new URI(discoveryUrl);
             Matcher matcher = DISCOVERY_PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath());

@@ -24,6 +24,13 @@ public final class EntraSettings {
     public static final String GROUP_NAMES = "OIDC_ENTRA_GROUP_NAMES";
     /** {@code true} to count the app roles of the {@code roles} claim as groups too. */
     public static final String APP_ROLES = "OIDC_ENTRA_APP_ROLES";
+    /**
+     * In a multi-tenant application, the tenants (IDs, comma list) whose app roles and group display
+     * names count: every allowed tenant's administrator can assign this app's roles and name groups in
+     * their own tenant, so only the operator's own tenants may decide a role by name. Required there
+     * with {@link #APP_ROLES} or {@code display} group names; {@code *} is refused.
+     */
+    public static final String ROLE_TENANTS = "OIDC_ENTRA_ROLE_TENANTS";
     /** The login authority, {@code https://login.microsoftonline.com} unless in a national cloud. */
     public static final String AUTHORITY = "OIDC_ENTRA_AUTHORITY";
     /** The Microsoft Graph base URL, {@code https://graph.microsoft.com/v1.0} unless in a national cloud. */

@@ -137,6 +137,22 @@ class EntraGroupDetectorTest {
     }
 
     @Test
+    void inAMultiTenantAppOnlyTheRoleTenantsRolesCount() {
+        GroupDetector detector = detector(Map.of("OIDC_ENTRA_TENANT_ID", "organizations", "OIDC_ENTRA_APP_ROLES", "true",
+                "OIDC_ENTRA_ROLE_TENANTS", "72F988BF-86F1-41AF-91AB-2D7CD011DB47"));
+        Map<String, Object> home = claims(Map.of("tid", "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "groups", List.of(GraphStub.groupId(1)), "roles", List.of("MLflow.Admin")));
+        assertEquals(List.of(GraphStub.groupId(1), "MLflow.Admin"), detector.detectGroups(StubContext.ofToken(home, TOKEN)));
+        Map<String, Object> other = new HashMap<>(home);
+        other.put("tid", "0f0f0f0f-1111-2222-3333-444444444444");
+        assertEquals(List.of(GraphStub.groupId(1)), detector.detectGroups(StubContext.ofToken(other, TOKEN)),
+                "another tenant's administrator assigns this app's roles in their tenant: only the group IDs count");
+        Map<String, Object> noTenant = new HashMap<>(home);
+        noTenant.remove("tid");
+        assertEquals(List.of(GraphStub.groupId(1)), detector.detectGroups(StubContext.ofToken(noTenant, TOKEN)));
+    }
+
+    @Test
     void aNextLinkToAnotherHostIsNotFollowed() {
         graph.route("GET", GraphStub.PATH, r -> StubHttpServer.Response.json(Map.of("value", List.of(),
                 "@odata.nextLink", "http://localhost:1/steal")));

@@ -97,6 +97,25 @@ class EntraProfileTest {
     }
 
     @Test
+    void multiTenantRoleNamesNeedTheTenantsWhoseNamesCount() {
+        for (Map.Entry<String, String> names : Map.of("OIDC_ENTRA_APP_ROLES", "true", "OIDC_ENTRA_GROUP_NAMES", "display").entrySet()) {
+            SettingsException e = failure(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations",
+                    "OIDC_ENTRA_ALLOWED_TENANTS", "*", names.getKey(), names.getValue(),
+                    "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "mlflow-admin"));
+            assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(names.getKey() + "=" + names.getValue()
+                    + " in a multi-tenant app") && p.contains("OIDC_ENTRA_ROLE_TENANTS")), e.problems().toString());
+        }
+        SettingsException every = failure(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations",
+                "OIDC_ENTRA_ALLOWED_TENANTS", "*", "OIDC_ENTRA_APP_ROLES", "true", "OIDC_ENTRA_ROLE_TENANTS", "*",
+                "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "mlflow-admin"));
+        assertTrue(every.problems().stream().anyMatch(p -> p.startsWith("OIDC_ENTRA_ROLE_TENANTS entry '*' is not a tenant ID")),
+                every.problems().toString());
+        settings(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations", "OIDC_ENTRA_ALLOWED_TENANTS", "*",
+                "OIDC_ENTRA_APP_ROLES", "true", "OIDC_ENTRA_ROLE_TENANTS", TENANT,
+                "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "mlflow-admin"));
+    }
+
+    @Test
     void multiTenantNeedsAnAllowList() {
         SettingsException e = failure(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations"));
         assertEquals(List.of("OIDC_ENTRA_ALLOWED_TENANTS is not set: a multi-tenant app ('organizations' or 'common') accepts "

@@ -128,11 +128,31 @@ class EntraStubLoginTest {
         entra.idTokenClaims(request -> user(TENANT, Map.of("preferred_username", "bob@contoso.com",
                 "groups", List.of(USERS), "roles", List.of("MLflow.Admin"))));
         try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_ENTRA_GROUP_NAMES", "display", "OIDC_ENTRA_APP_ROLES", "true",
-                "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "MLflow.Admin")));
+                "OIDC_ENTRA_ROLE_TENANTS", TENANT, "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "MLflow.Admin")));
              StubApp app = StubApp.start(sso)) {
             Browser browser = new Browser().defaultHeader("Accept", "text/html");
             assertEquals("hello bob@contoso.com (admin) via session at /", browser.navigate(app.baseUrl() + "/").last().body());
             assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body().contains("\"groups\":[\"mlflow\",\"MLflow.Admin\"]"));
+        }
+    }
+
+    @Test
+    void anotherAllowedTenantCannotMakeItsUsersAdministratorsByRoleOrGroupName() {
+        // Mallory administers her own allowed tenant: she assigns herself this app's admin role there and
+        // names a group of hers "mlflow". Neither counts: only the role tenants' names do.
+        GraphStub.serve(entra.server(), entra.accessToken(), List.of(GraphStub.group(GraphStub.groupId(9), "mlflow")), 100);
+        entra.idTokenClaims(request -> user(OTHER_TENANT, Map.of("preferred_username", "mallory@fabrikam.com",
+                "groups", List.of(GraphStub.groupId(9)), "roles", List.of("MLflow.Admin"))));
+        try (OidcSso sso = OidcSso.create(settings(Map.of("OIDC_ENTRA_GROUP_NAMES", "display", "OIDC_ENTRA_APP_ROLES", "true",
+                "OIDC_ENTRA_ALLOWED_TENANTS", TENANT + "," + OTHER_TENANT, "OIDC_ENTRA_ROLE_TENANTS", TENANT,
+                "OIDC_GROUP_NAME", "mlflow", "OIDC_ADMIN_GROUP_NAME", "MLflow.Admin")));
+             StubApp app = StubApp.start(sso)) {
+            Browser browser = new Browser().defaultHeader("Accept", "text/html");
+            HttpResponse<String> page = browser.navigate(app.baseUrl() + "/").last();
+            assertEquals(403, page.statusCode(), page.body());
+            assertTrue(browser.get(app.baseUrl() + "/auth/status", Map.of("Accept", "application/json")).body()
+                    .contains("\"authenticated\":false"));
+            assertTrue(entra.server().requests(GraphStub.PATH).isEmpty(), "display names of that tenant are not even read");
         }
     }
 
