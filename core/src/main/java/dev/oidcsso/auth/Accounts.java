@@ -337,6 +337,22 @@ public final class Accounts {
         return database.flatMap(db -> db.users().find(username)).map(user -> user.groups().stream().sorted().toList());
     }
 
+    /**
+     * The issuer a user is bound to (their first login's), so that with several IdPs their role is
+     * decided with that IdP's groups.
+     *
+     * @param username the user name
+     * @return the bound issuer, or empty when the user is unknown or not bound yet
+     */
+    public Optional<String> boundIssuer(String username) {
+        return database.flatMap(db -> db.users().find(username)).flatMap(User::identity).map(IdpIdentity::issuer)
+                .or(() -> {
+                    synchronized (memoryBindings) {
+                        return Optional.ofNullable(memoryBindings.get(username)).map(IdpIdentity::issuer);
+                    }
+                });
+    }
+
     private static AccessRefusedException disabled(String username) {
         return new AccessRefusedException("The account '" + username + "' has been disabled by an administrator.");
     }

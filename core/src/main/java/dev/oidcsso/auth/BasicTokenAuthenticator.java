@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Authenticates scripts by {@code Authorization: Basic user:token} with the personal access token
@@ -31,7 +32,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
 
     private final TokenStore tokens;
     private final Accounts accounts;
-    private final RoleDecision roles;
+    private final Function<String, RoleDecision> rolesOf;
     private final FailureBrake brake;
 
     /**
@@ -54,9 +55,21 @@ public final class BasicTokenAuthenticator implements Authenticator {
      * @param brake    counts failures per address and user name; past its limit failures get 429
      */
     public BasicTokenAuthenticator(TokenStore tokens, Accounts accounts, RoleDecision roles, FailureBrake brake) {
+        this(tokens, accounts, username -> roles, brake);
+    }
+
+    /**
+     * Creates the authenticator for several IdPs, each with its own role groups.
+     *
+     * @param tokens   the access tokens
+     * @param accounts the recorded users
+     * @param rolesOf  the role decision of a user's IdP, by user name
+     * @param brake    counts failures per address and user name; past its limit failures get 429
+     */
+    public BasicTokenAuthenticator(TokenStore tokens, Accounts accounts, Function<String, RoleDecision> rolesOf, FailureBrake brake) {
         this.tokens = tokens;
         this.accounts = accounts;
-        this.roles = roles;
+        this.rolesOf = rolesOf;
         this.brake = brake;
     }
 
@@ -94,7 +107,7 @@ public final class BasicTokenAuthenticator implements Authenticator {
         tokens.find(username).ifPresent(info -> accounts.requireNotRevoked(username, info.createdAt()));
         accounts.requireFreshRecordedGroups(username);
         List<String> groups = accounts.recordedGroups(username).orElse(List.of());
-        Role role = roles.require(username, groups);
+        Role role = rolesOf.apply(username).require(username, groups);
         // The token just verified is the user's current one, so its dates are the stored ones.
         Optional<Instant> expiry = tokens.find(username).flatMap(TokenInfo::expiresAt);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty(), expiry));

@@ -7,6 +7,7 @@ import dev.oidcsso.session.SessionManager;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Authenticates a browser by its session cookie. With a user store, the rights come from the user's
@@ -18,7 +19,7 @@ public final class SessionAuthenticator implements Authenticator {
 
     private final SessionManager sessions;
     private final Accounts accounts;
-    private final RoleDecision roles;
+    private final Function<Session, RoleDecision> rolesOf;
 
     /**
      * Creates the authenticator.
@@ -28,9 +29,20 @@ public final class SessionAuthenticator implements Authenticator {
      * @param roles    decides the role from the recorded groups
      */
     public SessionAuthenticator(SessionManager sessions, Accounts accounts, RoleDecision roles) {
+        this(sessions, accounts, session -> roles);
+    }
+
+    /**
+     * Creates the authenticator for several IdPs, each with its own role groups.
+     *
+     * @param sessions the session manager
+     * @param accounts the recorded users, to refuse a user disabled since the login and read their groups
+     * @param rolesOf  the role decision of a session's IdP
+     */
+    public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, RoleDecision> rolesOf) {
         this.sessions = sessions;
         this.accounts = accounts;
-        this.roles = roles;
+        this.rolesOf = rolesOf;
     }
 
     @Override
@@ -55,6 +67,7 @@ public final class SessionAuthenticator implements Authenticator {
             // The user was deleted: the session goes with them.
             return Optional.empty();
         }
+        RoleDecision roles = rolesOf.apply(session);
         roles.require(session.username(), groups.get());
         return Optional.of(new Principal(session.username(), groups.get(), roles.isAdmin(groups.get()), AuthMethod.SESSION,
                 Optional.of(session.id())));

@@ -2,6 +2,10 @@ package dev.oidcsso.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +57,11 @@ import java.util.Set;
  * other bearer token is left to the IdP's {@link BearerAuthenticator}, which refuses an unknown
  * issuer with 401. Each issuer's keys are fetched and cached apart, so an issuer that is down
  * affects its own tokens only (503), never the IdP's logins or another issuer's tokens.
+ *
+ * <p>A token that passed is remembered ({@link WorkloadTokenCache}: bounded, at most five minutes) with
+ * what it authenticated as, so a pipeline repeating it is not verified again; its times are still
+ * checked on every request, its user is still refused once disabled, and it is dropped once its key
+ * leaves the issuer's JWKS.
  */
 public final class WorkloadAuthenticator implements Authenticator {
 
@@ -70,6 +80,7 @@ public final class WorkloadAuthenticator implements Authenticator {
     private final RoleDecision roles;
     private final Clock clock;
     private final Duration skew;
+    private final WorkloadTokenCache cache = new WorkloadTokenCache();
 
     /**
      * Creates the authenticator.
@@ -107,30 +118,104 @@ public final class WorkloadAuthenticator implements Authenticator {
             return Optional.empty(); // the IdP's token, or an unknown issuer's, which the bearer authenticator refuses
         }
         List<WorkloadSettings.Issuer> candidates = configured.get(issuer.get());
-        JWTClaimsSet claims = verify(token.get(), byIssuer.get(issuer.get()), candidates);
+        BearerTokenCache.Digest digest = cache.digest(token.get());
+        Optional<WorkloadTokenCache.Entry> cached = cache.get(digest);
+        if (cached.isPresent() && cached.get().issuer().equals(issuer.get())) {
+            WorkloadTokenCache.Entry entry = cached.get();
+            try {
+                checkClaims(entry.claims(), entry.issuer());
+            } catch (BadJWTException e) {
+                cache.invalidate(digest);
+                throw new TokenValidationException("the bearer token of workload issuer '" + candidates.get(0).name()
+                        + "' was refused: " + e.getMessage());
+            }
+            if (!cache.keyCheckDue(entry) || published(byIssuer.get(entry.issuer()), entry)) {
+                return Optional.of(admitted(entry.workload(), entry.principal(), entry.claims()));
+            }
+            // The issuer no longer publishes the key: every token it verified is verified again, and refused.
+            cache.dropKey(entry);
+        }
+        Verified verified = verify(token.get(), byIssuer.get(issuer.get()), candidates);
+        JWTClaimsSet claims = verified.claims();
         for (WorkloadSettings.Issuer candidate : candidates) {
             if (candidate.audiences().stream().noneMatch(claims.getAudience()::contains)) {
                 continue;
             }
             Optional<String> failed = failedRule(candidate, claims);
             if (failed.isEmpty()) {
-                // Bound to the workload, so no person signing in under the same name can take its rights.
-                accounts.recordWorkload(candidate.user(), candidate.groups(), Accounts.workloadIdentity(candidate.name()));
-                // Disabling the workload's user ends tokens issued before it for good, as for every credential.
-                accounts.requireNotRevoked(candidate.user(),
-                        claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());
                 // A workload token is a short-lived credential of a machine, not a person signing in: what it
                 // creates (a personal access token) may not outlive it, or one leaked CI token would become a
                 // credential that never expires.
-                return Optional.of(new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
-                        AuthMethod.BEARER, Optional.empty(),
-                        Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant)));
+                Principal principal = new Principal(candidate.user(), candidate.groups(), roles.isAdmin(candidate.groups()),
+                        AuthMethod.BEARER, Optional.empty(), Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant));
+                Principal admitted = admitted(candidate.name(), principal, claims);
+                if (verified.keyId().isPresent() && verified.key().isPresent()) {
+                    long lifetime = Duration.between(clock.instant(), claims.getExpirationTime().toInstant().plus(skew)).toNanos();
+                    cache.put(digest, new WorkloadTokenCache.Entry(claims, issuer.get(), verified.keyId().get(), verified.key().get(),
+                            candidate.name(), principal, lifetime));
+                }
+                return Optional.of(admitted);
             }
             LOG.info("A token of workload issuer '{}' does not satisfy its claim rule on '{}'", candidate.name(), failed.get());
         }
         // The answer names the issuer's setting only: the rules' expected values are the operator's business.
         throw new TokenValidationException("the bearer token of workload issuer '" + candidates.get(0).name()
                 + "' does not satisfy the audience and claim rules configured for it");
+    }
+
+    /** Checks made on every request, cached or not: the workload's user is recorded, and refused once disabled. */
+    private Principal admitted(String workload, Principal principal, JWTClaimsSet claims) {
+        // Bound to the workload, so no person signing in under the same name can take its rights.
+        accounts.recordWorkload(principal.username(), principal.groups(), Accounts.workloadIdentity(workload));
+        // Disabling the workload's user ends tokens issued before it for good, as for every credential.
+        accounts.requireNotRevoked(principal.username(),
+                claims.getIssueTime() == null ? java.time.Instant.EPOCH : claims.getIssueTime().toInstant());
+        return principal;
+    }
+
+    /** Whether the issuer still publishes the key that verified a cached token (its JWKS as cached, refetched as usual). */
+    private boolean published(IssuerKeys keys, WorkloadTokenCache.Entry entry) {
+        try {
+            List<JWK> found = keys.source().get(new JWKSelector(new JWKMatcher.Builder().keyID(entry.keyId()).build()), null);
+            boolean still = KeyConverter.toJavaKeys(found).contains(entry.key());
+            if (still) {
+                cache.keyConfirmed(entry);
+            }
+            return still;
+        } catch (KeySourceException | ProviderUnavailableException e) {
+            return false;
+        }
+    }
+
+    /** A verified token and, when it names one and one key matched, the key that verified it. */
+    private record Verified(JWTClaimsSet claims, Optional<String> keyId, Optional<Key> key) {
+    }
+
+    /** @return how many verified tokens are cached, for tests */
+    long cachedTokens() {
+        return cache.size();
+    }
+
+    /**
+     * Whether each workload issuer's keys can be had (its discovery document and JWKS), for the
+     * readiness report. An issuer's fetches are rate-limited as for tokens, so probes cannot hammer it.
+     *
+     * @return each issuer's setting name and whether it is up, in the configured order
+     */
+    public Map<String, Boolean> issuerStatus() {
+        Map<String, Boolean> status = new LinkedHashMap<>();
+        for (Map.Entry<String, IssuerKeys> entry : byIssuer.entrySet()) {
+            boolean up;
+            try {
+                up = entry.getValue().source().available();
+            } catch (ProviderUnavailableException e) {
+                up = false;
+            }
+            for (WorkloadSettings.Issuer issuer : configured.get(entry.getKey())) {
+                status.put(issuer.name(), up);
+            }
+        }
+        return status;
     }
 
     /** @return the configured issuers' names, for the start-up log */
@@ -149,13 +234,25 @@ public final class WorkloadAuthenticator implements Authenticator {
         }
     }
 
-    private JWTClaimsSet verify(String token, IssuerKeys keys, List<WorkloadSettings.Issuer> candidates) {
+    private Verified verify(String token, IssuerKeys keys, List<WorkloadSettings.Issuer> candidates) {
         String name = candidates.get(0).name();
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys.source()));
+        JWSVerificationKeySelector<SecurityContext> selector = new JWSVerificationKeySelector<>(ALGORITHMS, keys.source());
+        List<Key> candidatesKeys = new ArrayList<>();
+        String[] keyId = new String[1];
+        processor.setJWSKeySelector((header, context) -> {
+            List<? extends Key> selected = selector.selectJWSKeys(header, context);
+            candidatesKeys.addAll(selected);
+            keyId[0] = header.getKeyID();
+            return selected;
+        });
         processor.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims, candidates.get(0).issuer()));
         try {
-            return processor.process(token, null);
+            JWTClaimsSet claims = processor.process(token, null);
+            // Only a token whose one named key verified it can be dropped with that key, so only such a token is cached.
+            boolean oneKey = keyId[0] != null && candidatesKeys.size() == 1;
+            return new Verified(claims, oneKey ? Optional.of(keyId[0]) : Optional.empty(),
+                    oneKey ? Optional.of(candidatesKeys.get(0)) : Optional.empty());
         } catch (KeySourceException e) {
             LOG.warn("The keys of workload issuer '{}' cannot be fetched: {}", name, e.getMessage());
             throw new ProviderUnavailableException("the keys of workload issuer '" + name + "' cannot be fetched now", e);

@@ -41,11 +41,23 @@ public final class OidcSettings {
     private final StoreSettings store;
     private final PermissionPolicy permissions;
     private final WorkloadSettings workloads;
+    private final List<IdpSettings> idps;
+    private final Map<String, SettingValues> idpValues;
 
     // Only the validation pass creates settings, so that no unvalidated value exists.
-    OidcSettings(SettingValues values, Optional<Path> pluginDirectory, SelectedPlugins plugins, AccessSettings access,
-                 ProxySettings proxy, ClientSettings client, IdentitySettings identity, SessionSettings session,
-                 CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions, WorkloadSettings workloads) {
+    OidcSettings(SettingValues values, Optional<Path> pluginDirectory, AccessSettings access, ProxySettings proxy,
+                 SessionSettings session, CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions,
+                 WorkloadSettings workloads, List<IdpSettings> idps, Map<String, SettingValues> idpValues) {
+        this(values, pluginDirectory, idps.get(0).plugins(), access, proxy, idps.get(0).client(), idps.get(0).identity(), session,
+                csrf, store, permissions, workloads, idps, idpValues);
+    }
+
+    private OidcSettings(SettingValues values, Optional<Path> pluginDirectory, SelectedPlugins plugins, AccessSettings access,
+                         ProxySettings proxy, ClientSettings client, IdentitySettings identity, SessionSettings session,
+                         CsrfSettings csrf, StoreSettings store, PermissionPolicy permissions, WorkloadSettings workloads,
+                         List<IdpSettings> idps, Map<String, SettingValues> idpValues) {
+        this.idps = List.copyOf(idps);
+        this.idpValues = Map.copyOf(idpValues);
         this.values = values;
         this.pluginDirectory = pluginDirectory;
         this.plugins = plugins;
@@ -79,6 +91,44 @@ public final class OidcSettings {
      */
     public static OidcSettings fromEnvironment() {
         return builder().environment(System.getenv()).systemProperties(System.getProperties()).build();
+    }
+
+    // ---- the identity providers ----------------------------------------------------------------
+
+    /**
+     * The identity providers for browser logins, in the order of {@code OIDC_PROVIDERS}: one, named
+     * {@value IdpSettings#DEFAULT_NAME}, unless {@code OIDC_PROVIDERS} names several. {@link #client()},
+     * {@link #identity()}, {@link #plugins()} and their shortcuts are the first one's.
+     *
+     * @return at least one IdP
+     */
+    public List<IdpSettings> idps() {
+        return idps;
+    }
+
+    /** @return whether {@code OIDC_PROVIDERS} names the IdPs (then the login may show a chooser) */
+    public boolean namedIdps() {
+        return !IdpSettings.DEFAULT_NAME.equals(idps.get(0).name()) || idps.size() > 1;
+    }
+
+    /**
+     * These settings as one IdP sees them: its client, identity settings, plugins and merged values,
+     * with everything else shared. Components made for one IdP (discovery, the token validator, the
+     * login flow, the identity resolver, logout URLs) are given this.
+     *
+     * @param idp one of {@link #idps()}
+     * @return the settings seen by that IdP
+     * @throws IllegalArgumentException when the IdP is not one of these settings
+     */
+    public OidcSettings forIdp(IdpSettings idp) {
+        if (!idps.contains(idp)) {
+            throw new IllegalArgumentException("unknown IdP " + idp.name());
+        }
+        if (idps.size() == 1) {
+            return this;
+        }
+        return new OidcSettings(idpValues.get(idp.name()), pluginDirectory, idp.plugins(), access, proxy, idp.client(),
+                idp.identity(), session, csrf, store, permissions, workloads, List.of(idp), Map.of(idp.name(), idpValues.get(idp.name())));
     }
 
     // ---- the groups -------------------------------------------------------------------------

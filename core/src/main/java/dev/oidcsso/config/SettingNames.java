@@ -93,10 +93,51 @@ public final class SettingNames {
      */
     public static final String CSRF_APP_PATHS = "OIDC_CSRF_APP_PATHS";
 
+    /**
+     * The identity providers for browser logins, when there are several: a comma list of names
+     * (lower-case letters and digits), each configured with {@code OIDC_<NAME>_DISCOVERY_URL},
+     * {@code OIDC_<NAME>_CLIENT_ID}, .... Unset: one IdP, configured with the names above.
+     */
+    public static final String PROVIDERS = "OIDC_PROVIDERS";
+    /** The name the login chooser shows for an IdP (per IdP: {@code OIDC_<NAME>_DISPLAY_NAME}). */
+    public static final String DISPLAY_NAME = "OIDC_DISPLAY_NAME";
+    /** E-mail domains whose login hint picks an IdP (comma list; per IdP: {@code OIDC_<NAME>_EMAIL_DOMAINS}). */
+    public static final String EMAIL_DOMAINS = "OIDC_EMAIL_DOMAINS";
+
+    /**
+     * The settings each IdP has its own of: with {@link #PROVIDERS}, {@code OIDC_CLIENT_ID} becomes
+     * {@code OIDC_STAFF_CLIENT_ID} for the IdP {@code staff}. Provider profile and plugin settings
+     * ({@code OIDC_OKTA_DOMAIN}, ...) are per IdP the same way ({@code OIDC_STAFF_OKTA_DOMAIN}).
+     */
+    static final Set<String> PER_IDP = Set.of(PROVIDER, DISCOVERY_URL, CLIENT_ID, CLIENT_SECRET, CLIENT_AUTH_METHOD, SCOPE,
+            GROUPS_ATTRIBUTE, GROUP_DETECTION_PLUGIN, GROUP_NAME, ADMIN_GROUP_NAME, IDENTITY_SOURCE, USERNAME_CLAIM,
+            IDENTITY_VALIDATOR, IDENTITY_VALIDATOR_CLAIM, IDENTITY_VALIDATOR_VALUE, IDENTITY_VALIDATOR_EXPRESSION,
+            POST_LOGOUT_REDIRECT_URI, AUDIENCE, DISPLAY_NAME, EMAIL_DOMAINS);
+
+    /**
+     * The per-IdP settings that name one IdP and so are never shared: with {@link #PROVIDERS}, each
+     * IdP sets its own, and the unprefixed name is refused. The other per-IdP settings, when given
+     * unprefixed, are every IdP's default.
+     */
+    static final Set<String> OWN_PER_IDP = Set.of(PROVIDER, DISCOVERY_URL, CLIENT_ID, CLIENT_SECRET, AUDIENCE, DISPLAY_NAME,
+            EMAIL_DOMAINS);
+
     /** Names outside the {@code OIDC_} prefix that are still ours. */
     static final Set<String> UNPREFIXED = Set.of(SECRET_KEY, "DEFAULT_PERMISSION", "PERMISSION_SOURCE_ORDER");
 
     private SettingNames() {
+    }
+
+    /**
+     * The name of a setting for one IdP of {@link #PROVIDERS}: {@code forIdp("staff", "OIDC_CLIENT_ID")}
+     * is {@code OIDC_STAFF_CLIENT_ID}.
+     *
+     * @param idp  the IdP's name
+     * @param name an {@code OIDC_*} setting's name
+     * @return the IdP's own name for it
+     */
+    public static String forIdp(String idp, String name) {
+        return "OIDC_" + idp.toUpperCase(Locale.ROOT) + "_" + name.substring("OIDC_".length());
     }
 
     /**

@@ -19,8 +19,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -48,21 +51,111 @@ final class SettingsValidation {
         boolean folderUsable = problems.size() == before;
         PluginCatalog catalog = profiles.map(found::withProfiles).orElse(found);
 
+        Optional<List<String>> idpNames = userValues.get(SettingNames.PROVIDERS).map(text -> idpNames(text, problems));
+        if (idpNames.isEmpty()) {
+            return single(userValues, pluginDirectory, catalog, folderUsable, problems);
+        }
+        return several(userValues, idpNames.get(), pluginDirectory, catalog, folderUsable, problems);
+    }
+
+    /** Today's names, one IdP: every problem in the order an operator has always seen them. */
+    private static OidcSettings single(SettingValues userValues, Optional<Path> pluginDirectory, PluginCatalog catalog,
+                                       boolean folderUsable, List<String> problems) {
         Optional<ProviderProfileFactory> profileFactory = selectProfile(userValues, catalog.profiles(), problems);
-        Map<String, String> withDefaults = new LinkedHashMap<>(profileFactory.map(ProviderProfileFactory::defaults).orElse(Map.of()));
-        withDefaults.putAll(userValues.asMap());
-        SettingValues values = SettingValues.of(withDefaults);
+        SettingValues values = withDefaults(profileFactory, userValues);
 
         AccessSettings access = AccessSettings.parse(values, problems);
-        ProxySettings proxy = ProxySettings.parse(values, problems);
-        if (access.authModes().contains(AuthMode.TRUSTED_HEADER) && proxy.trustedProxies().isEmpty()) {
-            problems.add(SettingNames.AUTH_MODE + " includes trusted-header but " + SettingNames.TRUSTED_PROXIES
-                    + " is empty: list the reverse proxies' addresses, or anyone could claim to be anyone");
-        }
+        ProxySettings proxy = parseProxy(values, access, problems);
         // Without OIDC login the IdP settings are optional; they still enable bearer tokens when given.
         List<String> oidcProblems = access.oidcLogin() ? problems : new ArrayList<>();
-
         List<String> profileProblems = new ArrayList<>();
+        IdpParts parts = idpParts(profileFactory, values, problems, oidcProblems, profileProblems);
+        SessionSettings session = SessionSettings.parse(values, problems);
+        CsrfSettings csrf = CsrfSettings.parse(values, problems);
+        StoreSettings store = StoreSettings.parse(values, problems);
+        PermissionPolicy permissions = PermissionSettings.parse(values, problems);
+        WorkloadSettings workloads = WorkloadSettings.parse(values, problems);
+        problems.addAll(profileProblems);
+        Optional<IdpSettings> idp = plugins(IdpSettings.DEFAULT_NAME, parts, values, catalog, folderUsable, problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new OidcSettings(values, pluginDirectory, access, proxy, session, csrf, store, permissions, workloads,
+                List.of(idp.orElseThrow()), Map.of(IdpSettings.DEFAULT_NAME, values));
+    }
+
+    /**
+     * {@code OIDC_PROVIDERS=staff,partners}: each IdP's settings are its own {@code OIDC_STAFF_*} names
+     * over the unprefixed ones (shared defaults), except those that name an IdP, which each sets
+     * itself. Each IdP's problems are named with its own setting names.
+     */
+    private static OidcSettings several(SettingValues userValues, List<String> names, Optional<Path> pluginDirectory,
+                                        PluginCatalog catalog, boolean folderUsable, List<String> problems) {
+        Map<String, Map<String, String>> own = new LinkedHashMap<>();
+        names.forEach(name -> own.put(name, new LinkedHashMap<>()));
+        Map<String, String> shared = new LinkedHashMap<>();
+        for (Map.Entry<String, String> setting : userValues.asMap().entrySet()) {
+            Optional<String> idp = names.stream().filter(name -> setting.getKey().startsWith(idpPrefix(name))).findFirst();
+            if (idp.isPresent()) {
+                own.get(idp.get()).put("OIDC_" + setting.getKey().substring(idpPrefix(idp.get()).length()), setting.getValue());
+            } else if (SettingNames.OWN_PER_IDP.contains(setting.getKey())) {
+                problems.add(setting.getKey() + " is set, but " + SettingNames.PROVIDERS + " names several IdPs: set "
+                        + SettingNames.forIdp(names.get(0), setting.getKey()) + " (and so on for each IdP) instead");
+            } else {
+                unknownIdp(setting.getKey(), names).ifPresent(problems::add);
+                shared.put(setting.getKey(), setting.getValue());
+            }
+        }
+        SettingValues values = SettingValues.of(shared);
+        AccessSettings access = AccessSettings.parse(values, problems);
+        ProxySettings proxy = parseProxy(values, access, problems);
+        SessionSettings session = SessionSettings.parse(values, problems);
+        CsrfSettings csrf = CsrfSettings.parse(values, problems);
+        StoreSettings store = StoreSettings.parse(values, problems);
+        PermissionPolicy permissions = PermissionSettings.parse(values, problems);
+        WorkloadSettings workloads = WorkloadSettings.parse(values, problems);
+
+        List<IdpSettings> idps = new ArrayList<>();
+        Map<String, SettingValues> idpValues = new LinkedHashMap<>();
+        Set<String> reported = new LinkedHashSet<>(problems);
+        for (String name : names) {
+            Map<String, String> view = new LinkedHashMap<>(shared);
+            view.putAll(own.get(name));
+            SettingValues idpUserValues = SettingValues.of(view);
+            List<String> idpProblems = new ArrayList<>();
+            Optional<ProviderProfileFactory> profileFactory = selectProfile(idpUserValues, catalog.profiles(), idpProblems);
+            SettingValues idpValuesWithDefaults = withDefaults(profileFactory, idpUserValues);
+            List<String> profileProblems = new ArrayList<>();
+            IdpParts parts = idpParts(profileFactory, idpValuesWithDefaults, idpProblems,
+                    access.oidcLogin() ? idpProblems : new ArrayList<>(), profileProblems);
+            idpProblems.addAll(profileProblems);
+            Optional<IdpSettings> idp = plugins(name, parts, idpValuesWithDefaults, catalog, folderUsable, idpProblems);
+            for (String problem : idpProblems) {
+                // A problem of a shared value is the same for every IdP: reported once, as it is named.
+                if (!reported.contains(problem)) {
+                    String named = "IdP '" + name + "': " + renamed(problem, name, own.get(name).keySet());
+                    if (reported.add(named)) {
+                        problems.add(named);
+                    }
+                }
+            }
+            idp.ifPresent(idps::add);
+            idpValues.put(name, idpValuesWithDefaults);
+        }
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new OidcSettings(values, pluginDirectory, access, proxy, session, csrf, store, permissions, workloads, idps,
+                idpValues);
+    }
+
+    /** What one IdP's settings make before its plugins are created. */
+    private record IdpParts(ProviderProfile profile, ClientSettings client, IdentitySettings identity, String displayName,
+                            List<String> emailDomains) {
+    }
+
+    private static IdpParts idpParts(Optional<ProviderProfileFactory> profileFactory, SettingValues values, List<String> problems,
+                                     List<String> oidcProblems, List<String> profileProblems) {
         ProviderProfile profile = profileFactory
                 .flatMap(factory -> create(factory, PluginKind.PROVIDER_PROFILE, values, profileProblems))
                 .orElseGet(() -> unknownProfile(profileFactory.map(PluginFactory::name).orElse("unknown")));
@@ -75,32 +168,107 @@ final class SettingsValidation {
                     + "(https://<idp>/.well-known/openid-configuration) or the provider settings that build it");
         }
         ClientSettings client = ClientSettings.parse(values, discoveryUrl, problems, oidcProblems);
-        SessionSettings session = SessionSettings.parse(values, problems);
         IdentitySettings identity = IdentitySettings.parse(values);
-        CsrfSettings csrf = CsrfSettings.parse(values, problems);
-        StoreSettings store = StoreSettings.parse(values, problems);
-        PermissionPolicy permissions = PermissionSettings.parse(values, problems);
-        WorkloadSettings workloads = WorkloadSettings.parse(values, problems);
-        problems.addAll(profileProblems);
-
-        SelectedPlugins plugins = null;
-        if (folderUsable) {
-            Optional<IdentitySource> source = select(catalog.identitySources(), identity.source(), PluginKind.IDENTITY_SOURCE,
-                    values, problems);
-            Optional<IdentityValidator> validator = select(catalog.identityValidators(), identity.validator(),
-                    PluginKind.IDENTITY_VALIDATOR, values, problems);
-            Optional<GroupDetector> detector = select(catalog.groupDetectors(), identity.groupDetector(),
-                    PluginKind.GROUP_DETECTOR, values, problems);
-            if (source.isPresent() && validator.isPresent() && detector.isPresent()) {
-                plugins = new SelectedPlugins(profile, source.get(), validator.get(), detector.get());
+        List<String> domains = new ArrayList<>();
+        for (String domain : SettingParsers.listOrDefault(values, SettingNames.EMAIL_DOMAINS, List.of())) {
+            String lower = domain.toLowerCase(Locale.ROOT).replaceFirst("^@", "");
+            if (!lower.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                problems.add(SettingNames.EMAIL_DOMAINS + " has '" + domain + "', which is not a domain such as example.com");
+            } else {
+                domains.add(lower);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new SettingsException(problems);
+        String displayName = values.get(SettingNames.DISPLAY_NAME).map(String::trim).orElse("");
+        if (displayName.length() > 100) {
+            problems.add(SettingNames.DISPLAY_NAME + " is " + displayName.length() + " characters long; at most 100 fit a button");
         }
-        return new OidcSettings(values, pluginDirectory, plugins, access, proxy, client, identity, session, csrf, store,
-                permissions, workloads);
+        return new IdpParts(profile, client, identity, displayName, domains);
     }
+
+    private static Optional<IdpSettings> plugins(String name, IdpParts parts, SettingValues values, PluginCatalog catalog,
+                                                 boolean folderUsable, List<String> problems) {
+        if (!folderUsable) {
+            return Optional.empty();
+        }
+        IdentitySettings identity = parts.identity();
+        Optional<IdentitySource> source = select(catalog.identitySources(), identity.source(), PluginKind.IDENTITY_SOURCE,
+                values, problems);
+        Optional<IdentityValidator> validator = select(catalog.identityValidators(), identity.validator(),
+                PluginKind.IDENTITY_VALIDATOR, values, problems);
+        Optional<GroupDetector> detector = select(catalog.groupDetectors(), identity.groupDetector(),
+                PluginKind.GROUP_DETECTOR, values, problems);
+        if (source.isEmpty() || validator.isEmpty() || detector.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdpSettings(name, parts.displayName().isEmpty() ? name : parts.displayName(), parts.client(),
+                identity, new SelectedPlugins(parts.profile(), source.get(), validator.get(), detector.get()), parts.emailDomains()));
+    }
+
+    private static SettingValues withDefaults(Optional<ProviderProfileFactory> profileFactory, SettingValues userValues) {
+        Map<String, String> withDefaults = new LinkedHashMap<>(profileFactory.map(ProviderProfileFactory::defaults).orElse(Map.of()));
+        withDefaults.putAll(userValues.asMap());
+        return SettingValues.of(withDefaults);
+    }
+
+    private static ProxySettings parseProxy(SettingValues values, AccessSettings access, List<String> problems) {
+        ProxySettings proxy = ProxySettings.parse(values, problems);
+        if (access.authModes().contains(AuthMode.TRUSTED_HEADER) && proxy.trustedProxies().isEmpty()) {
+            problems.add(SettingNames.AUTH_MODE + " includes trusted-header but " + SettingNames.TRUSTED_PROXIES
+                    + " is empty: list the reverse proxies' addresses, or anyone could claim to be anyone");
+        }
+        return proxy;
+    }
+
+    /** The names of {@code OIDC_PROVIDERS}: lower-case letters and digits, so that {@code OIDC_<NAME>_...} reads one way. */
+    private static List<String> idpNames(String text, List<String> problems) {
+        List<String> names = new ArrayList<>();
+        for (String entry : SettingValues.splitList(text, true)) {
+            String name = entry.toLowerCase(Locale.ROOT);
+            if (!IDP_NAME.matcher(name).matches()) {
+                problems.add(SettingNames.PROVIDERS + " has '" + entry + "', which is not an IdP name: use 1 to 20 letters "
+                        + "and digits, starting with a letter (for example staff, partners)");
+            } else if (names.contains(name)) {
+                problems.add(SettingNames.PROVIDERS + " names '" + name + "' twice");
+            } else {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(SettingNames.PROVIDERS))) {
+            problems.add(SettingNames.PROVIDERS + " is set but names no IdP: list them (staff,partners), or unset it for one IdP");
+        }
+        return names;
+    }
+
+    private static String idpPrefix(String name) {
+        return "OIDC_" + name.toUpperCase(Locale.ROOT) + "_";
+    }
+
+    /** {@code OIDC_PARTNER_CLIENT_ID} when {@code partner} is not among the IdPs: a typo that would be silently ignored. */
+    private static Optional<String> unknownIdp(String setting, List<String> names) {
+        java.util.regex.Matcher matcher = PER_IDP_NAME.matcher(setting);
+        if (!matcher.matches() || SettingNames.PER_IDP.contains(setting) || !SettingNames.PER_IDP.contains("OIDC_" + matcher.group(2))) {
+            return Optional.empty();
+        }
+        return Optional.of(setting + " is for an IdP named '" + matcher.group(1).toLowerCase(Locale.ROOT) + "', which "
+                + SettingNames.PROVIDERS + " does not name (it names " + String.join(", ", names) + ")");
+    }
+
+    /** A problem of one IdP with that IdP's own setting names, where the IdP set the value or must set it. */
+    private static String renamed(String problem, String idp, Set<String> ownNames) {
+        java.util.regex.Matcher matcher = SETTING_IN_TEXT.matcher(problem);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String setting = matcher.group();
+            boolean idps = ownNames.contains(setting) || SettingNames.OWN_PER_IDP.contains(setting);
+            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(idps ? SettingNames.forIdp(idp, setting) : setting));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    private static final java.util.regex.Pattern IDP_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9]{0,19}");
+    private static final java.util.regex.Pattern PER_IDP_NAME = java.util.regex.Pattern.compile("OIDC_([A-Z][A-Z0-9]{0,19})_([A-Z0-9_]+)");
+    private static final java.util.regex.Pattern SETTING_IN_TEXT = java.util.regex.Pattern.compile("\\bOIDC_[A-Z0-9_]+\\b");
 
     private static Optional<ProviderProfileFactory> selectProfile(SettingValues values, NamedServices<ProviderProfileFactory> known,
                                                                   List<String> problems) {

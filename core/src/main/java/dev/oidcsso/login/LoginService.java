@@ -67,9 +67,32 @@ public final class LoginService {
      * @throws ProviderUnavailableException while the IdP has not been discovered
      */
     public LoginFlow.Start start(URI redirectUri, String next) {
+        return start(redirectUri, next, Optional.empty());
+    }
+
+    /**
+     * Starts a login with a {@code login_hint} for the IdP (OpenID Connect Core 3.1.2.1).
+     *
+     * @param redirectUri the callback URL
+     * @param next        the same-site path to return to
+     * @param loginHint   the hint, for example the e-mail address typed on the login chooser
+     * @return where to send the browser, and the cookie value
+     * @throws ProviderUnavailableException while the IdP has not been discovered
+     */
+    public LoginFlow.Start start(URI redirectUri, String next, Optional<String> loginHint) {
         DiscoveredProvider discovered = provider.current().orElseThrow(() -> new ProviderUnavailableException(
                 "The identity provider cannot be reached right now; sign-in will work again as soon as it is back."));
-        return flow.start(discovered, redirectUri, next);
+        return flow.start(discovered, redirectUri, next, loginHint);
+    }
+
+    /** @return the connection to this service's IdP */
+    public ProviderConnection provider() {
+        return provider;
+    }
+
+    /** @return the protocol messages of this service's IdP (its {@link LoginFlow#idp() name}, its login states) */
+    public LoginFlow flow() {
+        return flow;
     }
 
     /**
@@ -99,6 +122,11 @@ public final class LoginService {
         if (returnedState == null || !constantTimeEquals(returnedState, expected.state())) {
             throw new StateMismatchException("The login response does not belong to the login this browser started "
                     + "(state mismatch). Please sign in again from the application.");
+        }
+        // The one callback route reaches the IdP the login state names; a state of another IdP is never completed here.
+        if (!expected.idp().isEmpty() && !expected.idp().equals(flow.idp())) {
+            throw new StateMismatchException("The login response does not belong to the identity provider this login "
+                    + "went to. Please sign in again from the application.");
         }
 
         // 2. RFC 9700 4.2.4: a login response is accepted once, on any replica.
@@ -139,7 +167,7 @@ public final class LoginService {
                 Optional.ofNullable(tokens.idTokenClaims().getIssuer()).orElse(discovered.issuer()),
                 Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
                 Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken()), tokens.refreshToken(),
-                tokens.tokensExpireAt()));
+                tokens.tokensExpireAt(), flow.idp()));
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
     }

@@ -8,11 +8,8 @@ import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.identity.GroupsUnavailableException;
 import dev.oidcsso.identity.Identity;
-import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.oidc.DiscoveredProvider;
-import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LoginTokens;
-import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.RefreshedTokens;
 import dev.oidcsso.oidc.TokenValidationException;
@@ -85,9 +82,8 @@ public final class SessionRefresher {
     private record Backoff(Instant next, Duration pause) {
     }
 
-    private final ProviderConnection provider;
-    private final LoginFlow flow;
-    private final AccountCheck accountCheck;
+    private final IdentityProviders idps;
+    private final Accounts accounts;
     private final UserInfoClient userInfo;
     private final SessionManager sessions;
     private final Clock clock;
@@ -100,21 +96,18 @@ public final class SessionRefresher {
     /**
      * Creates the refresher; {@link SessionManager#onRefreshDue} is to be given {@link #due}.
      *
-     * @param provider   the connection to the IdP
-     * @param flow       the protocol messages (the refresh grant)
+     * @param idps       the IdPs: each session refreshes through the one it signed in with
      * @param userInfo   reads UserInfo when a refresh brings no ID token or the identity rules ask
-     * @param identities identity source, validator, group detector and role
      * @param accounts   the recorded users
      * @param sessions   the sessions
      * @param clock      the clock
      * @param lease      how long a claim holds if this replica stops mid-refresh (a few IdP timeouts)
      * @param executor   runs the refreshes, off the request threads
      */
-    public SessionRefresher(ProviderConnection provider, LoginFlow flow, UserInfoClient userInfo, IdentityResolver identities,
-                            Accounts accounts, SessionManager sessions, Clock clock, Duration lease, Executor executor) {
-        this.provider = provider;
-        this.flow = flow;
-        this.accountCheck = new AccountCheck(userInfo, identities, accounts);
+    public SessionRefresher(IdentityProviders idps, UserInfoClient userInfo, Accounts accounts, SessionManager sessions, Clock clock,
+                            Duration lease, Executor executor) {
+        this.idps = idps;
+        this.accounts = accounts;
         this.userInfo = userInfo;
         this.sessions = sessions;
         this.clock = clock;
@@ -187,11 +180,14 @@ public final class SessionRefresher {
             return Result.CLAIMED_ELSEWHERE;
         }
         try {
-            DiscoveredProvider discovered = provider.require();
-            RefreshedTokens refreshed = flow.refresh(discovered, refreshToken.get());
+            // The session's own IdP: its token endpoint, client, keys and identity rules.
+            IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()));
+            DiscoveredProvider discovered = idp.connection().require();
+            RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get());
             Optional<JWTClaimsSet> original = sessions.idToken(record).flatMap(SessionRefresher::claimsOf);
             LoginTokens tokens = tokensFor(discovered, record, original, refreshed);
-            Identity identity = accountCheck.admit(discovered, tokens, new IdpIdentity(record.issuer(), record.subject()));
+            Identity identity = new AccountCheck(userInfo, idp.identities(), accounts)
+                    .admit(discovered, tokens, new IdpIdentity(record.issuer(), record.subject()));
             if (!identity.username().equals(record.username())) {
                 throw new TokenValidationException("the refreshed tokens name another user than the session's");
             }

@@ -138,6 +138,24 @@ public final class JwksCache implements JWKSource<SecurityContext> {
         return selector.select(after.keys());
     }
 
+    /**
+     * Whether keys are at hand, for a health report: cached keys within the outage tolerance, or else
+     * keys fetched now, at most once per bearer interval (so a probe cannot hammer the issuer).
+     *
+     * @return true when tokens signed by this key set can be verified now
+     */
+    public boolean available() {
+        Snapshot current = snapshot;
+        if (usable(current)) {
+            return true;
+        }
+        try {
+            return usable(fetch(attempts, Reason.BEARER, current));
+        } catch (KeySourceException e) {
+            return false;
+        }
+    }
+
     private boolean usable(Snapshot candidate) {
         return candidate != null && clock.instant().isBefore(candidate.fetchedAt().plus(policy.outageTolerance()));
     }

@@ -61,9 +61,10 @@ public final class LoginFlow {
     private final TokenValidator tokens;
     private final Sealer sealer;
     private final Clock clock;
+    private final String idp;
 
     /**
-     * Creates the flow.
+     * Creates the flow of the one IdP of a single-IdP setup.
      *
      * @param settings the settings
      * @param http     the sender to the IdP
@@ -72,6 +73,22 @@ public final class LoginFlow {
      * @param clock    the clock
      */
     public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock) {
+        this(settings, http, tokens, key, clock, settings.idps().get(0).name());
+    }
+
+    /**
+     * Creates the flow of one of several IdPs; its login states record the IdP's name, so that the
+     * one callback route reaches this IdP again.
+     *
+     * @param settings the settings as this IdP sees them ({@link OidcSettings#forIdp})
+     * @param http     the sender to the IdP
+     * @param tokens   the token validator
+     * @param key      the root sealing key
+     * @param clock    the clock
+     * @param idp      the IdP's name
+     */
+    public LoginFlow(OidcSettings settings, OidcHttp http, TokenValidator tokens, SealingKey key, Clock clock, String idp) {
+        this.idp = idp;
         this.settings = settings;
         this.http = http;
         this.tokens = tokens;
@@ -97,6 +114,20 @@ public final class LoginFlow {
      * @return the authorization URL and the state cookie value
      */
     public Start start(DiscoveredProvider provider, URI redirectUri, String next) {
+        return start(provider, redirectUri, next, Optional.empty());
+    }
+
+    /**
+     * Starts a login with a login hint (OpenID Connect Core 3.1.2.1 {@code login_hint}), such as the
+     * e-mail address a user typed on the login chooser.
+     *
+     * @param provider    the discovered IdP
+     * @param redirectUri the callback URL
+     * @param next        the same-site path to return to
+     * @param loginHint   the hint passed on to the IdP, if any
+     * @return the authorization URL and the state cookie value
+     */
+    public Start start(DiscoveredProvider provider, URI redirectUri, String next, Optional<String> loginHint) {
         State state = new State(RANDOM_BYTES);
         Nonce nonce = new Nonce(RANDOM_BYTES);
         CodeVerifier verifier = new CodeVerifier();
@@ -110,8 +141,9 @@ public final class LoginFlow {
         if (settings.refreshTokens()) {
             settings.profile().refreshTokenParameters().forEach(request::customParameter);
         }
+        loginHint.ifPresent(request::loginHint);
         LoginState login = new LoginState(state.getValue(), nonce.getValue(), verifier.getValue(), redirectUri, next,
-                clock.instant().plus(LOGIN_TIMEOUT));
+                clock.instant().plus(LOGIN_TIMEOUT), idp);
         return new Start(request.build().toURI(), sealer.seal(toMap(login)));
     }
 
@@ -135,6 +167,11 @@ public final class LoginFlow {
      */
     public Optional<LoginState> openState(String sealed) {
         return sealer.open(sealed).flatMap(LoginFlow::fromMap).filter(login -> clock.instant().isBefore(login.expiresAt()));
+    }
+
+    /** @return the name of the IdP this flow logs in with */
+    public String idp() {
+        return idp;
     }
 
     /**
@@ -242,6 +279,7 @@ public final class LoginFlow {
         map.put("ru", login.redirectUri().toString());
         map.put("nx", login.next());
         map.put("exp", login.expiresAt().getEpochSecond());
+        map.put("idp", login.idp());
         return map;
     }
 
@@ -249,7 +287,8 @@ public final class LoginFlow {
         try {
             return Optional.of(new LoginState((String) map.get("st"), (String) map.get("nc"), (String) map.get("cv"),
                     URI.create((String) map.get("ru")), (String) map.get("nx"),
-                    Instant.ofEpochSecond(((Number) map.get("exp")).longValue())));
+                    Instant.ofEpochSecond(((Number) map.get("exp")).longValue()),
+                    map.get("idp") instanceof String idp ? idp : ""));
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             return Optional.empty();
         }

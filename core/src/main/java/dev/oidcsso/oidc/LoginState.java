@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param redirectUri  the redirect URI sent in the authorization request
  * @param next         the same-site path to return to after login
  * @param expiresAt    when the login attempt expires
+ * @param idp          the name of the IdP the login went to, whose callback it routes; empty in a state
+ *                     sealed before several IdPs existed (then the first IdP's)
  */
-public record LoginState(String state, String nonce, String codeVerifier, URI redirectUri, String next, Instant expiresAt) {
+public record LoginState(String state, String nonce, String codeVerifier, URI redirectUri, String next, Instant expiresAt,
+                         String idp) {
 }

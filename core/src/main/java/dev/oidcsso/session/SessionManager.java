@@ -125,13 +125,14 @@ public final class SessionManager {
      * @param idToken      the ID token, kept sealed on the server for {@code id_token_hint}
      * @param refreshToken the IdP's refresh token, kept sealed on the server, when refresh tokens are on
      * @param tokensExpireAt when the IdP's tokens expire, for the refresh
+     * @param idp          the name of the IdP the user signed in with, empty for none
      */
     public record SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
                          Optional<String> idpSessionId, Optional<String> idToken, Optional<String> refreshToken,
-                         Optional<Instant> tokensExpireAt) {
+                         Optional<Instant> tokensExpireAt, String idp) {
 
         /**
-         * Who signed in, without a refresh token.
+         * Who signed in through the one IdP of a single-IdP setup, without a refresh token.
          *
          * @param username     the user name
          * @param groups       the groups
@@ -143,7 +144,24 @@ public final class SessionManager {
          */
         public SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
                       Optional<String> idpSessionId, Optional<String> idToken) {
-            this(username, groups, admin, issuer, subject, idpSessionId, idToken, Optional.empty(), Optional.empty());
+            this(username, groups, admin, issuer, subject, idpSessionId, idToken, Optional.empty(), Optional.empty(), "");
+        }
+
+        /**
+         * Who signed in through a named IdP, without a refresh token.
+         *
+         * @param username     the user name
+         * @param groups       the groups
+         * @param admin        whether the user is an administrator
+         * @param issuer       the IdP's issuer
+         * @param subject      the IdP's {@code sub}
+         * @param idpSessionId the IdP's {@code sid}
+         * @param idToken      the ID token
+         * @param idp          the IdP's name
+         */
+        public SignIn(String username, List<String> groups, boolean admin, String issuer, String subject,
+                      Optional<String> idpSessionId, Optional<String> idToken, String idp) {
+            this(username, groups, admin, issuer, subject, idpSessionId, idToken, Optional.empty(), Optional.empty(), idp);
         }
 
         /**
@@ -158,6 +176,7 @@ public final class SessionManager {
          * @param idToken      the ID token
          * @param refreshToken the refresh token
          * @param tokensExpireAt when the tokens expire
+         * @param idp          the IdP's name
          */
         public SignIn {
             groups = List.copyOf(groups);
@@ -181,7 +200,7 @@ public final class SessionManager {
         SessionRecord record = new SessionRecord(hash(id), signIn.username(), signIn.issuer(), signIn.subject(),
                 signIn.idpSessionId(), signIn.groups(), signIn.admin(), now, now.plus(maxAge), now,
                 sealIdToken(signIn.idToken()), Optional.empty(), Optional.empty(), sealRefreshToken(signIn.refreshToken()),
-                signIn.refreshToken().isPresent() ? signIn.tokensExpireAt() : Optional.empty(), Optional.empty(), 0);
+                signIn.refreshToken().isPresent() ? signIn.tokensExpireAt() : Optional.empty(), Optional.empty(), 0, signIn.idp());
         store.create(record);
         cache.put(record.idHash(), record);
         return new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),
@@ -423,6 +442,20 @@ public final class SessionManager {
                 .flatMap(idTokens::open)
                 .map(content -> content.get("idt"))
                 .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /**
+     * The name of the IdP a session signed in with, so that its logout (and anything else that must
+     * go to that IdP) reaches the right one.
+     *
+     * @param session the session
+     * @return the IdP's name, or empty when the session names none (then the first IdP is meant)
+     */
+    public Optional<String> idp(Session session) {
+        // From the cache that read() has just filled: asked on every request (the role is the IdP's), so no database trip.
+        return codec.decode(session.id()).map(this::hash)
+                .flatMap(hash -> Optional.ofNullable(cache.getIfPresent(hash)).or(() -> store.find(hash)))
+                .map(SessionRecord::idp).filter(name -> !name.isEmpty());
     }
 
     /**

@@ -27,12 +27,69 @@ import java.util.Optional;
  * @param tokensExpireAt     when the IdP's access token (else ID token) expires: the session refreshes before
  * @param refreshClaimedUntil while a replica is refreshing: until when the others leave it alone
  * @param version            raised by every refresh claim and refresh, for compare-and-set across replicas
+ * @param idp                the name of the IdP the user signed in with ({@code OIDC_PROVIDERS}), which the session
+ *                           refreshes and logs out through; empty for a sign-in without an IdP, or from before IdPs were named
  */
 public record SessionRecord(String idHash, String username, String issuer, String subject, Optional<String> idpSessionId,
                             List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
                             Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause,
                             Optional<String> sealedRefreshToken, Optional<Instant> tokensExpireAt,
-                            Optional<Instant> refreshClaimedUntil, long version) {
+                            Optional<Instant> refreshClaimedUntil, long version, String idp) {
+
+    /**
+     * A record of a named IdP's sign-in, without refresh tokens.
+     *
+     * @param idHash        base64url SHA-256 of the session id
+     * @param username      the user's name
+     * @param issuer        the IdP's issuer, for back-channel logout
+     * @param subject       the IdP's {@code sub}, for back-channel logout
+     * @param idpSessionId  the IdP's {@code sid}, when its ID token carried one
+     * @param groups        the groups at login
+     * @param admin         whether the login made the user an administrator
+     * @param issuedAt      when the session started
+     * @param expiresAt     when it ends at the latest
+     * @param lastSeen      the last activity recorded
+     * @param sealedIdToken the ID token sealed
+     * @param endedAt       when it was ended early
+     * @param endCause      why it was ended early
+     * @param idp           the name of the IdP the user signed in with
+     */
+    public SessionRecord(String idHash, String username, String issuer, String subject, Optional<String> idpSessionId,
+                         List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
+                         Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause, String idp) {
+        this(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen, sealedIdToken, endedAt,
+                endCause, Optional.empty(), Optional.empty(), Optional.empty(), 0, idp);
+    }
+
+    /**
+     * A record that names no IdP, with refresh tokens.
+     *
+     * @param idHash        base64url SHA-256 of the session id
+     * @param username      the user's name
+     * @param issuer        the IdP's issuer, for back-channel logout
+     * @param subject       the IdP's {@code sub}, for back-channel logout
+     * @param idpSessionId  the IdP's {@code sid}, when its ID token carried one
+     * @param groups        the groups at login
+     * @param admin         whether the login made the user an administrator
+     * @param issuedAt      when the session started
+     * @param expiresAt     when it ends at the latest
+     * @param lastSeen      the last activity recorded
+     * @param sealedIdToken the ID token sealed
+     * @param endedAt       when it was ended early
+     * @param endCause      why it was ended early
+     * @param sealedRefreshToken the refresh token sealed
+     * @param tokensExpireAt     when the IdP's tokens expire
+     * @param refreshClaimedUntil until when a replica's refresh claim holds
+     * @param version            the compare-and-set version
+     */
+    public SessionRecord(String idHash, String username, String issuer, String subject, Optional<String> idpSessionId,
+                         List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
+                         Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause,
+                         Optional<String> sealedRefreshToken, Optional<Instant> tokensExpireAt,
+                         Optional<Instant> refreshClaimedUntil, long version) {
+        this(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen, sealedIdToken, endedAt,
+                endCause, sealedRefreshToken, tokensExpireAt, refreshClaimedUntil, version, "");
+    }
 
     /**
      * A record without refresh tokens.
@@ -55,7 +112,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
                          List<String> groups, boolean admin, Instant issuedAt, Instant expiresAt, Instant lastSeen,
                          Optional<String> sealedIdToken, Optional<Instant> endedAt, Optional<String> endCause) {
         this(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen, sealedIdToken, endedAt,
-                endCause, Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                endCause, Optional.empty(), Optional.empty(), Optional.empty(), 0, "");
     }
 
     /**
@@ -78,9 +135,11 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      * @param tokensExpireAt     when the IdP's tokens expire
      * @param refreshClaimedUntil until when a replica's refresh claim holds
      * @param version            the compare-and-set version
+     * @param idp                the name of the IdP the user signed in with
      */
     public SessionRecord {
         groups = List.copyOf(groups);
+        idp = idp == null ? "" : idp;
     }
 
     /**
@@ -113,7 +172,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      */
     public SessionRecord seenAt(Instant seen) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, seen,
-                sealedIdToken, endedAt, endCause, sealedRefreshToken, tokensExpireAt, refreshClaimedUntil, version);
+                sealedIdToken, endedAt, endCause, sealedRefreshToken, tokensExpireAt, refreshClaimedUntil, version, idp);
     }
 
     /**
@@ -137,7 +196,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      */
     public SessionRecord claimedUntil(Instant until) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen,
-                sealedIdToken, endedAt, endCause, sealedRefreshToken, tokensExpireAt, Optional.of(until), version + 1);
+                sealedIdToken, endedAt, endCause, sealedRefreshToken, tokensExpireAt, Optional.of(until), version + 1, idp);
     }
 
     /**
@@ -153,7 +212,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
     public SessionRecord refreshedWith(Optional<String> refreshToken, Optional<Instant> expireAt, Optional<String> idToken,
                                        List<String> newGroups, boolean newAdmin) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, newGroups, newAdmin, issuedAt, expiresAt, lastSeen,
-                idToken, endedAt, endCause, refreshToken, expireAt, Optional.empty(), version + 1);
+                idToken, endedAt, endCause, refreshToken, expireAt, Optional.empty(), version + 1, idp);
     }
 
     /**
@@ -165,7 +224,7 @@ public record SessionRecord(String idHash, String username, String issuer, Strin
      */
     public SessionRecord endedAt(Instant at, String cause) {
         return new SessionRecord(idHash, username, issuer, subject, idpSessionId, groups, admin, issuedAt, expiresAt, lastSeen,
-                sealedIdToken, Optional.of(at), Optional.of(cause), sealedRefreshToken, tokensExpireAt, refreshClaimedUntil, version);
+                sealedIdToken, Optional.of(at), Optional.of(cause), sealedRefreshToken, tokensExpireAt, refreshClaimedUntil, version, idp);
     }
 
     @Override

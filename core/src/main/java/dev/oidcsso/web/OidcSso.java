@@ -17,6 +17,10 @@ import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.config.IdpSettings;
+import dev.oidcsso.crypto.SealingKey;
+import dev.oidcsso.login.IdentityProvider;
+import dev.oidcsso.login.IdentityProviders;
 import dev.oidcsso.login.LoginService;
 import dev.oidcsso.login.SessionRefresher;
 import dev.oidcsso.oidc.CallbackReplayGuard;
@@ -30,7 +34,6 @@ import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.crypto.Sealer;
 import dev.oidcsso.observe.SsoEvents;
-import dev.oidcsso.crypto.SealingKey;
 import dev.oidcsso.http.CookieScope;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.session.InMemorySessionStore;
@@ -74,6 +77,7 @@ public final class OidcSso implements AutoCloseable {
 
     private final OidcSettings settings;
     private final ProviderConnection provider;
+    private final IdentityProviders idps;
     private final SessionManager sessions;
     private final List<Authenticator> authenticators;
     private final SsoEndpoints endpoints;
@@ -94,22 +98,12 @@ public final class OidcSso implements AutoCloseable {
         Clock clock = builder.clock;
         SecureRandom random = builder.random;
         this.events = builder.events;
-        // Every plugin was found, selected and created once, in the settings' validation pass.
-        IdentitySource source = settings.plugins().identitySource();
-        IdentityValidator validator = settings.plugins().identityValidator();
-        GroupDetector detector = settings.plugins().groupDetector();
-        LOG.info("oidc-sso: provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
-                settings.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
-
         SealingKey key = settings.secretKey().map(SealingKey::fromSecret).orElseGet(() -> {
             LOG.warn("*** SECRET_KEY is not set: using a random key. Sessions end when this process stops and are not "
                     + "accepted by other instances. Set SECRET_KEY to 32 or more random characters in production. ***");
             return SealingKey.random(random);
         });
         OidcHttp http = new OidcHttp(settings.httpTimeout());
-        Discovery discovery = new Discovery(settings, http, clock, events);
-        this.provider = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
-        TokenValidator tokens = new TokenValidator(settings, clock);
         this.database = Optional.ofNullable(builder.database);
         Accounts accounts = new Accounts(database, clock, settings.groupsMaxStaleness());
         SessionStore sessionStore = builder.sessionStore != null ? builder.sessionStore
@@ -124,24 +118,49 @@ public final class OidcSso implements AutoCloseable {
                 new Sealer(key, "session-refresh-token", SessionManager.MAX_SEALED_ID_TOKEN), settings.refreshBefore(),
                 new CookieScope(settings.session().cookieDomain()), settings.sessionMaxAge(), settings.sessionIdleTimeout(),
                 clock, sessionWrites);
+        CallbackReplayGuard replays = database.map(Store::callbacks)
+                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT, clock));
+        // The first IdP's roles are those of the authenticators that know no IdP (basic, trusted header, session).
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
-        IdentityResolver identities = new IdentityResolver(settings, source, validator, detector, roles);
+        List<IdentityProvider> idpList = new ArrayList<>();
+        for (IdpSettings idp : settings.idps()) {
+            idpList.add(identityProvider(idp, http, clock, key, replays, accounts));
+        }
+        this.idps = new IdentityProviders(idpList);
+        this.provider = idps.first().connection();
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
-        database.ifPresent(db -> chain.add(new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
+        Optional<WorkloadAuthenticator> workloadHealth = Optional.empty();
+        // With several IdPs a user's role is decided with the groups of their IdP: a session's, or the one the user is bound to.
+        java.util.Map<String, RoleDecision> idpRoles = new java.util.HashMap<>();
+        idps.all().forEach(idp -> idpRoles.put(idp.name(), new RoleDecision(idp.view().adminGroups(), idp.view().userGroups())));
+        java.util.function.Function<String, RoleDecision> rolesOfUser = username -> accounts.boundIssuer(username)
+                .flatMap(issuer -> idps.all().stream().filter(idp -> idp.connection().current()
+                        .filter(discovered -> discovered.issuer().equals(issuer)).isPresent()).findFirst())
+                .map(idp -> idpRoles.get(idp.name())).orElse(roles);
+        database.ifPresent(db -> chain.add(idps.several()
+                ? new BasicTokenAuthenticator(db.tokens(), accounts, rolesOfUser, new dev.oidcsso.auth.FailureBrake())
+                : new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
         if (!settings.workloads().issuers().isEmpty()) {
             // Before the IdP's bearer authenticator: it takes only tokens of the workload issuers and leaves the rest.
             WorkloadAuthenticator workloads = new WorkloadAuthenticator(settings.workloads(), JsonHttp.create(settings.httpTimeout()),
                     settings.httpTimeout(), accounts, roles, clock, settings.clockSkew());
             LOG.info("oidc-sso: workload issuers {} trusted for bearer tokens", workloads.names());
             chain.add(workloads);
+            workloadHealth = Optional.of(workloads);
         }
-        if (settings.discoveryUrl() != null) {
-            chain.add(new BearerAuthenticator(provider, tokens, identities, settings.audiences(), accounts));
+        List<IdentityProvider> bearerIdps = idps.all().stream().filter(idp -> idp.view().discoveryUrl() != null).toList();
+        if (bearerIdps.size() == 1) {
+            IdentityProvider idp = bearerIdps.get(0);
+            chain.add(new BearerAuthenticator(idp.connection(), idp.tokens(), idp.identities(), idp.view().audiences(), accounts));
+        } else if (!bearerIdps.isEmpty()) {
+            chain.add(new BearerByIssuer(bearerIdps, accounts));
         }
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
-        chain.add(new SessionAuthenticator(sessions, accounts, roles));
+        chain.add(idps.several()
+                ? new SessionAuthenticator(sessions, accounts, session -> idpRoles.get(idps.ofSession(sessions.idp(session)).name()))
+                : new SessionAuthenticator(sessions, accounts, roles));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
@@ -157,11 +176,7 @@ public final class OidcSso implements AutoCloseable {
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
         this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
-        CallbackReplayGuard replays = database.map(Store::callbacks)
-                .orElseGet(() -> CallbackReplayGuard.inMemory(LoginFlow.LOGIN_TIMEOUT, clock));
-        LoginFlow loginFlow = new LoginFlow(settings, http, tokens, key, clock);
         UserInfoClient userInfo = new UserInfoClient(http);
-        LoginService logins = new LoginService(provider, loginFlow, replays, userInfo, identities, accounts, sessions);
         if (settings.refreshTokens()) {
             this.sessionRefreshes = Optional.of(Executors.newSingleThreadExecutor(task -> {
                 Thread thread = new Thread(task, "oidc-sso-session-refresh");
@@ -170,25 +185,48 @@ public final class OidcSso implements AutoCloseable {
             }));
             // A claim outlives the longest refresh: token endpoint, keys, UserInfo and a directory, each within the timeout.
             Duration lease = settings.httpTimeout().multipliedBy(4).plusSeconds(5);
-            SessionRefresher refresher = new SessionRefresher(provider, loginFlow, userInfo, identities, accounts, sessions, clock,
-                    lease, sessionRefreshes.get());
+            SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get());
             sessions.onRefreshDue(refresher::due);
             LOG.info("oidc-sso: sessions refresh the IdP's tokens {} before they expire", settings.refreshBefore());
         } else {
             this.sessionRefreshes = Optional.empty();
         }
-        LogoutTokenValidator logoutTokens = new LogoutTokenValidator(settings.clientId(), settings.clockSkew(), clock, replays,
-                (discovered, claims) -> settings.profile().acceptsTokenIssuer(discovered.issuer(), claims));
-        this.endpoints = new SsoEndpoints(settings, provider, logins, sessions, new LogoutUris(settings), this::authenticate,
-                database, csrf, events, logoutTokens);
+        this.endpoints = new SsoEndpoints(settings, idps, sessions, this::authenticate, database, csrf, events, workloadHealth);
         if (settings.trustedProxies().trustsEveryAddress()) {
             LOG.warn("OIDC_TRUSTED_PROXIES contains a /0 range: every client may set forwarding{} headers. "
                     + "List only the reverse proxies' addresses.",
                     settings.authModes().contains(AuthMode.TRUSTED_HEADER) ? " and identity" : "");
         }
-        if (settings.discoveryUrl() != null) {
-            provider.start();
+        for (IdentityProvider idp : idps.all()) {
+            if (idp.view().discoveryUrl() != null) {
+                idp.connection().start();
+            }
         }
+    }
+
+    /**
+     * One IdP with everything that talks to it, each part made from the settings as this IdP sees
+     * them: its own discovery and keys (so one IdP that is down affects only its own logins), token
+     * validator, identity rules and plugins, login flow and logout.
+     */
+    private IdentityProvider identityProvider(IdpSettings idp, OidcHttp http, Clock clock, SealingKey key,
+                                              CallbackReplayGuard replays, Accounts accounts) {
+        OidcSettings view = settings.forIdp(idp);
+        IdentitySource source = idp.plugins().identitySource();
+        IdentityValidator validator = idp.plugins().identityValidator();
+        GroupDetector detector = idp.plugins().groupDetector();
+        LOG.info("oidc-sso: IdP '{}': provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
+                idp.name(), view.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
+        Discovery discovery = new Discovery(view, http, clock, events);
+        ProviderConnection connection = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
+        TokenValidator tokens = new TokenValidator(view, clock);
+        RoleDecision roles = new RoleDecision(view.adminGroups(), view.userGroups());
+        IdentityResolver identities = new IdentityResolver(view, source, validator, detector, roles);
+        LoginService logins = new LoginService(connection, new LoginFlow(view, http, tokens, key, clock, idp.name()),
+                replays, new UserInfoClient(http), identities, accounts, sessions);
+        LogoutTokenValidator logoutTokens = new LogoutTokenValidator(view.clientId(), view.clockSkew(), clock, replays,
+                (discovered, claims) -> view.profile().acceptsTokenIssuer(discovered.issuer(), claims));
+        return new IdentityProvider(idp, view, connection, tokens, identities, logins, new LogoutUris(view), logoutTokens);
     }
 
     /**
@@ -345,9 +383,31 @@ public final class OidcSso implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** @return whether the IdP has been discovered and logins can start (always, without OIDC login) */
+    /**
+     * Whether logins can start: without OIDC login always; with it, while at least one IdP has been
+     * discovered (an IdP that is down stops its own logins only; {@link #identityProviderStatus()}
+     * says which).
+     *
+     * @return whether the application is ready
+     */
     public boolean ready() {
-        return !settings.oidcLogin() || provider.current().isPresent();
+        return !settings.oidcLogin() || idps.all().stream().anyMatch(IdentityProvider::up);
+    }
+
+    /**
+     * Whether each IdP for browser logins has been discovered, by name ({@code default} for a single IdP).
+     *
+     * @return each IdP's name and whether it is up, in the configured order
+     */
+    public java.util.Map<String, Boolean> identityProviderStatus() {
+        java.util.Map<String, Boolean> status = new java.util.LinkedHashMap<>();
+        idps.all().forEach(idp -> status.put(idp.name(), idp.up()));
+        return status;
+    }
+
+    /** The IdPs by name, for the framework's own parts (the login routes, a session's refresh). */
+    IdentityProviders identityProviders() {
+        return idps;
     }
 
     /** @return the store, when the application runs with one */
@@ -397,14 +457,14 @@ public final class OidcSso implements AutoCloseable {
         return sessions;
     }
 
-    /** @return the connection to the IdP, for components that validate tokens */
+    /** @return the connection to the (first) IdP, for components that validate tokens */
     public ProviderConnection provider() {
         return provider;
     }
 
     @Override
     public void close() {
-        provider.close();
+        idps.close();
         sessionWrites.shutdown();
         sessionRefreshes.ifPresent(ExecutorService::shutdownNow);
     }

@@ -9,12 +9,13 @@ import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.login.Audit;
 import dev.oidcsso.login.LoginOutcome;
-import dev.oidcsso.login.LoginService;
+import dev.oidcsso.auth.WorkloadAuthenticator;
+import dev.oidcsso.login.IdentityProvider;
+import dev.oidcsso.login.IdentityProviders;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutTokenException;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.oidc.LogoutUris;
-import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.observe.SsoEvents;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
@@ -37,7 +38,7 @@ import java.util.function.Function;
  * The framework's own routes: {@code /login}, {@code /callback}, {@code /logout},
  * {@code /backchannel-logout}, {@code /auth/status}, {@code /health}, {@code /health/live} and
  * {@code /health/ready}. HTTP only:
- * the login itself is the {@link LoginService}'s, failures become responses in
+ * the login itself is the login service's (of the IdP {@link IdentityProviders} picks), failures become responses in
  * {@link ErrorResponses}.
  */
 final class SsoEndpoints {
@@ -52,28 +53,26 @@ final class SsoEndpoints {
     /** The back-channel logout route (OpenID Connect Back-Channel Logout 1.0). */
     static final String BACKCHANNEL_LOGOUT = "/backchannel-logout";
     private static final int MAX_FORM_BYTES = 64 * 1024;
+    /** The longest {@code login_hint} passed on (an e-mail address is at most 254 characters). */
+    private static final int MAX_LOGIN_HINT = 256;
 
     private final OidcSettings settings;
-    private final ProviderConnection provider;
-    private final LoginService logins;
+    private final IdentityProviders idps;
     private final SessionManager sessions;
-    private final LogoutUris logoutUris;
+    private final Optional<WorkloadAuthenticator> workloads;
     private final Function<WebRequest, Optional<Principal>> authenticate;
     private final Optional<Store> database;
     private final java.util.concurrent.atomic.AtomicReference<long[]> databaseCheck = new java.util.concurrent.atomic.AtomicReference<>();
     private final Csrf csrf;
     private final SsoEvents events;
-    private final LogoutTokenValidator logoutTokens;
 
-    SsoEndpoints(OidcSettings settings, ProviderConnection provider, LoginService logins, SessionManager sessions,
-                 LogoutUris logoutUris, Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database,
-                 Csrf csrf, SsoEvents events, LogoutTokenValidator logoutTokens) {
-        this.logoutTokens = logoutTokens;
+    SsoEndpoints(OidcSettings settings, IdentityProviders idps, SessionManager sessions,
+                 Function<WebRequest, Optional<Principal>> authenticate, Optional<Store> database, Csrf csrf, SsoEvents events,
+                 Optional<WorkloadAuthenticator> workloads) {
         this.settings = settings;
-        this.provider = provider;
-        this.logins = logins;
+        this.idps = idps;
         this.sessions = sessions;
-        this.logoutUris = logoutUris;
+        this.workloads = workloads;
         this.authenticate = authenticate;
         this.database = database;
         this.csrf = csrf;
@@ -96,8 +95,24 @@ final class SsoEndpoints {
 
     private WebResponse login(WebRequest request) {
         String next = NextPath.sanitise(request.queryParameter("next"));
+        Optional<String> hint = request.queryParameter("login_hint").map(String::trim)
+                .filter(text -> !text.isEmpty() && text.length() <= MAX_LOGIN_HINT && text.chars().noneMatch(Character::isISOControl));
+        Optional<String> chosen = request.queryParameter("idp");
+        IdentityProvider idp;
+        if (chosen.isPresent()) {
+            idp = idps.byName(chosen.get().trim().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new OidcSsoException(400,
+                    "There is no identity provider " + named(chosen.get()) + " here. Choose one on the sign-in page."));
+        } else if (!idps.several()) {
+            idp = idps.first();
+        } else {
+            Optional<IdentityProvider> byDomain = hint.flatMap(idps::byEmail);
+            if (byDomain.isEmpty()) {
+                return chooser(request, next, hint);
+            }
+            idp = byDomain.get();
+        }
         URI redirectUri = settings.redirectUri().orElseGet(() -> URI.create(request.baseUri() + "/callback"));
-        LoginFlow.Start start = logins.start(redirectUri, next);
+        LoginFlow.Start start = idp.logins().start(redirectUri, next, hint);
         String state = QueryString.parse(start.authorizationUri().getRawQuery()).getOrDefault("state", "");
         WebResponse response = WebResponse.redirect(start.authorizationUri()).withCookie(sessions.scope().cookie(
                 loginCookie(state), start.sealedState(), Optional.of(LoginFlow.LOGIN_TIMEOUT), request));
@@ -109,6 +124,46 @@ final class SsoEndpoints {
             response = response.withCookie(sessions.scope().deletion(base, request));
         }
         return response;
+    }
+
+    /**
+     * The login chooser: one link per IdP (plain links, so it works without JavaScript), and a form
+     * whose e-mail address picks the IdP of its domain and is passed on as {@code login_hint}.
+     */
+    private WebResponse chooser(WebRequest request, String next, Optional<String> hint) {
+        String login = basePath(request) + "/login";
+        List<Pages.Choice> choices = new java.util.ArrayList<>();
+        for (IdentityProvider idp : idps.all()) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("idp", idp.name());
+            query.put("next", next);
+            hint.ifPresent(text -> query.put("login_hint", text));
+            choices.add(new Pages.Choice(idp.settings().displayName(), LogoutUris.withQuery(URI.create(login), query).toString()));
+        }
+        boolean byDomain = idps.all().stream().anyMatch(idp -> !idp.settings().emailDomains().isEmpty());
+        String message = hint.isPresent()
+                ? "No identity provider here serves the domain of that address. Choose one:"
+                : "Choose how to sign in:";
+        WebResponse page = WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
+                        next, hint.orElse("")))
+                .withHeader("Cache-Control", "no-store");
+        if (!byDomain) {
+            return page;
+        }
+        // The e-mail form's GET is answered with a redirect to an IdP, and browsers hold redirects after a form
+        // submission to form-action too: the IdPs' authorization endpoints' origins are allowed, nothing else.
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        for (IdentityProvider idp : idps.all()) {
+            idp.connection().current().map(discovered -> discovered.metadata().getAuthorizationEndpointURI())
+                    .map(SsoEndpoints::origin).filter(origin -> !origin.isEmpty()).ifPresent(origins::add);
+        }
+        return page.replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+                + (origins.isEmpty() ? "" : " " + String.join(" ", origins)) + "; frame-ancestors 'none'");
+    }
+
+    /** A name a user sent, shown only when it is plainly a name. */
+    private static String named(String name) {
+        return name.matches("[A-Za-z0-9_-]{1,40}") ? "named '" + name + "'" : "of that name";
     }
 
     /** The name of one login's state cookie: derived from its {@code state}, short and fixed in length. */
@@ -138,7 +193,7 @@ final class SsoEndpoints {
             sealedState = others.isEmpty() ? Optional.empty() : Optional.of(others.get(others.size() - 1).getValue());
         }
         long started = System.nanoTime();
-        LoginOutcome outcome = logins.complete(sealedState, request.queryParameters());
+        LoginOutcome outcome = idps.complete(sealedState, request.queryParameters());
         java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (outcome instanceof LoginOutcome.SignedIn in) {
             // The session this browser held before (another user on a shared machine, or the same one
@@ -173,6 +228,7 @@ final class SsoEndpoints {
             if (session.isEmpty()) {
                 return signedOutPage(request);
             }
+            IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
             return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
                             + (settings.oidcLogin() ? " and the identity provider?" : "?"),
                     basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
@@ -180,7 +236,7 @@ final class SsoEndpoints {
                     // The form's POST is answered with a redirect to the IdP's logout, and browsers hold
                     // redirects after a form submission to form-action too: that one origin is allowed.
                     .replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-                            + logoutOrigins(request) + "; frame-ancestors 'none'");
+                            + logoutOrigins(request, idp) + "; frame-ancestors 'none'");
         }
         if (!"POST".equals(request.method())) {
             throw new dev.oidcsso.http.MethodNotAllowedException("GET, POST");
@@ -190,17 +246,20 @@ final class SsoEndpoints {
         }
         csrf.checkSignOut(request, session.get().id(), formField(request, Csrf.FORM_FIELD));
         Optional<String> idToken = sessions.idToken(session.get());
+        // The session logs out through the IdP it signed in with: that IdP's end_session_endpoint and ID token.
+        IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
         sessions.end(session.get(), "logout");
         events.sessionEnded("logout");
-        Audit.event("logout", "user", session.get().username());
-        URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
+        Audit.event("logout", "user", session.get().username(), "idp", idp.name());
+        Optional<URI> configuredPostLogout = idp.view().postLogoutRedirectUri();
+        URI postLogout = configuredPostLogout.orElseGet(() -> URI.create(request.baseUri() + "/"));
         Optional<URI> idpLogout = settings.oidcLogin()
-                ? logoutUris.idpLogoutUri(provider.current(), idToken, postLogout)
+                ? idp.logoutUris().idpLogoutUri(idp.connection().current(), idToken, postLogout)
                 : Optional.empty();
         WebResponse response;
         if (idpLogout.isPresent()) {
             response = WebResponse.redirect(idpLogout.get());
-        } else if (settings.postLogoutRedirectUri().isPresent()) {
+        } else if (configuredPostLogout.isPresent()) {
             response = WebResponse.redirect(postLogout);
         } else {
             response = signedOutPage(request);
@@ -209,13 +268,14 @@ final class SsoEndpoints {
     }
 
     /** The origins a sign-out may be redirected to: the IdP's logout and a configured post-logout page. */
-    private String logoutOrigins(WebRequest request) {
-        URI postLogout = settings.postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
+    private String logoutOrigins(WebRequest request, IdentityProvider idp) {
+        URI postLogout = idp.view().postLogoutRedirectUri().orElseGet(() -> URI.create(request.baseUri() + "/"));
         java.util.Set<String> origins = new java.util.LinkedHashSet<>();
         if (settings.oidcLogin()) {
-            logoutUris.idpLogoutUri(provider.current(), Optional.empty(), postLogout).ifPresent(uri -> origins.add(origin(uri)));
+            idp.logoutUris().idpLogoutUri(idp.connection().current(), Optional.empty(), postLogout)
+                    .ifPresent(uri -> origins.add(origin(uri)));
         }
-        settings.postLogoutRedirectUri().ifPresent(uri -> origins.add(origin(uri)));
+        idp.view().postLogoutRedirectUri().ifPresent(uri -> origins.add(origin(uri)));
         origins.remove("");
         return origins.isEmpty() ? "" : " " + String.join(" ", origins);
     }
@@ -258,7 +318,10 @@ final class SsoEndpoints {
         try {
             String token = formField(request, "logout_token")
                     .orElseThrow(() -> new LogoutTokenException("the request carries no logout_token form parameter"));
-            LogoutTokenValidator.LogoutRequest logout = logoutTokens.validate(provider.require(), token);
+            // Validated against the IdP whose issuer the token names, with that IdP's keys and client id only.
+            IdentityProvider idp = idps.byTokenIssuer(token).orElseThrow(() -> new LogoutTokenException(
+                    "the logout token's issuer is none of the configured identity providers"));
+            LogoutTokenValidator.LogoutRequest logout = idp.logoutTokens().validate(idp.connection().require(), token);
             int ended = sessions.endAtIdp(logout.issuer(), logout.sessionId(), logout.subject());
             Audit.event("back-channel logout", "sessions", ended);
             // WebResponse.json already says Cache-Control: no-store, as §2.8 asks.
@@ -283,8 +346,18 @@ final class SsoEndpoints {
         return WebResponse.json(200, Json.write(body));
     }
 
+    /**
+     * Ready while logins can start through at least one IdP and the database answers: an IdP that is
+     * down stops its own logins only, and taking the whole application out of service for it would
+     * lock out the users of the others. The body names each IdP (and workload issuer) that is down.
+     */
     private boolean isReady() {
-        return (!settings.oidcLogin() || provider.current().isPresent()) && databaseAvailable();
+        return (!settings.oidcLogin() || idps.all().stream().anyMatch(IdentityProvider::up)) && databaseAvailable();
+    }
+
+    /** Whether the readiness body names each IdP and workload issuer (a single IdP keeps its short answer). */
+    private boolean detailed() {
+        return idps.several() || settings.namedIdps() || workloads.isPresent();
     }
 
     /** Health probes may come often; the database is asked at most once a second. */
@@ -308,7 +381,17 @@ final class SsoEndpoints {
         body.put("status", ready ? "UP" : "DOWN");
         if (settings.discoveryUrl() != null) {
             // Whether, not why: the last failure names internal addresses and goes to the log only.
-            body.put("identity_provider", Map.of("ready", provider.current().isPresent()));
+            body.put("identity_provider", Map.of("ready", idps.all().stream().anyMatch(IdentityProvider::up)));
+        }
+        if (detailed()) {
+            Map<String, Object> each = new LinkedHashMap<>();
+            idps.all().forEach(idp -> each.put(idp.name(), Map.of("ready", idp.up())));
+            body.put("identity_providers", each);
+            workloads.ifPresent(w -> {
+                Map<String, Object> issuers = new LinkedHashMap<>();
+                w.issuerStatus().forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
+                body.put("workload_issuers", issuers);
+            });
         }
         database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
@@ -316,7 +399,23 @@ final class SsoEndpoints {
 
     private WebResponse ready() {
         boolean ready = isReady();
-        WebResponse response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        WebResponse response;
+        if (detailed()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            Map<String, String> each = new LinkedHashMap<>();
+            idps.all().forEach(idp -> each.put(idp.name(), idp.up() ? "UP" : "DOWN"));
+            Map<String, String> issuers = new LinkedHashMap<>();
+            workloads.ifPresent(w -> w.issuerStatus().forEach((name, up) -> issuers.put(name, up ? "UP" : "DOWN")));
+            boolean all = !each.containsValue("DOWN") && !issuers.containsValue("DOWN");
+            body.put("status", !ready ? "DOWN" : all ? "UP" : "DEGRADED");
+            body.put("identity_providers", each);
+            if (workloads.isPresent()) {
+                body.put("workload_issuers", issuers);
+            }
+            response = WebResponse.json(ready ? 200 : 503, Json.write(body));
+        } else {
+            response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        }
         return ready ? response : response.withHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
     }
 

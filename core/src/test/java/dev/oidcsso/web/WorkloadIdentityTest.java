@@ -243,6 +243,18 @@ class WorkloadIdentityTest {
     }
 
     @Test
+    void readinessNamesAWorkloadIssuerThatIsDownWithoutFailingTheApplication() {
+        gitlab.close();
+        HttpResponse<String> ready = new Browser().getJson(DemoApps.baseUrl(app) + "/health/ready");
+        assertEquals(200, ready.statusCode(), "browser logins and the other issuers' tokens still work: " + ready.body());
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"default\":\"UP\"},"
+                + "\"workload_issuers\":{\"github\":\"UP\",\"gitlab\":\"DOWN\",\"k8s\":\"UP\"}}", ready.body());
+        String health = new Browser().getJson(DemoApps.baseUrl(app) + "/health").body();
+        assertTrue(health.contains("\"gitlab\":{\"ready\":false}"), health);
+        assertFalse(health.contains(issuerOf(gitlab)), "where the issuer is stays in the log: " + health);
+    }
+
+    @Test
     void eachIssuersTokenStandsForItsConfiguredUserAndGroups() {
         assertEquals("hello ci-deploy via bearer at /experiments", call(sign(githubKeys, githubClaims(), true, 300)).body());
         assertEquals("hello workload-gitlab via bearer at /experiments", call(sign(gitlabKeys, gitlabClaims(), true, 300)).body());

@@ -38,6 +38,12 @@ public final class OidcSsoHealthIndicator implements HealthIndicator {
         sso.provider().lastError().ifPresent(error -> discovery.put("error", error));
         Health.Builder health = Health.up().withDetail("discovery", discovery)
                 .withDetail("keys", fetches.lastOutcome("jwks").orElse("not fetched yet"));
+        if (sso.identityProviderStatus().size() > 1) {
+            // Up while any IdP is: one that is down stops its own logins only, and names itself here.
+            Map<String, String> each = new LinkedHashMap<>();
+            sso.identityProviderStatus().forEach((name, up) -> each.put(name, up ? "UP" : "DOWN"));
+            health.withDetail("identity_providers", each);
+        }
         boolean storeUp = sso.database().map(db -> {
             boolean available = db.isAvailable();
             health.withDetail("store", available ? "available" : "unavailable");

@@ -100,6 +100,8 @@ public class OidcSsoProperties {
      * With a store they enable hasPermission(...) and the grant routes of the REST API.
      */
     private List<String> resourceTypes = new ArrayList<>();
+    /** Several identity providers by name: providers.staff.client-id is OIDC_STAFF_CLIENT_ID, the names OIDC_PROVIDERS. */
+    private Map<String, OidcSsoIdpProperties> providers = new LinkedHashMap<>();
     /** Any other setting, by its name without the OIDC_ prefix: okta-domain=example.okta.com is OIDC_OKTA_DOMAIN. */
     private Map<String, String> settings = new LinkedHashMap<>();
 
@@ -433,6 +435,16 @@ public class OidcSsoProperties {
         this.resourceTypes = resourceTypes;
     }
 
+    /** @return the identity providers by name ({@code OIDC_PROVIDERS}), each with its own settings */
+    public Map<String, OidcSsoIdpProperties> getProviders() {
+        return providers;
+    }
+
+    /** @param providers the identity providers by name ({@code OIDC_PROVIDERS}), each with its own settings */
+    public void setProviders(Map<String, OidcSsoIdpProperties> providers) {
+        this.providers = providers;
+    }
+
     /** @return any other setting, by its name without the OIDC_ prefix */
     public Map<String, String> getSettings() {
         return settings;
@@ -456,6 +468,10 @@ public class OidcSsoProperties {
                     || canonical.equals("DEFAULT_PERMISSION") || canonical.equals("PERMISSION_SOURCE_ORDER");
             put(settings, ours ? canonical : "OIDC_" + canonical, value);
         });
+        if (!providers.isEmpty()) {
+            put(settings, "OIDC_PROVIDERS", String.join(",", providers.keySet()));
+            providers.forEach((name, idp) -> settings.putAll(idp.toSettings(name)));
+        }
         put(settings, "OIDC_PROVIDER", provider);
         put(settings, "OIDC_DISCOVERY_URL", discoveryUrl);
         put(settings, "OIDC_CLIENT_ID", clientId);

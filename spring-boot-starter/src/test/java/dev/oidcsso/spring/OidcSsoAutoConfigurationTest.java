@@ -2,6 +2,7 @@ package dev.oidcsso.spring;
 
 import dev.oidcsso.auth.AuthMethod;
 import dev.oidcsso.auth.Principal;
+import dev.oidcsso.config.IdpSettings;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
@@ -22,6 +23,7 @@ import org.springframework.security.web.csrf.CsrfFilter;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,6 +66,35 @@ class OidcSsoAutoConfigurationTest {
             assertTrue(settings.refreshTokens());
             assertEquals(java.time.Duration.ofSeconds(90), settings.refreshBefore());
             assertEquals(java.time.Duration.ofHours(2), settings.groupsMaxStaleness());
+        });
+    }
+
+    @Test
+    void providersPropertiesBecomeEachIdpsOwnSettings() {
+        // Unreachable on purpose (a closed loopback port): the settings are what is checked, and discovery retries quietly.
+        String nowhere = "http://127.0.0.1:9/.well-known/openid-configuration";
+        runner.withPropertyValues("oidc-sso.providers.staff.discovery-url=" + nowhere,
+                "oidc-sso.providers.staff.client-id=staff-app", "oidc-sso.providers.staff.client-secret=s1",
+                "oidc-sso.providers.staff.display-name=Staff",
+                "oidc-sso.providers.partners.discovery-url=" + nowhere,
+                "oidc-sso.providers.partners.client-id=partner-app", "oidc-sso.providers.partners.client-secret=s2",
+                "oidc-sso.providers.partners.groups-attribute=roles", "oidc-sso.providers.partners.group-name=partners,guests",
+                "oidc-sso.providers.partners.email-domains=partner.example",
+                "oidc-sso.providers.partners.settings.identity-validator-claim=hd").run(context -> {
+            OidcSsoProperties properties = context.getBean(OidcSsoProperties.class);
+            Map<String, String> names = properties.toSettings();
+            assertEquals("staff,partners", names.get("OIDC_PROVIDERS"));
+            assertEquals("partner-app", names.get("OIDC_PARTNERS_CLIENT_ID"));
+            assertEquals("hd", names.get("OIDC_PARTNERS_IDENTITY_VALIDATOR_CLAIM"));
+            OidcSettings settings = context.getBean(OidcSettings.class);
+            assertEquals(List.of("staff", "partners"), settings.idps().stream().map(IdpSettings::name).toList());
+            IdpSettings partners = settings.idps().get(1);
+            assertEquals("partner-app", partners.client().clientId());
+            assertEquals("roles", partners.identity().groupsAttribute());
+            assertEquals(List.of("partners", "guests"), partners.identity().userGroups());
+            assertEquals(List.of("partner.example"), partners.emailDomains());
+            assertEquals("Staff", settings.idps().get(0).displayName());
+            assertEquals(List.of("staff"), settings.idps().get(0).identity().userGroups(), "the shared oidc-sso.group-name");
         });
     }
 

@@ -56,7 +56,7 @@ import java.util.Set;
  * opens: embedded H2 under {@code OIDC_DATA_DIR} (default {@code ./data}), or the PostgreSQL named
  * by {@code OIDC_USERS_DB_URI}, which several replicas can share.
  *
- * <p>With neither {@code OIDC_DISCOVERY_URL} nor {@code OIDC_PROVIDER} configured it runs in
+ * <p>With neither {@code OIDC_DISCOVERY_URL}, {@code OIDC_PROVIDER} nor {@code OIDC_PROVIDERS} configured it runs in
  * development mode: it starts a {@link DevIdentityProvider} on loopback, points the framework at it
  * and listens on loopback only ({@value #BIND_ADDRESS} says otherwise), because that provider signs
  * anyone in. Otherwise it uses the configured identity provider, starts no other and listens on
@@ -329,7 +329,8 @@ public final class DemoServer {
                 .ifPresent(file -> raw.putAll(readConfigFile(file)));
         environment.forEach((name, value) -> raw.put(SettingNames.canonical(name), value));
         systemProperties.stringPropertyNames().forEach(name -> raw.put(SettingNames.canonical(name), systemProperties.getProperty(name)));
-        return isBlank(raw.get(SettingNames.DISCOVERY_URL)) && isBlank(raw.get(SettingNames.PROVIDER));
+        return isBlank(raw.get(SettingNames.DISCOVERY_URL)) && isBlank(raw.get(SettingNames.PROVIDER))
+                && isBlank(raw.get(SettingNames.PROVIDERS));
     }
 
     private OidcSettings settings(int devIdpPort) throws IOException {

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 final class JdbcSessionStore implements SessionStore, ChangeListener {
 
     private static final String COLUMNS = "id_hash, username, issuer, subject, idp_sid, admin, issued_at, expires_at, last_seen, "
-            + "id_token, ended_at, end_cause, refresh_token, tokens_expire_at, refresh_claimed_until, version";
+            + "id_token, ended_at, end_cause, refresh_token, tokens_expire_at, refresh_claimed_until, version, idp_name";
 
     private final Jdbc jdbc;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -43,7 +43,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 sweep.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, record.idHash());
                 insert.setString(2, record.username());
                 insert.setString(3, record.issuer());
@@ -60,6 +60,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 Jdbc.setOptionalInstant(insert, 14, record.tokensExpireAt().map(Jdbc::truncate));
                 Jdbc.setOptionalInstant(insert, 15, record.refreshClaimedUntil().map(Jdbc::truncate));
                 insert.setLong(16, record.version());
+                insert.setString(17, record.idp().isEmpty() ? null : record.idp());
                 insert.executeUpdate();
             }
             return null;
@@ -218,7 +219,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                 Optional.ofNullable(row.getString("id_token")), Jdbc.getOptionalInstant(row, "ended_at"),
                 Optional.ofNullable(row.getString("end_cause")), Optional.ofNullable(row.getString("refresh_token")),
                 Jdbc.getOptionalInstant(row, "tokens_expire_at"), Jdbc.getOptionalInstant(row, "refresh_claimed_until"),
-                row.getLong("version"));
+                row.getLong("version"), Optional.ofNullable(row.getString("idp_name")).orElse(""));
     }
 
     @Override

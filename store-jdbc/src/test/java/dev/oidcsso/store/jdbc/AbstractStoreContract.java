@@ -121,7 +121,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "8:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -883,6 +883,19 @@ abstract class AbstractStoreContract {
                 return java.net.URI.create("http://localhost:8080");
             }
         };
+    }
+
+    @Test
+    void aSessionRemembersTheIdpItSignedInWithOnEveryReplica() throws Exception {
+        String url = newDatabaseUrl();
+        var onOne = sessionsOn(open(url));
+        var onTwo = sessionsOn(open(url));
+        var viaPartners = onOne.start(new dev.oidcsso.session.SessionManager.SignIn("pat", List.of("partners"), false,
+                "https://partners.example", "sub-pat", Optional.empty(), Optional.of("h.p.s"), "partners"));
+        var unnamed = onOne.start(new dev.oidcsso.session.SessionManager.SignIn("alice", List.of("ml"), false,
+                "https://idp.example", "sub-alice", Optional.empty(), Optional.empty()));
+        assertEquals(Optional.of("partners"), onTwo.idp(viaPartners), "read back from the store's idp_name (V7)");
+        assertEquals(Optional.empty(), onTwo.idp(unnamed), "a session that names no IdP means the first one");
     }
 
     @Test

@@ -1,0 +1,101 @@
+package dev.oidcsso.web;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.jdbc.Database;
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.TestProvider;
+import dev.oidcsso.testing.TestUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two in-process OPs with the JDBC store: a session kept in the database still logs out through the
+ * IdP it signed in with, after the application restarts on the same database; its role on each request
+ * is decided with its IdP's own group names; and a user bound to one IdP is refused from the other.
+ */
+class SeveralIdpsStoreTest {
+
+    @TempDir
+    Path dataDir;
+    TestProvider staff;
+    TestProvider partners;
+    Database db;
+    OidcSso sso;
+    HttpServer app;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        staff = TestProvider.builder().clientId("staff-app").user(TestUser.alice()).start();
+        partners = TestProvider.builder().clientId("partner-app").user(TestUser.withGroups("pat", "partner-admins")).start();
+        db = Database.open(StoreSettings.embedded(dataDir));
+        startApp();
+    }
+
+    void startApp() throws Exception {
+        sso = OidcSso.builder(OidcSettings.builder().setAll(Map.of("OIDC_PROVIDERS", "staff,partners",
+                        "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(), "OIDC_STAFF_CLIENT_ID", staff.clientId(),
+                        "OIDC_STAFF_CLIENT_SECRET", staff.clientSecret(),
+                        "OIDC_PARTNERS_DISCOVERY_URL", partners.discoveryUrl().toString(), "OIDC_PARTNERS_CLIENT_ID", partners.clientId(),
+                        "OIDC_PARTNERS_CLIENT_SECRET", partners.clientSecret(),
+                        "OIDC_PARTNERS_GROUP_NAME", "partners", "OIDC_PARTNERS_ADMIN_GROUP_NAME", "partner-admins"))
+                .secretKey(JdkServerLoginTest.KEY).build()).database(db).build();
+        app = DemoApps.jdkApp(sso);
+        base = DemoApps.baseUrl(app);
+        for (TestProvider op : List.of(staff, partners)) {
+            op.registerRedirectUri(base + "/callback").registerPostLogoutRedirectUri(base + "/");
+        }
+    }
+
+    void stopApp() {
+        app.stop(0);
+        sso.close();
+    }
+
+    @AfterEach
+    void stop() {
+        stopApp();
+        db.close();
+        staff.close();
+        partners.close();
+    }
+
+    @Test
+    void aStoredSessionLogsOutThroughItsIdpAfterARestart() throws Exception {
+        Browser pat = new Browser().defaultHeader("Accept", "text/html");
+        assertEquals("hello pat (admin) via session at /", pat.navigate(base + "/login?idp=partners").body());
+        // Each later request decides the role from the recorded groups with the partners' own group names.
+        assertTrue(pat.getJson(base + "/auth/status").body().contains("\"admin\":true"), pat.getJson(base + "/auth/status").body());
+        // Another instance on the same database (a replica, or this one restarted on a new port).
+        stopApp();
+        startApp();
+        assertTrue(pat.getJson(base + "/auth/status").body().contains("\"username\":\"pat\""), "the stored session lives on");
+        HttpResponse<String> out = pat.signOut(base);
+        assertEquals(302, out.statusCode(), out.body());
+        assertTrue(out.headers().firstValue("Location").orElseThrow().startsWith(partners.endSessionEndpoint().toString()),
+                out.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void aUserBoundToOneIdpIsRefusedFromTheOther() {
+        assertEquals("hello alice via session at /", new Browser().defaultHeader("Accept", "text/html")
+                .navigate(base + "/login?idp=staff").body());
+        partners.user(TestUser.withGroups("alice", "mlflow"));
+        Browser.Navigation refused = new Browser().defaultHeader("Accept", "text/html").navigate(base + "/login?idp=partners");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals(staff.issuer(), db.users().find("alice").orElseThrow().identity().orElseThrow().issuer(),
+                "the account stays bound to the staff OP");
+    }
+}
