@@ -169,6 +169,20 @@ public final class Accounts {
      * @throws AccessRefusedException when an administrator disabled the user
      */
     public void recordIfChanged(String username, List<String> groups) {
+        recordIfChanged(username, groups, Optional.empty());
+    }
+
+    /**
+     * Records a bearer token's user like {@link #recordIfChanged(String, List)}, unless the token's
+     * groups are older than the ones recorded (a later login or refresh knows better): an old token
+     * must not put back groups the user has lost since it was issued.
+     *
+     * @param username the user name
+     * @param groups   the groups on this request
+     * @param groupsAt when these groups were true (the token's {@code iat}), if known
+     * @throws AccessRefusedException when an administrator disabled the user
+     */
+    public void recordIfChanged(String username, List<String> groups, Optional<Instant> groupsAt) {
         if (database.isEmpty()) {
             IdpIdentity bound;
             synchronized (memoryBindings) {
@@ -184,6 +198,9 @@ public final class Accounts {
         }
         // Also once per half the staleness bound, so that the user's personal access token, whose groups are the
         // recorded ones, stays usable while this user keeps authenticating with fresh groups.
+        if (known.isPresent() && groupsAt.isPresent() && groupsAt.get().isBefore(known.get().lastLogin())) {
+            return;
+        }
         if (known.isEmpty() || !known.get().groups().equals(new HashSet<>(groups))
                 || !clock.instant().isBefore(known.get().lastLogin().plus(groupsMaxStaleness.dividedBy(2)))) {
             recordLogin(username, Optional.empty(), Optional.empty(), groups);
@@ -345,10 +362,20 @@ public final class Accounts {
      * @return the bound issuer, or empty when the user is unknown or not bound yet
      */
     public Optional<String> boundIssuer(String username) {
-        return database.flatMap(db -> db.users().find(username)).flatMap(User::identity).map(IdpIdentity::issuer)
+        return boundIdentity(username).map(IdpIdentity::issuer);
+    }
+
+    /**
+     * The identity a user is bound to (their first login's issuer and subject).
+     *
+     * @param username the user name
+     * @return the bound identity, or empty when the user is unknown or not bound yet
+     */
+    public Optional<IdpIdentity> boundIdentity(String username) {
+        return database.flatMap(db -> db.users().find(username)).flatMap(User::identity)
                 .or(() -> {
                     synchronized (memoryBindings) {
-                        return Optional.ofNullable(memoryBindings.get(username)).map(IdpIdentity::issuer);
+                        return Optional.ofNullable(memoryBindings.get(username));
                     }
                 });
     }

@@ -84,18 +84,19 @@ public final class BearerAuthenticator implements Authenticator {
             // The binding may have changed since the token was verified (a first login, an admin's link).
             accounts.requireSubject(principal.username(), cached.get().token().claims().getSubject(),
                     cached.get().token().claims().getIssuer());
-            accounts.recordIfChanged(principal.username(), principal.groups());
+            // Every refusal before the token's groups are recorded: a refused token changes nothing.
             accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
             groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
+            accounts.recordIfChanged(principal.username(), principal.groups(), groupsTime(cached.get().token()));
             return Optional.of(principal);
         }
         VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
         Identity identity = identities.resolveToken(verified.claims().toJSONObject());
         // The token's user name must belong to the account its subject signed in as (see Accounts).
         accounts.requireSubject(identity.username(), verified.claims().getSubject(), verified.claims().getIssuer());
-        accounts.recordIfChanged(identity.username(), identity.groups());
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
         groupsTime(verified).ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
+        accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime(verified));
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
         return Optional.of(principal);

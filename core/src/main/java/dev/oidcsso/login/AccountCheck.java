@@ -49,9 +49,11 @@ final class AccountCheck {
         try {
             identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
         } catch (NoAllowedGroupException e) {
-            // A known user the IdP now puts in no allowed group: their groups are recorded (binding checked as
-            // below) so that their other sessions and tokens lose access too, not only this login or refresh.
-            if (accounts.recordedGroups(e.username()).isPresent()) {
+            // A known user the IdP now puts in no allowed group: their groups are recorded so that their other
+            // sessions and tokens lose access too, not only this login or refresh.
+            // Only for the account this very identity holds: a refused login never binds a name nor changes anyone else's.
+            if (accounts.recordedGroups(e.username()).isPresent()
+                    && accounts.boundIdentity(e.username()).filter(idpIdentity::equals).isPresent()) {
                 accounts.recordLogin(e.username(), claimText(e.claims(), "name"), claimText(e.claims(), "email"), e.groups(),
                         idpIdentity);
             }

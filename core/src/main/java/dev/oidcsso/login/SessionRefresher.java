@@ -10,6 +10,7 @@ import dev.oidcsso.identity.GroupsUnavailableException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.LoginTokens;
+import dev.oidcsso.oidc.ProviderResponseException;
 import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.RefreshedTokens;
 import dev.oidcsso.oidc.TokenValidationException;
@@ -166,7 +167,9 @@ public final class SessionRefresher {
         SessionRecord record = read.get();
         Optional<String> refreshToken = sessions.refreshToken(record);
         if (refreshToken.isEmpty()) {
-            // Sealed under another SECRET_KEY: the session lives to its timeouts without refreshing.
+            // Sealed under another SECRET_KEY: the session lives to its timeouts without refreshing, and its
+            // requests do not ask the store again and again.
+            backoffs.put(idHash, new Backoff(now.plus(MAX_BACKOFF), MAX_BACKOFF));
             return Result.NOT_DUE;
         }
         Optional<SessionRecord> claimed;
@@ -179,20 +182,32 @@ public final class SessionRefresher {
             sessions.reread(idHash);
             return Result.CLAIMED_ELSEWHERE;
         }
+        // Once the IdP has answered, it may have rotated the refresh token and spent the old one: whatever
+        // fails after that must keep the new one, or the next try presents a spent token and is refused.
+        String[] rotated = new String[1];
         try {
             // The session's own IdP: its token endpoint, client, keys and identity rules.
             IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()));
             DiscoveredProvider discovered = idp.connection().require();
-            RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get());
+            RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get(), token -> rotated[0] = token);
             Optional<JWTClaimsSet> original = sessions.idToken(record).flatMap(SessionRefresher::claimsOf);
-            LoginTokens tokens = tokensFor(discovered, record, original, refreshed);
+            Optional<LoginTokens> tokens = tokensFor(discovered, record, original, refreshed, idp.view().groupsAttribute());
+            if (tokens.isEmpty()) {
+                // Neither a new ID token nor UserInfo tells the groups: the tokens are kept fresh, but the login's
+                // groups are not passed off as new (the account's groups keep their age, so API staleness still counts).
+                boolean kept = sessions.recordRefresh(claimed.get(), refreshed.refreshToken(), refreshed.tokensExpireAt()
+                        .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), refreshed.idToken(),
+                        record.groups(), record.admin());
+                backoffs.invalidate(idHash);
+                return kept ? Result.REFRESHED : Result.NOT_DUE;
+            }
             Identity identity = new AccountCheck(userInfo, idp.identities(), accounts)
-                    .admit(discovered, tokens, new IdpIdentity(record.issuer(), record.subject()));
+                    .admit(discovered, tokens.get(), new IdpIdentity(record.issuer(), record.subject()));
             if (!identity.username().equals(record.username())) {
                 throw new TokenValidationException("the refreshed tokens name another user than the session's");
             }
             boolean recorded = sessions.recordRefresh(claimed.get(), refreshed.refreshToken(), refreshed.tokensExpireAt()
-                    .or(() -> Optional.of(clock.instant().plus(sessions.refreshBefore()).plus(FIRST_BACKOFF))), refreshed.idToken(),
+                    .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), refreshed.idToken(),
                     identity.groups(), identity.admin());
             backoffs.invalidate(idHash);
             if (recorded) {
@@ -201,12 +216,19 @@ public final class SessionRefresher {
             }
             return recorded ? Result.REFRESHED : Result.NOT_DUE;
         } catch (ProviderUnavailableException | GroupsUnavailableException | StoreUnavailableException e) {
-            release(claimed.get());
+            release(claimed.get(), Optional.ofNullable(rotated[0]));
             return unreachable(idHash, "the identity provider", e);
         } catch (OidcSsoException e) {
             if (e.status() >= 500) {
                 // A 5xx or unreadable answer from the IdP: not a refusal.
-                release(claimed.get());
+                release(claimed.get(), Optional.ofNullable(rotated[0]));
+                return unreachable(idHash, "the identity provider", e);
+            }
+            if (e instanceof ProviderResponseException answer && !answer.grantRefused()) {
+                // 429, temporarily_unavailable, invalid_client (a secret rotated at the IdP first): nothing about
+                // this user, so every session is not ended for it; the operator is told.
+                LOG.warn("The identity provider did not refresh a session, and did not refuse its grant either: {}", e.getMessage());
+                release(claimed.get(), Optional.ofNullable(rotated[0]));
                 return unreachable(idHash, "the identity provider", e);
             }
             backoffs.invalidate(idHash);
@@ -221,10 +243,25 @@ public final class SessionRefresher {
         }
     }
 
-    /** Frees the claim of a refresh that could not reach the IdP, keeping the tokens, so the retry after the pause may claim again. */
-    private void release(SessionRecord claimed) {
+    /**
+     * When the IdP tells no expiry (no {@code expires_in}, no ID token), the next refresh is due after
+     * this: at least five minutes and twice the margin, so that a session does not refresh on every
+     * request.
+     */
+    private Duration quietAfterUnknownExpiry() {
+        Duration twice = sessions.refreshBefore().multipliedBy(2);
+        Duration least = Duration.ofMinutes(5);
+        return sessions.refreshBefore().plus(twice.compareTo(least) > 0 ? twice : least);
+    }
+
+    /**
+     * Frees the claim of a refresh that could not finish, so the retry after the pause may claim again:
+     * with the rotated refresh token when the IdP already answered, else with the one held.
+     */
+    private void release(SessionRecord claimed, Optional<String> rotated) {
         try {
-            sessions.recordRefresh(claimed, Optional.empty(), claimed.tokensExpireAt(), Optional.empty(), claimed.groups(), claimed.admin());
+            sessions.recordRefresh(claimed, rotated, claimed.tokensExpireAt(), Optional.empty(),
+                    claimed.groups(), claimed.admin());
         } catch (StoreUnavailableException e) {
             // The claim then ends with its lease.
             LOG.debug("Could not release a refresh claim: {}", e.getMessage());
@@ -242,26 +279,42 @@ public final class SessionRefresher {
         return Result.UNREACHABLE;
     }
 
-    /** The tokens the identity steps read: the new ID token checked against the session's, or UserInfo over the original claims. */
-    private LoginTokens tokensFor(DiscoveredProvider discovered, SessionRecord record, Optional<JWTClaimsSet> original,
-                                  RefreshedTokens refreshed) {
+    /**
+     * The tokens the identity steps read: the new ID token checked against the session's, or UserInfo
+     * over the original claims without their groups. Empty when neither tells the groups: the login's
+     * groups are then not taken for today's.
+     */
+    private Optional<LoginTokens> tokensFor(DiscoveredProvider discovered, SessionRecord record, Optional<JWTClaimsSet> original,
+                                            RefreshedTokens refreshed, String groupsAttribute) {
         if (refreshed.idToken().isPresent() && refreshed.idTokenClaims().isPresent()) {
             JWTClaimsSet claims = refreshed.idTokenClaims().get();
             checkSameAuthentication(record, original, claims);
-            return new LoginTokens(refreshed.idToken().get(), claims, refreshed.accessToken());
+            return Optional.of(new LoginTokens(refreshed.idToken().get(), claims, refreshed.accessToken()));
         }
         String accessToken = refreshed.accessToken().orElseThrow(() -> new TokenValidationException(
                 "the refresh brought neither an ID token nor an access token"));
         // OpenID Connect Core 5.3.2: UserInfo's sub must be the session's; the client checks it.
+        Map<String, Object> fromUserInfo = userInfo.fetch(discovered, accessToken, record.subject());
+        if (!fromUserInfo.containsKey(groupsAttribute) && !fromUserInfo.containsKey(firstSegment(groupsAttribute))) {
+            return Optional.empty();
+        }
         Map<String, Object> merged = new LinkedHashMap<>(original.map(JWTClaimsSet::toJSONObject).orElseGet(Map::of));
-        merged.putAll(userInfo.fetch(discovered, accessToken, record.subject()));
+        merged.remove(groupsAttribute);
+        merged.remove(firstSegment(groupsAttribute));
+        merged.putAll(fromUserInfo);
         merged.put("iss", record.issuer());
         merged.put("sub", record.subject());
         try {
-            return new LoginTokens(sessions.idToken(record).orElse(""), JWTClaimsSet.parse(merged), Optional.of(accessToken));
+            return Optional.of(new LoginTokens(sessions.idToken(record).orElse(""), JWTClaimsSet.parse(merged), Optional.of(accessToken)));
         } catch (ParseException e) {
             throw new TokenValidationException("the identity provider's UserInfo answer is unusable after a refresh");
         }
+    }
+
+    /** A nested claim path's top-level claim ({@code realm_access} of {@code realm_access.roles}). */
+    private static String firstSegment(String path) {
+        int dot = path.indexOf('.');
+        return dot < 0 ? path : path.substring(0, dot);
     }
 
     /** OpenID Connect Core 12.2: a refreshed ID token belongs to the same user, client and authentication. */

@@ -212,6 +212,7 @@ public final class LoginFlow {
      *
      * @param provider     the discovered IdP
      * @param refreshToken the refresh token
+     * @param rotated      given the new refresh token as soon as the IdP answers with one, before the answer is checked
      * @return the new tokens
      * @throws ProviderResponseException    with status 400 when the IdP refuses the refresh token
      *                                      ({@code invalid_grant}, a 4xx answer), 502 when it answers
@@ -219,9 +220,12 @@ public final class LoginFlow {
      * @throws ProviderUnavailableException when the token endpoint cannot be reached
      * @throws TokenValidationException     when the new ID token is refused
      */
-    public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken) {
+    public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken, java.util.function.Consumer<String> rotated) {
         Instant sent = clock.instant();
         AccessTokenResponse response = exchange(provider, new RefreshTokenGrant(new RefreshToken(refreshToken)), "refresh the session");
+        // The IdP may have spent the old token: the caller keeps the new one even if checking the answer fails next.
+        Optional.ofNullable(response.getTokens().getRefreshToken()).map(RefreshToken::getValue)
+                .filter(token -> !token.equals(refreshToken)).ifPresent(rotated);
         Optional<String> idToken = response instanceof OIDCTokenResponse oidc
                 ? Optional.ofNullable(oidc.getOIDCTokens().getIDTokenString()) : Optional.empty();
         Optional<com.nimbusds.jwt.JWTClaimsSet> claims = idToken.map(token -> tokens.validateRefreshedIdToken(provider, token));
@@ -266,7 +270,8 @@ public final class LoginFlow {
             LOG.info("Token endpoint refused to {}: {} (HTTP {})", purpose, error.getCode(), httpResponse.getStatusCode());
             int status = httpResponse.getStatusCode() >= 500 ? 502 : 400;
             throw new ProviderResponseException(status, "The identity provider refused to " + purpose + ": "
-                    + ProviderResponseException.describe(error, httpResponse.getStatusCode()));
+                    + ProviderResponseException.describe(error, httpResponse.getStatusCode()),
+                    error == null ? null : error.getCode(), httpResponse.getStatusCode());
         }
         return parsed.toSuccessResponse();
     }

@@ -19,7 +19,38 @@ public class ProviderResponseException extends LoginException {
      * @param message what the IdP answered and what to check; never a token
      */
     public ProviderResponseException(int status, String message) {
+        this(status, message, null, 0);
+    }
+
+    /**
+     * Creates the exception for an OAuth error answer of the token endpoint.
+     *
+     * @param status       the HTTP status of this framework's answer
+     * @param message      what the IdP answered and what to check; never a token
+     * @param errorCode    the OAuth {@code error} code the IdP sent, or null
+     * @param remoteStatus the HTTP status the IdP answered with, or 0
+     */
+    public ProviderResponseException(int status, String message, String errorCode, int remoteStatus) {
         super(status, message);
+        this.errorCode = errorCode;
+        this.remoteStatus = remoteStatus;
+    }
+
+    /** The OAuth error code, for telling a refused grant from a passing or configuration problem. */
+    private final String errorCode;
+    /** The IdP's HTTP status. */
+    private final int remoteStatus;
+
+    /**
+     * Whether the IdP refused the grant itself ({@code invalid_grant}: the code or refresh token is
+     * expired, revoked or spent), rather than being unable to answer now ({@code 429},
+     * {@code temporarily_unavailable}) or refusing this client ({@code invalid_client}: a secret
+     * rotated at the IdP first), which do not say anything about the user.
+     *
+     * @return true for a refusal of the grant
+     */
+    public boolean grantRefused() {
+        return "invalid_grant".equals(errorCode) && remoteStatus != 429 && remoteStatus != 408;
     }
 
     /**

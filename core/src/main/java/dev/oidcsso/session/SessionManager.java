@@ -342,8 +342,20 @@ public final class SessionManager {
      */
     public Optional<SessionRecord> reread(String idHash) {
         Optional<SessionRecord> fresh = store.find(idHash);
-        fresh.ifPresent(found -> cache.asMap().computeIfPresent(idHash, (key, cached) -> found));
+        fresh.ifPresent(found -> cache.asMap().computeIfPresent(idHash, (key, cached) -> newer(cached, found)));
         return fresh;
+    }
+
+    /**
+     * What the cache keeps when a record read outside it arrives: never an active record over an
+     * ended one, nor an older version over a newer one, so that a session ended meanwhile (on
+     * another replica, through the change log) cannot come back.
+     */
+    private static SessionRecord newer(SessionRecord cached, SessionRecord incoming) {
+        if (cached.endedAt().isPresent() || cached.version() > incoming.version()) {
+            return cached;
+        }
+        return incoming;
     }
 
     /**
@@ -359,7 +371,7 @@ public final class SessionManager {
             return Optional.empty();
         }
         SessionRecord claimed = record.claimedUntil(until);
-        cache.asMap().computeIfPresent(record.idHash(), (key, cached) -> claimed);
+        cache.asMap().computeIfPresent(record.idHash(), (key, cached) -> newer(cached, claimed));
         return Optional.of(claimed);
     }
 
@@ -405,8 +417,8 @@ public final class SessionManager {
             return false;
         }
         SessionRecord refreshed = claimed.refreshedWith(sealedRefresh, expireAt, sealedId, groups, admin);
-        cache.asMap().computeIfPresent(claimed.idHash(), (key, cached) -> refreshed.seenAt(
-                cached.lastSeen().isAfter(refreshed.lastSeen()) ? cached.lastSeen() : refreshed.lastSeen()));
+        cache.asMap().computeIfPresent(claimed.idHash(), (key, cached) -> newer(cached, refreshed.seenAt(
+                cached.lastSeen().isAfter(refreshed.lastSeen()) ? cached.lastSeen() : refreshed.lastSeen())));
         return true;
     }
 

@@ -121,4 +121,27 @@ class GroupsStalenessTest {
         assertTrue(stale.body().contains("OIDC_GROUPS_MAX_STALENESS") && stale.body().contains("new token"), stale.body());
         assertEquals(200, call("Bearer " + op.accessToken(Map.of())).statusCode(), "a new token carries today's groups");
     }
+
+    @Test
+    void anOlderBearerTokenNeverPutsBackGroupsTheUserHasLost() {
+        op.user(TestUser.withGroups("alice", "mlflow"));
+        String oldBearer = "Bearer " + op.accessToken(Map.of());
+        String basic = personalAccessToken(TestUser.withGroups("alice", "mlflow"));
+        clock.advance(Duration.ofMinutes(1));
+
+        // Alice leaves mlflow; her refused sign-in records that at once.
+        op.user(TestUser.withGroups("alice", "sales"));
+        Browser refused = new Browser();
+        refused.defaultHeader("Accept", "text/html");
+        assertEquals(403, refused.navigate(base + "/").statusCode());
+        assertEquals(403, call(basic).statusCode());
+
+        // The token from before still stands for its own groups until the bound, but records nothing older.
+        clock.advance(Duration.ofMinutes(1));
+        call(oldBearer);
+        assertEquals(403, call(basic).statusCode(), "the older token's groups were not recorded over the newer ones");
+        clock.advance(BOUND);
+        assertEquals(401, call(oldBearer).statusCode(), "past the bound the token is refused");
+        assertTrue(call(basic).statusCode() / 100 == 4, "and refusing it recorded nothing either");
+    }
 }

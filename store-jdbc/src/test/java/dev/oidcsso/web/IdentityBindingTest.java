@@ -214,4 +214,22 @@ class IdentityBindingTest {
                     "the person keeps the name");
         }
     }
+
+    @Test
+    void aLoginRefusedForItsGroupsNeverBindsNorChangesAnotherIdentitysUser() {
+        // Bob is known from his bearer token (recorded, not bound to any browser sign-in yet).
+        op.user(new TestUser("bob-subject", TestUser.withGroups("bob", "mlflow").claims()));
+        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+                .header("Authorization", "Bearer " + op.accessToken(Map.of())));
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals(Optional.empty(), db.users().find("bob").orElseThrow().identity());
+
+        // Someone else whose user name claim says "bob", in no allowed group, is refused and changes nothing.
+        op.user(new TestUser("mallory-subject", TestUser.withGroups("bob", "sales").claims()));
+        Browser browser = new Browser();
+        browser.defaultHeader("Accept", "text/html");
+        assertEquals(403, browser.navigate(base + "/").last().statusCode());
+        assertEquals(Optional.empty(), db.users().find("bob").orElseThrow().identity(), "not bound by a refused login");
+        assertEquals(Set.of("mlflow"), db.users().find("bob").orElseThrow().groups(), "Bob's groups are his own");
+    }
 }

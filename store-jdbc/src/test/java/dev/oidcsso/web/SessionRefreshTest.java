@@ -183,4 +183,30 @@ class SessionRefreshTest {
         }
         assertTrue(db.sessions().find(before.idHash()).orElseThrow().endedAt().isEmpty());
     }
+
+    @Test
+    void aPassingFailureAfterTheIdpAnsweredKeepsTheRotatedRefreshToken() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        String hash = onlySessionOf("bob").idHash();
+        // The refreshed ID token is signed with a key the application has not seen, and the keys cannot be fetched now.
+        op.jwks().rotate();
+        op.jwks().failWith(503);
+
+        clock.advance(UNTIL_DUE);
+        assertTrue(authenticated(bob));
+        Poll.until(() -> op.refreshRequests().size() == 1 && db.sessions().find(hash).orElseThrow().refreshClaimedUntil().isEmpty(),
+                "the first refresh, settled");
+        assertTrue(db.sessions().find(hash).orElseThrow().endedAt().isEmpty(), "a key outage is no refusal");
+
+        op.jwks().failWith(0);
+        clock.advance(Duration.ofMinutes(6)); // past the longest pause between tries (five minutes)
+        authenticated(bob);
+        Poll.until(() -> op.refreshRequests().size() == 2 && db.sessions().find(hash).orElseThrow().refreshClaimedUntil().isEmpty(),
+                "the retry, settled");
+        assertEquals(op.issuedRefreshTokens().get(1), op.refreshRequests().get(1).formParam("refresh_token").orElseThrow(),
+                "the retry presents the token the IdP rotated to, not the spent one");
+        assertEquals(0, op.refreshTokenReplays());
+        assertTrue(db.sessions().find(hash).orElseThrow().endedAt().isEmpty());
+        assertTrue(authenticated(bob));
+    }
 }
