@@ -62,6 +62,8 @@ final class ChangePoller {
     /** Skipped id to the time it was first skipped. */
     private final Map<Long, Instant> gaps = new HashMap<>();
     private long lastSeen;
+    /** When the last poll succeeded. */
+    private Instant lastPolled;
     private boolean failing;
     private Instant lastCleanup;
 
@@ -70,6 +72,7 @@ final class ChangePoller {
         // Start a little behind the newest entry: a transaction holding a lower id may still be in
         // flight, and delivering a few old changes again only invalidates entries that are not cached.
         this.lastSeen = Math.max(0, jdbc.read("reading the change log", connection -> maxId(connection)) - REPLAY_AT_START);
+        this.lastPolled = jdbc.clock().instant();
         this.lastCleanup = jdbc.clock().instant();
     }
 
@@ -85,9 +88,12 @@ final class ChangePoller {
      */
     synchronized int poll() {
         int delivered;
+        // A poller that stalled without an error (a long pause, a starved thread) for half the change log's
+        // retention may have missed pruned rows: it starts over as after an outage.
+        boolean stalled = lastPolled.plus(CHANGE_LOG_RETENTION.dividedBy(2)).isBefore(jdbc.clock().instant());
         try {
             delivered = jdbc.read("reading the change log", connection -> {
-                if (failing) {
+                if (failing || stalled) {
                     recover(connection);
                 }
                 List<Optional<Change>> fresh = new ArrayList<>();
@@ -123,6 +129,7 @@ final class ChangePoller {
             throw e;
         }
         Instant now = jdbc.clock().instant();
+        lastPolled = now;
         gaps.values().removeIf(firstSkipped -> firstSkipped.plus(GAP_PATIENCE).isBefore(now));
         if (lastCleanup.plus(CLEANUP_EVERY).isBefore(now)) {
             lastCleanup = now;

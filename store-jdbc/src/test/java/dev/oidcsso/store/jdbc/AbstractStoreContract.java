@@ -961,6 +961,31 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void aPollerThatStalledLongerThanHalfTheRetentionDropsItsCaches() throws Exception {
+        Database db = open(newDatabaseUrl());
+        java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        db.addChangeListener(new ChangeListener() {
+            @Override
+            public void changed(Change change) {
+                // not counted here
+            }
+
+            @Override
+            public void invalidateAll() {
+                dropped.incrementAndGet();
+            }
+        });
+        db.pollChanges();
+        int before = dropped.get();
+        clock.advance(ChangePoller.CHANGE_LOG_RETENTION.dividedBy(2).minusSeconds(1));
+        db.pollChanges();
+        assertEquals(before, dropped.get(), "a poll within half the retention trusts its cursor");
+        clock.advance(ChangePoller.CHANGE_LOG_RETENTION.dividedBy(2).plusSeconds(1));
+        db.pollChanges();
+        assertTrue(dropped.get() > before, "after a stall rows may have been pruned unseen: caches are dropped");
+    }
+
+    @Test
     void changesCommittedOutOfIdOrderAreStillDelivered() throws Exception {
         String url = newDatabaseUrl();
         Database db = open(url);
