@@ -74,6 +74,8 @@ import java.util.concurrent.Executors;
 public final class OidcSso implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OidcSso.class);
+    /** How many sessions refresh at once in one instance. */
+    private static final int REFRESH_THREADS = 4;
 
     private final OidcSettings settings;
     private final ProviderConnection provider;
@@ -178,11 +180,17 @@ public final class OidcSso implements AutoCloseable {
         this.ui = database.map(db -> new UiAssets());
         UserInfoClient userInfo = new UserInfoClient(http);
         if (settings.refreshTokens()) {
-            this.sessionRefreshes = Optional.of(Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, "oidc-sso-session-refresh");
-                thread.setDaemon(true);
-                return thread;
-            }));
+            // A few threads, since each refresh waits on the IdP (5-minute tokens and 10 000 active users are
+            // ~33 refreshes a second); a bounded queue, since a session refused here is simply tried at its next request.
+            java.util.concurrent.ThreadPoolExecutor refreshPool = new java.util.concurrent.ThreadPoolExecutor(REFRESH_THREADS,
+                    REFRESH_THREADS, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+                    task -> {
+                        Thread thread = new Thread(task, "oidc-sso-session-refresh");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            refreshPool.allowCoreThreadTimeOut(true);
+            this.sessionRefreshes = Optional.of(refreshPool);
             // A claim outlives the longest refresh: token endpoint, keys, UserInfo and a directory, each within the timeout.
             Duration lease = settings.httpTimeout().multipliedBy(4).plusSeconds(5);
             SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get());
