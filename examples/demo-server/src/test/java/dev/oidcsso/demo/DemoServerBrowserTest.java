@@ -197,7 +197,16 @@ class DemoServerBrowserTest {
     }
 
     private String text(String id) {
-        return browser().findElement(By.id(id)).getText().strip();
+        try {
+            return browser().findElement(By.id(id)).getText().strip();
+        } catch (org.openqa.selenium.WebDriverException e) {
+            // The page replaced the element between finding and reading it; Chromium reports that as an
+            // inspector error rather than a stale element, so it is turned into one and the wait tries again.
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                throw new StaleElementReferenceException("replaced while read: " + id, e);
+            }
+            throw e;
+        }
     }
 
     private <T> T wait(Function<WebDriver, T> condition) {
