@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.oidcsso.spring.OidcSsoProperties.list;
+import static dev.oidcsso.spring.OidcSsoProperties.put;
+
 /**
  * One identity provider of {@code oidc-sso.providers.<name>.*}: each property is the per-IdP setting
  * of the same name ({@code oidc-sso.providers.staff.client-id} is {@code OIDC_STAFF_CLIENT_ID}). The
@@ -220,8 +223,7 @@ public class OidcSsoIdpProperties {
     Map<String, String> toSettings(String name) {
         String prefix = "OIDC_" + name.trim().toUpperCase(Locale.ROOT) + "_";
         Map<String, String> out = new LinkedHashMap<>();
-        settings.forEach((key, value) -> put(out, prefix + key.trim().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT)
-                .replaceFirst("^OIDC_", ""), value));
+        settings.forEach((key, value) -> put(out, prefix + OidcSsoProperties.canonical(key).replaceFirst("^OIDC_", ""), value));
         put(out, prefix + "PROVIDER", provider);
         put(out, prefix + "DISCOVERY_URL", discoveryUrl);
         put(out, prefix + "CLIENT_ID", clientId);
@@ -242,13 +244,4 @@ public class OidcSsoIdpProperties {
         return out;
     }
 
-    private static void put(Map<String, String> settings, String name, String value) {
-        if (value != null) {
-            settings.put(name, value);
-        }
-    }
-
-    private static String list(List<String> values) {
-        return values == null ? null : String.join(",", values);
-    }
 }

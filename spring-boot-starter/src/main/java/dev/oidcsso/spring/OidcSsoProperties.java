@@ -463,7 +463,7 @@ public class OidcSsoProperties {
     public Map<String, String> toSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         this.settings.forEach((name, value) -> {
-            String canonical = name.trim().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+            String canonical = canonical(name);
             boolean ours = canonical.startsWith("OIDC_") || canonical.equals("SECRET_KEY")
                     || canonical.equals("DEFAULT_PERMISSION") || canonical.equals("PERMISSION_SOURCE_ORDER");
             put(settings, ours ? canonical : "OIDC_" + canonical, value);
@@ -510,13 +510,18 @@ public class OidcSsoProperties {
         return settings;
     }
 
-    private static void put(Map<String, String> settings, String name, String value) {
+    /** A property key of a {@code settings} map as a setting name: {@code identity-validator.claim} → {@code IDENTITY_VALIDATOR_CLAIM}. */
+    static String canonical(String key) {
+        return key.trim().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    static void put(Map<String, String> settings, String name, String value) {
         if (value != null) {
             settings.put(name, value);
         }
     }
 
-    private static String list(List<String> values) {
+    static String list(List<String> values) {
         return values == null ? null : String.join(",", values);
     }
 
