@@ -104,13 +104,7 @@ public final class Accounts {
     public void recordLogin(String username, Optional<String> displayName, Optional<String> email, List<String> groups,
                             IdpIdentity identity) {
         if (database.isEmpty()) {
-            IdpIdentity bound;
-            synchronized (memoryBindings) {
-                bound = memoryBindings.putIfAbsent(username, identity);
-            }
-            if (bound != null && !bound.equals(identity)) {
-                throw new IdentityMismatchException(username, bound, identity);
-            }
+            bindInMemory(username, identity);
             return;
         }
         User user = database.get().users().recordLogin(username, displayName.orElse(""), email.orElse(""),
@@ -146,6 +140,17 @@ public final class Accounts {
         if (bound.isPresent() && !bound.get().subject().equals(subject)) {
             throw new IdentityMismatchException(username, bound.get(), new IdpIdentity(
                     issuer == null || issuer.isBlank() ? "?" : clip(issuer), subject == null || subject.isBlank() ? "?" : clip(subject)));
+        }
+    }
+
+    /** Without a store: binds the user in memory, or refuses another identity for a bound one. */
+    private void bindInMemory(String username, IdpIdentity identity) {
+        IdpIdentity bound;
+        synchronized (memoryBindings) {
+            bound = memoryBindings.putIfAbsent(username, identity);
+        }
+        if (bound != null && !bound.equals(identity)) {
+            throw new IdentityMismatchException(username, bound, identity);
         }
     }
 
@@ -232,13 +237,7 @@ public final class Accounts {
      */
     public void recordWorkload(String username, List<String> groups, IdpIdentity identity) {
         if (database.isEmpty()) {
-            IdpIdentity bound;
-            synchronized (memoryBindings) {
-                bound = memoryBindings.putIfAbsent(username, identity);
-            }
-            if (bound != null && !bound.equals(identity)) {
-                throw new IdentityMismatchException(username, bound, identity);
-            }
+            bindInMemory(username, identity);
             return;
         }
         Optional<User> known = database.get().users().find(username);
