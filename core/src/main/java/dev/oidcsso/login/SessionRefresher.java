@@ -233,7 +233,11 @@ public final class SessionRefresher {
             }
             backoffs.invalidate(idHash);
             try {
-                sessions.end(idHash, REFUSED);
+                if (!sessions.endClaimed(claimed.get(), REFUSED)) {
+                    // Another replica refreshed (or ended) it after this claim's lease ran out: the refusal was
+                    // of a token already spent there, and says nothing about the session.
+                    return Result.CLAIMED_ELSEWHERE;
+                }
             } catch (StoreUnavailableException unavailable) {
                 // The claim stays until its lease ends; the next due request tries again.
                 return unreachable(idHash, "the session store", unavailable);

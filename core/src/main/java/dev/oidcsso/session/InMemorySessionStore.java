@@ -80,6 +80,11 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public boolean endClaimed(String idHash, long claimedVersion, Instant at, String cause) {
+        return endWhere(kept -> kept.idHash().equals(idHash) && kept.version() == claimedVersion, at, cause) == 1;
+    }
+
+    @Override
     public int endAllOf(String username, Instant at, String cause) {
         return endWhere(kept -> kept.username().equals(username), at, cause);
     }
@@ -109,9 +114,19 @@ public final class InMemorySessionStore implements SessionStore {
         int ended = 0;
         for (SessionRecord kept : sessions.values()) {
             if (kept.endedAt().isEmpty() && which.test(kept)) {
-                sessions.computeIfPresent(kept.idHash(), (hash, current) -> current.endedAt().isPresent() ? current : current.endedAt(at, cause));
-                listeners.forEach(listener -> listener.accept(kept.idHash()));
-                ended++;
+                boolean[] endedNow = {false};
+                // Tested again inside the update: another thread may have ended or changed it since the scan.
+                sessions.computeIfPresent(kept.idHash(), (hash, current) -> {
+                    if (current.endedAt().isPresent() || !which.test(current)) {
+                        return current;
+                    }
+                    endedNow[0] = true;
+                    return current.endedAt(at, cause);
+                });
+                if (endedNow[0]) {
+                    listeners.forEach(listener -> listener.accept(kept.idHash()));
+                    ended++;
+                }
             }
         }
         return ended;

@@ -433,6 +433,21 @@ public final class SessionManager {
         cache.invalidate(idHash);
     }
 
+    /**
+     * Ends a session under this replica's refresh claim, on every replica: only while the session is
+     * still at the claim's version, so a claim that went stale cannot end a session another replica
+     * has refreshed since.
+     *
+     * @param claimed the record {@link #claimRefresh} returned
+     * @param cause   why, for example {@code refresh-refused}
+     * @return true when ended; false when the session changed or ended meanwhile
+     */
+    public boolean endClaimed(SessionRecord claimed, String cause) {
+        boolean ended = store.endClaimed(claimed.idHash(), claimed.version(), clock.instant(), cause);
+        cache.invalidate(claimed.idHash());
+        return ended;
+    }
+
     private Optional<String> sealIdToken(Optional<String> idToken) {
         return idToken.map(token -> idTokens.seal(Map.of("idt", token))).filter(sealed -> sealed.length() <= MAX_SEALED_ID_TOKEN);
     }

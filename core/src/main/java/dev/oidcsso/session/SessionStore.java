@@ -75,6 +75,28 @@ public interface SessionStore {
     void end(String idHash, Instant at, String cause);
 
     /**
+     * Ends one session only if it is still at the version a refresh claim left (compare-and-set):
+     * a replica whose claim went stale (its lease ended and another replica refreshed meanwhile)
+     * must not end a session on the answer to a refresh token that was already spent elsewhere.
+     *
+     * <p>The default reads then ends, which is not atomic; stores shared by replicas override it.
+     *
+     * @param idHash         the hash of the session's id
+     * @param claimedVersion the version the claim left
+     * @param at             when
+     * @param cause          why, for example {@code refresh-refused}
+     * @return true when this call ended it; false when it had changed or ended meanwhile
+     */
+    default boolean endClaimed(String idHash, long claimedVersion, Instant at, String cause) {
+        Optional<SessionRecord> current = find(idHash);
+        if (current.isEmpty() || current.get().version() != claimedVersion || current.get().endedAt().isPresent()) {
+            return false;
+        }
+        end(idHash, at, cause);
+        return true;
+    }
+
+    /**
      * Ends every active session of a user.
      *
      * @param username the user name

@@ -131,6 +131,11 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
     }
 
     @Override
+    public boolean endClaimed(String idHash, long claimedVersion, Instant at, String cause) {
+        return endWhere("id_hash = ? AND version = ?", List.of(idHash, claimedVersion), at, cause) == 1;
+    }
+
+    @Override
     public int endAllOf(String username, Instant at, String cause) {
         return endWhere("username = ?", List.of(username), at, cause);
     }
@@ -178,7 +183,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
     }
 
     /** Ends the matching active sessions in one transaction, with one change-log entry each. */
-    private int endWhere(String where, List<String> values, Instant at, String cause) {
+    private int endWhere(String where, List<?> values, Instant at, String cause) {
         List<String> ended = jdbc.write("ending sessions", connection -> {
             List<String> hashes = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
@@ -190,25 +195,35 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
                     }
                 }
             }
+            List<String> endedHere = new ArrayList<>();
             for (String hash : hashes) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_sessions SET ended_at = ?, end_cause = ?, refresh_token = NULL WHERE id_hash = ? AND ended_at IS NULL")) {
+                        "UPDATE oidc_sessions SET ended_at = ?, end_cause = ?, refresh_token = NULL WHERE id_hash = ? AND " + where
+                        + " AND ended_at IS NULL")) {
                     Jdbc.setInstant(update, 1, Jdbc.truncate(at));
                     update.setString(2, cause);
                     update.setString(3, hash);
-                    update.executeUpdate();
+                    bind(update, values, 4);
+                    if (update.executeUpdate() == 0) {
+                        continue; // changed by another replica since the select: not ended here
+                    }
                 }
                 jdbc.logChange(connection, ChangeKind.SESSION, hash);
+                endedHere.add(hash);
             }
-            return hashes;
+            return endedHere;
         });
         ended.forEach(hash -> listeners.forEach(listener -> listener.accept(hash)));
         return ended.size();
     }
 
-    private static void bind(PreparedStatement statement, List<String> values) throws SQLException {
+    private static void bind(PreparedStatement statement, List<?> values) throws SQLException {
+        bind(statement, values, 1);
+    }
+
+    private static void bind(PreparedStatement statement, List<?> values, int first) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
-            statement.setString(i + 1, values.get(i));
+            statement.setObject(first + i, values.get(i));
         }
     }
 

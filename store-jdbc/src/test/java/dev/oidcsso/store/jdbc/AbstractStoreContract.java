@@ -800,6 +800,41 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void aRefusalUnderAStaleClaimDoesNotEndASessionAnotherReplicaRefreshed() throws Exception {
+        String url = newDatabaseUrl();
+        Database one = open(url);
+        Database two = open(url);
+        Instant now = clock.instant();
+        one.sessions().create(new SessionRecord("carol-session", "carol", "https://idp", "sub-carol", Optional.empty(), List.of(),
+                false, now, now.plus(Duration.ofHours(8)), now, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("sealed-refresh-1"), Optional.of(now.plusSeconds(30)), Optional.empty(), 0));
+        List<String> endedOnOne = new java.util.concurrent.CopyOnWriteArrayList<>();
+        one.sessions().onEnded(endedOnOne::add);
+
+        // Replica one claims (version 0 -> 1) and stalls past its lease; replica two claims the next
+        // version and records a rotated token (1 -> 2 -> 3).
+        assertTrue(one.sessions().claimRefresh("carol-session", 0, now.plusSeconds(45)));
+        assertTrue(two.sessions().claimRefresh("carol-session", 1, now.plusSeconds(45)));
+        assertTrue(two.sessions().refreshed("carol-session", 2, Optional.of("sealed-refresh-2"), Optional.of(now.plusSeconds(300)),
+                Optional.empty(), List.of(), false));
+
+        // Replica one's IdP refuses the token two already spent: its end, under the stale claim, ends nothing.
+        assertFalse(one.sessions().endClaimed("carol-session", 1, now, "refresh-refused"));
+        SessionRecord after = two.sessions().find("carol-session").orElseThrow();
+        assertTrue(after.endedAt().isEmpty(), "the session another replica refreshed stays active");
+        assertEquals(Optional.of("sealed-refresh-2"), after.sealedRefreshToken());
+        assertTrue(endedOnOne.isEmpty(), "no ended event for a session that was not ended");
+
+        // Under the current claim, a refusal ends it, once, and drops its refresh token.
+        assertTrue(two.sessions().claimRefresh("carol-session", 3, now.plusSeconds(45)));
+        assertTrue(two.sessions().endClaimed("carol-session", 4, now, "refresh-refused"));
+        assertFalse(two.sessions().endClaimed("carol-session", 4, now, "refresh-refused"), "an ended session is not ended twice");
+        SessionRecord ended = one.sessions().find("carol-session").orElseThrow();
+        assertEquals(Optional.of("refresh-refused"), ended.endCause());
+        assertTrue(ended.sealedRefreshToken().isEmpty());
+    }
+
+    @Test
     void aLogoutATokenRotationAndARevokedGrantReachTheOtherReplicaWithinASecond() throws Exception {
         String url = newDatabaseUrl();
         Database one = open(url);
