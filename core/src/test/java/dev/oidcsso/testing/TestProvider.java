@@ -118,6 +118,8 @@ public final class TestProvider implements AutoCloseable {
     private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger refreshReplays = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean rotateRefreshTokens = true;
+    private volatile boolean refreshIdTokens = true;
+    private volatile Set<String> userInfoOmits = Set.of();
     private volatile boolean tokenEndpointDown;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Discovery discovery = new Discovery();
@@ -554,6 +556,29 @@ public final class TestProvider implements AutoCloseable {
     }
 
     /**
+     * Whether a refresh answers with a new ID token (the default), or with access and refresh tokens
+     * only, which OpenID Connect Core 12.2 allows and several IdPs do.
+     *
+     * @param withIdToken false to leave the ID token out of refresh answers
+     * @return this provider
+     */
+    public TestProvider refreshIdTokens(boolean withIdToken) {
+        this.refreshIdTokens = withIdToken;
+        return this;
+    }
+
+    /**
+     * Leaves claims out of {@code /userinfo} answers (an IdP that puts groups in its ID token only).
+     *
+     * @param claims the claims to leave out; none to answer with every claim again
+     * @return this provider
+     */
+    public TestProvider userInfoWithout(String... claims) {
+        this.userInfoOmits = Set.of(claims);
+        return this;
+    }
+
+    /**
      * Revokes every refresh token issued so far, as an IdP does when the user is disabled or signs
      * out: their next use gets {@code invalid_grant}.
      *
@@ -630,7 +655,9 @@ public final class TestProvider implements AutoCloseable {
         body.put("access_token", accessToken);
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
-        body.put("id_token", issueIdToken(now, grant.nonce(), accessToken, take(Misbehaviour.Stage.ID_TOKEN), grant.authTime()));
+        if (refreshIdTokens) {
+            body.put("id_token", issueIdToken(now, grant.nonce(), accessToken, take(Misbehaviour.Stage.ID_TOKEN), grant.authTime()));
+        }
         body.put("refresh_token", rotateRefreshTokens ? issueRefreshToken(new RefreshGrant(now, grant.nonce(), grant.authTime()))
                 : presented);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -826,6 +853,7 @@ public final class TestProvider implements AutoCloseable {
             return;
         }
         Map<String, Object> claims = new LinkedHashMap<>(grant.user().claims());
+        claims.keySet().removeAll(userInfoOmits);
         claims.put("sub", take(Misbehaviour.Stage.USERINFO).contains(Misbehaviour.USERINFO_WRONG_SUB)
                 ? grant.user().subject() + "-someone-else" : grant.user().subject());
         sendJson(exchange, 200, claims);

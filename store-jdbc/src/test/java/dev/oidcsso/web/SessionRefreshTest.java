@@ -129,6 +129,44 @@ class SessionRefreshTest {
     }
 
     @Test
+    void aRefreshWithoutAnIdTokenReadsTheNewGroupsFromUserInfo() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow-admin"));
+        assertTrue(status(bob).get("admin").asBoolean());
+        op.refreshIdTokens(false);
+        op.user(TestUser.withGroups("bob", "mlflow"));
+        int userInfoBefore = op.requests("/userinfo").size();
+
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> !status(bob).get("admin").asBoolean(), "the refresh bringing the new groups through UserInfo");
+        assertTrue(authenticated(bob));
+        assertEquals(1, op.refreshRequests().size());
+        assertTrue(op.requests("/userinfo").size() > userInfoBefore, "UserInfo was asked, with the refreshed access token");
+        assertTrue(onlySessionOf("bob").sealedIdToken().isPresent(), "the login's ID token is kept for logout");
+    }
+
+    @Test
+    void aRefreshThatTellsNoGroupsRenewsTheTokensButDoesNotPassTheLoginsGroupsOffAsNew() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow-admin"));
+        op.refreshIdTokens(false).userInfoWithout("groups");
+        op.user(TestUser.withGroups("bob", "mlflow"));
+        SessionRecord before = onlySessionOf("bob");
+
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 1 && onlySessionOf("bob").version() > before.version() + 1,
+                "the refresh recorded");
+        SessionRecord after = onlySessionOf("bob");
+        assertTrue(after.tokensExpireAt().orElseThrow().isAfter(before.tokensExpireAt().orElseThrow()), "the tokens were renewed");
+        assertFalse(after.refreshDueAt(clock.instant(), MARGIN));
+        assertTrue(status(bob).get("admin").asBoolean(), "no groups were told, so the role is the login's until the next refresh that tells them");
+
+        // The rotated refresh token is the one spent next.
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 2, "the second refresh");
+        assertEquals(op.issuedRefreshTokens().get(1), op.refreshRequests().get(1).formParam("refresh_token").orElseThrow());
+        assertEquals(0, op.refreshTokenReplays());
+    }
+
+    @Test
     void aRevokedRefreshTokenEndsTheSessionAtOnce() {
         Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
         String hash = onlySessionOf("bob").idHash();
@@ -153,7 +191,10 @@ class SessionRefreshTest {
         // Polled on the store: between the refusal recording bob's lost groups and the session's end, a
         // request is answered 403 (no allowed group), which is not the status JSON.
         Poll.until(() -> db.sessions().find(hash).orElseThrow().endedAt().isPresent(), "the refresh refusing the user");
-        assertFalse(authenticated(bob));
+        Poll.until(() -> {
+            var response = bob.get(base + "/auth/status", Map.of("Accept", "application/json"));
+            return response.statusCode() == 200 && !RestApiTest.json(response).get("authenticated").asBoolean();
+        }, "the ended session refused");
         assertEquals(1, op.refreshRequests().size());
         assertEquals("refresh-refused", db.sessions().find(hash).orElseThrow().endCause().orElseThrow());
     }
