@@ -47,6 +47,7 @@ import dev.oidcsso.authz.Actor;
 import dev.oidcsso.authz.PermissionEvaluator;
 import dev.oidcsso.authz.PermissionPolicy;
 import dev.oidcsso.authz.ResourceTypes;
+import dev.oidcsso.web.api.AdminRoles;
 import dev.oidcsso.web.api.RestApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,10 +136,12 @@ public final class OidcSso implements AutoCloseable {
         // With several IdPs a user's role is decided with the groups of their IdP: a session's, or the one the user is bound to.
         java.util.Map<String, RoleDecision> idpRoles = new java.util.HashMap<>();
         idps.all().forEach(idp -> idpRoles.put(idp.name(), new RoleDecision(idp.view().adminGroups(), idp.view().userGroups())));
+        java.util.function.Function<String, Optional<RoleDecision>> rolesOfIssuer = issuer -> idps.all().stream()
+                .filter(idp -> idp.connection().current().filter(discovered -> discovered.issuer().equals(issuer)).isPresent())
+                .findFirst().map(idp -> idpRoles.get(idp.name()));
         java.util.function.Function<String, RoleDecision> rolesOfUser = username -> accounts.boundIssuer(username)
-                .flatMap(issuer -> idps.all().stream().filter(idp -> idp.connection().current()
-                        .filter(discovered -> discovered.issuer().equals(issuer)).isPresent()).findFirst())
-                .map(idp -> idpRoles.get(idp.name())).orElse(roles);
+                .flatMap(rolesOfIssuer).orElse(roles);
+        AdminRoles adminRoles = idps.several() ? AdminRoles.byIssuer(rolesOfIssuer, roles, idpRoles.values()) : AdminRoles.of(roles);
         database.ifPresent(db -> chain.add(idps.several()
                 ? new BasicTokenAuthenticator(db.tokens(), accounts, rolesOfUser, new dev.oidcsso.auth.FailureBrake())
                 : new BasicTokenAuthenticator(db.tokens(), accounts, roles)));
@@ -176,7 +179,7 @@ public final class OidcSso implements AutoCloseable {
         PermissionPolicy permissionPolicy = builder.policy != null ? builder.policy : settings.permissions();
         Optional<ResourceTypes> types = Optional.ofNullable(builder.resourceTypes);
         this.permissions = database.flatMap(db -> types.map(t -> new PermissionEvaluator(db.permissions(), permissionPolicy, t)));
-        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, roles, csrf::token, sessions));
+        this.api = database.map(db -> new RestApi(db, types, permissionPolicy, permissions, adminRoles, csrf::token, sessions));
         this.ui = database.map(db -> new UiAssets());
         UserInfoClient userInfo = new UserInfoClient(http);
         if (settings.refreshTokens()) {

@@ -89,6 +89,28 @@ class SeveralIdpsStoreTest {
     }
 
     @Test
+    void theRestApiShowsEachUsersRoleUnderTheirOwnIdpsGroupNames() {
+        // sam is a staff user in a group whose name is the partners' admin group: not an admin at staff.
+        staff.user(TestUser.withGroups("sam", "mlflow", "partner-admins"));
+        assertEquals("hello sam via session at /", new Browser().defaultHeader("Accept", "text/html")
+                .navigate(base + "/login?idp=staff").body());
+        Browser pat = new Browser().defaultHeader("Accept", "text/html");
+        assertEquals("hello pat (admin) via session at /", pat.navigate(base + "/login?idp=partners").body());
+
+        HttpResponse<String> users = pat.getJson(base + "/oidc/api/users");
+        assertEquals(200, users.statusCode(), users.body());
+        Map<String, Boolean> admins = new java.util.HashMap<>();
+        RestApiTest.json(users).get("users").forEach(user -> admins.put(user.get("username").asText(), user.get("admin").asBoolean()));
+        assertEquals(Map.of("sam", false, "pat", true), admins, users.body());
+
+        HttpResponse<String> samsView = pat.getJson(base + "/oidc/api/permissions?user=sam&type=experiment&name=x");
+        assertTrue(samsView.statusCode() != 200 || !samsView.body().contains("\"admin\":true"), samsView.body());
+        HttpResponse<String> group = pat.getJson(base + "/oidc/api/groups/partner-admins");
+        assertEquals(200, group.statusCode(), group.body());
+        assertTrue(group.body().contains("\"admin\":true"), "an admin group of one IdP is shown as one: " + group.body());
+    }
+
+    @Test
     void aUserBoundToOneIdpIsRefusedFromTheOther() {
         assertEquals("hello alice via session at /", new Browser().defaultHeader("Accept", "text/html")
                 .navigate(base + "/login?idp=staff").body());

@@ -3,7 +3,6 @@ package dev.oidcsso.web.api;
 import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
-import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.GroupSize;
 import dev.oidcsso.store.Page;
 import dev.oidcsso.store.PermissionStore;
@@ -22,9 +21,9 @@ final class GroupsResource {
 
     private final UserStore users;
     private final PermissionStore permissions;
-    private final RoleDecision roles;
+    private final AdminRoles roles;
 
-    GroupsResource(UserStore users, PermissionStore permissions, RoleDecision roles) {
+    GroupsResource(UserStore users, PermissionStore permissions, AdminRoles roles) {
         this.users = users;
         this.permissions = permissions;
         this.roles = roles;

@@ -9,7 +9,6 @@ import dev.oidcsso.authz.Resource;
 import dev.oidcsso.authz.ResourceType;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
-import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.User;
 import dev.oidcsso.store.UserStore;
 
@@ -26,9 +25,9 @@ final class PermissionsResource {
 
     private final UserStore users;
     private final ApiInput input;
-    private final RoleDecision roles;
+    private final AdminRoles roles;
 
-    PermissionsResource(UserStore users, ApiInput input, RoleDecision roles) {
+    PermissionsResource(UserStore users, ApiInput input, AdminRoles roles) {
         this.users = users;
         this.input = input;
         this.roles = roles;
@@ -51,7 +50,7 @@ final class PermissionsResource {
         } else {
             User user = users.find(username)
                     .orElseThrow(() -> ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in."));
-            actor = new Actor(username, user.groups(), roles.isAdmin(user.groups()));
+            actor = new Actor(username, user.groups(), roles.isAdmin(user));
             disabled = user.disabled();
         }
         Decision decision = input.evaluator().decide(actor, resource);

@@ -7,7 +7,6 @@ import dev.oidcsso.authz.PermissionPolicy;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
-import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +47,12 @@ public final class RestApi {
      * @param types       the application's resource types, if it declared any
      * @param policy      the permission policy, shown to clients and used for effective permissions
      * @param evaluator   the permission decision, present when resource types are declared
-     * @param roles       the role authority, to show who is an administrator
+     * @param roles       who is an administrator, to show it and to evaluate other users' permissions
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
      * @param sessions    ends a user's sessions (sign out everywhere, disable)
      */
     public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
-                   RoleDecision roles, Function<Principal, Optional<String>> csrfToken, dev.oidcsso.session.SessionManager sessions) {
+                   AdminRoles roles, Function<Principal, Optional<String>> csrfToken, dev.oidcsso.session.SessionManager sessions) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);
         this.tokens = new TokensResource(database.tokens());

@@ -5,7 +5,6 @@ import dev.oidcsso.authz.Grantee;
 import dev.oidcsso.authz.Names;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
-import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.login.Audit;
 import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.IdpIdentity;
@@ -32,10 +31,10 @@ final class UsersResource {
     private final UserStore users;
     private final TokenStore tokens;
     private final PermissionStore permissions;
-    private final RoleDecision roles;
+    private final AdminRoles roles;
     private final SessionManager sessions;
 
-    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, RoleDecision roles, SessionManager sessions) {
+    UsersResource(UserStore users, TokenStore tokens, PermissionStore permissions, AdminRoles roles, SessionManager sessions) {
         this.sessions = sessions;
         this.users = users;
         this.tokens = tokens;
@@ -133,7 +132,7 @@ final class UsersResource {
     }
 
     private Map<String, Object> userJson(User user) {
-        return JsonViews.userJson(user, roles.isAdmin(user.groups()),
+        return JsonViews.userJson(user, roles.isAdmin(user),
                 tokens.find(user.username()));
     }
 }
