@@ -118,17 +118,19 @@ public final class Accounts {
     }
 
     /**
-     * Refuses a bearer token of the IdP whose subject is not the one the user is bound to; an
-     * unbound or unknown user passes (binding happens at a browser login). Only the subject is
-     * compared: the bearer path accepts the one configured IdP's tokens only, and an IdP may spell
-     * its issuer differently in access tokens than in ID tokens (Entra ID's v1 access tokens).
+     * Refuses a bearer token whose identity is not the one the user is bound to; an unbound or
+     * unknown user passes (binding happens at a browser login). The subject must be the bound one,
+     * and the bound issuer must be the token's or, since an IdP may spell its issuer differently in
+     * access tokens than in ID tokens, one the IdP that verified the token accepts as its own: with
+     * several IdPs, no IdP's token speaks for a user of another one, whatever {@code sub} it carries.
      *
-     * @param username the user name the token resolved to
-     * @param subject  the token's {@code sub}, or null when it has none
-     * @param issuer   the token's {@code iss}, for the audit trail only
-     * @throws IdentityMismatchException when the user is bound to another subject
+     * @param username  the user name the token resolved to
+     * @param subject   the token's {@code sub}, or null when it has none
+     * @param issuer    the token's {@code iss}
+     * @param sameIdp   whether a bound issuer belongs to the IdP that verified the token
+     * @throws IdentityMismatchException when the user is bound to another identity
      */
-    public void requireSubject(String username, String subject, String issuer) {
+    public void requireIdentity(String username, String subject, String issuer, java.util.function.Predicate<String> sameIdp) {
         Optional<IdpIdentity> bound;
         if (database.isEmpty()) {
             synchronized (memoryBindings) {
@@ -137,7 +139,8 @@ public final class Accounts {
         } else {
             bound = database.get().users().find(username).flatMap(User::identity);
         }
-        if (bound.isPresent() && !bound.get().subject().equals(subject)) {
+        if (bound.isPresent() && (!bound.get().subject().equals(subject)
+                || !(bound.get().issuer().equals(issuer) || sameIdp.test(bound.get().issuer())))) {
             throw new IdentityMismatchException(username, bound.get(), new IdpIdentity(
                     issuer == null || issuer.isBlank() ? "?" : clip(issuer), subject == null || subject.isBlank() ? "?" : clip(subject)));
         }

@@ -82,8 +82,7 @@ public final class BearerAuthenticator implements Authenticator {
         if (cached.isPresent()) {
             Principal principal = cached.get().principal();
             // The binding may have changed since the token was verified (a first login, an admin's link).
-            accounts.requireSubject(principal.username(), cached.get().token().claims().getSubject(),
-                    cached.get().token().claims().getIssuer());
+            requireBoundIdentity(principal.username(), current, cached.get().token());
             // Every refusal before the token's groups are recorded: a refused token changes nothing.
             accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
             groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
@@ -91,9 +90,14 @@ public final class BearerAuthenticator implements Authenticator {
             return Optional.of(principal);
         }
         VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
+        if (verified.claims().getIssueTime() == null && verified.claims().getNotBeforeTime() == null) {
+            // Without either the age of its groups is unknown, so neither the staleness bound nor "older groups never
+            // overwrite newer ones" could hold. RFC 9068 requires iat in JWT access tokens.
+            throw new TokenValidationException("the bearer token was refused: it has neither iat nor nbf, so the age of its groups is unknown");
+        }
         Identity identity = identities.resolveToken(verified.claims().toJSONObject());
         // The token's user name must belong to the account its subject signed in as (see Accounts).
-        accounts.requireSubject(identity.username(), verified.claims().getSubject(), verified.claims().getIssuer());
+        requireBoundIdentity(identity.username(), current, verified);
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
         groupsTime(verified).ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
         accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime(verified));
@@ -102,7 +106,12 @@ public final class BearerAuthenticator implements Authenticator {
         return Optional.of(principal);
     }
 
-    /** When a token's groups were true: its {@code iat}, else its {@code nbf}; without either, its {@code exp} bounds them. */
+    private void requireBoundIdentity(String username, DiscoveredProvider current, VerifiedToken token) {
+        accounts.requireIdentity(username, token.claims().getSubject(), token.claims().getIssuer(),
+                bound -> validator.acceptsIssuer(current, token.claims(), bound));
+    }
+
+    /** When a token's groups were true: its {@code iat}, else its {@code nbf} (a token without either is refused). */
     private static Optional<java.time.Instant> groupsTime(VerifiedToken token) {
         return Optional.ofNullable(token.claims().getIssueTime()).or(() -> Optional.ofNullable(token.claims().getNotBeforeTime()))
                 .map(java.util.Date::toInstant);

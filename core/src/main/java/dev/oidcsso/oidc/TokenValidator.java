@@ -144,6 +144,19 @@ public final class TokenValidator {
     }
 
     /**
+     * Whether this IdP would accept a token like this one (its other claims, such as a tenant) but
+     * naming another issuer: tells whether an issuer recorded earlier is this IdP's own spelling.
+     *
+     * @param provider the discovered IdP
+     * @param claims   a token's verified claims
+     * @param issuer   the other issuer
+     * @return true when the IdP's profile accepts that issuer for such a token
+     */
+    public boolean acceptsIssuer(DiscoveredProvider provider, JWTClaimsSet claims, String issuer) {
+        return settings.profile().acceptsTokenIssuer(provider.issuer(), new JWTClaimsSet.Builder(claims).issuer(issuer).build());
+    }
+
+    /**
      * Checks a verified token's validity window again, now: what a cached token must pass on every use.
      *
      * @param token a token this validator verified earlier

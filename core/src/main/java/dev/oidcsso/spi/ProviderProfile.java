@@ -59,6 +59,20 @@ public interface ProviderProfile {
     }
 
     /**
+     * Whether an issuer recorded earlier (the issuer a user is bound to, taken from an ID token this
+     * profile accepted) is this IdP's. With several IdPs it decides which IdP's group names give a
+     * user's role outside a session. The default asks {@link #acceptsTokenIssuer} about a token
+     * naming only that issuer; a profile whose check needs other claims overrides it.
+     *
+     * @param discoveredIssuer the issuer from the discovery document
+     * @param issuer           the recorded issuer
+     * @return true when this IdP issues under that issuer
+     */
+    default boolean ownsIssuer(String discoveredIssuer, String issuer) {
+        return acceptsTokenIssuer(discoveredIssuer, new JWTClaimsSet.Builder().issuer(issuer).build());
+    }
+
+    /**
      * Extra checks on a validated ID token or bearer token (a hosted domain, a tenant allow-list).
      *
      * @param claims the token's claims

@@ -137,11 +137,15 @@ public final class OidcSso implements AutoCloseable {
         java.util.Map<String, RoleDecision> idpRoles = new java.util.HashMap<>();
         idps.all().forEach(idp -> idpRoles.put(idp.name(), new RoleDecision(idp.view().adminGroups(), idp.view().userGroups())));
         java.util.function.Function<String, Optional<RoleDecision>> rolesOfIssuer = issuer -> idps.all().stream()
-                .filter(idp -> idp.connection().current().filter(discovered -> discovered.issuer().equals(issuer)).isPresent())
+                .filter(idp -> idp.connection().current()
+                        .filter(discovered -> idp.view().profile().ownsIssuer(discovered.issuer(), issuer)).isPresent())
                 .findFirst().map(idp -> idpRoles.get(idp.name()));
+        // A user whose IdP cannot be told (never signed in through a browser, an IdP removed or not discovered yet)
+        // gets no role from another IdP's group names: those groups may have been chosen by a less trusted IdP.
+        RoleDecision noRole = new RoleDecision(List.of(), List.of());
         java.util.function.Function<String, RoleDecision> rolesOfUser = username -> accounts.boundIssuer(username)
-                .flatMap(rolesOfIssuer).orElse(roles);
-        AdminRoles adminRoles = idps.several() ? AdminRoles.byIssuer(rolesOfIssuer, roles, idpRoles.values()) : AdminRoles.of(roles);
+                .flatMap(rolesOfIssuer).orElse(noRole);
+        AdminRoles adminRoles = idps.several() ? AdminRoles.byIssuer(rolesOfIssuer, noRole, idpRoles.values()) : AdminRoles.of(roles);
         database.ifPresent(db -> chain.add(idps.several()
                 ? new BasicTokenAuthenticator(db.tokens(), accounts, rolesOfUser, new dev.oidcsso.auth.FailureBrake())
                 : new BasicTokenAuthenticator(db.tokens(), accounts, roles)));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -108,6 +109,61 @@ class SeveralIdpsStoreTest {
         HttpResponse<String> group = pat.getJson(base + "/oidc/api/groups/partner-admins");
         assertEquals(200, group.statusCode(), group.body());
         assertTrue(group.body().contains("\"admin\":true"), "an admin group of one IdP is shown as one: " + group.body());
+    }
+
+    HttpResponse<String> statusWith(String authorization) {
+        return new Browser().get(base + "/auth/status", Map.of("Authorization", authorization, "Accept", "application/json"));
+    }
+
+    HttpResponse<String> createTokenWith(String authorization) {
+        return new Browser().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/oidc/api/me/token"))
+                .header("Authorization", authorization).header("Accept", "application/json").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
+    @Test
+    void groupsAnotherIdpChoseNeverMakeAnAccessTokenAdminUnderTheFirstIdpsNames() {
+        // mlflow-admin means nothing at partners, but is staff's (the first IdP's) admin group.
+        partners.user(TestUser.withGroups("pat", "partners", "mlflow-admin"));
+        String bearer = "Bearer " + partners.accessToken(Map.of());
+        HttpResponse<String> asBearer = statusWith(bearer);
+        assertEquals(200, asBearer.statusCode(), asBearer.body());
+        assertTrue(asBearer.body().contains("\"admin\":false"), asBearer.body());
+        HttpResponse<String> created = createTokenWith(bearer);
+        assertEquals(201, created.statusCode(), created.body());
+        String token = RestApiTest.json(created).get("token").asText();
+
+        // pat never signed in through a browser, so no IdP is known for the name: no role at all, not staff's.
+        HttpResponse<String> asBasic = statusWith(Browser.basicAuthorization("pat", token));
+        assertFalse(asBasic.body().contains("\"admin\":true"), asBasic.body());
+        assertEquals(403, new Browser().get(base + "/oidc/api/users", Map.of("Authorization", Browser.basicAuthorization("pat", token),
+                "Accept", "application/json")).statusCode());
+
+        // Once bound to partners by a sign-in, the partners' own names decide: a user, not an admin.
+        assertEquals("hello pat via session at /", new Browser().defaultHeader("Accept", "text/html")
+                .navigate(base + "/login?idp=partners").body());
+        HttpResponse<String> bound = statusWith(Browser.basicAuthorization("pat", token));
+        assertEquals(200, bound.statusCode(), bound.body());
+        assertTrue(bound.body().contains("\"admin\":false"), bound.body());
+    }
+
+    @Test
+    void anotherIdpsTokenWithTheSameSubjectDoesNotSpeakForABoundUser() throws Exception {
+        Browser alice = new Browser().defaultHeader("Accept", "text/html");
+        assertEquals("hello alice via session at /", alice.navigate(base + "/login?idp=staff").body());
+        java.util.Set<String> groupsBefore = db.users().find("alice").orElseThrow().groups();
+
+        partners.user(TestUser.withGroups("alice", "partners", "mlflow-admin")); // the same sub, "alice", as at staff
+        Thread.sleep(1100); // a token issued after alice's sign-in, so it would be recorded if accepted
+        String bearer = "Bearer " + partners.accessToken(Map.of());
+        HttpResponse<String> asBearer = statusWith(bearer);
+        assertEquals(403, asBearer.statusCode(), asBearer.body());
+        assertEquals(403, createTokenWith(bearer).statusCode());
+        assertEquals(groupsBefore, db.users().find("alice").orElseThrow().groups(), "nothing recorded on alice's account");
+        assertTrue(alice.getJson(base + "/auth/status").body().contains("\"admin\":false"));
+
+        // alice's own IdP's bearer tokens still work.
+        assertEquals(200, statusWith("Bearer " + staff.accessToken(Map.of())).statusCode());
     }
 
     @Test

@@ -254,6 +254,18 @@ public final class EntraProfile implements ProviderProfileFactory {
         }
 
         @Override
+        public boolean ownsIssuer(String discoveredIssuer, String issuer) {
+            int at = discoveredIssuer.indexOf(EntraSettings.TENANT_PLACEHOLDER);
+            if (at < 0) {
+                return discoveredIssuer.equals(issuer);
+            }
+            String before = discoveredIssuer.substring(0, at);
+            String after = discoveredIssuer.substring(at + EntraSettings.TENANT_PLACEHOLDER.length());
+            return issuer != null && issuer.length() > before.length() + after.length() && issuer.startsWith(before)
+                    && issuer.endsWith(after) && EntraSettings.isGuid(issuer.substring(before.length(), issuer.length() - after.length()));
+        }
+
+        @Override
         public Optional<String> checkToken(JWTClaimsSet claims) {
             if (allowed.isEmpty() || allowed.contains("*")) {
                 return Optional.empty();
