@@ -153,6 +153,20 @@ class EntraProfileTest {
                 settings.profile().checkToken(token(OTHER_TENANT, OTHER_TENANT)));
     }
 
+    @Test
+    void aRecordedIssuerIsTheTemplatesWhenATenantIdFillsIt() {
+        OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations"));
+        String template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assertTrue(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/" + TENANT + "/v2.0"));
+        assertFalse(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/{tenantid}/v2.0"));
+        assertFalse(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/contoso/v2.0"));
+        assertFalse(settings.profile().ownsIssuer(template, "https://evil.example/" + TENANT + "/v2.0"));
+        assertFalse(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/" + TENANT + "/v2.0/x"));
+        String single = "https://login.microsoftonline.com/" + TENANT + "/v2.0";
+        assertTrue(settings.profile().ownsIssuer(single, single));
+        assertFalse(settings.profile().ownsIssuer(single, "https://login.microsoftonline.com/" + OTHER_TENANT + "/v2.0"));
+    }
+
     static JWTClaimsSet token(String issuerTenant, String tid) {
         return new JWTClaimsSet.Builder().issuer("https://login.microsoftonline.com/" + issuerTenant + "/v2.0")
                 .claim("tid", tid).build();
