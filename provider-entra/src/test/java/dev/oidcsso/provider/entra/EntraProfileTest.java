@@ -155,7 +155,8 @@ class EntraProfileTest {
 
     @Test
     void aRecordedIssuerIsTheTemplatesWhenATenantIdFillsIt() {
-        OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations"));
+        OidcSettings settings = settings(Map.of("OIDC_PROVIDER", "entra", "OIDC_ENTRA_TENANT_ID", "organizations",
+                "OIDC_ENTRA_ALLOWED_TENANTS", "*"));
         String template = "https://login.microsoftonline.com/{tenantid}/v2.0";
         assertTrue(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/" + TENANT + "/v2.0"));
         assertFalse(settings.profile().ownsIssuer(template, "https://login.microsoftonline.com/{tenantid}/v2.0"));
