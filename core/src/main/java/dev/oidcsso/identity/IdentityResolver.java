@@ -100,7 +100,8 @@ public final class IdentityResolver {
         Optional<String> refusal = validator.refusal(claims);
         if (refusal.isPresent()) {
             LOG.info("Identity '{}' refused by the {} validator", context.username(), validator.name());
-            throw new AccessRefusedException(refusal.get());
+            // No groups to record: the identity no longer qualifies, so a known user's other sessions and tokens lose access.
+            throw new RefusedIdentityException(refusal.get(), context.username(), claims, List.of());
         }
         List<String> groups;
         try {
@@ -121,7 +122,7 @@ public final class IdentityResolver {
             role = roles.require(context.username(), groups);
         } catch (AccessRefusedException e) {
             LOG.info("User '{}' is in none of the configured groups", context.username());
-            throw new NoAllowedGroupException(e.getMessage(), context.username(), claims, groups);
+            throw new RefusedIdentityException(e.getMessage(), context.username(), claims, groups);
         }
         return new Identity(context.username(), claims, groups, role);
     }

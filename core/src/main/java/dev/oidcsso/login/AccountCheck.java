@@ -5,7 +5,7 @@ import dev.oidcsso.auth.IdentityMismatchException;
 import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
-import dev.oidcsso.identity.NoAllowedGroupException;
+import dev.oidcsso.identity.RefusedIdentityException;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.LoginTokens;
 import dev.oidcsso.oidc.UserInfoClient;
@@ -48,9 +48,9 @@ final class AccountCheck {
         Identity identity;
         try {
             identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
-        } catch (NoAllowedGroupException e) {
-            // A known user the IdP now puts in no allowed group: their groups are recorded so that their other
-            // sessions and tokens lose access too, not only this login or refresh.
+        } catch (RefusedIdentityException e) {
+            // A known user the IdP now puts in no allowed group, or whom the validator refuses: their groups (or none)
+            // are recorded so that their other sessions and tokens lose access too, not only this login or refresh.
             // Only for the account this very identity holds: a refused login never binds a name nor changes anyone else's.
             if (accounts.recordedGroups(e.username()).isPresent()
                     && accounts.boundIdentity(e.username()).filter(idpIdentity::equals).isPresent()) {

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The user proved who they are, but is in neither a user group nor an admin group. Status 403; no
- * session is made. It carries the user name and groups so that a login can record them for a user
- * already known: the groups the IdP now reports then apply to that user's other sessions and tokens.
+ * The user proved who they are, but the identity rules refuse them: the identity validator, or no
+ * allowed group (neither a user group nor an admin group). Status 403; no session is made. It
+ * carries the user name and the groups to record for a user already known, so that the refusal
+ * reaches that user's other sessions and tokens too: the groups the IdP now reports, or none when
+ * the validator refused the identity.
  */
-public class NoAllowedGroupException extends AccessRefusedException {
+public class RefusedIdentityException extends AccessRefusedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,9 +27,9 @@ public class NoAllowedGroupException extends AccessRefusedException {
      * @param message  why the user is refused, shown to them
      * @param username the user name
      * @param claims   the identity claims the user name was taken from
-     * @param groups   the user's groups, none of them allowed
+     * @param groups   the groups to record: the user's, none of them allowed, or none at all
      */
-    public NoAllowedGroupException(String message, String username, Map<String, Object> claims, List<String> groups) {
+    public RefusedIdentityException(String message, String username, Map<String, Object> claims, List<String> groups) {
         super(message);
         this.username = username;
         // Claims may hold JSON nulls, which Map.copyOf refuses.
@@ -45,7 +47,7 @@ public class NoAllowedGroupException extends AccessRefusedException {
         return username;
     }
 
-    /** @return the user's groups, none of them allowed */
+    /** @return the groups to record for a known user: none of them allowed */
     public List<String> groups() {
         return groups;
     }
