@@ -129,6 +129,12 @@ final class SettingsValidation {
             IdpParts parts = idpParts(profileFactory, idpValuesWithDefaults, idpProblems,
                     access.oidcLogin() ? idpProblems : new ArrayList<>(), profileProblems);
             idpProblems.addAll(profileProblems);
+            if (parts.client().authMethod() == ClientAuthMethod.NONE) {
+                // RFC 9700 4.4: the IdPs share one callback, so a hostile IdP can send a login on to another IdP and
+                // receive its code and PKCE verifier at its own token endpoint; only a client secret keeps that code useless.
+                idpProblems.add(SettingNames.CLIENT_AUTH_METHOD + "=none (a public client) cannot be used with several IdPs: "
+                        + "another IdP could obtain its authorization codes (OAuth mix-up); register a confidential client");
+            }
             Optional<IdpSettings> idp = plugins(name, parts, idpValuesWithDefaults, catalog, folderUsable, idpProblems);
             for (String problem : idpProblems) {
                 // A problem of a shared value is the same for every IdP: reported once, as it is named.

@@ -109,6 +109,16 @@ class SeveralIdpsSettingsTest {
     }
 
     @Test
+    void aPublicClientIsRefusedBesideAnotherIdp() {
+        Map<String, String> settings = twoIdps();
+        settings.remove("OIDC_PARTNERS_CLIENT_SECRET");
+        settings.put("OIDC_PARTNERS_CLIENT_AUTH_METHOD", "none");
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder().setAll(settings).build());
+        assertEquals(List.of("IdP 'partners': OIDC_PARTNERS_CLIENT_AUTH_METHOD=none (a public client) cannot be used with several "
+                + "IdPs: another IdP could obtain its authorization codes (OAuth mix-up); register a confidential client"), e.problems());
+    }
+
+    @Test
     void badIdpNamesAreReported() {
         SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder()
                 .set("OIDC_PROVIDERS", "staff,staff,my-idp").set("OIDC_STAFF_DISCOVERY_URL", "https://a.example/x")
