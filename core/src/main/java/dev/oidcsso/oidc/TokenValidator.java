@@ -308,7 +308,7 @@ public final class TokenValidator {
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
             throw new BadJWTException("it has no subject (sub)");
         }
-        List<String> aud = claims.getAudience();
+        List<String> aud = idToken ? claims.getAudience() : List.of(); // a bearer token's audience is the profile's to check
         if (idToken) {
             if (aud.isEmpty()) {
                 throw new BadJWTException("it has no audience (aud)");
