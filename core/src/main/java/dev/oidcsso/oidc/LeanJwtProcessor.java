@@ -16,6 +16,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import com.nimbusds.jwt.util.DateUtils;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,7 +55,7 @@ import java.util.function.Function;
  *       verifier runs on the first that verifies.</li>
  *   <li>The payload is read by Jackson's streaming parser, strictly (no duplicate names, nothing after
  *       the object), into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
- *       lists, maps in document order), then {@link JWTClaimsSet#parse(Map)}.</li>
+ *       lists, maps in document order), stored as {@link JWTClaimsSet#parse(Map)} stores them.</li>
  * </ul>
  *
  * <p>Whatever it does not handle exactly as Nimbus does it declines ({@link Optional#empty()}), and
@@ -285,23 +287,73 @@ final class LeanJwtProcessor {
     private JWTClaimsSet claims(byte[] payload) throws Declined {
         // As Nimbus: the payload's bytes as UTF-8 text (malformed bytes replaced), then the JSON object.
         String text = new String(payload, StandardCharsets.UTF_8);
-        Map<String, Object> object;
         try (JsonParser parser = json.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw Declined.INSTANCE;
             }
-            object = object(parser, 1);
-            if (parser.nextToken() != null) {
-                throw Declined.INSTANCE;
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                String name = parser.currentName();
+                if (claims.getClaims().containsKey(name)) {
+                    throw Declined.INSTANCE; // Nimbus refuses duplicate names
+                }
+                claims.claim(name, registered(name, value(parser, parser.nextToken(), 1)));
             }
+            if (parser.nextToken() != null) {
+                throw Declined.INSTANCE; // Nimbus refuses anything after the object
+            }
+            return claims.build();
         } catch (IOException e) {
             throw Declined.INSTANCE;
         }
-        try {
-            return JWTClaimsSet.parse(object);
-        } catch (ParseException e) {
-            throw Declined.INSTANCE; // a registered claim of the wrong type: Nimbus's message
+    }
+
+    /**
+     * A claim's value as {@link JWTClaimsSet#parse(Map)} stores it: the registered claims converted
+     * (times to dates, a single audience to a list, a numeric subject to text), the others as read.
+     * A registered claim of another type is declined: Nimbus refuses it with its own message.
+     */
+    private static Object registered(String name, Object value) throws Declined {
+        if (value == null) {
+            return null;
         }
+        switch (name) {
+            case "iss":
+            case "jti":
+                return require(value instanceof String, value);
+            case "sub":
+                return value instanceof Number ? String.valueOf(value) : require(value instanceof String, value);
+            case "aud":
+                if (value instanceof String) {
+                    List<String> single = new ArrayList<>(1);
+                    single.add((String) value);
+                    return single;
+                }
+                if (!(value instanceof List<?> list)) {
+                    throw Declined.INSTANCE;
+                }
+                try {
+                    return Arrays.asList(list.toArray(new String[0]));
+                } catch (ArrayStoreException e) {
+                    throw Declined.INSTANCE;
+                }
+            case "exp":
+            case "nbf":
+            case "iat":
+                if (!(value instanceof Number number)) {
+                    throw Declined.INSTANCE;
+                }
+                return DateUtils.fromSecondsSinceEpoch(number.longValue());
+            default:
+                return value;
+        }
+    }
+
+    private static Object require(boolean condition, Object value) throws Declined {
+        if (!condition) {
+            throw Declined.INSTANCE;
+        }
+        return value;
     }
 
     private static Map<String, Object> object(JsonParser parser, int depth) throws IOException, Declined {
