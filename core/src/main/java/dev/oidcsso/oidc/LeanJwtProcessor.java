@@ -19,6 +19,7 @@ import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -183,19 +184,22 @@ final class LeanJwtProcessor {
         try {
             // DefaultJWTProcessor's order: typ, claims, keys, signature, claims verifier.
             types.verify(header.getType(), context);
-            JWTClaimsSet claims = claims(decode(token.substring(firstDot + 1, secondDot)));
-            byte[] signature = decode(token.substring(secondDot + 1));
+            // The token's characters as bytes, once: the signing input, and the parts to decode. A character
+            // beyond Latin-1 becomes '?', which the decoder refuses in the payload and signature, and which
+            // cannot be in a header that parsed above (it was decoded from the text itself).
+            byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+            JWTClaimsSet claims = claims(decode(bytes, firstDot + 1, secondDot));
+            byte[] signature = decode(bytes, secondDot + 1, bytes.length);
             List<Key> keys = keys(provider, parsed, context);
             if (keys.isEmpty()) {
                 throw new BadJOSEException(NO_KEY);
             }
-            byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII); // base64url: ASCII
             Signature jdk = verifier(header.getAlgorithm());
             for (Key key : keys) {
                 if (!(key instanceof RSAPublicKey rsa)) {
                     throw Declined.INSTANCE; // Nimbus's verifier factory refuses it with its own message
                 }
-                if (verifies(jdk, rsa, signingInput, signature)) {
+                if (verifies(jdk, rsa, bytes, secondDot, signature)) {
                     verifier.verify(claims, context);
                     return new Verified(header, claims, keys);
                 }
@@ -206,14 +210,15 @@ final class LeanJwtProcessor {
         }
     }
 
-    private static boolean verifies(Signature jdk, RSAPublicKey key, byte[] signingInput, byte[] signature) throws Declined {
+    private static boolean verifies(Signature jdk, RSAPublicKey key, byte[] token, int signingInputLength, byte[] signature)
+            throws Declined {
         try {
             jdk.initVerify(key);
         } catch (InvalidKeyException e) {
             throw Declined.INSTANCE; // Nimbus says "Invalid public RSA key"
         }
         try {
-            jdk.update(signingInput);
+            jdk.update(token, 0, signingInputLength);
             return jdk.verify(signature);
         } catch (SignatureException e) {
             return false; // as RSASSAVerifier: a signature of the wrong length is an invalid signature
@@ -274,6 +279,17 @@ final class LeanJwtProcessor {
             headers.put(text, parsed);
         }
         return parsed;
+    }
+
+    private static byte[] decode(byte[] token, int start, int end) throws Declined {
+        try {
+            ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(token, start, end - start));
+            byte[] array = decoded.array();
+            return decoded.arrayOffset() == 0 && decoded.remaining() == array.length ? array
+                    : Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(), decoded.arrayOffset() + decoded.limit());
+        } catch (IllegalArgumentException e) {
+            throw Declined.INSTANCE; // Nimbus's own decoder is more lenient: it decides
+        }
     }
 
     private static byte[] decode(String part) throws Declined {

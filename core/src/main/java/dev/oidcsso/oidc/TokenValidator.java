@@ -31,11 +31,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -74,6 +76,12 @@ public final class TokenValidator {
     private final LeanJwtProcessor lean;
 
     private record ConvertedKey(JWK jwk, Key key) {
+    }
+
+    /** The accepted audiences as the profile takes them, made again only when a caller passes others. */
+    private volatile AudienceSet lastAudiences;
+
+    private record AudienceSet(List<String> list, Set<String> set) {
     }
 
     /** What a signature check found: the claims, and the keys that were candidates. */
@@ -300,6 +308,15 @@ public final class TokenValidator {
         return JWTParser.parse(token);
     }
 
+    private Set<String> audienceSet(List<String> audiences) {
+        AudienceSet last = lastAudiences;
+        if (last == null || !last.list().equals(audiences)) {
+            last = new AudienceSet(List.copyOf(audiences), Collections.unmodifiableSet(new LinkedHashSet<>(audiences)));
+            lastAudiences = last;
+        }
+        return last.set();
+    }
+
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,
                              Optional<String> expectedNonce) throws BadJWTException {
         if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims)) {
@@ -318,7 +335,7 @@ public final class TokenValidator {
             }
         } else {
             // The profile decides: some IdPs' access tokens name the client elsewhere (Cognito's client_id).
-            Optional<String> audienceRefusal = settings.profile().checkBearerAudience(claims, new LinkedHashSet<>(audiences));
+            Optional<String> audienceRefusal = settings.profile().checkBearerAudience(claims, audienceSet(audiences));
             if (audienceRefusal.isPresent()) {
                 throw new BadJWTException(audienceRefusal.get());
             }
