@@ -77,8 +77,8 @@ public final class BearerAuthenticator implements Authenticator {
             throw new TokenValidationException("the bearer token is empty");
         }
         DiscoveredProvider current = provider.require();
-        BearerTokenCache.Digest digest = cache.digest(token.get());
-        Optional<BearerTokenCache.Entry> cached = cache.findEntry(digest, current, validator);
+        BearerTokenCache.Digest digest = cache.keepsNothing() ? null : cache.digest(token.get());
+        Optional<BearerTokenCache.Entry> cached = digest == null ? Optional.empty() : cache.findEntry(digest, current, validator);
         if (cached.isPresent()) {
             Principal principal = cached.get().principal();
             // The binding may have changed since the token was verified (a first login, an admin's link).
@@ -99,10 +99,13 @@ public final class BearerAuthenticator implements Authenticator {
         // The token's user name must belong to the account its subject signed in as (see Accounts).
         requireBoundIdentity(identity.username(), current, verified);
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
-        groupsTime(verified).ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
-        accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime(verified));
+        Optional<java.time.Instant> groupsTime = groupsTime(verified);
+        groupsTime.ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
+        accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime);
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
-        cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
+        if (digest != null) {
+            cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
+        }
         return Optional.of(principal);
     }
 
@@ -131,9 +134,33 @@ public final class BearerAuthenticator implements Authenticator {
      * @return the credentials (possibly empty), or empty when the header is absent or of another scheme
      */
     static Optional<String> credentials(WebRequest request, String scheme) {
-        return request.header("Authorization").map(String::trim)
-                .filter(value -> value.length() >= scheme.length() && value.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)
-                        && (value.length() == scheme.length() || value.charAt(scheme.length()) == ' '))
-                .map(value -> value.substring(scheme.length()).trim());
+        Optional<String> header = request.header("Authorization");
+        if (header.isEmpty()) {
+            return header;
+        }
+        String value = header.get().trim();
+        int length = scheme.length();
+        if (value.length() > length && value.charAt(length) == ' ' && asciiPrefix(value, scheme)) {
+            // The usual case, without the lower-cased copy below: an ASCII scheme, a space, the credentials.
+            return Optional.of(value.substring(length).trim());
+        }
+        return Optional.of(value)
+                .filter(text -> text.length() >= length && text.substring(0, length).toLowerCase(Locale.ROOT).equals(scheme)
+                        && (text.length() == length || text.charAt(length) == ' '))
+                .map(text -> text.substring(length).trim());
+    }
+
+    /** Whether the value starts with the (lower-case ASCII) scheme, in any case of ASCII letters. */
+    private static boolean asciiPrefix(String value, String scheme) {
+        for (int k = 0; k < scheme.length(); k++) {
+            char c = value.charAt(k);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != scheme.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -43,6 +43,7 @@ public final class BearerTokenCache {
     private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(BearerTokenCache::newSha256);
     private final Duration maxAge;
     private final long keyRecheckNanos;
+    private final boolean keepsNothing;
 
     /**
      * A cached verification: the token as verified, the principal it resolved to, and the
@@ -105,6 +106,7 @@ public final class BearerTokenCache {
             throw new IllegalArgumentException("a bearer token cache needs maxEntries >= 0 and a positive maxAge");
         }
         this.maxAge = maxAge;
+        this.keepsNothing = maxEntries == 0;
         long maxAgeNanos = maxAge.toNanos();
         this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<Digest, Entry>() {
             @Override
@@ -131,6 +133,15 @@ public final class BearerTokenCache {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
+    }
+
+    /**
+     * Whether this cache keeps nothing (a bound of 0 entries): then there is nothing to hash, look up or keep.
+     *
+     * @return true for a cache of size 0
+     */
+    boolean keepsNothing() {
+        return keepsNothing;
     }
 
     /**

@@ -135,7 +135,7 @@ public final class IdentityResolver {
             }
             Optional<Object> value = ClaimPath.read(claims, claim);
             if (value.isPresent() && value.get() instanceof String text && !text.isBlank()) {
-                if (text.length() > MAX_USERNAME || text.chars().anyMatch(Character::isISOControl)) {
+                if (text.length() > MAX_USERNAME || hasControlCharacter(text)) {
                     // A user-editable claim must not smuggle line breaks into logs or grants.
                     throw new AccessRefusedException("Your account's '" + claim + "' claim cannot serve as a user name "
                             + "(longer than " + MAX_USERNAME + " characters or with control characters).");
@@ -146,6 +146,16 @@ public final class IdentityResolver {
         throw new AccessRefusedException("Your account has none of the claims " + usernameClaims
                 + " that name a user (an 'email' counts only when the identity provider marks it verified); "
                 + "ask the administrator to set OIDC_USERNAME_CLAIM.");
+    }
+
+    /** A loop, not a stream: this runs on every bearer token. */
+    private static boolean hasControlCharacter(String text) {
+        for (int k = 0; k < text.length(); k++) {
+            if (Character.isISOControl(text.charAt(k))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

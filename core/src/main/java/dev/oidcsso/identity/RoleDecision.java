@@ -44,10 +44,7 @@ public final class RoleDecision {
         if (isAdmin(groups)) {
             return Optional.of(Role.ADMIN);
         }
-        if (groups.stream().map(RoleDecision::normalise).anyMatch(userGroups::contains)) {
-            return Optional.of(Role.USER);
-        }
-        return Optional.empty();
+        return anyIn(groups, userGroups) ? Optional.of(Role.USER) : Optional.empty();
     }
 
     /**
@@ -70,7 +67,17 @@ public final class RoleDecision {
      * @return true when one of them is an admin group
      */
     public boolean isAdmin(Collection<String> groups) {
-        return groups.stream().map(RoleDecision::normalise).anyMatch(adminGroups::contains);
+        return anyIn(groups, adminGroups);
+    }
+
+    /** A loop, not a stream: this runs on every bearer token and login, where a stream's objects cost more than the test. */
+    private static boolean anyIn(Collection<String> groups, Set<String> configured) {
+        for (String group : groups) {
+            if (configured.contains(normalise(group))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

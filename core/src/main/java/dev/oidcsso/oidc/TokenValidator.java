@@ -31,12 +31,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Validates ID tokens (OpenID Connect Core 3.1.3.7) and, for API clients, bearer JWTs, following
@@ -54,6 +57,8 @@ public final class TokenValidator {
 
     /** More keys than any IdP publishes at once; the memo below never holds more. */
     private static final int MAX_REMEMBERED_KEYS = 64;
+    /** How many converted keys are found by identity. */
+    private static final int MAX_RECENT_KEYS = 8;
 
     private final OidcSettings settings;
     private final Clock clock;
@@ -62,6 +67,26 @@ public final class TokenValidator {
      * than the rest of a bearer check apart from the signature, and a key set changes rarely.
      */
     private final Map<JWK, Key> publicKeys = new ConcurrentHashMap<>();
+    /**
+     * The last keys converted, found by identity: a key source hands out the same objects until it
+     * fetches again, and an identity check is cheaper than hashing and comparing a key.
+     */
+    private volatile ConvertedKey[] recentKeys = new ConvertedKey[0];
+    /** The verification of the tokens IdPs send, or null to send every token through Nimbus's processor. */
+    private final LeanJwtProcessor lean;
+
+    private record ConvertedKey(JWK jwk, Key key) {
+    }
+
+    /** The accepted audiences as the profile takes them, made again only when a caller passes others. */
+    private volatile AudienceSet lastAudiences;
+
+    private record AudienceSet(List<String> list, Set<String> set) {
+    }
+
+    /** What a signature check found: the claims, and the keys that were candidates. */
+    private record Checked(JWTClaimsSet claims, String keyId, List<Key> keys) {
+    }
 
     /**
      * Creates the validator.
@@ -70,8 +95,20 @@ public final class TokenValidator {
      * @param clock    the clock
      */
     public TokenValidator(OidcSettings settings, Clock clock) {
+        this(settings, clock, true);
+    }
+
+    /**
+     * Creates the validator, with or without the lean path, for tests that compare the two.
+     *
+     * @param settings the settings (client id, skew, provider profile)
+     * @param clock    the clock
+     * @param leanPath whether tokens signed with RS256/RS384/RS512 go through {@link LeanJwtProcessor} first
+     */
+    TokenValidator(OidcSettings settings, Clock clock, boolean leanPath) {
         this.settings = settings;
         this.clock = clock;
+        this.lean = leanPath ? new LeanJwtProcessor(TYPES, this::publicKey) : null;
     }
 
     /**
@@ -86,7 +123,8 @@ public final class TokenValidator {
      */
     public JWTClaimsSet validateIdToken(DiscoveredProvider provider, String idToken, String expectedNonce) {
         return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
-                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)), null);
+                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.of(expectedNonce)), false)
+                .claims();
     }
 
     /**
@@ -102,7 +140,7 @@ public final class TokenValidator {
      */
     public JWTClaimsSet validateRefreshedIdToken(DiscoveredProvider provider, String idToken) {
         return verifySignature(provider, idToken, "ID token", TokenOrigin.TOKEN_ENDPOINT,
-                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.empty()), null);
+                (set, context) -> checkClaims(provider, set, List.of(settings.clientId()), true, Optional.empty()), false).claims();
     }
 
     /**
@@ -118,7 +156,7 @@ public final class TokenValidator {
      */
     public JWTClaimsSet validateBearer(DiscoveredProvider provider, String token, List<String> audiences) {
         return verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
-                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), null);
+                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), false).claims();
     }
 
     /**
@@ -133,11 +171,11 @@ public final class TokenValidator {
      * @throws TokenValidationException naming the rule the token broke
      */
     public VerifiedToken verifyBearer(DiscoveredProvider provider, String token, List<String> audiences) {
-        KeyCapture capture = new KeyCapture(provider, publicKeys);
-        JWTClaimsSet claims = verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
-                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), capture);
-        Optional<VerifiedToken.SigningKey> key = capture.keyId != null && capture.keys != null && capture.keys.size() == 1
-                ? Optional.of(new VerifiedToken.SigningKey(capture.keyId, capture.keys.get(0))) : Optional.empty();
+        Checked checked = verifySignature(provider, token, "bearer token", TokenOrigin.BEARER,
+                (set, context) -> checkClaims(provider, set, audiences, false, Optional.empty()), true);
+        JWTClaimsSet claims = checked.claims();
+        Optional<VerifiedToken.SigningKey> key = checked.keyId() != null && checked.keys() != null && checked.keys().size() == 1
+                ? Optional.of(new VerifiedToken.SigningKey(checked.keyId(), checked.keys().get(0))) : Optional.empty();
         // checkClaims refused a token without exp, so it is there.
         return new VerifiedToken(claims, key, claims.getExpirationTime().toInstant(),
                 Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant));
@@ -206,10 +244,20 @@ public final class TokenValidator {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    private JWTClaimsSet verifySignature(DiscoveredProvider provider, String token, String what, TokenOrigin origin,
-                                         JWTClaimsSetVerifier<SecurityContext> verifier, KeyCapture capture) {
+    private Checked verifySignature(DiscoveredProvider provider, String token, String what, TokenOrigin origin,
+                                    JWTClaimsSetVerifier<SecurityContext> verifier, boolean captureKeys) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenValidationException("the " + what + " is missing or too long");
+        }
+        if (lean != null) {
+            try {
+                Optional<LeanJwtProcessor.Verified> verified = lean.process(provider, token, origin, verifier);
+                if (verified.isPresent()) {
+                    return new Checked(verified.get().claims(), verified.get().header().getKeyID(), verified.get().keys());
+                }
+            } catch (LeanJwtProcessor.Refused e) {
+                throw refusal(e.reason(), what, provider, e.algorithm());
+            }
         }
         JWT jwt;
         try {
@@ -222,28 +270,38 @@ public final class TokenValidator {
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(TYPES);
-        if (capture != null) {
-            capture.keyId = jwt.getHeader() instanceof JWSHeader header ? header.getKeyID() : null;
+        KeyCapture capture = null;
+        if (captureKeys) {
+            capture = new KeyCapture(provider, this::publicKey);
             processor.setJWSKeySelector(capture);
         } else {
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(provider.algorithms(), provider.keys()));
         }
         processor.setJWTClaimsSetVerifier(verifier);
         try {
-            return processor.process(jwt, origin);
-        } catch (KeySourceException e) {
+            JWTClaimsSet claims = processor.process(jwt, origin);
+            String keyId = capture != null && jwt.getHeader() instanceof JWSHeader header ? header.getKeyID() : null;
+            return new Checked(claims, keyId, capture == null ? null : capture.keys);
+        } catch (com.nimbusds.jose.JOSEException | BadJOSEException e) {
+            throw refusal(e, what, provider, jwt.getHeader().getAlgorithm());
+        }
+    }
+
+    /** A refusal of Nimbus's processor (or of the lean path, which refuses as it does) as the framework's exception. */
+    private static RuntimeException refusal(Exception e, String what, DiscoveredProvider provider, com.nimbusds.jose.Algorithm algorithm) {
+        if (e instanceof KeySourceException) {
             // The keys cannot be had (a JWKS outage past the cache's tolerance, or during a rotation):
             // the token may be fine, so this is 503 with Retry-After, not a refusal.
-            throw new ProviderUnavailableException("the " + what + " cannot be checked now: " + e.getMessage(), e);
-        } catch (BadJWTException e) {
-            throw new TokenValidationException("the " + what + " was refused: " + e.getMessage());
-        } catch (BadJOSEException e) {
-            String algorithm = jwt.getHeader().getAlgorithm() == null ? "?" : jwt.getHeader().getAlgorithm().getName();
-            throw new TokenValidationException("the " + what + "'s signature was refused (alg " + algorithm
-                    + ", accepted " + provider.algorithms() + "): " + e.getMessage());
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new TokenValidationException("the " + what + "'s signature could not be checked: " + e.getMessage(), e);
+            return new ProviderUnavailableException("the " + what + " cannot be checked now: " + e.getMessage(), e);
         }
+        if (e instanceof BadJWTException) {
+            return new TokenValidationException("the " + what + " was refused: " + e.getMessage());
+        }
+        if (e instanceof BadJOSEException) {
+            return new TokenValidationException("the " + what + "'s signature was refused (alg " + (algorithm == null ? "?" : algorithm.getName())
+                    + ", accepted " + provider.algorithms() + "): " + e.getMessage());
+        }
+        return new TokenValidationException("the " + what + "'s signature could not be checked: " + e.getMessage(), e);
     }
 
     /**
@@ -263,6 +321,15 @@ public final class TokenValidator {
         return JWTParser.parse(token);
     }
 
+    private Set<String> audienceSet(List<String> audiences) {
+        AudienceSet last = lastAudiences;
+        if (last == null || !last.list().equals(audiences)) {
+            last = new AudienceSet(List.copyOf(audiences), Collections.unmodifiableSet(new LinkedHashSet<>(audiences)));
+            lastAudiences = last;
+        }
+        return last.set();
+    }
+
     private void checkClaims(DiscoveredProvider provider, JWTClaimsSet claims, List<String> audiences, boolean idToken,
                              Optional<String> expectedNonce) throws BadJWTException {
         if (claims.getIssuer() == null || !settings.profile().acceptsTokenIssuer(provider.issuer(), claims)) {
@@ -271,7 +338,7 @@ public final class TokenValidator {
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
             throw new BadJWTException("it has no subject (sub)");
         }
-        List<String> aud = claims.getAudience();
+        List<String> aud = idToken ? claims.getAudience() : List.of(); // a bearer token's audience is the profile's to check
         if (idToken) {
             if (aud.isEmpty()) {
                 throw new BadJWTException("it has no audience (aud)");
@@ -281,7 +348,7 @@ public final class TokenValidator {
             }
         } else {
             // The profile decides: some IdPs' access tokens name the client elsewhere (Cognito's client_id).
-            Optional<String> audienceRefusal = settings.profile().checkBearerAudience(claims, new LinkedHashSet<>(audiences));
+            Optional<String> audienceRefusal = settings.profile().checkBearerAudience(claims, audienceSet(audiences));
             if (audienceRefusal.isPresent()) {
                 throw new BadJWTException(audienceRefusal.get());
             }
@@ -332,13 +399,63 @@ public final class TokenValidator {
      * on the provider's allow-list; keys matched by the header's {@code kid}, type and use), converts
      * them through the validator's memo, and remembers them, for one validation on one thread.
      */
+    /**
+     * A published key as a Java key, remembered: the conversion (a key factory per call) costs more
+     * than the rest of a bearer check apart from the signature, and a key set changes rarely.
+     *
+     * @return the public key, or null when the key does not convert (it verifies nothing, as in
+     *         {@link JWSVerificationKeySelector})
+     */
+    private Key publicKey(JWK jwk) {
+        ConvertedKey[] recent = recentKeys;
+        for (ConvertedKey converted : recent) {
+            if (converted.jwk() == jwk) {
+                return converted.key();
+            }
+        }
+        Key key = publicKeys.get(jwk);
+        if (key == null) {
+            key = convert(jwk);
+            if (key == null) {
+                return null;
+            }
+            if (publicKeys.size() >= MAX_REMEMBERED_KEYS) {
+                publicKeys.clear(); // far more than an IdP publishes: start again rather than grow
+            }
+            publicKeys.put(jwk, key);
+        }
+        // Copy on write; a lost race costs one more lookup above, never a wrong key.
+        ConvertedKey[] next = new ConvertedKey[Math.min(recent.length + 1, MAX_RECENT_KEYS)];
+        next[0] = new ConvertedKey(jwk, key);
+        System.arraycopy(recent, 0, next, 1, next.length - 1);
+        recentKeys = next;
+        return key;
+    }
+
+    private static Key convert(JWK jwk) {
+        try {
+            for (Key key : KeyConverter.toJavaKeys(List.of(jwk))) {
+                if (key instanceof PublicKey) {
+                    return key;
+                }
+            }
+        } catch (RuntimeException e) {
+            // A key that does not convert verifies nothing, as in JWSVerificationKeySelector.
+        }
+        return null;
+    }
+
+    /**
+     * Selects the candidate keys as {@link JWSVerificationKeySelector} does (the algorithm must be
+     * on the provider's allow-list; keys matched by the header's {@code kid}, type and use), converts
+     * them through the validator's memo, and remembers them, for one validation on one thread.
+     */
     private static final class KeyCapture implements JWSKeySelector<SecurityContext> {
         private final DiscoveredProvider provider;
-        private final Map<JWK, Key> publicKeys;
-        private String keyId;
+        private final Function<JWK, Key> publicKeys;
         private List<Key> keys;
 
-        KeyCapture(DiscoveredProvider provider, Map<JWK, Key> publicKeys) {
+        KeyCapture(DiscoveredProvider provider, Function<JWK, Key> publicKeys) {
             this.provider = provider;
             this.publicKeys = publicKeys;
         }
@@ -355,35 +472,13 @@ public final class TokenValidator {
             }
             List<Key> found = new ArrayList<>();
             for (JWK jwk : provider.keys().get(new JWKSelector(matcher), context)) {
-                Key key = publicKeys.get(jwk);
-                if (key == null) {
-                    key = publicKey(jwk);
-                    if (key != null) {
-                        if (publicKeys.size() >= MAX_REMEMBERED_KEYS) {
-                            publicKeys.clear(); // far more than an IdP publishes: start again rather than grow
-                        }
-                        publicKeys.put(jwk, key);
-                    }
-                }
+                Key key = publicKeys.apply(jwk);
                 if (key != null) {
                     found.add(key);
                 }
             }
             keys = List.copyOf(found);
             return keys;
-        }
-
-        private static Key publicKey(JWK jwk) {
-            try {
-                for (Key key : KeyConverter.toJavaKeys(List.of(jwk))) {
-                    if (key instanceof PublicKey) {
-                        return key;
-                    }
-                }
-            } catch (RuntimeException e) {
-                // A key that does not convert verifies nothing, as in JWSVerificationKeySelector.
-            }
-            return null;
         }
     }
 

@@ -1,0 +1,426 @@
+package dev.oidcsso.oidc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import com.nimbusds.jwt.util.DateUtils;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Nimbus's {@code DefaultJWTProcessor} for the tokens IdPs actually send (a compact JWS signed with
+ * RS256, RS384 or RS512), with the same checks in the same order and the same refusals, and without
+ * the objects it builds per token. At the RSA verify floor every microsecond counts; what it did
+ * besides the signature (two Gson parses, a header object and a key matcher per token, a
+ * {@link Signature} looked up per token) cost as much as the signature itself.
+ *
+ * <ul>
+ *   <li>Headers are parsed by Nimbus ({@link JWSHeader#parse}) and remembered by their text, with
+ *       their key selector: an IdP signs every token with one of a few headers.</li>
+ *   <li>The {@code typ} is checked, then the algorithm against the provider's allow-list, then the
+ *       keys are selected from the provider's key source (so rotation, refetch on an unknown
+ *       {@code kid} and the outage rules of {@link JwksCache} apply unchanged), each candidate is
+ *       tried with the JDK's verifier (one {@link Signature} per thread and algorithm), and the claims
+ *       verifier runs on the first that verifies.</li>
+ *   <li>The payload is read by Jackson's streaming parser, strictly (no duplicate names, nothing after
+ *       the object), into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
+ *       lists, maps in document order), stored as {@link JWTClaimsSet#parse(Map)} stores them.</li>
+ * </ul>
+ *
+ * <p>Whatever it does not handle exactly as Nimbus does it declines ({@link Optional#empty()}), and
+ * the caller runs {@code DefaultJWTProcessor}, which accepts or refuses it as before: another
+ * algorithm, a {@code crit} or {@code b64} header, a part the JDK's base64url decoder refuses, a
+ * payload with a number beyond a long, a non-finite double, nesting deeper than
+ * {@value #MAX_DEPTH}, or anything its parser refuses, a claim of the wrong type, a key of another
+ * type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
+ * refuses it, so that a forged token costs one RSA verify, not two.
+ */
+final class LeanJwtProcessor {
+
+    /** As in {@code DefaultJWTProcessor}. */
+    static final String NO_KEY = "Signed JWT rejected: Another algorithm expected, or no matching key(s) found";
+    /** As in {@code DefaultJWTProcessor}. */
+    static final String INVALID_SIGNATURE = "Signed JWT rejected: Invalid signature";
+
+    private static final int MAX_DEPTH = 64;
+    /** More headers than an IdP signs with at once; the memo starts again rather than grow past it. */
+    private static final int MAX_REMEMBERED_HEADERS = 64;
+    /** Longer headers are parsed each time: the memo holds a few short texts, not what a caller sends. */
+    private static final int MAX_REMEMBERED_HEADER_LENGTH = 1024;
+    private static final Map<JWSAlgorithm, String> JCA_ALGORITHMS = Map.of(JWSAlgorithm.RS256, "SHA256withRSA",
+            JWSAlgorithm.RS384, "SHA384withRSA", JWSAlgorithm.RS512, "SHA512withRSA");
+
+    private final JOSEObjectTypeVerifier<SecurityContext> types;
+    private final Function<JWK, Key> publicKeys;
+    private final JsonFactory json = new JsonFactory();
+    private final Map<String, ParsedHeader> headers = new ConcurrentHashMap<>();
+    /** A JDK verifier per thread and algorithm: looking one up costs more than the rest of a header's handling. */
+    private final ThreadLocal<Map<JWSAlgorithm, Signature>> verifiers = ThreadLocal.withInitial(() -> new HashMap<>(4));
+
+    /**
+     * A JWS header as Nimbus parsed it, with the key selector Nimbus's key selectors make for it.
+     *
+     * @param header   the header
+     * @param selector its keys: type, {@code kid}, use and algorithm as {@link JWKMatcher#forJWSHeader} says
+     */
+    private record ParsedHeader(JWSHeader header, JWKSelector selector) {
+    }
+
+    /**
+     * A verified token.
+     *
+     * @param header the header
+     * @param claims the claims, which the claims verifier accepted
+     * @param keys   the candidate keys (one of them verified the signature)
+     */
+    record Verified(JWSHeader header, JWTClaimsSet claims, List<Key> keys) {
+    }
+
+    /**
+     * A refusal, as Nimbus's processor would refuse the token, with the header's algorithm for the message.
+     */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient JWSAlgorithm algorithm;
+
+        Refused(Exception reason, JWSAlgorithm algorithm) {
+            super(reason.getMessage(), reason, false, false);
+            this.algorithm = algorithm;
+        }
+
+        /** @return Nimbus's exception: a {@link BadJOSEException}, or a {@link com.nimbusds.jose.KeySourceException} */
+        Exception reason() {
+            return (Exception) getCause();
+        }
+
+        /** @return the header's algorithm */
+        JWSAlgorithm algorithm() {
+            return algorithm;
+        }
+    }
+
+    /** A part of the token this processor does not read exactly as Nimbus does: Nimbus's processor decides. */
+    private static final class Declined extends Exception {
+        private static final long serialVersionUID = 1L;
+        private static final Declined INSTANCE = new Declined();
+
+        private Declined() {
+            super("declined", null, false, false);
+        }
+    }
+
+    /**
+     * Creates the processor.
+     *
+     * @param types      the accepted {@code typ} values
+     * @param publicKeys converts a published key to a Java key (remembered), or null when it does not convert
+     */
+    LeanJwtProcessor(JOSEObjectTypeVerifier<SecurityContext> types, Function<JWK, Key> publicKeys) {
+        this.types = types;
+        this.publicKeys = publicKeys;
+    }
+
+    /**
+     * Verifies a compact JWS as {@code DefaultJWTProcessor} with a key selector like
+     * {@code JWSVerificationKeySelector} would.
+     *
+     * @param provider the IdP: its allowed algorithms and its key source
+     * @param token    the compact serialization, at most the validator's length bound
+     * @param context  the key source's context (where the token came from)
+     * @param verifier the claims verifier, run once the signature verified
+     * @return the verified token, or empty when Nimbus's processor must decide
+     * @throws Refused when the token is refused, with Nimbus's exception and message
+     */
+    Optional<Verified> process(DiscoveredProvider provider, String token, SecurityContext context,
+                               JWTClaimsSetVerifier<SecurityContext> verifier) throws Refused {
+        try {
+            return Optional.of(verify(provider, token, context, verifier));
+        } catch (Declined e) {
+            return Optional.empty();
+        }
+    }
+
+    private Verified verify(DiscoveredProvider provider, String token, SecurityContext context,
+                            JWTClaimsSetVerifier<SecurityContext> verifier) throws Refused, Declined {
+        int firstDot = token.indexOf('.');
+        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+        if (secondDot < 0 || secondDot == token.length() - 1 || token.indexOf('.', secondDot + 1) >= 0) {
+            throw Declined.INSTANCE; // not three parts, or no signature: not a JWS Nimbus would parse
+        }
+        ParsedHeader parsed = header(token.substring(0, firstDot));
+        JWSHeader header = parsed.header();
+        try {
+            // DefaultJWTProcessor's order: typ, claims, keys, signature, claims verifier.
+            types.verify(header.getType(), context);
+            // The token's characters as bytes, once: the signing input, and the parts to decode. A character
+            // beyond Latin-1 becomes '?', which the decoder refuses in the payload and signature, and which
+            // cannot be in a header that parsed above (it was decoded from the text itself).
+            byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+            JWTClaimsSet claims = claims(decode(bytes, firstDot + 1, secondDot));
+            byte[] signature = decode(bytes, secondDot + 1, bytes.length);
+            List<Key> keys = keys(provider, parsed, context);
+            if (keys.isEmpty()) {
+                throw new BadJOSEException(NO_KEY);
+            }
+            Signature jdk = verifier(header.getAlgorithm());
+            for (Key key : keys) {
+                if (!(key instanceof RSAPublicKey rsa)) {
+                    throw Declined.INSTANCE; // Nimbus's verifier factory refuses it with its own message
+                }
+                if (verifies(jdk, rsa, bytes, secondDot, signature)) {
+                    verifier.verify(claims, context);
+                    return new Verified(header, claims, keys);
+                }
+            }
+            throw new BadJWSException(INVALID_SIGNATURE);
+        } catch (BadJOSEException | JOSEException e) {
+            throw new Refused(e, header.getAlgorithm());
+        }
+    }
+
+    private static boolean verifies(Signature jdk, RSAPublicKey key, byte[] token, int signingInputLength, byte[] signature)
+            throws Declined {
+        try {
+            jdk.initVerify(key);
+        } catch (InvalidKeyException e) {
+            throw Declined.INSTANCE; // Nimbus says "Invalid public RSA key"
+        }
+        try {
+            jdk.update(token, 0, signingInputLength);
+            return jdk.verify(signature);
+        } catch (SignatureException e) {
+            return false; // as RSASSAVerifier: a signature of the wrong length is an invalid signature
+        }
+    }
+
+    private Signature verifier(JWSAlgorithm algorithm) throws Declined {
+        Map<JWSAlgorithm, Signature> mine = verifiers.get();
+        Signature jdk = mine.get(algorithm);
+        if (jdk == null) {
+            try {
+                jdk = Signature.getInstance(JCA_ALGORITHMS.get(algorithm));
+            } catch (NoSuchAlgorithmException e) {
+                throw Declined.INSTANCE;
+            }
+            mine.put(algorithm, jdk);
+        }
+        return jdk;
+    }
+
+    /** The candidate keys, as {@code JWSVerificationKeySelector} selects and converts them. */
+    private List<Key> keys(DiscoveredProvider provider, ParsedHeader parsed, SecurityContext context)
+            throws com.nimbusds.jose.KeySourceException {
+        if (!provider.algorithms().contains(parsed.header().getAlgorithm())) {
+            return List.of();
+        }
+        List<JWK> published = provider.keys().get(parsed.selector(), context);
+        List<Key> keys = new ArrayList<>(published.size());
+        for (JWK jwk : published) {
+            Key key = publicKeys.apply(jwk);
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private ParsedHeader header(String text) throws Declined {
+        ParsedHeader known = headers.get(text);
+        if (known != null) {
+            return known;
+        }
+        JWSHeader header;
+        try {
+            header = JWSHeader.parse(new String(decode(text), StandardCharsets.UTF_8), new Base64URL(text));
+        } catch (ParseException e) {
+            throw Declined.INSTANCE; // alg none, a JWE's header, bad JSON: Nimbus's parser says what it is
+        }
+        if (!JCA_ALGORITHMS.containsKey(header.getAlgorithm()) || header.getCriticalParams() != null
+                || !header.isBase64URLEncodePayload()) {
+            throw Declined.INSTANCE;
+        }
+        ParsedHeader parsed = new ParsedHeader(header, new JWKSelector(JWKMatcher.forJWSHeader(header)));
+        if (text.length() <= MAX_REMEMBERED_HEADER_LENGTH) {
+            if (headers.size() >= MAX_REMEMBERED_HEADERS) {
+                headers.clear();
+            }
+            headers.put(text, parsed);
+        }
+        return parsed;
+    }
+
+    private static byte[] decode(byte[] token, int start, int end) throws Declined {
+        try {
+            ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(token, start, end - start));
+            byte[] array = decoded.array();
+            return decoded.arrayOffset() == 0 && decoded.remaining() == array.length ? array
+                    : Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(), decoded.arrayOffset() + decoded.limit());
+        } catch (IllegalArgumentException e) {
+            throw Declined.INSTANCE; // Nimbus's own decoder is more lenient: it decides
+        }
+    }
+
+    private static byte[] decode(String part) throws Declined {
+        try {
+            return Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw Declined.INSTANCE; // Nimbus's own decoder is more lenient: it decides
+        }
+    }
+
+    private JWTClaimsSet claims(byte[] payload) throws Declined {
+        // As Nimbus: the payload's bytes as UTF-8 text (malformed bytes replaced), then the JSON object.
+        String text = new String(payload, StandardCharsets.UTF_8);
+        try (JsonParser parser = json.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw Declined.INSTANCE;
+            }
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                String name = parser.currentName();
+                if (claims.getClaims().containsKey(name)) {
+                    throw Declined.INSTANCE; // Nimbus refuses duplicate names
+                }
+                claims.claim(name, registered(name, value(parser, parser.nextToken(), 1)));
+            }
+            if (parser.nextToken() != null) {
+                throw Declined.INSTANCE; // Nimbus refuses anything after the object
+            }
+            return claims.build();
+        } catch (IOException e) {
+            throw Declined.INSTANCE;
+        }
+    }
+
+    /**
+     * A claim's value as {@link JWTClaimsSet#parse(Map)} stores it: the registered claims converted
+     * (times to dates, a single audience to a list, a numeric subject to text), the others as read.
+     * A registered claim of another type is declined: Nimbus refuses it with its own message.
+     */
+    private static Object registered(String name, Object value) throws Declined {
+        if (value == null) {
+            return null;
+        }
+        switch (name) {
+            case "iss":
+            case "jti":
+                return require(value instanceof String, value);
+            case "sub":
+                return value instanceof Number ? String.valueOf(value) : require(value instanceof String, value);
+            case "aud":
+                if (value instanceof String) {
+                    List<String> single = new ArrayList<>(1);
+                    single.add((String) value);
+                    return single;
+                }
+                if (!(value instanceof List<?> list)) {
+                    throw Declined.INSTANCE;
+                }
+                try {
+                    return Arrays.asList(list.toArray(new String[0]));
+                } catch (ArrayStoreException e) {
+                    throw Declined.INSTANCE;
+                }
+            case "exp":
+            case "nbf":
+            case "iat":
+                if (!(value instanceof Number number)) {
+                    throw Declined.INSTANCE;
+                }
+                return DateUtils.fromSecondsSinceEpoch(number.longValue());
+            default:
+                return value;
+        }
+    }
+
+    private static Object require(boolean condition, Object value) throws Declined {
+        if (!condition) {
+            throw Declined.INSTANCE;
+        }
+        return value;
+    }
+
+    private static Map<String, Object> object(JsonParser parser, int depth) throws IOException, Declined {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            String name = parser.currentName();
+            if (object.containsKey(name)) {
+                throw Declined.INSTANCE; // Nimbus refuses duplicate names
+            }
+            object.put(name, value(parser, parser.nextToken(), depth));
+        }
+        return object;
+    }
+
+    private static Object value(JsonParser parser, JsonToken token, int depth) throws IOException, Declined {
+        switch (token) {
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw Declined.INSTANCE; // Nimbus makes a double of it
+                }
+                return parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                double number = parser.getDoubleValue();
+                if (!Double.isFinite(number)) {
+                    throw Declined.INSTANCE;
+                }
+                return number;
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            case START_OBJECT:
+                if (depth >= MAX_DEPTH) {
+                    throw Declined.INSTANCE;
+                }
+                return object(parser, depth + 1);
+            case START_ARRAY:
+                if (depth >= MAX_DEPTH) {
+                    throw Declined.INSTANCE;
+                }
+                List<Object> array = new ArrayList<>();
+                for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                    array.add(value(parser, item, depth + 1));
+                }
+                return array;
+            default:
+                throw Declined.INSTANCE;
+        }
+    }
+}
