@@ -85,7 +85,12 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ?")) {
                     Jdbc.setInstant(update, 1, now);
                     update.setString(2, username);
-                    update.executeUpdate();
+                    if (update.executeUpdate() == 1) {
+                        // The row as read, with this login's time: reading it back again would cost the login two queries.
+                        User unchanged = before.get();
+                        return new User(unchanged.username(), unchanged.displayName(), unchanged.email(), unchanged.groups(),
+                                unchanged.disabled(), unchanged.createdAt(), now, unchanged.identity(), unchanged.notBefore());
+                    }
                 }
                 return select(connection, username).orElseThrow(() -> new SQLException("user vanished during login"));
             }
@@ -152,7 +157,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.USER, username);
             return stored;
         });
-        cache.invalidate(username);
+        // After the commit of a larger unit too (a login's record and session): a reader must not cache the row before it.
+        jdbc.afterCommit(() -> cache.invalidate(username));
         return user;
     }
 
