@@ -67,7 +67,7 @@ import java.util.stream.Stream;
  * <p>Beside it, in the same run, the floor: the JDK's RSA-2048 verify of one ID token, the one
  * cryptographic check a callback cannot skip.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds]}
  */
 public final class LoginCallbackRun {
 
@@ -81,12 +81,13 @@ public final class LoginCallbackRun {
     /**
      * Runs the rounds and prints the CPU time per callback beside the floor.
      *
-     * @param args logins per round (default 300), rounds (default 8)
+     * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4)
      * @throws Exception if the set-up fails
      */
     public static void main(String[] args) throws Exception {
         int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         Path dir = Files.createTempDirectory("oidc-sso-callback");
         try (Idp idp = new Idp()) {
             Database database = Database.open(StoreSettings.embedded(dir));
@@ -99,7 +100,9 @@ public final class LoginCallbackRun {
                 List<Double> floors = new ArrayList<>();
                 List<Double> background = new ArrayList<>();
                 int user = 0;
-                for (int round = -2; round < rounds; round++) { // two rounds warm up
+                // Warm-up rounds until the JIT has compiled the path: on a loaded machine its compiler threads lag,
+                // and a round still partly interpreted would charge the application for the JVM's warm-up.
+                for (int round = -warmUp; round < rounds; round++) {
                     List<Request> pending = new ArrayList<>();
                     for (int k = 0; k < perRound; k++) {
                         pending.add(idp.started(sso, "user-" + (user++ % USERS)));
