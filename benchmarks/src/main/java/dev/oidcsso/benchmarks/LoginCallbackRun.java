@@ -40,20 +40,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * The application's CPU time for one login callback, apart from the IdP's answer: the whole
  * {@code GET /callback} through {@link OidcSso#process} (login state cookie, replay guard, the code
  * redemption over HTTP, the ID token's signature and claims, identity and role, the user's record
- * and the session in the embedded H2 store), timed by the calling thread's CPU clock. The IdP is
- * an HTTP server in this JVM whose token endpoint answers from responses signed in advance, on its
- * own threads, so its work is not counted; the HTTP client's work on the calling thread is.
+ * and the session in the embedded H2 store).
+ *
+ * <p>What is counted, and what is not, so the figure is fair in both directions:
+ * <ul>
+ *   <li>counted: the calling thread's CPU clock over the callbacks, which holds everything the
+ *       application does for them on the request thread, its HTTP client's work for the token
+ *       request included (it runs on the calling thread);</li>
+ *   <li>counted too, and printed apart: the CPU of the application's other threads over the same
+ *       window (the embedded database's background writer, the change poller, the connection
+ *       pool's housekeeper), work the logins cause off the request thread;</li>
+ *   <li>not counted: the IdP, an HTTP server in this JVM whose token endpoint answers from
+ *       responses signed before the timing starts, on its own named threads; the browser's part
+ *       (starting each login with {@code /login}, reading the answer), done before or after the
+ *       timed window; the wait for the IdP's answer (a thread waiting on a socket uses no CPU); and
+ *       the JVM's own threads (garbage collector, JIT compilers), which are not Java threads.</li>
+ * </ul>
  *
  * <p>Beside it, in the same run, the floor: the JDK's RSA-2048 verify of one ID token, the one
  * cryptographic check a callback cannot skip.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds]}
  */
 public final class LoginCallbackRun {
 
@@ -67,12 +81,13 @@ public final class LoginCallbackRun {
     /**
      * Runs the rounds and prints the CPU time per callback beside the floor.
      *
-     * @param args logins per round (default 300), rounds (default 8)
+     * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4)
      * @throws Exception if the set-up fails
      */
     public static void main(String[] args) throws Exception {
         int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         Path dir = Files.createTempDirectory("oidc-sso-callback");
         try (Idp idp = new Idp()) {
             Database database = Database.open(StoreSettings.embedded(dir));
@@ -83,12 +98,16 @@ public final class LoginCallbackRun {
                 awaitReady(sso);
                 List<Double> callbacks = new ArrayList<>();
                 List<Double> floors = new ArrayList<>();
+                List<Double> background = new ArrayList<>();
                 int user = 0;
-                for (int round = -2; round < rounds; round++) { // two rounds warm up
+                // Warm-up rounds until the JIT has compiled the path: on a loaded machine its compiler threads lag,
+                // and a round still partly interpreted would charge the application for the JVM's warm-up.
+                for (int round = -warmUp; round < rounds; round++) {
                     List<Request> pending = new ArrayList<>();
                     for (int k = 0; k < perRound; k++) {
                         pending.add(idp.started(sso, "user-" + (user++ % USERS)));
                     }
+                    Map<Long, Long> othersBefore = otherThreadsCpu(idp);
                     long start = THREADS.getCurrentThreadCpuTime();
                     for (Request callback : pending) {
                         Outcome outcome = sso.process(callback);
@@ -99,16 +118,20 @@ public final class LoginCallbackRun {
                         }
                     }
                     double callback = (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / perRound;
+                    double others = cpuSince(othersBefore, otherThreadsCpu(idp)) / 1_000.0 / perRound;
                     double floor = idp.floor(perRound);
                     if (round >= 0) {
                         callbacks.add(callback);
                         floors.add(floor);
-                        System.out.printf(Locale.ROOT, "round %d: callback %7.1f us CPU, RSA verify %5.1f us%n", round + 1, callback, floor);
+                        background.add(others);
+                        System.out.printf(Locale.ROOT, "round %d: callback %7.1f us CPU on the request thread, %5.1f us on other "
+                                + "application threads; RSA verify %5.1f us%n", round + 1, callback, others, floor);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%nlogin callback, app CPU per callback (median of %d rounds of %d): %.0f us "
-                        + "(range %.0f-%.0f); floor, JDK RSA-2048 verify of an ID token: %.1f us%n", rounds, perRound, median(callbacks),
-                        min(callbacks), max(callbacks), median(floors));
+                System.out.printf(Locale.ROOT, "%nlogin callback, app CPU per callback on the request thread (median of %d rounds "
+                        + "of %d): %.0f us (range %.0f-%.0f), plus %.0f us on the application's other threads; floor, JDK RSA-2048 "
+                        + "verify of an ID token: %.1f us%n", rounds, perRound, median(callbacks), min(callbacks), max(callbacks),
+                        median(background), median(floors));
             } finally {
                 sso.close();
                 database.close();
@@ -129,6 +152,31 @@ public final class LoginCallbackRun {
         if (!sso.ready()) {
             throw new IllegalStateException("the stub IdP was not discovered");
         }
+    }
+
+    /** CPU nanoseconds so far of every live Java thread but the caller's and the IdP's, by thread id. */
+    private static Map<Long, Long> otherThreadsCpu(Idp idp) {
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        long self = Thread.currentThread().getId();
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            // A flight recording's own threads (when profiling this run) are not the application's either.
+            if (info != null && info.getThreadId() != self && !idp.owns(info.getThreadName()) && !info.getThreadName().startsWith("JFR ")) {
+                long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** The CPU the threads used between two readings; a thread started in between counts from zero. */
+    private static long cpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> thread : after.entrySet()) {
+            sum += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+        }
+        return sum;
     }
 
     private static String describe(Outcome outcome) {
@@ -188,6 +236,9 @@ public final class LoginCallbackRun {
      */
     private static final class Idp implements AutoCloseable {
 
+        /** The name prefix of the IdP's worker threads; the JDK's server names its own {@code HTTP-Dispatcher} and {@code idle-timeout-task}. */
+        private static final String IDP_THREAD = "stub-idp-";
+
         private final HttpServer server;
         private final String issuer;
         private final RSAKey key;
@@ -203,7 +254,8 @@ public final class LoginCallbackRun {
             publicKey = key.toRSAPublicKey();
             rsa = Signature.getInstance("SHA256withRSA");
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.setExecutor(Executors.newFixedThreadPool(2));
+            AtomicInteger workers = new AtomicInteger();
+            server.setExecutor(Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, IDP_THREAD + workers.incrementAndGet())));
             issuer = "http://127.0.0.1:" + server.getAddress().getPort();
             String discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                     + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
@@ -231,6 +283,11 @@ public final class LoginCallbackRun {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
+        }
+
+        /** Whether a thread is one of the IdP's: its work is not the application's. */
+        boolean owns(String threadName) {
+            return threadName.startsWith(IDP_THREAD) || threadName.equals("HTTP-Dispatcher") || threadName.equals("idle-timeout-task");
         }
 
         /** Starts a login as a browser would, signs the IdP's answer for it, and returns the callback request. */

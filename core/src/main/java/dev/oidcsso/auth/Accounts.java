@@ -90,6 +90,19 @@ public final class Accounts {
     }
 
     /**
+     * Runs a login's writes (the account's record and what the login leads to, such as its
+     * session) as one store transaction: all are stored or none is. Without a store, the work runs
+     * as it is.
+     *
+     * @param work the writes
+     * @param <T>  what the work returns
+     * @return what the work returned, once stored
+     */
+    public <T> T atomically(java.util.function.Supplier<T> work) {
+        return database.isEmpty() ? work.get() : database.get().atomically(work);
+    }
+
+    /**
      * Records a browser login bound to the identity at the IdP that brought it: binds a new or
      * unbound user, and refuses one bound to another issuer or subject without changing them.
      *

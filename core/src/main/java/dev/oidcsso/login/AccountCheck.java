@@ -44,10 +44,25 @@ final class AccountCheck {
      * @throws IdentityMismatchException                   when the user name is bound to another identity
      */
     Identity admit(DiscoveredProvider discovered, LoginTokens tokens, IdpIdentity idpIdentity) {
+        Identity identity = resolve(discovered, tokens, idpIdentity);
+        record(identity, idpIdentity);
+        return identity;
+    }
+
+    /**
+     * The first half of {@link #admit}: the identity (source, user name, validator, groups and role),
+     * which may ask the IdP (UserInfo) or a directory, so a login runs it before its store transaction.
+     *
+     * @param discovered  the IdP
+     * @param tokens      the validated tokens
+     * @param idpIdentity the issuer and subject they name
+     * @return the identity
+     * @throws dev.oidcsso.identity.AccessRefusedException when the validator or the groups refuse the user
+     */
+    Identity resolve(DiscoveredProvider discovered, LoginTokens tokens, IdpIdentity idpIdentity) {
         // Identity: source, user name, validator, groups and role; UserInfo (Core 5.3) only if one of them asks.
-        Identity identity;
         try {
-            identity = identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
+            return identities.resolve(new CallbackClaims(discovered, tokens, userInfo));
         } catch (RefusedIdentityException e) {
             // A known user the IdP now puts in no allowed group, or whom the validator refuses: their groups (or none)
             // are recorded so that their other sessions and tokens lose access too, not only this login or refresh.
@@ -60,8 +75,20 @@ final class AccountCheck {
             // Reported like every other refused access (the login metrics' reason is access_refused).
             throw new AccessRefusedException(e.getMessage());
         }
-        // The account: bound to the ID token's iss + sub at the first login (Core 5.7: a user name is neither unique
-        // nor stable), recorded with these groups; another iss or sub for a bound name, or a disabled user, is refused.
+    }
+
+    /**
+     * The second half of {@link #admit}: the account, bound to the ID token's iss + sub at the first
+     * login (Core 5.7: a user name is neither unique nor stable), recorded with these groups. When it
+     * refuses the login, what it recorded stays recorded (the new groups, the last login).
+     *
+     * @param identity    the resolved identity
+     * @param idpIdentity the issuer and subject of the tokens
+     * @throws dev.oidcsso.identity.AccessRefusedException when an administrator disabled the user
+     * @throws IdentityMismatchException                   when the user name is bound to another identity
+     */
+    void record(Identity identity, IdpIdentity idpIdentity) {
+        // Another iss or sub for a bound name, or a disabled user, is refused.
         try {
             accounts.recordLogin(identity.username(), claimText(identity, "name"), claimText(identity, "email"), identity.groups(),
                     idpIdentity);
@@ -70,7 +97,6 @@ final class AccountCheck {
                     "subject", idpIdentity.subject(), "bound_issuer", e.bound().issuer(), "bound_subject", e.bound().subject());
             throw e;
         }
-        return identity;
     }
 
     private static Optional<String> claimText(Identity identity, String claim) {

@@ -128,7 +128,7 @@ public final class IdentityProviders implements AutoCloseable {
         String name = state.map(LoginState::idp).orElse("");
         if (name.isEmpty()) {
             // No state (the login service says why), or one sealed before IdPs were named: the first IdP's.
-            return first.logins().complete(sealedState, params);
+            return first.logins().completeOpened(state, params);
         }
         Optional<IdentityProvider> idp = byName(name);
         if (idp.isEmpty()) {
@@ -138,7 +138,8 @@ public final class IdentityProviders implements AutoCloseable {
             Audit.event("login refused", "status", gone.status(), "reason", gone.getMessage());
             return new LoginOutcome.Refused(gone);
         }
-        return idp.get().logins().complete(sealedState, params);
+        // Opened once: every IdP's flow seals its login states with the same key and purpose.
+        return idp.get().logins().completeOpened(state, params);
     }
 
     /** @return the names and display names, for the login chooser */

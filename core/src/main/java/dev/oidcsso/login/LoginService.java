@@ -2,6 +2,7 @@ package dev.oidcsso.login;
 
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
 import dev.oidcsso.oidc.CallbackReplayGuard;
@@ -35,6 +36,7 @@ public final class LoginService {
     private final LoginFlow flow;
     private final CallbackReplayGuard replays;
     private final AccountCheck accountCheck;
+    private final Accounts accounts;
     private final SessionManager sessions;
 
     /**
@@ -54,6 +56,7 @@ public final class LoginService {
         this.flow = flow;
         this.replays = replays;
         this.accountCheck = new AccountCheck(userInfo, identities, accounts);
+        this.accounts = accounts;
         this.sessions = sessions;
     }
 
@@ -103,19 +106,32 @@ public final class LoginService {
      * @return the session, or the typed refusal (then no session was made)
      */
     public LoginOutcome complete(Optional<String> sealedState, Map<String, String> params) {
+        return completeOpened(sealedState.flatMap(flow::openState), params);
+    }
+
+    /**
+     * Completes a login whose state cookie was opened already (by {@link IdentityProviders}, which
+     * reads the IdP's name from it: every IdP's flow seals its states with the same key and purpose,
+     * so opening it once is enough).
+     *
+     * @param state  the opened login state, empty when the browser sent none or it is not authentic or expired
+     * @param params the callback's query parameters
+     * @return the session, or the typed refusal
+     */
+    LoginOutcome completeOpened(Optional<LoginState> state, Map<String, String> params) {
         try {
-            return signIn(sealedState, params);
+            return signIn(state, params);
         } catch (OidcSsoException e) {
             Audit.event("login refused", "status", e.status(), "reason", e.getMessage());
             return new LoginOutcome.Refused(e);
         }
     }
 
-    private LoginOutcome.SignedIn signIn(Optional<String> sealedState, Map<String, String> params) {
+    private LoginOutcome.SignedIn signIn(Optional<LoginState> state, Map<String, String> params) {
         DiscoveredProvider discovered = provider.require();
 
         // 1. OpenID Connect Core 3.1.2.5, RFC 6749 10.12: the response belongs to the login this browser started.
-        LoginState expected = sealedState.flatMap(flow::openState).orElseThrow(() -> new LoginExpiredException(
+        LoginState expected = state.orElseThrow(() -> new LoginExpiredException(
                 "This login has no matching start in this browser, or it took longer than "
                         + LoginFlow.LOGIN_TIMEOUT.toMinutes() + " minutes. Please sign in again."));
         String returnedState = params.get("state");
@@ -155,21 +171,39 @@ public final class LoginService {
         LoginTokens tokens = flow.redeem(discovered, expected, code);
 
         // 7. Identity: source, user name, validator, groups and role; UserInfo (5.3) only if one of them asks.
-        // 8. The account: bound to the ID token's iss + sub at the first login, recorded with this login's groups.
-        //    Every refresh of the session runs the same two steps (SessionRefresher).
-        Identity identity = accountCheck.admit(discovered, tokens, idpIdentityOf(tokens));
-
-        // 9. The session.
-        // The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
-        Session session = sessions.start(new SessionManager.SignIn(identity.username(), identity.groups(), identity.admin(),
+        //    Every refresh of the session runs the same two steps 7 and 8 (SessionRefresher).
+        IdpIdentity idpIdentity = idpIdentityOf(tokens);
+        Identity identity = accountCheck.resolve(discovered, tokens, idpIdentity);
+        SessionManager.SignIn signIn = new SessionManager.SignIn(identity.username(), identity.groups(), identity.admin(),
                 // The token's own iss, not the discovered one: a multi-tenant IdP declares a template
                 // ({tenantid}) while its logout tokens name the tenant's real issuer.
                 Optional.ofNullable(tokens.idTokenClaims().getIssuer()).orElse(discovered.issuer()),
                 Optional.ofNullable(tokens.idTokenClaims().getSubject()).orElse(identity.username()),
                 Optional.ofNullable(stringClaim(tokens, "sid")), Optional.of(tokens.idToken()), tokens.refreshToken(),
-                tokens.tokensExpireAt(), flow.idp()));
+                tokens.tokensExpireAt(), flow.idp());
+
+        // 8. The account: bound to the ID token's iss + sub at the first login, recorded with this login's groups.
+        // 9. The session. The IdP's issuer, sub and sid are kept so that a back-channel logout can name this session.
+        // Both in one store transaction: a failing store leaves neither a session nor a half-recorded user.
+        // A refused account (disabled, bound to another identity) keeps what it recorded and gets no session.
+        Recorded recorded = accounts.atomically(() -> {
+            try {
+                accountCheck.record(identity, idpIdentity);
+            } catch (AccessRefusedException refused) {
+                return new Recorded(null, refused);
+            }
+            return new Recorded(sessions.store(signIn), null);
+        });
+        if (recorded.refused() != null) {
+            throw recorded.refused();
+        }
+        Session session = sessions.started(recorded.session());
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
+    }
+
+    /** What the login's store transaction ended with: the stored session, or the account's refusal. */
+    private record Recorded(SessionManager.Stored session, AccessRefusedException refused) {
     }
 
     private static void checkIssuerParameter(DiscoveredProvider provider, String iss) {

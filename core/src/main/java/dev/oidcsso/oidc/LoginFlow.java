@@ -1,19 +1,11 @@
 package dev.oidcsso.oidc;
 
-import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
-import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
-import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
@@ -33,9 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +57,9 @@ public final class LoginFlow {
     private final Sealer sealer;
     private final Clock clock;
     private final String idp;
+    /** The client's authentication at the token endpoint (RFC 6749 2.3.1), the same for every request: made once. */
+    private final Optional<String> clientAuthorization;
+    private final Map<String, String> clientParameters;
 
     /**
      * Creates the flow of the one IdP of a single-IdP setup.
@@ -94,6 +92,42 @@ public final class LoginFlow {
         this.tokens = tokens;
         this.sealer = new Sealer(key, "login");
         this.clock = clock;
+        String secret = settings.clientSecret().map(s -> s.reveal()).orElse("");
+        switch (settings.clientAuthMethod()) {
+            case CLIENT_SECRET_BASIC -> {
+                // RFC 6749 2.3.1: the id and secret are form-encoded before they are joined and Base64-encoded.
+                String pair = formEncode(settings.clientId()) + ":" + formEncode(secret);
+                this.clientAuthorization = Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                this.clientParameters = Map.of();
+            }
+            case CLIENT_SECRET_POST -> {
+                this.clientAuthorization = Optional.empty();
+                this.clientParameters = orderedParameters("client_id", settings.clientId(), "client_secret", secret);
+            }
+            default -> {
+                // A public client names itself (RFC 6749 4.1.3).
+                this.clientAuthorization = Optional.empty();
+                this.clientParameters = Map.of("client_id", settings.clientId());
+            }
+        }
+    }
+
+    private static Map<String, String> orderedParameters(String name1, String value1, String name2, String value2) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put(name1, value1);
+        parameters.put(name2, value2);
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    private static String formEncode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static void formParameter(StringBuilder form, String name, String value) {
+        if (form.length() > 0) {
+            form.append('&');
+        }
+        form.append(formEncode(name)).append('=').append(formEncode(value));
     }
 
     /**
@@ -188,8 +222,12 @@ public final class LoginFlow {
      * @throws TokenValidationException     when the ID token is refused
      */
     public LoginTokens redeem(DiscoveredProvider provider, LoginState login, String code) {
-        AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code), login.redirectUri(),
-                new CodeVerifier(login.codeVerifier()));
+        // RFC 6749 4.1.3 with RFC 7636 4.5 (PKCE).
+        Map<String, String> grant = new LinkedHashMap<>();
+        grant.put("grant_type", "authorization_code");
+        grant.put("code", code);
+        grant.put("redirect_uri", login.redirectUri().toString());
+        grant.put("code_verifier", login.codeVerifier());
         Instant sent = clock.instant();
         AccessTokenResponse response = exchange(provider, grant, "complete the login");
         if (!(response instanceof OIDCTokenResponse oidc) || oidc.getOIDCTokens().getIDTokenString() == null) {
@@ -222,7 +260,9 @@ public final class LoginFlow {
      */
     public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken, java.util.function.Consumer<String> rotated) {
         Instant sent = clock.instant();
-        AccessTokenResponse response = exchange(provider, new RefreshTokenGrant(new RefreshToken(refreshToken)), "refresh the session");
+        // RFC 6749 6.
+        AccessTokenResponse response = exchange(provider, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+                "refresh the session");
         // The IdP may have spent the old token: the caller keeps the new one even if checking the answer fails next.
         Optional.ofNullable(response.getTokens().getRefreshToken()).map(RefreshToken::getValue)
                 .filter(token -> !token.equals(refreshToken)).ifPresent(rotated);
@@ -244,20 +284,12 @@ public final class LoginFlow {
         return idToken.map(com.nimbusds.jwt.JWTClaimsSet::getExpirationTime).map(java.util.Date::toInstant);
     }
 
-    private AccessTokenResponse exchange(DiscoveredProvider provider, AuthorizationGrant grant, String purpose) {
+    private AccessTokenResponse exchange(DiscoveredProvider provider, Map<String, String> grant, String purpose) {
         URI endpoint = provider.metadata().getTokenEndpointURI();
-        ClientID clientId = new ClientID(settings.clientId());
-        com.nimbusds.oauth2.sdk.auth.Secret secret = settings.clientSecret()
-                .map(s -> new com.nimbusds.oauth2.sdk.auth.Secret(s.reveal())).orElse(null);
-        ClientAuthentication auth = switch (settings.clientAuthMethod()) {
-            case CLIENT_SECRET_BASIC -> new ClientSecretBasic(clientId, secret);
-            case CLIENT_SECRET_POST -> new ClientSecretPost(clientId, secret);
-            case NONE -> null;
-        };
-        TokenRequest request = auth == null
-                ? new TokenRequest.Builder(endpoint, clientId, grant).build()
-                : new TokenRequest.Builder(endpoint, auth, grant).build();
-        HTTPResponse httpResponse = http.send(request.toHTTPRequest(), "token endpoint");
+        StringBuilder form = new StringBuilder(256);
+        grant.forEach((name, value) -> formParameter(form, name, value));
+        clientParameters.forEach((name, value) -> formParameter(form, name, value));
+        HTTPResponse httpResponse = http.postForm(endpoint, clientAuthorization, form.toString(), "token endpoint");
         TokenResponse parsed;
         try {
             parsed = OIDCTokenResponseParser.parse(httpResponse);

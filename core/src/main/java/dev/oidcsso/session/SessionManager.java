@@ -195,6 +195,32 @@ public final class SessionManager {
      * @return the session
      */
     public Session start(SignIn signIn) {
+        return started(store(signIn));
+    }
+
+    /**
+     * A session written to the store, not yet known to this replica's cache; see {@link #store}.
+     *
+     * @param session the session, with the cookie's id
+     * @param record  what the store keeps
+     */
+    public record Stored(Session session, SessionRecord record) {
+
+        @Override
+        public String toString() {
+            return "Stored[" + record.username() + "]";
+        }
+    }
+
+    /**
+     * The first half of {@link #start}: writes the new session to the store, for a caller that
+     * stores it in one transaction with other writes and calls {@link #started} once that has
+     * committed (so this replica never caches a session the store rolled back).
+     *
+     * @param signIn who signed in
+     * @return the stored session
+     */
+    public Stored store(SignIn signIn) {
         byte[] id = codec.newId();
         Instant now = clock.instant();
         SessionRecord record = new SessionRecord(hash(id), signIn.username(), signIn.issuer(), signIn.subject(),
@@ -202,9 +228,20 @@ public final class SessionManager {
                 sealIdToken(signIn.idToken()), Optional.empty(), Optional.empty(), sealRefreshToken(signIn.refreshToken()),
                 signIn.refreshToken().isPresent() ? signIn.tokensExpireAt() : Optional.empty(), Optional.empty(), 0, signIn.idp());
         store.create(record);
-        cache.put(record.idHash(), record);
-        return new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),
-                signIn.idToken());
+        return new Stored(new Session(codec.encode(id), signIn.username(), signIn.groups(), signIn.admin(), now, record.expiresAt(),
+                signIn.idToken()), record);
+    }
+
+    /**
+     * The second half of {@link #start}: the stored session is cached on this replica, so its first
+     * request reads no database.
+     *
+     * @param stored the session {@link #store} wrote, once committed
+     * @return the session
+     */
+    public Session started(Stored stored) {
+        cache.put(stored.record().idHash(), stored.record());
+        return stored.session();
     }
 
     /**

@@ -50,6 +50,20 @@ public interface Store {
     CallbackReplayGuard callbacks();
 
     /**
+     * Runs several writes of this store's parts (a login's user record and its session, for
+     * example) as one transaction: all of them are stored or, when the work throws or the store
+     * fails, none is. The default runs the work as it is, for stores whose writes stand alone.
+     *
+     * @param work the writes
+     * @param <T>  what the work returns
+     * @return what the work returned, once stored
+     * @throws StoreUnavailableException when the store fails; then nothing of the work is stored
+     */
+    default <T> T atomically(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
+    /**
      * Registers a listener for changes made on any replica, for example a session cache kept
      * elsewhere.
      *

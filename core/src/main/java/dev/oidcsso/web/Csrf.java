@@ -51,22 +51,28 @@ final class Csrf {
     static final String FORM_FIELD = "csrf_token";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
-    private final byte[] key;
+    private final SecretKeySpec key;
+    // Looking a Mac up and keying it cost more than the HMAC itself; doFinal leaves it ready for the next token.
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     Csrf(SealingKey root) {
         // A sub-key of its own: a CSRF token can never be mistaken for any other sealed value.
-        this.key = root.derive("csrf");
+        this.key = new SecretKeySpec(root.derive("csrf"), "HmacSHA256");
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     /** The token for a session id. */
     String token(String sessionId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(macs.get().doFinal(sessionId.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The token of a principal's session, when it authenticated with one. */

@@ -196,8 +196,8 @@ final class ChangePoller {
     /**
      * Deletes what no longer counts, once a minute on each replica (the deletes are idempotent):
      * old change-log rows, used login states past their end, sessions past their
-     * absolute expiry or ended a while ago. Logins sweep some of these too; this bounds them when
-     * nobody logs in.
+     * absolute expiry or ended a while ago. Logins do not sweep (it cost each login two deletes):
+     * this is the one clean-up.
      */
     private void cleanUp(Instant now) {
         try {

@@ -60,6 +60,7 @@ public final class Database implements Store, AutoCloseable {
 
     private final StoreSettings settings;
     private final HikariDataSource pool;
+    private final Jdbc jdbc;
     private final JdbcUserStore users;
     private final JdbcPermissionStore permissions;
     private final JdbcTokenStore tokens;
@@ -71,7 +72,7 @@ public final class Database implements Store, AutoCloseable {
     private Database(StoreSettings settings, HikariDataSource pool, Clock clock, TokenHasher hasher, SsoEvents events) {
         this.settings = settings;
         this.pool = pool;
-        Jdbc jdbc = new Jdbc(pool, clock, events);
+        this.jdbc = new Jdbc(pool, clock, events);
         this.users = new JdbcUserStore(jdbc, settings);
         this.permissions = new JdbcPermissionStore(jdbc, settings);
         this.tokens = new JdbcTokenStore(jdbc, settings, users, hasher);
@@ -262,6 +263,20 @@ public final class Database implements Store, AutoCloseable {
     @Override
     public SessionStore sessions() {
         return sessions;
+    }
+
+    /**
+     * Runs the work's writes in one transaction on one connection; the caches they touch learn of
+     * them after the commit. Reads made inside it see its writes; they must not fill a cache.
+     *
+     * @param work the writes
+     * @param <T>  what the work returns
+     * @return what the work returned, once committed
+     * @throws StoreUnavailableException when the database fails; then nothing of the work is stored
+     */
+    @Override
+    public <T> T atomically(java.util.function.Supplier<T> work) {
+        return jdbc.atomically("recording a login", work);
     }
 
     /**

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,12 @@ final class Jdbc {
     private final HikariDataSource pool;
     private final Clock clock;
     private final SsoEvents events;
+    /** The transaction {@link #atomically} holds open on this thread; {@link #write} joins it. */
+    private final ThreadLocal<Bound> bound = new ThreadLocal<>();
+
+    /** A transaction several writes join, and what to do once it has committed. */
+    private record Bound(Connection connection, List<Runnable> afterCommit) {
+    }
 
     Jdbc(HikariDataSource pool, Clock clock, SsoEvents events) {
         this.pool = pool;
@@ -81,6 +89,15 @@ final class Jdbc {
     }
 
     private <T> T readNow(String what, Work<T> work) {
+        Bound joined = bound.get();
+        if (joined != null) {
+            // Inside a unit of {@link #atomically}: it sees the unit's own writes, and waits for no second connection.
+            try {
+                return work.run(joined.connection());
+            } catch (SQLException e) {
+                throw unavailable(what, e);
+            }
+        }
         Connection connection = borrow(what);
         try {
             return work.run(connection);
@@ -102,6 +119,15 @@ final class Jdbc {
     }
 
     private <T> T writeNow(String what, Work<T> work) {
+        Bound joined = bound.get();
+        if (joined != null) {
+            // Part of a larger unit: it commits, rolls back and retries the whole.
+            try {
+                return work.run(joined.connection());
+            } catch (SQLException e) {
+                throw unavailable(what, e);
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
             try {
@@ -123,6 +149,73 @@ final class Jdbc {
                 restoreAutoCommit(connection);
                 closeQuietly(connection);
             }
+        }
+    }
+
+    /**
+     * Runs several writes ({@link #write} calls, of any store) as one transaction on one connection:
+     * all of them commit or none does, and the caches they touch are updated after the commit (see
+     * {@link #afterCommit}). A unique-key violation anywhere runs the whole unit again, as
+     * {@link #write} does for one write. Called inside another unit, it is part of that one.
+     *
+     * @param what  what the unit does, for messages
+     * @param work  the writes; it may also throw, which rolls all of them back
+     * @param <T>   what the work returns
+     * @return what the work returned, once committed
+     */
+    <T> T atomically(String what, java.util.function.Supplier<T> work) {
+        if (bound.get() != null) {
+            return work.get();
+        }
+        return observed("write", () -> atomicallyNow(what, work));
+    }
+
+    private <T> T atomicallyNow(String what, java.util.function.Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Connection connection = borrow(what);
+            Bound unit = new Bound(connection, new ArrayList<>());
+            try {
+                connection.setAutoCommit(false);
+                bound.set(unit);
+                T result = work.get();
+                bound.remove();
+                connection.commit();
+                unit.afterCommit().forEach(Runnable::run);
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly(connection, e);
+                evictIfBroken(connection);
+                throw unavailable(what, e);
+            } catch (RuntimeException e) {
+                rollbackQuietly(connection, e);
+                if (e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState()) && attempt < 3) {
+                    continue;
+                }
+                if (e.getCause() instanceof SQLException) {
+                    evictIfBroken(connection);
+                }
+                throw e;
+            } finally {
+                bound.remove();
+                restoreAutoCommit(connection);
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    /**
+     * Runs a cache update once the current unit of {@link #atomically} has committed, so that no
+     * reader caches what may still be rolled back; outside such a unit (a {@link #write} has
+     * committed by the time it returns), at once.
+     *
+     * @param action the cache update
+     */
+    void afterCommit(Runnable action) {
+        Bound unit = bound.get();
+        if (unit == null) {
+            action.run();
+        } else {
+            unit.afterCommit().add(action);
         }
     }
 

@@ -5,8 +5,10 @@ import dev.oidcsso.oidc.CallbackReplayGuard;
 import java.sql.PreparedStatement;
 
 /**
- * The one-time use of login responses, shared by every replica. A login is rare next to other
- * requests, so this may cost a database write; expired records are swept at the same time.
+ * The one-time use of login responses, shared by every replica: one insert per login. Expired
+ * records are pruned by the change poller's clean-up, not by each login; an expired record left
+ * until then refuses nothing, since its login state has expired too (the callback is refused
+ * before this guard is asked).
  */
 final class JdbcCallbackReplayGuard implements CallbackReplayGuard {
 
@@ -22,10 +24,6 @@ final class JdbcCallbackReplayGuard implements CallbackReplayGuard {
     public boolean firstUse(String state, java.time.Instant until) {
         String hash = hasher.hashHex(state);
         return jdbc.write("recording a completed login", connection -> {
-            try (PreparedStatement sweep = connection.prepareStatement("DELETE FROM oidc_used_login_states WHERE used_until < ?")) {
-                Jdbc.setInstant(sweep, 1, jdbc.now());
-                sweep.executeUpdate();
-            }
             // Two replicas racing on one state: one inserts, the other hits the key (retried by
             // Jdbc.write) and then finds the row, so exactly one of them sees a first use.
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_used_login_states (state_hash, used_until) "

@@ -38,10 +38,7 @@ final class JdbcSessionStore implements SessionStore, ChangeListener {
     @Override
     public void create(SessionRecord record) {
         jdbc.write("starting a session", connection -> {
-            try (PreparedStatement sweep = connection.prepareStatement("DELETE FROM oidc_sessions WHERE expires_at < ?")) {
-                Jdbc.setInstant(sweep, 1, jdbc.now());
-                sweep.executeUpdate();
-            }
+            // Expired sessions are pruned by the change poller's clean-up, not by each login.
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_sessions (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, record.idHash());

@@ -85,7 +85,12 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ?")) {
                     Jdbc.setInstant(update, 1, now);
                     update.setString(2, username);
-                    update.executeUpdate();
+                    if (update.executeUpdate() == 1) {
+                        // The row as read, with this login's time: reading it back again would cost the login two queries.
+                        User unchanged = before.get();
+                        return new User(unchanged.username(), unchanged.displayName(), unchanged.email(), unchanged.groups(),
+                                unchanged.disabled(), unchanged.createdAt(), now, unchanged.identity(), unchanged.notBefore());
+                    }
                 }
                 return select(connection, username).orElseThrow(() -> new SQLException("user vanished during login"));
             }
@@ -152,7 +157,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             jdbc.logChange(connection, ChangeKind.USER, username);
             return stored;
         });
-        cache.invalidate(username);
+        // After the commit of a larger unit too (a login's record and session): a reader must not cache the row before it.
+        jdbc.afterCommit(() -> cache.invalidate(username));
         return user;
     }
 
@@ -386,12 +392,24 @@ final class JdbcUserStore implements UserStore, ChangeListener {
     }
 
     private static Optional<User> select(Connection connection, String username) throws SQLException {
-        Set<String> groups = new TreeSet<>(strings(connection,
-                "SELECT group_name FROM oidc_user_groups WHERE username = ?", username));
-        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM oidc_users WHERE username = ?")) {
+        // One query for the row and its groups (a row per group, one with no group): each login reads this.
+        try (PreparedStatement select = connection.prepareStatement("SELECT u.*, g.group_name AS member_of FROM oidc_users u "
+                + "LEFT JOIN oidc_user_groups g ON g.username = u.username WHERE u.username = ?")) {
             select.setString(1, username);
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(user(row, groups)) : Optional.empty();
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                User user = user(row, Set.of());
+                Set<String> groups = new TreeSet<>();
+                do {
+                    String group = row.getString("member_of");
+                    if (group != null) {
+                        groups.add(group);
+                    }
+                } while (row.next());
+                return Optional.of(new User(user.username(), user.displayName(), user.email(), groups, user.disabled(),
+                        user.createdAt(), user.lastLogin(), user.identity(), user.notBefore()));
             }
         }
     }

@@ -1104,6 +1104,100 @@ abstract class AbstractStoreContract {
         }
     }
 
+    // ---- a login's writes, one transaction ---------------------------------------------------------
+
+    private SessionRecord loginSession(String idHash, String username, String issuer) {
+        Instant now = clock.instant();
+        return new SessionRecord(idHash, username, issuer, "sub-" + username, Optional.empty(), List.of(), false, now,
+                now.plus(Duration.ofHours(8)), now, Optional.of("sealed-id-token"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 0);
+    }
+
+    private static void assertNothingStoredFor(String url, String username) throws SQLException {
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM oidc_users WHERE username = '" + username + "'"), "no user row");
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM oidc_user_groups WHERE username = '" + username + "'"), "no group rows");
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM oidc_sessions WHERE username = '" + username + "'"), "no session");
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM oidc_change_log WHERE item_key = '" + username + "'"),
+                "no change announced for what was rolled back");
+    }
+
+    @Test
+    void aLoginsUserRecordAndSessionAreStoredTogetherOrNotAtAll() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Database other = open(url);
+        IdpIdentity carol = new IdpIdentity("https://idp", "sub-carol");
+        assertTrue(db.users().find("carol").isEmpty(), "known absent, and cached so");
+
+        // The store refuses the session after the user was recorded in the same unit (an issuer wider than
+        // its column): the unit fails as the session alone would, and the user's record goes with it.
+        OidcSsoException refused = assertThrows(OidcSsoException.class, () -> db.atomically(() -> {
+            db.users().recordLogin("carol", "Carol", "carol@example.com", Set.of("staff"), carol);
+            db.sessions().create(loginSession("carol-session", "carol", "https://" + "i".repeat(700)));
+            return null;
+        }));
+        assertEquals(400, refused.status(), refused.getMessage());
+        assertNothingStoredFor(url, "carol");
+        assertTrue(db.users().find("carol").isEmpty(), "the cache holds nothing of the rolled-back record");
+
+        // The login again, with nothing refused: both are visible at once, on this replica and the other.
+        User recorded = db.atomically(() -> {
+            User user = db.users().recordLogin("carol", "Carol", "carol@example.com", Set.of("staff"), carol);
+            db.sessions().create(loginSession("carol-session", "carol", "https://idp"));
+            return user;
+        });
+        assertEquals(Set.of("staff"), recorded.groups());
+        assertEquals(Set.of("staff"), db.users().find("carol").orElseThrow().groups(), "the cache learnt the commit");
+        assertTrue(other.sessions().find("carol-session").isPresent());
+        assertEquals(Optional.of(carol), other.users().find("carol").orElseThrow().identity());
+
+        // An unchanged login touches the last login only, and announces no change.
+        long changes = count(url, "SELECT COUNT(*) FROM oidc_change_log WHERE item_key = 'carol'");
+        clock.advance(Duration.ofMinutes(5));
+        User again = db.atomically(() -> {
+            User user = db.users().recordLogin("carol", "Carol", "carol@example.com", Set.of("staff"), carol);
+            db.sessions().create(loginSession("carol-session-2", "carol", "https://idp"));
+            return user;
+        });
+        assertEquals(clock.instant().truncatedTo(ChronoUnit.MICROS), again.lastLogin());
+        assertEquals(changes, count(url, "SELECT COUNT(*) FROM oidc_change_log WHERE item_key = 'carol'"));
+    }
+
+    @Test
+    void aDatabaseOutageInTheMiddleOfALoginLeavesNoHalfWrittenLoginAndDoesNotBlockTheNextOne() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        IdpIdentity dave = new IdpIdentity("https://idp", "sub-dave");
+        Instant until = clock.instant().plus(Duration.ofMinutes(10));
+        assertTrue(db.callbacks().firstUse("state-of-the-failing-login", until));
+
+        StoreUnavailableException down = assertThrows(StoreUnavailableException.class, () -> db.atomically(() -> {
+            db.users().recordLogin("dave", "Dave", "dave@example.com", Set.of("staff"), dave);
+            try {
+                stopServer();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            db.sessions().create(loginSession("dave-session", "dave", "https://idp"));
+            return null;
+        }));
+        assertEquals(503, down.status());
+        startServer();
+        Poll.until(db::isAvailable, "the database answering again");
+        assertNothingStoredFor(url, "dave");
+
+        // The failed login's response stays used (its code is spent at the IdP anyway); a new login is not blocked.
+        assertFalse(db.callbacks().firstUse("state-of-the-failing-login", until), "a replay is still refused");
+        assertTrue(db.callbacks().firstUse("state-of-the-next-login", until));
+        db.atomically(() -> {
+            db.users().recordLogin("dave", "Dave", "dave@example.com", Set.of("staff"), dave);
+            db.sessions().create(loginSession("dave-session", "dave", "https://idp"));
+            return null;
+        });
+        assertTrue(db.sessions().find("dave-session").isPresent());
+        assertEquals(Set.of("staff"), db.users().find("dave").orElseThrow().groups());
+    }
+
     private static long count(String url, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); ResultSet row = connection.createStatement().executeQuery(sql)) {
             row.next();
