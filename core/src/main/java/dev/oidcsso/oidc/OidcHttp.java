@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public final class OidcHttp {
 
+    /** Far above any token endpoint's answer (tokens of a few KiB), far below what could strain the heap. */
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
+
     private final int timeoutMillis;
 
     /**
@@ -76,11 +79,15 @@ public final class OidcHttp {
             try (OutputStream body = connection.getOutputStream()) {
                 body.write(form.getBytes(StandardCharsets.UTF_8));
             }
+            long deadline = System.nanoTime() + 2L * timeoutMillis * 1_000_000L;
             int status = connection.getResponseCode();
             byte[] content;
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 // Read to the end, so the connection goes back to the keep-alive cache for the next login.
-                content = in == null ? new byte[0] : in.readAllBytes();
+                content = in == null ? new byte[0] : readBounded(in, deadline, what, endpoint);
+            } catch (ProviderUnavailableException e) {
+                connection.disconnect();
+                throw e;
             }
             HTTPResponse response = new HTTPResponse(status);
             String contentType = connection.getContentType();
@@ -94,6 +101,30 @@ public final class OidcHttp {
             throw new ProviderUnavailableException("the IdP's " + what + " at " + endpoint.getHost()
                     + " cannot be reached: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Reads an answer whole, but no more than {@link #MAX_ANSWER_BYTES} and not past the deadline: the
+     * read timeout bounds each read only, so an IdP that trickles a byte at a time, or sends without
+     * end, would otherwise hold the request's thread (or a refresh thread) and memory for as long as
+     * it likes.
+     */
+    private static byte[] readBounded(InputStream in, long deadline, String what, URI endpoint) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(2048);
+        byte[] buffer = new byte[8192];
+        int read;
+        while ((read = in.read(buffer)) != -1) {
+            out.write(buffer, 0, read);
+            if (out.size() > MAX_ANSWER_BYTES) {
+                throw new ProviderUnavailableException("the IdP's " + what + " at " + endpoint.getHost()
+                        + " sent an answer larger than " + MAX_ANSWER_BYTES / 1024 + " KiB");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new ProviderUnavailableException("the IdP's " + what + " at " + endpoint.getHost()
+                        + " did not finish its answer in twice the timeout");
+            }
+        }
+        return out.toByteArray();
     }
 
     /**
