@@ -72,7 +72,7 @@ public final class SoakRun {
             browser.warmUp(50);
             System.out.printf(Locale.ROOT, "soak: %.1f min at %.0f logins/s over %d users, %.0f %% signed out, sessions end after %s%n",
                     minutes, rate, users, signOutShare * 100, maxAge);
-            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  MB in sessions/states/log/users");
+            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  MB in sessions/states/log/users  H2 store");
             if (!retention.isEmpty()) {
                 try (Connection connection = DriverManager.getConnection(StoreSettings.embedded(dataDir).jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE")) {
                     connection.createStatement().execute("SET RETENTION_TIME " + Integer.parseInt(retention));
@@ -162,6 +162,17 @@ public final class SoakRun {
                 }
             }
             counts.add(tables.toString());
+            // The MVStore's own view: how full the file and its chunks are, how many chunks, the oldest version kept.
+            StringBuilder store = new StringBuilder();
+            try (ResultSet row = connection.createStatement().executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE', 'info.CHUNK_COUNT', 'info.PAGE_COUNT_LIVE', "
+                    + "'info.FILE_WRITE_BYTES', 'info.CACHE_SIZE') ORDER BY SETTING_NAME")) {
+                while (row.next()) {
+                    store.append(' ').append(row.getString(1).substring("info.".length()).toLowerCase(Locale.ROOT)).append('=')
+                            .append(row.getString(2));
+                }
+            }
+            counts.add(store.toString().trim());
         } catch (SQLException e) {
             counts.add("(" + e.getMessage() + ")");
         }
