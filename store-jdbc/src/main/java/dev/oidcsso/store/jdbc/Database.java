@@ -86,9 +86,6 @@ public final class Database implements Store, AutoCloseable {
         });
         long every = settings.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::pollQuietly, every, every, TimeUnit.MILLISECONDS);
-        // On the same thread as the polls: a flush never runs beside a poll, and both stop before the pool closes.
-        H2Upkeep.of(settings.jdbcUrl(), pool).ifPresent(upkeep -> scheduler.scheduleWithFixedDelay(upkeep::sync,
-                H2Upkeep.SYNC_EVERY.toMillis(), H2Upkeep.SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
