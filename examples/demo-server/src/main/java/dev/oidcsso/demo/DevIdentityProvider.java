@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded development OpenID provider: mock-oauth2-server on loopback with an interactive
@@ -31,6 +32,7 @@ public final class DevIdentityProvider implements AutoCloseable {
     private final MockOAuth2Server server;
     private final Path loginPage;
     private final Thread drain;
+    private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
 
     private DevIdentityProvider(MockOAuth2Server server, Path loginPage) {
@@ -47,6 +49,7 @@ public final class DevIdentityProvider implements AutoCloseable {
         while (!closed) {
             try {
                 server.takeRequest(1, TimeUnit.SECONDS);
+                dropped.incrementAndGet();
             } catch (RuntimeException e) {
                 // No request within the second (mock-oauth2-server's way of saying so): look again.
             }
@@ -77,6 +80,11 @@ public final class DevIdentityProvider implements AutoCloseable {
             Files.deleteIfExists(page);
             throw e;
         }
+    }
+
+    /** @return how many answered requests were dropped from mock-oauth2-server's record so far (for tests) */
+    long droppedRequests() {
+        return dropped.get();
     }
 
     /** @return the discovery URL to configure the framework with */
