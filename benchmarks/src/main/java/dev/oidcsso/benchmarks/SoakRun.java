@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * embedded H2) and its development IdP on 127.0.0.1; browsers sign in as users drawn from a fixed
  * pool at a paced rate, check {@code /auth/status}, and sign out (a share of them) through the
  * sign-out page's form. Every half minute it prints the database file's size and the rows of the
- * tables that could grow (sessions, used login states, the change log, users), so the curve shows
- * whether the file follows the live data or the number of logins.
+ * tables that could grow (sessions, used login states, the change log, users), and H2's own view of
+ * its store (how full the file and its chunks are, the chunk count, the bytes written so far), so the
+ * curve shows whether the file follows the live data or the number of logins.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.SoakRun [minutes] [logins/s] [users] [sign-out share] [session max age] [H2 retention ms]}
  * (defaults 60, 100, 1 000, 0.5, PT10M, H2's own 45 000). Sessions that are not signed out end at the max age; with
