@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * embedded H2) and its development IdP on 127.0.0.1; browsers sign in as users drawn from a fixed
  * pool at a paced rate, check {@code /auth/status}, and sign out (a share of them) through the
  * sign-out page's form. Every half minute it prints the database file's size and the rows of the
- * tables that could grow (sessions, used login states, the change log, users), so the curve shows
- * whether the file follows the live data or the number of logins.
+ * tables that could grow (sessions, used login states, the change log, users), and H2's own view of
+ * its store (how full the file and its chunks are, the chunk count, the bytes written so far), so the
+ * curve shows whether the file follows the live data or the number of logins.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.SoakRun [minutes] [logins/s] [users] [sign-out share] [session max age] [H2 retention ms]}
  * (defaults 60, 100, 1 000, 0.5, PT10M, H2's own 45 000). Sessions that are not signed out end at the max age; with
@@ -72,7 +73,7 @@ public final class SoakRun {
             browser.warmUp(50);
             System.out.printf(Locale.ROOT, "soak: %.1f min at %.0f logins/s over %d users, %.0f %% signed out, sessions end after %s%n",
                     minutes, rate, users, signOutShare * 100, maxAge);
-            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  MB in sessions/states/log/users");
+            System.out.println("minute  logins  signouts  errors  file MB  sessions  ended  login-states  change-log  users  MB in sessions/states/log/users  H2 store");
             if (!retention.isEmpty()) {
                 try (Connection connection = DriverManager.getConnection(StoreSettings.embedded(dataDir).jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE")) {
                     connection.createStatement().execute("SET RETENTION_TIME " + Integer.parseInt(retention));
@@ -162,6 +163,17 @@ public final class SoakRun {
                 }
             }
             counts.add(tables.toString());
+            // The MVStore's own view: how full the file and its chunks are, how many chunks, the oldest version kept.
+            StringBuilder store = new StringBuilder();
+            try (ResultSet row = connection.createStatement().executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE', 'info.CHUNK_COUNT', 'info.PAGE_COUNT_LIVE', "
+                    + "'info.FILE_WRITE_BYTES', 'info.CACHE_SIZE') ORDER BY SETTING_NAME")) {
+                while (row.next()) {
+                    store.append(' ').append(row.getString(1).substring("info.".length()).toLowerCase(Locale.ROOT)).append('=')
+                            .append(row.getString(2));
+                }
+            }
+            counts.add(store.toString().trim());
         } catch (SQLException e) {
             counts.add("(" + e.getMessage() + ")");
         }

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded development OpenID provider: mock-oauth2-server on loopback with an interactive
@@ -29,10 +31,29 @@ public final class DevIdentityProvider implements AutoCloseable {
 
     private final MockOAuth2Server server;
     private final Path loginPage;
+    private final Thread drain;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
 
     private DevIdentityProvider(MockOAuth2Server server, Path loginPage) {
         this.server = server;
         this.loginPage = loginPage;
+        // mock-oauth2-server keeps every request it answered in a queue for tests to take, and never
+        // drops one: about 3 KB per login, 280 MB of heap after 43 000 logins. Nobody reads them here.
+        this.drain = new Thread(this::dropRecordedRequests, "dev-idp-request-drain");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    private void dropRecordedRequests() {
+        while (!closed) {
+            try {
+                server.takeRequest(1, TimeUnit.SECONDS);
+                dropped.incrementAndGet();
+            } catch (RuntimeException e) {
+                // No request within the second (mock-oauth2-server's way of saying so): look again.
+            }
+        }
     }
 
     /**
@@ -61,6 +82,11 @@ public final class DevIdentityProvider implements AutoCloseable {
         }
     }
 
+    /** @return how many answered requests were dropped from mock-oauth2-server's record so far (for tests) */
+    long droppedRequests() {
+        return dropped.get();
+    }
+
     /** @return the discovery URL to configure the framework with */
     public URI discoveryUrl() {
         return URI.create(issuer() + "/.well-known/openid-configuration");
@@ -81,6 +107,7 @@ public final class DevIdentityProvider implements AutoCloseable {
     /** Stops the provider and removes its page; safe to call twice. */
     @Override
     public void close() {
+        closed = true;
         server.shutdown();
         try {
             Files.deleteIfExists(loginPage);
