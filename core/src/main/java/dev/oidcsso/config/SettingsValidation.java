@@ -129,7 +129,7 @@ final class SettingsValidation {
             IdpParts parts = idpParts(profileFactory, idpValuesWithDefaults, idpProblems,
                     access.oidcLogin() ? idpProblems : new ArrayList<>(), profileProblems);
             idpProblems.addAll(profileProblems);
-            if (parts.client().authMethod() == ClientAuthMethod.NONE) {
+            if (access.oidcLogin() && parts.client().authMethod() == ClientAuthMethod.NONE) {
                 // RFC 9700 4.4: the IdPs share one callback, so a hostile IdP can send a login on to another IdP and
                 // receive its code and PKCE verifier at its own token endpoint; only a client secret keeps that code useless.
                 idpProblems.add(SettingNames.CLIENT_AUTH_METHOD + "=none (a public client) cannot be used with several IdPs: "

@@ -84,7 +84,12 @@ final class LeanJwtProcessor {
 
     private final JOSEObjectTypeVerifier<SecurityContext> types;
     private final Function<JWK, Key> publicKeys;
-    private final JsonFactory json = new JsonFactory();
+    /**
+     * Field names are not canonicalised or interned: payloads are read before their signature is
+     * checked, so an unsigned token's names must not fill a table every later parse shares.
+     */
+    private final JsonFactory json = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
     private final Map<String, ParsedHeader> headers = new ConcurrentHashMap<>();
     /** A JDK verifier per thread and algorithm: looking one up costs more than the rest of a header's handling. */
     private final ThreadLocal<Map<JWSAlgorithm, Signature>> verifiers = ThreadLocal.withInitial(() -> new HashMap<>(4));

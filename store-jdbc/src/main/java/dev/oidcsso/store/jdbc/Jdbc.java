@@ -29,6 +29,8 @@ import java.util.Optional;
  */
 final class Jdbc {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jdbc.class);
+
     /** SQLState of a unique-key violation, the same on PostgreSQL and H2. */
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -130,10 +132,12 @@ final class Jdbc {
         }
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
+            boolean committed = false;
             try {
                 connection.setAutoCommit(false);
                 T result = work.run(connection);
                 connection.commit();
+                committed = true;
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
@@ -146,6 +150,10 @@ final class Jdbc {
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
+                if (!committed) {
+                    // Also after an Error: restoring auto-commit would otherwise commit the half-done work.
+                    rollbackSilently(connection);
+                }
                 restoreAutoCommit(connection);
                 closeQuietly(connection);
             }
@@ -174,14 +182,15 @@ final class Jdbc {
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
             Bound unit = new Bound(connection, new ArrayList<>());
+            boolean committed = false;
+            T result;
             try {
                 connection.setAutoCommit(false);
                 bound.set(unit);
-                T result = work.get();
+                result = work.get();
                 bound.remove();
                 connection.commit();
-                unit.afterCommit().forEach(Runnable::run);
-                return result;
+                committed = true;
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection);
@@ -197,9 +206,23 @@ final class Jdbc {
                 throw e;
             } finally {
                 bound.remove();
+                if (!committed) {
+                    // Also after an Error: restoring auto-commit would otherwise commit the half-done unit.
+                    rollbackSilently(connection);
+                }
                 restoreAutoCommit(connection);
                 closeQuietly(connection);
             }
+            // Committed: what the unit did is stored whatever a cache update does now.
+            for (Runnable action : unit.afterCommit()) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("A cache update after a committed write failed ({}); the change log brings it within the poll interval",
+                            e.toString());
+                }
+            }
+            return result;
         }
     }
 
@@ -303,6 +326,14 @@ final class Jdbc {
             connection.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
+        }
+    }
+
+    private static void rollbackSilently(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // Nothing more to do: the connection is broken and the pool will not hand it out again.
         }
     }
 

@@ -800,6 +800,19 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void anErrorInsideAUnitRollsTheUnitBackAndTheNextUnitCommits() throws Exception {
+        Database db = open(newDatabaseUrl());
+        // An Error is no exception the unit catches as a failure; it must still leave nothing stored.
+        assertThrows(AssertionError.class, () -> db.atomically(() -> {
+            db.users().recordLogin("zed", "", "", Set.of("ml"));
+            throw new AssertionError("a bug in the middle of a login");
+        }));
+        assertTrue(db.users().find("zed").isEmpty(), "nothing of the failed unit is stored");
+        db.atomically(() -> db.users().recordLogin("zed", "", "", Set.of("ml")));
+        assertEquals(Set.of("ml"), db.users().find("zed").orElseThrow().groups());
+    }
+
+    @Test
     void aRefusalUnderAStaleClaimDoesNotEndASessionAnotherReplicaRefreshed() throws Exception {
         String url = newDatabaseUrl();
         Database one = open(url);
