@@ -49,7 +49,8 @@ import java.util.function.Function;
  */
 public final class TokenValidator {
 
-    private static final int MAX_TOKEN_LENGTH = 64 * 1024;
+    /** The longest token read at all: a longer one is refused before it is parsed. */
+    public static final int MAX_TOKEN_LENGTH = 64 * 1024;
 
     /** The accepted {@code typ} values (none, JWT, RFC 9068's at+jwt); immutable, so made once, not per token. */
     private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(

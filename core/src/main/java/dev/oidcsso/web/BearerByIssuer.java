@@ -27,9 +27,6 @@ final class BearerByIssuer implements Authenticator {
     private record Route(IdentityProvider idp, BearerAuthenticator bearer) {
     }
 
-    /** The validator's own bound: a longer token is refused there, so it is not parsed here first. */
-    private static final int MAX_TOKEN_LENGTH = 64 * 1024;
-
     private final List<Route> routes = new ArrayList<>();
 
     BearerByIssuer(List<IdentityProvider> idps, Accounts accounts) {
@@ -55,7 +52,7 @@ final class BearerByIssuer implements Authenticator {
     }
 
     private static Optional<JWTClaimsSet> claims(String token) {
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        if (token.length() > dev.oidcsso.oidc.TokenValidator.MAX_TOKEN_LENGTH) {
             return Optional.empty(); // not parsed: the first IdP's validator refuses it for its length
         }
         try {

@@ -132,12 +132,10 @@ final class Jdbc {
         }
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
-            boolean committed = false;
             try {
                 connection.setAutoCommit(false);
                 T result = work.run(connection);
                 connection.commit();
-                committed = true;
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
@@ -146,14 +144,11 @@ final class Jdbc {
                 }
                 evictIfBroken(connection);
                 throw unavailable(what, e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Also an Error: restoring auto-commit below would otherwise commit the half-done work.
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
-                if (!committed) {
-                    // Also after an Error: restoring auto-commit would otherwise commit the half-done work.
-                    rollbackSilently(connection);
-                }
                 restoreAutoCommit(connection);
                 closeQuietly(connection);
             }
@@ -182,7 +177,6 @@ final class Jdbc {
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
             Bound unit = new Bound(connection, new ArrayList<>());
-            boolean committed = false;
             T result;
             try {
                 connection.setAutoCommit(false);
@@ -190,7 +184,6 @@ final class Jdbc {
                 result = work.get();
                 bound.remove();
                 connection.commit();
-                committed = true;
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection);
@@ -204,12 +197,12 @@ final class Jdbc {
                     evictIfBroken(connection);
                 }
                 throw e;
+            } catch (Error e) {
+                // Restoring auto-commit below would otherwise commit the half-done unit.
+                rollbackQuietly(connection, e);
+                throw e;
             } finally {
                 bound.remove();
-                if (!committed) {
-                    // Also after an Error: restoring auto-commit would otherwise commit the half-done unit.
-                    rollbackSilently(connection);
-                }
                 restoreAutoCommit(connection);
                 closeQuietly(connection);
             }
@@ -321,19 +314,11 @@ final class Jdbc {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void rollbackQuietly(Connection connection, Exception failure) {
+    private static void rollbackQuietly(Connection connection, Throwable failure) {
         try {
             connection.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
-        }
-    }
-
-    private static void rollbackSilently(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            // Nothing more to do: the connection is broken and the pool will not hand it out again.
         }
     }
 
