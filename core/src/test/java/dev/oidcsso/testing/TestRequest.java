@@ -21,7 +21,14 @@ import java.util.Optional;
  */
 public record TestRequest(String method, String path, URI baseUri, Map<String, List<String>> headerLines) implements WebRequest {
 
-    /** Copies the header lines, so a request is an immutable value. */
+    /**
+     * Copies the header lines, so a request is an immutable value.
+     *
+     * @param method      the HTTP method
+     * @param path        the path below the application's root
+     * @param baseUri     the application's root address
+     * @param headerLines each header's lines, by lower-case name
+     */
     public TestRequest {
         headerLines = Map.copyOf(headerLines);
     }
