@@ -2,12 +2,16 @@ package dev.oidcsso.web;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.auth.Principal;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.FreePort;
 import dev.oidcsso.testing.HtmlForm;
 import dev.oidcsso.testing.TestProvider;
+import dev.oidcsso.testing.TestRequest;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +26,9 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -321,6 +327,32 @@ class SeveralIdpsTest {
         HttpResponse<String> fromStaff = new Browser().send(java.net.http.HttpRequest.newBuilder(URI.create(url("/private")))
                 .header("Authorization", "Bearer " + staff.accessToken(Map.of())));
         assertEquals(200, fromStaff.statusCode(), fromStaff.body());
+    }
+
+    @Test
+    void aRepeatedBearerTokenIsAnsweredByItsOwnIdpsCacheWithoutParsingItAgain() throws Exception {
+        start();
+        AtomicInteger parses = new AtomicInteger();
+        BearerByIssuer router = new BearerByIssuer(sso.identityProviders().all(), new Accounts(Optional.empty()), token -> {
+            parses.incrementAndGet();
+            return BearerByIssuer.claims(token);
+        });
+        String partnersToken = partners.accessToken(Map.of("preferred_username", "pat", "roles", List.of("partners")));
+        String staffToken = staff.accessToken(Map.of());
+        for (int i = 0; i < 3; i++) {
+            Principal pat = router.authenticate(bearer(partnersToken)).orElseThrow();
+            assertEquals("pat", pat.username());
+            assertEquals(List.of("partners"), List.copyOf(pat.groups()));
+            assertEquals("alice", router.authenticate(bearer(staffToken)).orElseThrow().username());
+        }
+        assertEquals(2, parses.get(), "each token is parsed once, when first verified");
+        // Each token sits in the cache of the IdP that verified it, and only there.
+        assertEquals(1, router.cachedTokens("staff"));
+        assertEquals(1, router.cachedTokens("partners"));
+    }
+
+    static WebRequest bearer(String token) {
+        return TestRequest.get("/private").withHeader("Authorization", "Bearer " + token);
     }
 
     @Test
