@@ -13,6 +13,7 @@ import dev.oidcsso.config.AuthMode;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -24,12 +25,14 @@ import dev.oidcsso.login.IdentityProviders;
 import dev.oidcsso.login.LoginService;
 import dev.oidcsso.login.SessionRefresher;
 import dev.oidcsso.oidc.CallbackReplayGuard;
+import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.crypto.Sealer;
@@ -126,8 +129,12 @@ public final class OidcSso implements AutoCloseable {
         // The first IdP's roles are those of the authenticators that know no IdP (basic, trusted header, session).
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         List<IdentityProvider> idpList = new ArrayList<>();
+        // Two IdPs with one issuer could not be told apart (bearer routing, back-channel logout, bound users): the
+        // second to discover it is refused, at start-up when both are reachable then, else it stays down and says why.
+        java.util.Map<String, String> issuerOwners = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> sharedIssuers = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (IdpSettings idp : settings.idps()) {
-            idpList.add(identityProvider(idp, http, clock, key, replays, accounts));
+            idpList.add(identityProvider(idp, http, clock, key, replays, accounts, issuerOwners, sharedIssuers));
         }
         this.idps = new IdentityProviders(idpList);
         this.provider = idps.first().connection();
@@ -217,6 +224,10 @@ public final class OidcSso implements AutoCloseable {
                 idp.connection().start();
             }
         }
+        if (!sharedIssuers.isEmpty()) {
+            close();
+            throw new SettingsException(List.copyOf(sharedIssuers));
+        }
     }
 
     /**
@@ -225,7 +236,8 @@ public final class OidcSso implements AutoCloseable {
      * validator, identity rules and plugins, login flow and logout.
      */
     private IdentityProvider identityProvider(IdpSettings idp, OidcHttp http, Clock clock, SealingKey key,
-                                              CallbackReplayGuard replays, Accounts accounts) {
+                                              CallbackReplayGuard replays, Accounts accounts,
+                                              java.util.Map<String, String> issuerOwners, java.util.Set<String> sharedIssuers) {
         OidcSettings view = settings.forIdp(idp);
         IdentitySource source = idp.plugins().identitySource();
         IdentityValidator validator = idp.plugins().identityValidator();
@@ -233,7 +245,18 @@ public final class OidcSso implements AutoCloseable {
         LOG.info("oidc-sso: IdP '{}': provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
                 idp.name(), view.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
         Discovery discovery = new Discovery(view, http, clock, events);
-        ProviderConnection connection = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
+        ProviderConnection connection = new ProviderConnection(() -> {
+            DiscoveredProvider discovered = events.fetching("discovery", discovery::discover);
+            String owner = issuerOwners.putIfAbsent(discovered.issuer(), idp.name());
+            if (owner != null && !owner.equals(idp.name())) {
+                String problem = "IdPs '" + owner + "' and '" + idp.name() + "' declare the same issuer " + discovered.issuer()
+                        + ": two IdPs cannot share one issuer (their tokens, logins and logouts could not be told apart); "
+                        + "configure that IdP once";
+                sharedIssuers.add(problem);
+                throw new ProviderUnavailableException(problem);
+            }
+            return discovered;
+        });
         TokenValidator tokens = new TokenValidator(view, clock);
         RoleDecision roles = new RoleDecision(view.adminGroups(), view.userGroups());
         IdentityResolver identities = new IdentityResolver(view, source, validator, detector, roles);

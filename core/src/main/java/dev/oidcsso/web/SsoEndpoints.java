@@ -86,9 +86,9 @@ final class SsoEndpoints {
             case "/logout" -> Optional.of(logout(request));
             case BACKCHANNEL_LOGOUT -> Optional.of(backchannelLogout(request));
             case "/auth/status" -> Optional.of(status(request));
-            case "/health" -> Optional.of(health());
+            case "/health" -> Optional.of(health(request));
             case "/health/live" -> Optional.of(WebResponse.json(200, "{\"status\":\"UP\"}"));
-            case "/health/ready" -> Optional.of(ready());
+            case "/health/ready" -> Optional.of(ready(request));
             default -> Optional.empty();
         };
     }
@@ -375,7 +375,35 @@ final class SsoEndpoints {
         return available;
     }
 
-    private WebResponse health() {
+    /**
+     * Whether the caller may see which IdPs and workload issuers are configured and which are down:
+     * an administrator only. To anyone else (a probe, an attacker mapping the deployment) readiness
+     * gives counts; the names, and why one is down, are in the log.
+     */
+    private boolean showsNames(WebRequest request) {
+        try {
+            return authenticate.apply(request).map(Principal::admin).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // refused credentials: the anonymous answer
+        }
+    }
+
+    /** Up and down counts, without names. */
+    private static Map<String, Integer> counts(java.util.Collection<Boolean> up) {
+        int ups = (int) up.stream().filter(Boolean::booleanValue).count();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("up", ups);
+        counts.put("down", up.size() - ups);
+        return counts;
+    }
+
+    private Map<String, Boolean> idpStatus() {
+        Map<String, Boolean> each = new LinkedHashMap<>();
+        idps.all().forEach(idp -> each.put(idp.name(), idp.up()));
+        return each;
+    }
+
+    private WebResponse health(WebRequest request) {
         boolean ready = isReady();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "DOWN");
@@ -384,39 +412,53 @@ final class SsoEndpoints {
             body.put("identity_provider", Map.of("ready", idps.all().stream().anyMatch(IdentityProvider::up)));
         }
         if (detailed()) {
-            Map<String, Object> each = new LinkedHashMap<>();
-            idps.all().forEach(idp -> each.put(idp.name(), Map.of("ready", idp.up())));
-            body.put("identity_providers", each);
-            workloads.ifPresent(w -> {
-                Map<String, Object> issuers = new LinkedHashMap<>();
-                w.issuerStatus().forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
-                body.put("workload_issuers", issuers);
-            });
+            Map<String, Boolean> idpStatus = idpStatus();
+            Map<String, Boolean> issuerStatus = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
+            if (showsNames(request)) {
+                Map<String, Object> each = new LinkedHashMap<>();
+                idpStatus.forEach((name, up) -> each.put(name, Map.of("ready", up)));
+                body.put("identity_providers", each);
+                workloads.ifPresent(w -> {
+                    Map<String, Object> issuers = new LinkedHashMap<>();
+                    issuerStatus.forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
+                    body.put("workload_issuers", issuers);
+                });
+            } else {
+                body.put("identity_providers", counts(idpStatus.values()));
+                if (workloads.isPresent()) {
+                    body.put("workload_issuers", counts(issuerStatus.values()));
+                }
+            }
         }
         database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
     }
 
-    private WebResponse ready() {
+    private WebResponse ready(WebRequest request) {
         boolean ready = isReady();
         WebResponse response;
         if (detailed()) {
             Map<String, Object> body = new LinkedHashMap<>();
-            Map<String, String> each = new LinkedHashMap<>();
-            idps.all().forEach(idp -> each.put(idp.name(), idp.up() ? "UP" : "DOWN"));
-            Map<String, String> issuers = new LinkedHashMap<>();
-            workloads.ifPresent(w -> w.issuerStatus().forEach((name, up) -> issuers.put(name, up ? "UP" : "DOWN")));
-            boolean all = !each.containsValue("DOWN") && !issuers.containsValue("DOWN");
+            Map<String, Boolean> each = idpStatus();
+            Map<String, Boolean> issuers = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
+            boolean all = !each.containsValue(false) && !issuers.containsValue(false);
             body.put("status", !ready ? "DOWN" : all ? "UP" : "DEGRADED");
-            body.put("identity_providers", each);
+            boolean names = showsNames(request);
+            body.put("identity_providers", names ? upOrDown(each) : counts(each.values()));
             if (workloads.isPresent()) {
-                body.put("workload_issuers", issuers);
+                body.put("workload_issuers", names ? upOrDown(issuers) : counts(issuers.values()));
             }
             response = WebResponse.json(ready ? 200 : 503, Json.write(body));
         } else {
             response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         }
         return ready ? response : response.withHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+    }
+
+    private static Map<String, String> upOrDown(Map<String, Boolean> status) {
+        Map<String, String> each = new LinkedHashMap<>();
+        status.forEach((name, up) -> each.put(name, up ? "UP" : "DOWN"));
+        return each;
     }
 
     /** The answer to an unauthenticated request for a protected path. */

@@ -5,6 +5,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.oidc.GenericProviderProfile;
+import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.testing.Browser;
@@ -35,6 +40,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -351,6 +357,46 @@ class SeveralIdpsTest {
         assertEquals(1, router.cachedTokens("partners"));
     }
 
+    /** A profile whose IdP serves its document at more than one URL, as Entra's tenant aliases do. */
+    static final class MirroredProfile implements ProviderProfileFactory {
+        @Override
+        public String name() {
+            return "mirrored";
+        }
+
+        @Override
+        public ProviderProfile create(PluginSettings settings) {
+            return new ProviderProfile() {
+                @Override
+                public String name() {
+                    return "mirrored";
+                }
+
+                @Override
+                public boolean acceptsDiscoveredIssuer(URI discoveryUrl, String issuer) {
+                    return true;
+                }
+            };
+        }
+    }
+
+    @Test
+    void twoIdpsDeclaringTheSameIssuerAreRefusedAtStartUpNamingBoth() throws Exception {
+        staff = TestProvider.builder().clientId("staff-app").user(TestUser.alice()).start();
+        open.add(staff);
+        // Another URL of the same document, so the settings cannot tell; only the discovered issuers can.
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSso.create(OidcSettings.builder()
+                .profiles(List.of(new GenericProviderProfile(), new MirroredProfile())).setAll(Map.of(
+                "OIDC_PROVIDERS", "staff,partners",
+                "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(),
+                "OIDC_STAFF_CLIENT_ID", "a", "OIDC_STAFF_CLIENT_SECRET", "b",
+                "OIDC_PARTNERS_PROVIDER", "mirrored",
+                "OIDC_PARTNERS_DISCOVERY_URL", staff.discoveryUrl() + "?copy=1",
+                "OIDC_PARTNERS_CLIENT_ID", "c", "OIDC_PARTNERS_CLIENT_SECRET", "d")).secretKey(JdkServerLoginTest.KEY).build()));
+        assertEquals(List.of("IdPs 'staff' and 'partners' declare the same issuer " + staff.issuer() + ": two IdPs cannot share one "
+                + "issuer (their tokens, logins and logouts could not be told apart); configure that IdP once"), e.problems());
+    }
+
     static WebRequest bearer(String token) {
         return TestRequest.get("/private").withHeader("Authorization", "Bearer " + token);
     }
@@ -364,10 +410,22 @@ class SeveralIdpsTest {
 
         HttpResponse<String> ready = new Browser().getJson(url("/health/ready"));
         assertEquals(200, ready.statusCode(), "logins through the staff OP still work: " + ready.body());
-        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"staff\":\"UP\",\"partners\":\"DOWN\"}}", ready.body());
+        // To anyone: how many are up, not which IdPs the deployment trusts.
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"up\":1,\"down\":1}}", ready.body());
         String health = new Browser().getJson(url("/health")).body();
-        assertTrue(health.contains("\"partners\":{\"ready\":false}") && health.contains("\"staff\":{\"ready\":true}"), health);
+        assertTrue(health.contains("\"identity_providers\":{\"up\":1,\"down\":1}"), health);
+        assertFalse(health.contains("partners") || health.contains("staff"), "no IdP is named to an anonymous caller: " + health);
         assertFalse(health.contains(String.valueOf(closed)), "where the IdP is stays in the log: " + health);
+        // To an administrator: which one is down.
+        staff.user(TestUser.admin());
+        Browser admin = browser();
+        assertTrue(admin.navigate(url("/login?idp=staff")).body().contains("admin"));
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"staff\":\"UP\",\"partners\":\"DOWN\"}}",
+                admin.getJson(url("/health/ready")).body());
+        String detailed = admin.getJson(url("/health")).body();
+        assertTrue(detailed.contains("\"partners\":{\"ready\":false}") && detailed.contains("\"staff\":{\"ready\":true}"), detailed);
+        assertFalse(detailed.contains(String.valueOf(closed)), "where the IdP is stays in the log: " + detailed);
+        staff.user(TestUser.alice());
 
         Browser browser = browser();
         HttpResponse<String> down = browser.get(url("/login?idp=partners"));
@@ -388,7 +446,7 @@ class SeveralIdpsTest {
         app = DemoApps.jdkApp(sso);
         HttpResponse<String> ready = new Browser().getJson(url("/health/ready"));
         assertEquals(503, ready.statusCode());
-        assertEquals("{\"status\":\"DOWN\",\"identity_providers\":{\"staff\":\"DOWN\",\"partners\":\"DOWN\"}}", ready.body());
+        assertEquals("{\"status\":\"DOWN\",\"identity_providers\":{\"up\":0,\"down\":2}}", ready.body());
         assertFalse(sso.ready());
         assertEquals(Map.of("staff", false, "partners", false), sso.identityProviderStatus());
     }
