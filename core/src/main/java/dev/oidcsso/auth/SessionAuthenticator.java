@@ -5,6 +5,9 @@ import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,9 +20,11 @@ import java.util.function.Function;
  */
 public final class SessionAuthenticator implements Authenticator {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionAuthenticator.class);
+
     private final SessionManager sessions;
     private final Accounts accounts;
-    private final Function<Session, RoleDecision> rolesOf;
+    private final Function<Session, Optional<RoleDecision>> rolesOf;
 
     /**
      * Creates the authenticator.
@@ -29,17 +34,17 @@ public final class SessionAuthenticator implements Authenticator {
      * @param roles    decides the role from the recorded groups
      */
     public SessionAuthenticator(SessionManager sessions, Accounts accounts, RoleDecision roles) {
-        this(sessions, accounts, session -> roles);
+        this(sessions, accounts, session -> Optional.of(roles));
     }
 
     /**
-     * Creates the authenticator for several IdPs, each with its own role groups.
+     * Creates the authenticator for sessions of named IdPs, each with its own role groups.
      *
      * @param sessions the session manager
      * @param accounts the recorded users, to refuse a user disabled since the login and read their groups
-     * @param rolesOf  the role decision of a session's IdP
+     * @param rolesOf  the role decision of a session's IdP; empty when that IdP is no longer configured, which ends the session
      */
-    public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, RoleDecision> rolesOf) {
+    public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, Optional<RoleDecision>> rolesOf) {
         this.sessions = sessions;
         this.accounts = accounts;
         this.rolesOf = rolesOf;
@@ -53,6 +58,13 @@ public final class SessionAuthenticator implements Authenticator {
             return Optional.empty();
         }
         Session session = found.get();
+        Optional<RoleDecision> rolesOfIdp = rolesOf.apply(session);
+        if (rolesOfIdp.isEmpty()) {
+            // Its IdP was removed from the configuration: no other IdP may refresh it, sign it out or judge its groups.
+            sessions.end(session, "idp removed");
+            LOG.info("A session of user '{}' ended: the identity provider it signed in with is no longer configured", session.username());
+            return Optional.empty();
+        }
         accounts.requireEnabled(session.username());
         if (accounts.issuedBeforeRevocation(session.username(), session.issuedAt())) {
             // Started before an administrator disabled the user: dead for good, the browser logs in again.
@@ -67,7 +79,7 @@ public final class SessionAuthenticator implements Authenticator {
             // The user was deleted: the session goes with them.
             return Optional.empty();
         }
-        RoleDecision roles = rolesOf.apply(session);
+        RoleDecision roles = rolesOfIdp.get();
         roles.require(session.username(), groups.get());
         return Optional.of(new Principal(session.username(), groups.get(), roles.isAdmin(groups.get()), AuthMethod.SESSION,
                 Optional.of(session.id())));

@@ -187,7 +187,9 @@ public final class SessionRefresher {
         String[] rotated = new String[1];
         try {
             // The session's own IdP: its token endpoint, client, keys and identity rules.
-            IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()));
+            IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()))
+                    .orElseThrow(() -> new LoginExpiredException("the session's identity provider '" + record.idp()
+                            + "' is no longer configured"));
             DiscoveredProvider discovered = idp.connection().require();
             RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get(), token -> rotated[0] = token);
             Optional<JWTClaimsSet> original = sessions.idToken(record).flatMap(SessionRefresher::claimsOf);

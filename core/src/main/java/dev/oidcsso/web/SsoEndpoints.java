@@ -228,7 +228,7 @@ final class SsoEndpoints {
             if (session.isEmpty()) {
                 return signedOutPage(request);
             }
-            IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
+            Optional<IdentityProvider> idp = idps.ofSession(sessions.idp(session.get()));
             return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
                             + (settings.oidcLogin() ? " and the identity provider?" : "?"),
                     basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
@@ -236,7 +236,7 @@ final class SsoEndpoints {
                     // The form's POST is answered with a redirect to the IdP's logout, and browsers hold
                     // redirects after a form submission to form-action too: that one origin is allowed.
                     .replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-                            + logoutOrigins(request, idp) + "; frame-ancestors 'none'");
+                            + idp.map(known -> logoutOrigins(request, known)).orElse("") + "; frame-ancestors 'none'");
         }
         if (!"POST".equals(request.method())) {
             throw new dev.oidcsso.http.MethodNotAllowedException("GET, POST");
@@ -247,9 +247,15 @@ final class SsoEndpoints {
         csrf.checkSignOut(request, session.get().id(), formField(request, Csrf.FORM_FIELD));
         Optional<String> idToken = sessions.idToken(session.get());
         // The session logs out through the IdP it signed in with: that IdP's end_session_endpoint and ID token.
-        IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
+        Optional<IdentityProvider> known = idps.ofSession(sessions.idp(session.get()));
         sessions.end(session.get(), "logout");
         events.sessionEnded("logout");
+        if (known.isEmpty()) {
+            // Its IdP is no longer configured: signed out here only, as no other IdP may be told of it.
+            Audit.event("logout", "user", session.get().username(), "idp", "(no longer configured)");
+            return signedOutPage(request).withCookie(sessions.deletion(request)).withHeader("Set-Cookie", Csrf.deletionHeader(request));
+        }
+        IdentityProvider idp = known.get();
         Audit.event("logout", "user", session.get().username(), "idp", idp.name());
         Optional<URI> configuredPostLogout = idp.view().postLogoutRedirectUri();
         URI postLogout = configuredPostLogout.orElseGet(() -> URI.create(request.baseUri() + "/"));

@@ -11,6 +11,8 @@ import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.spi.ProviderProfile;
 import dev.oidcsso.spi.ProviderProfileFactory;
 import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.session.InMemorySessionStore;
+import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.FreePort;
@@ -58,6 +60,8 @@ class SeveralIdpsTest {
     TestProvider partners;
     OidcSso sso;
     HttpServer app;
+    /** Sessions kept across a restart of the application, when a test sets it. */
+    SessionStore sessionStore;
 
     @AfterEach
     void stop() throws Exception {
@@ -106,7 +110,8 @@ class SeveralIdpsTest {
         settings.put("OIDC_PARTNERS_GROUPS_ATTRIBUTE", "roles");
         settings.put("OIDC_PARTNERS_GROUP_NAME", "partners");
         settings.put("OIDC_HTTP_TIMEOUT", "2s");
-        sso = OidcSso.create(OidcSettings.builder().setAll(settings).secretKey(JdkServerLoginTest.KEY).build());
+        sso = OidcSso.builder(OidcSettings.builder().setAll(settings).secretKey(JdkServerLoginTest.KEY).build())
+                .sessionStore(sessionStore).build();
         open.add(sso);
         app = DemoApps.jdkApp(sso);
         staff.registerRedirectUri(url("/callback")).registerPostLogoutRedirectUri(url("/"));
@@ -378,6 +383,37 @@ class SeveralIdpsTest {
                 }
             };
         }
+    }
+
+    @Test
+    void aSessionWhoseIdpIsNoLongerConfiguredEndsAtItsNextUse() throws Exception {
+        sessionStore = new InMemorySessionStore(java.time.Clock.systemUTC());
+        start();
+        Browser pat = browser();
+        assertEquals("hello pat via session at /", pat.navigate(url("/login?idp=partners")).body());
+        Browser alice = browser();
+        assertEquals("hello alice via session at /", alice.navigate(url("/login?idp=staff")).body());
+
+        // The operator removes the partners' IdP; the sessions are kept (a shared store, the same SECRET_KEY).
+        app.stop(0);
+        sso.close();
+        sso = OidcSso.builder(OidcSettings.builder().setAll(Map.of("OIDC_PROVIDERS", "staff",
+                        "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(), "OIDC_STAFF_CLIENT_ID", staff.clientId(),
+                        "OIDC_STAFF_CLIENT_SECRET", staff.clientSecret())).secretKey(JdkServerLoginTest.KEY).build())
+                .sessionStore(sessionStore).build();
+        open.add(sso);
+        app = DemoApps.jdkApp(sso);
+        staff.registerRedirectUri(url("/callback"));
+
+        assertTrue(status(alice).contains("\"username\":\"alice\""), "the staff session lives on: " + status(alice));
+        // The partners' session is not taken over by the first IdP that is left: it ends, and pat signs in again.
+        assertTrue(status(pat).contains("\"authenticated\":false"), status(pat));
+        HttpResponse<String> page = pat.get(url("/experiments"));
+        assertEquals(302, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Location").orElseThrow().startsWith("/login"), page.headers().map().toString());
+        java.time.Instant now = java.time.Instant.now();
+        assertEquals(List.of(), sessionStore.activeOf("pat", now), "the partners' session is ended in the store");
+        assertEquals(1, sessionStore.activeOf("alice", now).size());
     }
 
     @Test
