@@ -207,7 +207,9 @@ public final class OidcSso implements AutoCloseable {
             this.sessionRefreshes = Optional.of(refreshPool);
             // A claim outlives the longest refresh: token endpoint, keys, UserInfo and a directory, each within the timeout.
             Duration lease = settings.httpTimeout().multipliedBy(4).plusSeconds(5);
-            SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get());
+            // With several IdPs each gets at most all threads but one, so a slow or hanging IdP leaves the others a thread.
+            SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get(),
+                    idps.several() ? REFRESH_THREADS - 1 : REFRESH_THREADS);
             sessions.onRefreshDue(refresher::due);
             LOG.info("oidc-sso: sessions refresh the IdP's tokens {} before they expire", settings.refreshBefore());
         } else {
