@@ -68,7 +68,7 @@ public final class OidcHttp {
             throw new ProviderUnavailableException("the IdP's " + what + " at " + request.getURL().getHost() + " has no valid URL", e);
         }
         return exchange(request.getMethod().name(), endpoint, headers,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8), what);
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), what, true);
     }
 
     /**
@@ -89,7 +89,8 @@ public final class OidcHttp {
         headers.put("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
         headers.put("Accept", "application/json");
         authorization.ifPresent(value -> headers.put("Authorization", value));
-        return exchange("POST", endpoint, headers, form.getBytes(StandardCharsets.UTF_8), what);
+        // Only the content type: the token endpoint's answer (RFC 6749 5.1, 5.2) is its body.
+        return exchange("POST", endpoint, headers, form.getBytes(StandardCharsets.UTF_8), what, false);
     }
 
     /**
@@ -106,7 +107,7 @@ public final class OidcHttp {
             } catch (URISyntaxException e) {
                 throw new IOException("the JWKS URL is not valid", e);
             }
-            HTTPResponse response = exchange("GET", endpoint, Map.of("Accept", "application/json"), null, "JWKS");
+            HTTPResponse response = exchange("GET", endpoint, Map.of("Accept", "application/json"), null, "JWKS", false);
             if (response.getStatusCode() != 200) {
                 throw new IOException("the IdP's JWKS at " + endpoint.getHost() + " answered HTTP " + response.getStatusCode());
             }
@@ -119,7 +120,8 @@ public final class OidcHttp {
      * the timeout from the start: an IdP trickling its status line, headers or body a byte at a time
      * would otherwise hold the request's thread (or a refresh thread) as long as it likes.
      */
-    private HTTPResponse exchange(String method, URI endpoint, Map<String, String> headers, byte[] body, String what) {
+    private HTTPResponse exchange(String method, URI endpoint, Map<String, String> headers, byte[] body, String what,
+                                  boolean allHeaders) {
         HttpURLConnection connection;
         try {
             connection = (HttpURLConnection) endpoint.toURL().openConnection();
@@ -160,9 +162,18 @@ public final class OidcHttp {
                 throw e;
             }
             HTTPResponse response = new HTTPResponse(status);
-            String contentType = connection.getContentType();
-            if (contentType != null) {
-                response.setHeader("Content-Type", contentType);
+            if (allHeaders) {
+                // UserInfo's refusal is in WWW-Authenticate (RFC 6750 3), which the SDK's parser reads.
+                connection.getHeaderFields().forEach((name, values) -> {
+                    if (name != null && !values.isEmpty()) {
+                        response.setHeader(name, values.toArray(new String[0]));
+                    }
+                });
+            } else {
+                String contentType = connection.getContentType();
+                if (contentType != null) {
+                    response.setHeader("Content-Type", contentType);
+                }
             }
             response.setBody(new String(content, StandardCharsets.UTF_8));
             return response;

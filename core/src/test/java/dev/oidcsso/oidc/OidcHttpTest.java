@@ -42,6 +42,7 @@ class OidcHttpTest {
         server.createContext("/token", exchange -> {
             byte[] body = "{\"access_token\":\"a\",\"token_type\":\"Bearer\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -153,6 +154,7 @@ class OidcHttpTest {
         assertEquals(200, response.getStatusCode());
         assertTrue(response.getBody().contains("access_token"));
         assertEquals("application/json", response.getHeaderValue("Content-Type"));
+        assertEquals("Bearer error=\"invalid_token\"", response.getHeaderValue("WWW-Authenticate"), "UserInfo's refusal is read from it");
     }
 
     @Test
