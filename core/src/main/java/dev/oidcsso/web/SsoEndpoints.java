@@ -107,9 +107,15 @@ final class SsoEndpoints {
         } else {
             Optional<IdentityProvider> byDomain = hint.flatMap(idps::byEmail);
             if (byDomain.isEmpty()) {
-                return chooser(request, next, hint);
+                return chooser(request, next, hint, hint.isPresent()
+                        ? "No identity provider here serves the domain of that address. Choose one:" : CHOOSE);
             }
             idp = byDomain.get();
+        }
+        if (idps.several() && crossSite(request)) {
+            // Login CSRF through a less trusted IdP: another site's link would start a login there at once, and that IdP
+            // could sign the browser in as its own user. The user chooses here instead; their click is same-origin.
+            return chooser(request, next, hint, CHOOSE);
         }
         URI redirectUri = settings.redirectUri().orElseGet(() -> URI.create(request.baseUri() + "/callback"));
         LoginFlow.Start start = idp.logins().start(redirectUri, next, hint);
@@ -130,7 +136,7 @@ final class SsoEndpoints {
      * The login chooser: one link per IdP (plain links, so it works without JavaScript), and a form
      * whose e-mail address picks the IdP of its domain and is passed on as {@code login_hint}.
      */
-    private WebResponse chooser(WebRequest request, String next, Optional<String> hint) {
+    private WebResponse chooser(WebRequest request, String next, Optional<String> hint, String message) {
         String login = basePath(request) + "/login";
         List<Pages.Choice> choices = new java.util.ArrayList<>();
         for (IdentityProvider idp : idps.all()) {
@@ -141,9 +147,6 @@ final class SsoEndpoints {
             choices.add(new Pages.Choice(idp.settings().displayName(), LogoutUris.withQuery(URI.create(login), query).toString()));
         }
         boolean byDomain = idps.all().stream().anyMatch(idp -> !idp.settings().emailDomains().isEmpty());
-        String message = hint.isPresent()
-                ? "No identity provider here serves the domain of that address. Choose one:"
-                : "Choose how to sign in:";
         WebResponse page = WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
                         next, hint.orElse("")))
                 .withHeader("Cache-Control", "no-store");
@@ -159,6 +162,16 @@ final class SsoEndpoints {
         }
         return page.replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
                 + (origins.isEmpty() ? "" : " " + String.join(" ", origins)) + "; frame-ancestors 'none'");
+    }
+
+    private static final String CHOOSE = "Choose how to sign in:";
+
+    /**
+     * Whether the browser says another site started this navigation (Fetch Metadata, sent by every current
+     * browser); a browser that sends no {@code Sec-Fetch-Site} is taken at its word.
+     */
+    private static boolean crossSite(WebRequest request) {
+        return request.header("Sec-Fetch-Site").map(String::trim).filter("cross-site"::equalsIgnoreCase).isPresent();
     }
 
     /** A name a user sent, shown only when it is plainly a name. */

@@ -386,6 +386,28 @@ class SeveralIdpsTest {
     }
 
     @Test
+    void anotherSitesLinkToOneIdpsLoginShowsTheChooserInstead() throws Exception {
+        start();
+        // Login CSRF: a page elsewhere sends the browser to /login?idp=partners, hoping the partners' IdP signs it in as
+        // a user of its choosing. The browser tells the navigation came from another site: the user chooses here.
+        Browser browser = browser();
+        HttpResponse<String> crossSite = browser.get(url("/login?idp=partners&next=%2Fhome"), Map.of("Sec-Fetch-Site", "cross-site"));
+        assertEquals(200, crossSite.statusCode(), crossSite.body());
+        assertEquals("/login?idp=partners&next=%2Fhome", links(crossSite).get("Partners"));
+        HttpResponse<String> byHint = browser.get(url("/login?login_hint=pat%40partner.example"), Map.of("Sec-Fetch-Site", "cross-site"));
+        assertEquals(200, byHint.statusCode(), "an e-mail hint from another site does not start a login either");
+        assertTrue(byHint.body().contains("Choose how to sign in"), byHint.body());
+        assertEquals(0, partners.requests("/authorize").size());
+        assertTrue(browser.cookies().all().stream().noneMatch(cookie -> cookie.name().contains("login")), "no login was started");
+
+        // The user's own click on the chooser is same-origin and signs in; so does a typed or bookmarked URL.
+        HttpResponse<String> sameOrigin = browser.get(url("/login?idp=partners"), Map.of("Sec-Fetch-Site", "same-origin"));
+        assertEquals(302, sameOrigin.statusCode());
+        assertTrue(sameOrigin.headers().firstValue("Location").orElseThrow().startsWith(partners.issuer()), sameOrigin.headers().map().toString());
+        assertEquals(302, browser.get(url("/login?idp=staff"), Map.of("Sec-Fetch-Site", "none")).statusCode());
+    }
+
+    @Test
     void aSessionWhoseIdpIsNoLongerConfiguredEndsAtItsNextUse() throws Exception {
         sessionStore = new InMemorySessionStore(java.time.Clock.systemUTC());
         start();
