@@ -5,9 +5,6 @@ import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.session.Session;
 import dev.oidcsso.session.SessionManager;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,8 +16,6 @@ import java.util.function.Function;
  * other session of the user within the change poll interval.
  */
 public final class SessionAuthenticator implements Authenticator {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SessionAuthenticator.class);
 
     private final SessionManager sessions;
     private final Accounts accounts;
@@ -60,9 +55,8 @@ public final class SessionAuthenticator implements Authenticator {
         Session session = found.get();
         Optional<RoleDecision> rolesOfIdp = rolesOf.apply(session);
         if (rolesOfIdp.isEmpty()) {
-            // Its IdP was removed from the configuration: no other IdP may refresh it, sign it out or judge its groups.
+            // Its IdP was removed from the configuration (ended as the session was read, or just now by another thread).
             sessions.end(session, "idp removed");
-            LOG.info("A session of user '{}' ended: the identity provider it signed in with is no longer configured", session.username());
             return Optional.empty();
         }
         accounts.requireEnabled(session.username());

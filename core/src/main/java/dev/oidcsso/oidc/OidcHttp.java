@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends requests to the IdP with the configured timeouts; a network failure becomes a
@@ -31,10 +31,6 @@ public final class OidcHttp {
 
     /** Far above any IdP's answer (tokens, discovery, a JWKS of a few KiB), far below what could strain the heap. */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
-
-    private static final int RUNNING = 0;
-    private static final int DONE = 1;
-    private static final int CUT = 2;
 
     private final int timeoutMillis;
 
@@ -129,14 +125,16 @@ public final class OidcHttp {
             // IllegalArgumentException: a URI that is no URL (the discovery document's endpoint is outside input).
             throw unreachable(endpoint, what, e);
         }
-        long limitMillis = 2L * timeoutMillis;
-        AtomicInteger state = new AtomicInteger(RUNNING);
+        // Whoever takes the connection out first decides: the reader, having read the whole answer, or the watchdog,
+        // which cuts it. The delayed task outlives a finished exchange until its time, holding only this empty holder.
+        AtomicReference<HttpURLConnection> unfinished = new AtomicReference<>(connection);
         // Runs on the JDK's delay thread: disconnect() only closes the socket, which ends a blocked read.
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-            if (state.compareAndSet(RUNNING, CUT)) {
-                connection.disconnect();
+            HttpURLConnection cut = unfinished.getAndSet(null);
+            if (cut != null) {
+                cut.disconnect();
             }
-        }, CompletableFuture.delayedExecutor(limitMillis, TimeUnit.MILLISECONDS, Runnable::run));
+        }, CompletableFuture.delayedExecutor(2L * timeoutMillis, TimeUnit.MILLISECONDS, Runnable::run));
         try {
             connection.setConnectTimeout(timeoutMillis);
             connection.setReadTimeout(timeoutMillis);
@@ -154,7 +152,7 @@ public final class OidcHttp {
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 // Read to the end, so the connection goes back to the keep-alive cache for the next request.
                 content = in == null ? new byte[0] : readBounded(in, what, endpoint);
-                if (!state.compareAndSet(RUNNING, DONE)) {
+                if (unfinished.getAndSet(null) == null) {
                     throw tooSlow(endpoint, what);
                 }
             } catch (ProviderUnavailableException e) {
@@ -178,12 +176,12 @@ public final class OidcHttp {
             response.setBody(new String(content, StandardCharsets.UTF_8));
             return response;
         } catch (IOException | IllegalArgumentException e) {
-            if (state.get() == CUT) {
-                throw tooSlow(endpoint, what);
+            if (unfinished.get() == null) {
+                throw tooSlow(endpoint, what); // the reader only takes it after a whole answer: the watchdog cut it
             }
             throw unreachable(endpoint, what, e);
         } finally {
-            state.compareAndSet(RUNNING, DONE);
+            unfinished.set(null);
             watchdog.cancel(false);
         }
     }

@@ -174,9 +174,11 @@ public final class OidcSso implements AutoCloseable {
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
-        // A session of an IdP no longer configured has no roles, and so ends (F8).
-        chain.add(new SessionAuthenticator(sessions, accounts, session -> idps.ofSession(sessions.idp(session))
-                .map(idp -> idps.several() ? idpRoles.get(idp.name()) : roles)));
+        // A session of an IdP no longer configured ends at its next read (F8); the roles are its own IdP's.
+        sessions.onlyIdps(idps.all().stream().map(IdentityProvider::name).collect(java.util.stream.Collectors.toSet()));
+        chain.add(idps.several()
+                ? new SessionAuthenticator(sessions, accounts, session -> idps.ofSession(sessions.idp(session)).map(idp -> idpRoles.get(idp.name())))
+                : new SessionAuthenticator(sessions, accounts, roles));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
         this.forwarded = new ForwardedHeaders(settings.trustedProxies(), List.of(settings.trustedHeaders().user(),
