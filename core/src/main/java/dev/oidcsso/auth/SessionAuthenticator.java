@@ -37,7 +37,7 @@ public final class SessionAuthenticator implements Authenticator {
      *
      * @param sessions the session manager
      * @param accounts the recorded users, to refuse a user disabled since the login and read their groups
-     * @param rolesOf  the role decision of a session's IdP; empty when that IdP is no longer configured, which ends the session
+     * @param rolesOf  the role decision of a session's IdP; empty when that IdP is not configured, which refuses the session
      */
     public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, Optional<RoleDecision>> rolesOf) {
         this.sessions = sessions;
@@ -55,8 +55,8 @@ public final class SessionAuthenticator implements Authenticator {
         Session session = found.get();
         Optional<RoleDecision> rolesOfIdp = rolesOf.apply(session);
         if (rolesOfIdp.isEmpty()) {
-            // Its IdP was removed from the configuration (ended as the session was read, or just now by another thread).
-            sessions.end(session, "idp removed");
+            // Its IdP is not configured here (SessionManager refuses such sessions as it reads them; the configuration
+            // and this check cannot disagree, but a session must never be judged with another IdP's groups).
             return Optional.empty();
         }
         accounts.requireEnabled(session.username());

@@ -64,7 +64,7 @@ public final class OidcHttp {
             throw new ProviderUnavailableException("the IdP's " + what + " at " + request.getURL().getHost() + " has no valid URL", e);
         }
         return exchange(request.getMethod().name(), endpoint, headers,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8), what, true);
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), what, Kind.DOCUMENT);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class OidcHttp {
         headers.put("Accept", "application/json");
         authorization.ifPresent(value -> headers.put("Authorization", value));
         // Only the content type: the token endpoint's answer (RFC 6749 5.1, 5.2) is its body.
-        return exchange("POST", endpoint, headers, form.getBytes(StandardCharsets.UTF_8), what, false);
+        return exchange("POST", endpoint, headers, form.getBytes(StandardCharsets.UTF_8), what, Kind.FORM);
     }
 
     /**
@@ -103,7 +103,7 @@ public final class OidcHttp {
             } catch (URISyntaxException e) {
                 throw new IOException("the JWKS URL is not valid", e);
             }
-            HTTPResponse response = exchange("GET", endpoint, Map.of("Accept", "application/json"), null, "JWKS", false);
+            HTTPResponse response = exchange("GET", endpoint, Map.of("Accept", "application/json"), null, "JWKS", Kind.KEYS);
             if (response.getStatusCode() != 200) {
                 throw new IOException("the IdP's JWKS at " + endpoint.getHost() + " answered HTTP " + response.getStatusCode());
             }
@@ -111,26 +111,50 @@ public final class OidcHttp {
         };
     }
 
+    /** What an exchange keeps of the answer's headers, and whether it follows a redirect. */
+    private enum Kind {
+        /** Discovery and UserInfo: every header (UserInfo's refusal is in {@code WWW-Authenticate}, RFC 6750 3). */
+        DOCUMENT(true, false),
+        /** The token endpoint: never redirected, since the form carries the code and the client's secret. */
+        FORM(false, false),
+        /** Public keys: a redirect is followed within the same scheme, as the SDK's key retriever did. */
+        KEYS(false, true);
+
+        final boolean allHeaders;
+        final boolean followRedirects;
+
+        Kind(boolean allHeaders, boolean followRedirects) {
+            this.allHeaders = allHeaders;
+            this.followRedirects = followRedirects;
+        }
+    }
+
     /**
-     * One exchange. The read timeout bounds each read only, so a watchdog cuts the connection at twice
-     * the timeout from the start: an IdP trickling its status line, headers or body a byte at a time
-     * would otherwise hold the request's thread (or a refresh thread) as long as it likes.
+     * One exchange, ended at twice the timeout from its start (plus at most one read). The read
+     * timeout bounds each read only, so an IdP trickling its answer a byte at a time could otherwise
+     * hold the request's thread (or a refresh thread) as long as it likes. Until the status line and
+     * headers have arrived only a watchdog can end the wait, and it cuts the connection; after that
+     * the reader checks the deadline itself after each read, because closing a stream another thread
+     * is reading waits for that read's lock and the cuts of several slow answers would queue up.
      */
-    private HTTPResponse exchange(String method, URI endpoint, Map<String, String> headers, byte[] body, String what,
-                                  boolean allHeaders) {
+    private HTTPResponse exchange(String method, URI endpoint, Map<String, String> headers, byte[] body, String what, Kind kind) {
         HttpURLConnection connection;
         try {
-            connection = (HttpURLConnection) endpoint.toURL().openConnection();
+            if (!(endpoint.toURL().openConnection() instanceof HttpURLConnection http)) {
+                throw unreachable(endpoint, what, new IllegalArgumentException("not an http(s) URL"));
+            }
+            connection = http;
         } catch (IOException | IllegalArgumentException e) {
             // IllegalArgumentException: a URI that is no URL (the discovery document's endpoint is outside input).
             throw unreachable(endpoint, what, e);
         }
-        // Whoever takes the connection out first decides: the reader, having read the whole answer, or the watchdog,
+        long deadline = System.nanoTime() + 2L * timeoutMillis * 1_000_000L;
+        // Whoever takes the connection out first decides: the reader, once the headers are in, or the watchdog,
         // which cuts it. The delayed task outlives a finished exchange until its time, holding only this empty holder.
-        AtomicReference<HttpURLConnection> unfinished = new AtomicReference<>(connection);
-        // Runs on the JDK's delay thread: disconnect() only closes the socket, which ends a blocked read.
+        AtomicReference<HttpURLConnection> waitingForHeaders = new AtomicReference<>(connection);
+        // Runs on the JDK's delay thread: before the headers, disconnect() only closes the socket, which ends the wait.
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-            HttpURLConnection cut = unfinished.getAndSet(null);
+            HttpURLConnection cut = waitingForHeaders.getAndSet(null);
             if (cut != null) {
                 cut.disconnect();
             }
@@ -138,7 +162,7 @@ public final class OidcHttp {
         try {
             connection.setConnectTimeout(timeoutMillis);
             connection.setReadTimeout(timeoutMillis);
-            connection.setInstanceFollowRedirects(false);
+            connection.setInstanceFollowRedirects(kind.followRedirects);
             connection.setRequestMethod(method);
             headers.forEach(connection::setRequestProperty);
             if (body != null) {
@@ -148,20 +172,19 @@ public final class OidcHttp {
                 }
             }
             int status = connection.getResponseCode();
+            if (waitingForHeaders.getAndSet(null) == null) {
+                throw tooSlow(endpoint, what);
+            }
             byte[] content;
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 // Read to the end, so the connection goes back to the keep-alive cache for the next request.
-                content = in == null ? new byte[0] : readBounded(in, what, endpoint);
-                if (unfinished.getAndSet(null) == null) {
-                    throw tooSlow(endpoint, what);
-                }
+                content = in == null ? new byte[0] : readBounded(in, deadline, what, endpoint);
             } catch (ProviderUnavailableException e) {
                 connection.disconnect();
                 throw e;
             }
             HTTPResponse response = new HTTPResponse(status);
-            if (allHeaders) {
-                // UserInfo's refusal is in WWW-Authenticate (RFC 6750 3), which the SDK's parser reads.
+            if (kind.allHeaders) {
                 connection.getHeaderFields().forEach((name, values) -> {
                     if (name != null && !values.isEmpty()) {
                         response.setHeader(name, values.toArray(new String[0]));
@@ -176,12 +199,12 @@ public final class OidcHttp {
             response.setBody(new String(content, StandardCharsets.UTF_8));
             return response;
         } catch (IOException | IllegalArgumentException e) {
-            if (unfinished.get() == null) {
-                throw tooSlow(endpoint, what); // the reader only takes it after a whole answer: the watchdog cut it
+            if (waitingForHeaders.get() == null && System.nanoTime() - deadline >= 0) {
+                throw tooSlow(endpoint, what); // the watchdog cut it
             }
             throw unreachable(endpoint, what, e);
         } finally {
-            unfinished.set(null);
+            waitingForHeaders.set(null);
             watchdog.cancel(false);
         }
     }
@@ -190,11 +213,14 @@ public final class OidcHttp {
      * Reads an answer whole, but no more than {@link #MAX_ANSWER_BYTES}: an IdP that sends without
      * end would otherwise fill the heap.
      */
-    private static byte[] readBounded(InputStream in, String what, URI endpoint) throws IOException {
+    private static byte[] readBounded(InputStream in, long deadline, String what, URI endpoint) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
         byte[] buffer = new byte[8192];
         int read;
         while ((read = in.read(buffer)) != -1) {
+            if (System.nanoTime() - deadline > 0) {
+                throw tooSlow(endpoint, what);
+            }
             out.write(buffer, 0, read);
             if (out.size() > MAX_ANSWER_BYTES) {
                 throw new ProviderUnavailableException("the IdP's " + what + " at " + endpoint.getHost()

@@ -309,10 +309,10 @@ public final class SessionManager {
         Optional<SessionRecord> record = active(hash, now);
         Set<String> idps = configuredIdps;
         if (idps != null && record.isPresent() && !record.get().idp().isEmpty() && !idps.contains(record.get().idp())) {
-            // Its IdP was removed from the configuration: no other IdP may refresh it, sign it out or judge its groups.
-            store.end(hash, now, "idp removed");
-            cache.invalidate(hash);
-            LOG.info("A session of user '{}' ended: its identity provider '{}' is no longer configured",
+            // Its IdP is not configured here: no other IdP may refresh it, sign it out or judge its groups. It is
+            // refused, not ended: in a rolling deployment that adds an IdP, a replica still on the old configuration
+            // must not end, in the shared store, the sessions the new replicas accept. It dies at its timeouts.
+            LOG.debug("A session of user '{}' was refused: its identity provider '{}' is not configured",
                     record.get().username(), record.get().idp());
             return Optional.empty();
         }
@@ -368,8 +368,9 @@ public final class SessionManager {
     }
 
     /**
-     * Names the configured IdPs: a session that names another (its IdP was removed or renamed) ends at
-     * its next use, and its user signs in again.
+     * Names the configured IdPs: a session that names another (its IdP was removed or renamed) is
+     * refused from its next use, and its user signs in again; it is not ended in the store, which
+     * replicas with another configuration may share.
      *
      * @param names the names of the configured IdPs
      */

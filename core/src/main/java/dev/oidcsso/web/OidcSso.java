@@ -174,7 +174,7 @@ public final class OidcSso implements AutoCloseable {
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
-        // A session of an IdP no longer configured ends at its next read (F8); the roles are its own IdP's.
+        // A session of an IdP not configured here is refused as it is read (F8); the roles are its own IdP's.
         sessions.onlyIdps(idps.all().stream().map(IdentityProvider::name).collect(java.util.stream.Collectors.toSet()));
         chain.add(idps.several()
                 ? new SessionAuthenticator(sessions, accounts, session -> idps.ofSession(sessions.idp(session)).map(idp -> idpRoles.get(idp.name())))

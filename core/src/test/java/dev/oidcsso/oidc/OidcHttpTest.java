@@ -23,6 +23,7 @@ import dev.oidcsso.config.OidcSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every answer of the IdP is read whole, but bounded in size and time, whatever the IdP sends. */
@@ -60,6 +61,11 @@ class OidcHttpTest {
             } catch (IOException | InterruptedException e) {
                 // the client hung up, as it should
             }
+        });
+        server.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().set("Location", base.resolve("/token").toString());
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
         });
         server.createContext("/endless", exchange -> {
             exchange.sendResponseHeaders(200, 0);
@@ -196,5 +202,46 @@ class OidcHttpTest {
         ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class, () -> new OidcHttp(Duration.ofSeconds(30))
                 .postForm(base.resolve("/endless"), Optional.empty(), "a=b", "token endpoint"));
         assertTrue(e.getMessage().contains("larger than 1024 KiB"), e.getMessage());
+    }
+
+    @Test
+    void aTrickledAnswerEndsAtItsDeadlineWhileTheSharedDelayThreadIsBusy() throws Exception {
+        // The JDK's one delay thread also runs every other delayed task in the JVM, and a cut made from it
+        // waits for the read it interrupts: several slow answers' cuts would queue behind each other. Here
+        // that thread is held busy; the answer must still end near its own deadline (0.8 s), not when it frees.
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            busy.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, java.util.concurrent.CompletableFuture.delayedExecutor(0, java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run));
+        assertTrue(busy.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            ProviderUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(
+                    ProviderUnavailableException.class, () -> new OidcHttp(Duration.ofMillis(400))
+                            .postForm(base.resolve("/trickle"), Optional.empty(), "a=b", "token endpoint")));
+            assertTrue(e.getMessage().contains("did not finish its answer"), e.getMessage());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void keysFollowARedirectAndTheTokenEndpointDoesNot() throws IOException {
+        ResourceRetriever keys = new OidcHttp(Duration.ofSeconds(5)).keyRetriever();
+        assertTrue(keys.retrieveResource(base.resolve("/moved").toURL()).getContent().contains("access_token"));
+        assertEquals(302, new OidcHttp(Duration.ofSeconds(5)).postForm(base.resolve("/moved"), Optional.empty(), "a=b", "token endpoint")
+                .getStatusCode());
+    }
+
+    @Test
+    void anEndpointThatIsNoHttpUrlIsUnavailableNotACrash() throws IOException {
+        ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class, () -> new OidcHttp(Duration.ofSeconds(5))
+                .send(new HTTPRequest(HTTPRequest.Method.GET, new java.net.URL("file:///etc/hostname")), "UserInfo endpoint"));
+        assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
     }
 }

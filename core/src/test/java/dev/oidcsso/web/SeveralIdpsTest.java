@@ -408,7 +408,7 @@ class SeveralIdpsTest {
     }
 
     @Test
-    void aSessionWhoseIdpIsNoLongerConfiguredEndsAtItsNextUse() throws Exception {
+    void aSessionWhoseIdpIsNoLongerConfiguredIsRefusedAtItsNextUse() throws Exception {
         sessionStore = new InMemorySessionStore(java.time.Clock.systemUTC());
         start();
         Browser pat = browser();
@@ -428,14 +428,38 @@ class SeveralIdpsTest {
         staff.registerRedirectUri(url("/callback"));
 
         assertTrue(status(alice).contains("\"username\":\"alice\""), "the staff session lives on: " + status(alice));
-        // The partners' session is not taken over by the first IdP that is left: it ends, and pat signs in again.
+        // The partners' session is not taken over by the first IdP that is left: it is refused, and pat signs in again.
         assertTrue(status(pat).contains("\"authenticated\":false"), status(pat));
         HttpResponse<String> page = pat.get(url("/experiments"));
         assertEquals(302, page.statusCode(), page.body());
         assertTrue(page.headers().firstValue("Location").orElseThrow().startsWith("/login"), page.headers().map().toString());
         java.time.Instant now = java.time.Instant.now();
-        assertEquals(List.of(), sessionStore.activeOf("pat", now), "the partners' session is ended in the store");
+        assertEquals(1, sessionStore.activeOf("pat", now).size(), "refused here, not ended in the store other replicas share");
         assertEquals(1, sessionStore.activeOf("alice", now).size());
+    }
+
+    @Test
+    void aReplicaNotYetUpdatedLeavesTheSessionsOfANewlyAddedIdpToTheOthers() throws Exception {
+        // A rolling deployment that adds the partners' IdP: the updated replica and one still on the old
+        // configuration (staff only) share the session store.
+        sessionStore = new InMemorySessionStore(java.time.Clock.systemUTC());
+        start();
+        Browser pat = browser();
+        assertEquals("hello pat via session at /", pat.navigate(url("/login?idp=partners")).body());
+        OidcSso old = OidcSso.builder(OidcSettings.builder().setAll(Map.of("OIDC_PROVIDERS", "staff",
+                        "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(), "OIDC_STAFF_CLIENT_ID", staff.clientId(),
+                        "OIDC_STAFF_CLIENT_SECRET", staff.clientSecret())).secretKey(JdkServerLoginTest.KEY).build())
+                .sessionStore(sessionStore).build();
+        open.add(old);
+        com.sun.net.httpserver.HttpServer oldApp = DemoApps.jdkApp(old);
+        try {
+            // The load balancer sends pat's next request to the old replica (cookies are not port-scoped).
+            String onOld = pat.getJson(DemoApps.baseUrl(oldApp) + "/auth/status").body();
+            assertTrue(onOld.contains("\"authenticated\":false"), "the old replica cannot judge it: " + onOld);
+            assertTrue(status(pat).contains("\"username\":\"pat\""), "the updated replica still accepts it: " + status(pat));
+        } finally {
+            oldApp.stop(0);
+        }
     }
 
     @Test
