@@ -1,8 +1,5 @@
 package dev.oidcsso.oidc;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,7 +15,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -32,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,16 +49,16 @@ import java.util.function.Function;
  *       {@code kid} and the outage rules of {@link JwksCache} apply unchanged), each candidate is
  *       tried with the JDK's verifier (one {@link Signature} per thread and algorithm), and the claims
  *       verifier runs on the first that verifies.</li>
- *   <li>The payload is read by Jackson's streaming parser, strictly (no duplicate names, nothing after
- *       the object), into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
+ *   <li>The payload is read by {@link StrictJsonReader} (strict JSON: no duplicate names, nothing
+ *       after the object) into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
  *       lists, maps in document order), stored as {@link JWTClaimsSet#parse(Map)} stores them.</li>
  * </ul>
  *
  * <p>Whatever it does not handle exactly as Nimbus does it declines ({@link Optional#empty()}), and
  * the caller runs {@code DefaultJWTProcessor}, which accepts or refuses it as before: another
  * algorithm, a {@code crit} or {@code b64} header, a part the JDK's base64url decoder refuses, a
- * payload with a number beyond a long, a non-finite double, nesting deeper than
- * {@value #MAX_DEPTH}, or anything its parser refuses, a claim of the wrong type, a key of another
+ * payload the JSON reader declines (a number beyond a long, a non-finite double, nesting deeper than
+ * {@value StrictJsonReader#MAX_DEPTH}, anything beyond strict JSON), a claim of the wrong type, a key of another
  * type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
  * refuses it, so that a forged token costs one RSA verify, not two.
  */
@@ -74,7 +69,6 @@ final class LeanJwtProcessor {
     /** As in {@code DefaultJWTProcessor}. */
     static final String INVALID_SIGNATURE = "Signed JWT rejected: Invalid signature";
 
-    private static final int MAX_DEPTH = 64;
     /** More headers than an IdP signs with at once; the memo starts again rather than grow past it. */
     private static final int MAX_REMEMBERED_HEADERS = 64;
     /** Longer headers are parsed each time: the memo holds a few short texts, not what a caller sends. */
@@ -84,23 +78,20 @@ final class LeanJwtProcessor {
 
     private final JOSEObjectTypeVerifier<SecurityContext> types;
     private final Function<JWK, Key> publicKeys;
-    /**
-     * Field names are not canonicalised or interned: payloads are read before their signature is
-     * checked, so an unsigned token's names must not fill a table every later parse shares.
-     */
-    private final JsonFactory json = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
     private final Map<String, ParsedHeader> headers = new ConcurrentHashMap<>();
+    /** The header the last token had: the next token most likely has it too, and is then matched without a copy of its text. */
+    private volatile ParsedHeader lastHeader;
     /** A JDK verifier per thread and algorithm: looking one up costs more than the rest of a header's handling. */
     private final ThreadLocal<Map<JWSAlgorithm, Signature>> verifiers = ThreadLocal.withInitial(() -> new HashMap<>(4));
 
     /**
      * A JWS header as Nimbus parsed it, with the key selector Nimbus's key selectors make for it.
      *
+     * @param text     the header's base64url text, as in the token
      * @param header   the header
      * @param selector its keys: type, {@code kid}, use and algorithm as {@link JWKMatcher#forJWSHeader} says
      */
-    private record ParsedHeader(JWSHeader header, JWKSelector selector) {
+    private record ParsedHeader(String text, JWSHeader header, JWKSelector selector) {
     }
 
     /**
@@ -184,7 +175,7 @@ final class LeanJwtProcessor {
         if (secondDot < 0 || secondDot == token.length() - 1 || token.indexOf('.', secondDot + 1) >= 0) {
             throw Declined.INSTANCE; // not three parts, or no signature: not a JWS Nimbus would parse
         }
-        ParsedHeader parsed = header(token.substring(0, firstDot));
+        ParsedHeader parsed = header(token, firstDot);
         JWSHeader header = parsed.header();
         try {
             // DefaultJWTProcessor's order: typ, claims, keys, signature, claims verifier.
@@ -261,9 +252,15 @@ final class LeanJwtProcessor {
         return keys;
     }
 
-    private ParsedHeader header(String text) throws Declined {
+    private ParsedHeader header(String token, int length) throws Declined {
+        ParsedHeader last = lastHeader;
+        if (last != null && last.text().length() == length && token.startsWith(last.text())) {
+            return last;
+        }
+        String text = token.substring(0, length);
         ParsedHeader known = headers.get(text);
         if (known != null) {
+            lastHeader = known;
             return known;
         }
         JWSHeader header;
@@ -276,12 +273,13 @@ final class LeanJwtProcessor {
                 || !header.isBase64URLEncodePayload()) {
             throw Declined.INSTANCE;
         }
-        ParsedHeader parsed = new ParsedHeader(header, new JWKSelector(JWKMatcher.forJWSHeader(header)));
+        ParsedHeader parsed = new ParsedHeader(text, header, new JWKSelector(JWKMatcher.forJWSHeader(header)));
         if (text.length() <= MAX_REMEMBERED_HEADER_LENGTH) {
             if (headers.size() >= MAX_REMEMBERED_HEADERS) {
                 headers.clear();
             }
             headers.put(text, parsed);
+            lastHeader = parsed;
         }
         return parsed;
     }
@@ -305,28 +303,17 @@ final class LeanJwtProcessor {
         }
     }
 
-    private JWTClaimsSet claims(byte[] payload) throws Declined {
+    private static JWTClaimsSet claims(byte[] payload) throws Declined {
         // As Nimbus: the payload's bytes as UTF-8 text (malformed bytes replaced), then the JSON object.
-        String text = new String(payload, StandardCharsets.UTF_8);
-        try (JsonParser parser = json.createParser(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw Declined.INSTANCE;
-            }
-            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-                String name = parser.currentName();
-                if (claims.getClaims().containsKey(name)) {
-                    throw Declined.INSTANCE; // Nimbus refuses duplicate names
-                }
-                claims.claim(name, registered(name, value(parser, parser.nextToken(), 1)));
-            }
-            if (parser.nextToken() != null) {
-                throw Declined.INSTANCE; // Nimbus refuses anything after the object
-            }
-            return claims.build();
-        } catch (IOException e) {
+        StrictJsonReader object = StrictJsonReader.read(new String(payload, StandardCharsets.UTF_8));
+        if (object == null) {
             throw Declined.INSTANCE;
         }
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+        for (int k = 0; k < object.size(); k++) {
+            claims.claim(object.nameAt(k), registered(object.nameAt(k), object.valueAt(k)));
+        }
+        return claims.build();
     }
 
     /**
@@ -375,57 +362,5 @@ final class LeanJwtProcessor {
             throw Declined.INSTANCE;
         }
         return value;
-    }
-
-    private static Map<String, Object> object(JsonParser parser, int depth) throws IOException, Declined {
-        Map<String, Object> object = new LinkedHashMap<>();
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-            String name = parser.currentName();
-            if (object.containsKey(name)) {
-                throw Declined.INSTANCE; // Nimbus refuses duplicate names
-            }
-            object.put(name, value(parser, parser.nextToken(), depth));
-        }
-        return object;
-    }
-
-    private static Object value(JsonParser parser, JsonToken token, int depth) throws IOException, Declined {
-        switch (token) {
-            case VALUE_STRING:
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw Declined.INSTANCE; // Nimbus makes a double of it
-                }
-                return parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                double number = parser.getDoubleValue();
-                if (!Double.isFinite(number)) {
-                    throw Declined.INSTANCE;
-                }
-                return number;
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            case START_OBJECT:
-                if (depth >= MAX_DEPTH) {
-                    throw Declined.INSTANCE;
-                }
-                return object(parser, depth + 1);
-            case START_ARRAY:
-                if (depth >= MAX_DEPTH) {
-                    throw Declined.INSTANCE;
-                }
-                List<Object> array = new ArrayList<>();
-                for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
-                    array.add(value(parser, item, depth + 1));
-                }
-                return array;
-            default:
-                throw Declined.INSTANCE;
-        }
     }
 }
