@@ -31,8 +31,9 @@ final class StrictJsonReader {
     private final String text;
     private final int end;
     private int at;
-    private String[] names = new String[16];
-    private Object[] values = new Object[16];
+    private String[] names = new String[12];
+    private Object[] values = new Object[12];
+    private int[] hashes = new int[12];
     private int size;
     private Set<String> seen;
 
@@ -119,9 +120,11 @@ final class StrictJsonReader {
     }
 
     private void addMember(String name, Object value) throws Unreadable {
+        // The hash is needed anyway (the claims set's map keeps it), and spares comparing most names.
+        int hash = name.hashCode();
         if (size < SCANNED_NAMES) {
             for (int k = 0; k < size; k++) {
-                if (names[k].equals(name)) {
+                if (hashes[k] == hash && names[k].equals(name)) {
                     throw Unreadable.INSTANCE; // Nimbus refuses duplicate names
                 }
             }
@@ -136,9 +139,11 @@ final class StrictJsonReader {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
             values = Arrays.copyOf(values, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
         }
         names[size] = name;
         values[size] = value;
+        hashes[size] = hash;
         size++;
     }
 
@@ -227,22 +232,25 @@ final class StrictJsonReader {
     }
 
     private String string() throws Unreadable {
-        if (peek() != '"') {
+        String source = text;
+        int i = at;
+        if (i >= end || source.charAt(i) != '"') {
             throw Unreadable.INSTANCE; // names in double quotes only, as strict JSON has them
         }
-        int start = ++at;
-        while (at < end) {
-            char c = text.charAt(at);
+        int start = ++i;
+        for (int last = end; i < last; i++) {
+            char c = source.charAt(i);
             if (c == '"') {
-                return text.substring(start, at++);
+                at = i + 1;
+                return source.substring(start, i);
             }
             if (c == '\\') {
+                at = i;
                 return escaped(start);
             }
             if (c < 0x20) {
                 throw Unreadable.INSTANCE; // Gson's strict mode refuses unescaped control characters
             }
-            at++;
         }
         throw Unreadable.INSTANCE;
     }
@@ -380,13 +388,16 @@ final class StrictJsonReader {
 
     /** JSON's whitespace only: space, tab, line feed, carriage return. */
     private void skipSpace() {
-        while (at < end) {
-            char c = text.charAt(at);
+        String source = text;
+        int i = at;
+        while (i < end) {
+            char c = source.charAt(i);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
+                break;
             }
-            at++;
+            i++;
         }
+        at = i;
     }
 
     private char peek() {
