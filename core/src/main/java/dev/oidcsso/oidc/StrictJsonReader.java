@@ -28,6 +28,12 @@ final class StrictJsonReader {
     /** Up to this many members, a duplicate name is looked for by comparing names; past it, by a set. */
     private static final int SCANNED_NAMES = 24;
 
+    /** The claims IdPs commonly send, by length. */
+    private static final String[][] KNOWN_NAMES = byLength("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "nonce", "scope", "scp",
+            "email", "email_verified", "name", "given_name", "family_name", "preferred_username", "groups", "roles", "client_id", "cid",
+            "auth_time", "sid", "typ", "acr", "amr", "at_hash", "tid", "oid", "upn", "ver", "idp", "uid", "username", "token_use",
+            "cognito:groups", "cognito:username", "realm_access", "resource_access", "event_id", "origin_jti", "session_state");
+
     private final String text;
     private final int end;
     private int at;
@@ -45,6 +51,25 @@ final class StrictJsonReader {
         private Unreadable() {
             super("unreadable", null, false, false);
         }
+    }
+
+    private static String[][] byLength(String... names) {
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        List<List<String>> lists = new ArrayList<>();
+        for (int length = 0; length <= longest; length++) {
+            lists.add(new ArrayList<>());
+        }
+        for (String name : names) {
+            lists.get(name.length()).add(name);
+        }
+        String[][] table = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            table[length] = lists.get(length).toArray(new String[0]);
+        }
+        return table;
     }
 
     private StrictJsonReader(String text) {
@@ -97,7 +122,7 @@ final class StrictJsonReader {
             at++;
         } else {
             while (true) {
-                String name = string();
+                String name = claimName();
                 skipSpace();
                 expect(':');
                 skipSpace();
@@ -229,6 +254,25 @@ final class StrictJsonReader {
             }
             skipSpace();
         }
+    }
+
+    /**
+     * A top-level name: one of the claims IdPs commonly send is the constant itself (no copy, its hash
+     * known, and found by identity in the claims set's map), any other is read as a string.
+     */
+    private String claimName() throws Unreadable {
+        int start = at + 1;
+        int close = start < end && text.charAt(at) == '"' ? text.indexOf('"', start) : -1;
+        int length = close - start;
+        if (close > 0 && length < KNOWN_NAMES.length) {
+            for (String known : KNOWN_NAMES[length]) {
+                if (text.regionMatches(start, known, 0, length)) {
+                    at = close + 1;
+                    return known;
+                }
+            }
+        }
+        return string();
     }
 
     private String string() throws Unreadable {
