@@ -129,26 +129,18 @@ public final class FloorRatios {
         }
     }
 
-    /**
-     * Median CPU microseconds per operation of each, over alternating batches of about 50 ms each.
-     * The first quarter of the time (at least two rounds) warms up and is not counted: on a loaded
-     * 2-core machine the JIT takes seconds to compile a long path such as a bearer token's whole
-     * check, and rounds run before that measured the compiler's backlog rather than the path (their
-     * ratios fell from about 1.5 to a steady level over the first second or two).
-     */
+    /** Median CPU microseconds per operation of each, over alternating batches of about 50 ms each. */
     private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds) throws Exception {
         int figureBatch = batchSize(figure);
         int floorBatch = batchSize(floor);
         List<Double> figures = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long warmedUp = start + (long) (seconds * 0.25e9);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
         int round = 0;
         while (System.nanoTime() < end || figures.size() < 5) {
             double a = batch(figure, figureBatch);
             double b = batch(floor, floorBatch);
-            if (round++ >= 2 && System.nanoTime() >= warmedUp) {
+            if (round++ >= 2) { // the first rounds warm up
                 figures.add(a);
                 floors.add(b);
             }
