@@ -55,10 +55,10 @@ import java.util.function.Function;
  *
  * <p>Whatever it does not handle exactly as Nimbus does it declines ({@link Optional#empty()}), and
  * the caller runs {@code DefaultJWTProcessor}, which accepts or refuses it as before: another
- * algorithm, a {@code crit} or {@code b64} header, a part the JDK's base64url decoder refuses, a
- * payload the JSON reader declines (a number beyond a long, a non-finite double, nesting deeper than
- * {@value StrictJsonReader#MAX_DEPTH}, anything beyond strict JSON), a claim of the wrong type, a key of another
- * type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
+ * algorithm, a {@code crit} or {@code b64} header, a part that is not unpadded base64url, a
+ * payload the JSON reader declines (a number beyond a long, a non-finite double, nesting deeper
+ * than {@value StrictJsonReader#MAX_DEPTH}, anything beyond strict JSON), a claim of the wrong
+ * type, a key of another type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
  * refuses it, so that a forged token costs one RSA verify, not two.
  */
 final class LeanJwtProcessor {
