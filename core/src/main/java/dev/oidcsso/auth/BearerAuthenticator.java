@@ -3,6 +3,7 @@ package dev.oidcsso.auth;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.identity.OrderedClaims;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidationException;
@@ -142,12 +143,15 @@ public final class BearerAuthenticator implements Authenticator {
             // overwrite newer ones" could hold. RFC 9068 requires iat in JWT access tokens.
             throw new TokenValidationException("the bearer token was refused: it has neither iat nor nbf, so the age of its groups is unknown");
         }
-        Identity identity = identities.resolveToken(verified.claims().toJSONObject());
+        // The claims in the token's order, made once and kept by the identity (no JSON object and copy of it).
+        Identity identity = identities.resolveToken(OrderedClaims.of(verified.claims()));
         // The token's user name must belong to the account its subject signed in as (see Accounts).
         requireBoundIdentity(identity.username(), current, verified);
         accounts.requireNotRevoked(identity.username(), issuedAt(verified));
         Optional<java.time.Instant> groupsTime = groupsTime(verified);
-        groupsTime.ifPresent(at -> accounts.requireFreshTokenGroups(identity.username(), at));
+        if (groupsTime.isPresent()) {
+            accounts.requireFreshTokenGroups(identity.username(), groupsTime.get());
+        }
         accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime);
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         if (digest != null) {

@@ -7,14 +7,15 @@ import java.util.Map;
  * A user who has been admitted: their name, their identity claims, their groups and their role.
  *
  * @param username the user name, from the first username claim present
- * @param claims   the identity claims
+ * @param claims   the identity claims, in the order they were given (see {@link OrderedClaims})
  * @param groups   the groups the detector found
  * @param role     the role decided from the groups
  */
 public record Identity(String username, Map<String, Object> claims, List<String> groups, Role role) {
 
     /**
-     * Creates the value, copying collections so it stays immutable.
+     * Creates the value, copying collections so it stays immutable (claims already held in an
+     * {@link OrderedClaims} are kept as they are).
      *
      * @param username the user name, from the first username claim present
      * @param claims   the identity claims
@@ -22,7 +23,7 @@ public record Identity(String username, Map<String, Object> claims, List<String>
      * @param role     the role decided from the groups
      */
     public Identity {
-        claims = Map.copyOf(claims);
+        claims = OrderedClaims.copyOf(claims);
         groups = List.copyOf(groups);
     }
 

@@ -1,8 +1,5 @@
 package dev.oidcsso.oidc;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,8 +15,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -32,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,17 +48,17 @@ import java.util.function.Function;
  *       {@code kid} and the outage rules of {@link JwksCache} apply unchanged), each candidate is
  *       tried with the JDK's verifier (one {@link Signature} per thread and algorithm), and the claims
  *       verifier runs on the first that verifies.</li>
- *   <li>The payload is read by Jackson's streaming parser, strictly (no duplicate names, nothing after
- *       the object), into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
+ *   <li>The payload is read by {@link StrictJsonReader} (strict JSON: no duplicate names, nothing
+ *       after the object) into the values Nimbus's parser makes (Long, Double, String, Boolean, null,
  *       lists, maps in document order), stored as {@link JWTClaimsSet#parse(Map)} stores them.</li>
  * </ul>
  *
  * <p>Whatever it does not handle exactly as Nimbus does it declines ({@link Optional#empty()}), and
  * the caller runs {@code DefaultJWTProcessor}, which accepts or refuses it as before: another
- * algorithm, a {@code crit} or {@code b64} header, a part the JDK's base64url decoder refuses, a
- * payload with a number beyond a long, a non-finite double, nesting deeper than
- * {@value #MAX_DEPTH}, or anything its parser refuses, a claim of the wrong type, a key of another
- * type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
+ * algorithm, a {@code crit} or {@code b64} header, a part that is not unpadded base64url, a
+ * payload the JSON reader declines (a number beyond a long, a non-finite double, nesting deeper
+ * than {@value StrictJsonReader#MAX_DEPTH}, anything beyond strict JSON), a claim of the wrong
+ * type, a key of another type or that the JDK will not use. A signature that does not verify is refused here, as Nimbus
  * refuses it, so that a forged token costs one RSA verify, not two.
  */
 final class LeanJwtProcessor {
@@ -74,33 +68,40 @@ final class LeanJwtProcessor {
     /** As in {@code DefaultJWTProcessor}. */
     static final String INVALID_SIGNATURE = "Signed JWT rejected: Invalid signature";
 
-    private static final int MAX_DEPTH = 64;
     /** More headers than an IdP signs with at once; the memo starts again rather than grow past it. */
     private static final int MAX_REMEMBERED_HEADERS = 64;
     /** Longer headers are parsed each time: the memo holds a few short texts, not what a caller sends. */
     private static final int MAX_REMEMBERED_HEADER_LENGTH = 1024;
+    /** Each byte's value in the base64url alphabet, or -1. */
+    private static final byte[] BASE64URL = new byte[256];
+
+    static {
+        Arrays.fill(BASE64URL, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int k = 0; k < alphabet.length(); k++) {
+            BASE64URL[alphabet.charAt(k)] = (byte) k;
+        }
+    }
+
     private static final Map<JWSAlgorithm, String> JCA_ALGORITHMS = Map.of(JWSAlgorithm.RS256, "SHA256withRSA",
             JWSAlgorithm.RS384, "SHA384withRSA", JWSAlgorithm.RS512, "SHA512withRSA");
 
     private final JOSEObjectTypeVerifier<SecurityContext> types;
     private final Function<JWK, Key> publicKeys;
-    /**
-     * Field names are not canonicalised or interned: payloads are read before their signature is
-     * checked, so an unsigned token's names must not fill a table every later parse shares.
-     */
-    private final JsonFactory json = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
     private final Map<String, ParsedHeader> headers = new ConcurrentHashMap<>();
+    /** The header the last token had: the next token most likely has it too, and is then matched without a copy of its text. */
+    private volatile ParsedHeader lastHeader;
     /** A JDK verifier per thread and algorithm: looking one up costs more than the rest of a header's handling. */
     private final ThreadLocal<Map<JWSAlgorithm, Signature>> verifiers = ThreadLocal.withInitial(() -> new HashMap<>(4));
 
     /**
      * A JWS header as Nimbus parsed it, with the key selector Nimbus's key selectors make for it.
      *
+     * @param text     the header's base64url text, as in the token
      * @param header   the header
      * @param selector its keys: type, {@code kid}, use and algorithm as {@link JWKMatcher#forJWSHeader} says
      */
-    private record ParsedHeader(JWSHeader header, JWKSelector selector) {
+    private record ParsedHeader(String text, JWSHeader header, JWKSelector selector) {
     }
 
     /**
@@ -184,7 +185,7 @@ final class LeanJwtProcessor {
         if (secondDot < 0 || secondDot == token.length() - 1 || token.indexOf('.', secondDot + 1) >= 0) {
             throw Declined.INSTANCE; // not three parts, or no signature: not a JWS Nimbus would parse
         }
-        ParsedHeader parsed = header(token.substring(0, firstDot));
+        ParsedHeader parsed = header(token, firstDot);
         JWSHeader header = parsed.header();
         try {
             // DefaultJWTProcessor's order: typ, claims, keys, signature, claims verifier.
@@ -261,9 +262,15 @@ final class LeanJwtProcessor {
         return keys;
     }
 
-    private ParsedHeader header(String text) throws Declined {
+    private ParsedHeader header(String token, int length) throws Declined {
+        ParsedHeader last = lastHeader;
+        if (last != null && last.text().length() == length && token.startsWith(last.text())) {
+            return last;
+        }
+        String text = token.substring(0, length);
         ParsedHeader known = headers.get(text);
         if (known != null) {
+            lastHeader = known;
             return known;
         }
         JWSHeader header;
@@ -276,25 +283,68 @@ final class LeanJwtProcessor {
                 || !header.isBase64URLEncodePayload()) {
             throw Declined.INSTANCE;
         }
-        ParsedHeader parsed = new ParsedHeader(header, new JWKSelector(JWKMatcher.forJWSHeader(header)));
+        ParsedHeader parsed = new ParsedHeader(text, header, new JWKSelector(JWKMatcher.forJWSHeader(header)));
         if (text.length() <= MAX_REMEMBERED_HEADER_LENGTH) {
             if (headers.size() >= MAX_REMEMBERED_HEADERS) {
                 headers.clear();
             }
             headers.put(text, parsed);
+            lastHeader = parsed;
         }
         return parsed;
     }
 
     private static byte[] decode(byte[] token, int start, int end) throws Declined {
-        try {
-            ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(token, start, end - start));
-            byte[] array = decoded.array();
-            return decoded.arrayOffset() == 0 && decoded.remaining() == array.length ? array
-                    : Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(), decoded.arrayOffset() + decoded.limit());
-        } catch (IllegalArgumentException e) {
+        byte[] decoded = decodeBase64Url(token, start, end);
+        if (decoded == null) {
             throw Declined.INSTANCE; // Nimbus's own decoder is more lenient: it decides
         }
+        return decoded;
+    }
+
+    /**
+     * Decodes base64url without padding as the JDK's URL decoder does (the unused bits of a last
+     * partial group ignored), four characters a step: the JDK's decoder, one character a step, was a
+     * fortieth of a bearer token's check.
+     *
+     * @param text  the characters as bytes
+     * @param start the first
+     * @param end   after the last
+     * @return the bytes, or null when a character is not in the base64url alphabet (padding
+     *         included) or the length leaves a single character over, which the JDK's decoder refuses too
+     */
+    static byte[] decodeBase64Url(byte[] text, int start, int end) {
+        int length = end - start;
+        int tail = length & 3;
+        if (tail == 1) {
+            return null;
+        }
+        byte[] out = new byte[length / 4 * 3 + (tail == 0 ? 0 : tail - 1)];
+        int in = start;
+        int o = 0;
+        for (int whole = start + length - tail; in < whole; in += 4, o += 3) {
+            // A character outside the alphabet is -1, which makes the group negative.
+            int group = BASE64URL[text[in] & 0xff] << 18 | BASE64URL[text[in + 1] & 0xff] << 12
+                    | BASE64URL[text[in + 2] & 0xff] << 6 | BASE64URL[text[in + 3] & 0xff];
+            if (group < 0) {
+                return null;
+            }
+            out[o] = (byte) (group >> 16);
+            out[o + 1] = (byte) (group >> 8);
+            out[o + 2] = (byte) group;
+        }
+        if (tail > 1) {
+            int group = BASE64URL[text[in] & 0xff] << 18 | BASE64URL[text[in + 1] & 0xff] << 12
+                    | (tail == 3 ? BASE64URL[text[in + 2] & 0xff] << 6 : 0);
+            if (group < 0) {
+                return null;
+            }
+            out[o] = (byte) (group >> 16);
+            if (tail == 3) {
+                out[o + 1] = (byte) (group >> 8);
+            }
+        }
+        return out;
     }
 
     private static byte[] decode(String part) throws Declined {
@@ -305,28 +355,17 @@ final class LeanJwtProcessor {
         }
     }
 
-    private JWTClaimsSet claims(byte[] payload) throws Declined {
+    private static JWTClaimsSet claims(byte[] payload) throws Declined {
         // As Nimbus: the payload's bytes as UTF-8 text (malformed bytes replaced), then the JSON object.
-        String text = new String(payload, StandardCharsets.UTF_8);
-        try (JsonParser parser = json.createParser(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw Declined.INSTANCE;
-            }
-            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-                String name = parser.currentName();
-                if (claims.getClaims().containsKey(name)) {
-                    throw Declined.INSTANCE; // Nimbus refuses duplicate names
-                }
-                claims.claim(name, registered(name, value(parser, parser.nextToken(), 1)));
-            }
-            if (parser.nextToken() != null) {
-                throw Declined.INSTANCE; // Nimbus refuses anything after the object
-            }
-            return claims.build();
-        } catch (IOException e) {
+        StrictJsonReader object = StrictJsonReader.read(new String(payload, StandardCharsets.UTF_8));
+        if (object == null) {
             throw Declined.INSTANCE;
         }
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+        for (int k = 0; k < object.size(); k++) {
+            claims.claim(object.nameAt(k), registered(object.nameAt(k), object.valueAt(k)));
+        }
+        return claims.build();
     }
 
     /**
@@ -375,57 +414,5 @@ final class LeanJwtProcessor {
             throw Declined.INSTANCE;
         }
         return value;
-    }
-
-    private static Map<String, Object> object(JsonParser parser, int depth) throws IOException, Declined {
-        Map<String, Object> object = new LinkedHashMap<>();
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-            String name = parser.currentName();
-            if (object.containsKey(name)) {
-                throw Declined.INSTANCE; // Nimbus refuses duplicate names
-            }
-            object.put(name, value(parser, parser.nextToken(), depth));
-        }
-        return object;
-    }
-
-    private static Object value(JsonParser parser, JsonToken token, int depth) throws IOException, Declined {
-        switch (token) {
-            case VALUE_STRING:
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw Declined.INSTANCE; // Nimbus makes a double of it
-                }
-                return parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                double number = parser.getDoubleValue();
-                if (!Double.isFinite(number)) {
-                    throw Declined.INSTANCE;
-                }
-                return number;
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            case START_OBJECT:
-                if (depth >= MAX_DEPTH) {
-                    throw Declined.INSTANCE;
-                }
-                return object(parser, depth + 1);
-            case START_ARRAY:
-                if (depth >= MAX_DEPTH) {
-                    throw Declined.INSTANCE;
-                }
-                List<Object> array = new ArrayList<>();
-                for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
-                    array.add(value(parser, item, depth + 1));
-                }
-                return array;
-            default:
-                throw Declined.INSTANCE;
-        }
     }
 }

@@ -98,6 +98,19 @@ class LeanJwtProcessorTest {
             String token = sign(alg, key1, "{\"alg\":\"" + alg + "\",\"kid\":\"k1\",\"typ\":\"JWT\"}", claims("\"aud\":\"client-1\""));
             assertTrue(processor.process(allRsa, token, TokenOrigin.BEARER, (claims, context) -> { }).isPresent(), alg);
         }
+        // Claims as IdPs write them, read by its own JSON reader (so the comparisons below exercise it): text
+        // beyond ASCII, escapes, nested objects, fractions, nulls, a numeric subject, many claims.
+        StringBuilder many = new StringBuilder();
+        for (int k = 0; k < 40; k++) {
+            many.append(",\"c").append(k).append("\":").append(k);
+        }
+        for (String extra : List.of("\"aud\":\"client-1\",\"name\":\"Zoë Ångström \\u00e9\\n\\\"q\\\"\",\"email_verified\":true",
+                "\"aud\":[\"client-1\",\"api\"],\"realm_access\":{\"roles\":[\"admin\",null,2.5]},\"auth_time\":1.5e9,\"acr\":null",
+                "\"aud\":\"client-1\"" + many)) {
+            String token = sign("RS256", key1, "{\"alg\":\"RS256\",\"kid\":\"k1\"}", claims(extra));
+            assertTrue(processor.process(provider, token, TokenOrigin.BEARER, (claims, context) -> { }).isPresent(), extra);
+            sameOutcome(provider, token);
+        }
         // And leaves to Nimbus what it does not handle: another algorithm, a JWE.
         String es256 = signEc("{\"alg\":\"ES256\",\"kid\":\"e1\"}", claims("\"aud\":\"client-1\""));
         assertTrue(processor.process(provider, es256, TokenOrigin.BEARER, (claims, context) -> { }).isEmpty());
@@ -160,6 +173,32 @@ class LeanJwtProcessorTest {
             }
             json.append(random.nextBoolean() ? "}" : "");
             sameOutcome(provider, sign("RS256", key1, "{\"alg\":\"RS256\",\"kid\":\"k1\"}", json.toString()));
+        }
+    }
+
+    @Test
+    void decodesBase64urlAsTheJdkDoes() {
+        Random random = new Random(64);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String hostile = alphabet + "=+/. !\u00e9";
+        for (int k = 0; k < 5000; k++) {
+            String chars = k % 2 == 0 ? alphabet : hostile;
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(40); n > 0; n--) {
+                text.append(chars.charAt(random.nextInt(chars.length())));
+            }
+            byte[] bytes = ("x." + text + ".y").getBytes(StandardCharsets.ISO_8859_1);
+            byte[] mine = LeanJwtProcessor.decodeBase64Url(bytes, 2, bytes.length - 2);
+            byte[] jdk;
+            try {
+                jdk = Base64.getUrlDecoder().decode(text.toString());
+            } catch (IllegalArgumentException e) {
+                jdk = null;
+            }
+            if (mine != null || text.indexOf("=") < 0) { // padding it declines (Nimbus decides), the JDK may take
+                assertEquals(jdk == null ? null : java.util.HexFormat.of().formatHex(jdk),
+                        mine == null ? null : java.util.HexFormat.of().formatHex(mine), text::toString);
+            }
         }
     }
 
