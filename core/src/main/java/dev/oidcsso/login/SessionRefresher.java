@@ -126,8 +126,8 @@ public final class SessionRefresher {
      * @param clock      the clock
      * @param lease      how long a claim holds if this replica stops mid-refresh (a few IdP timeouts)
      * @param executor   runs the refreshes, off the request threads
-     * @param perIdp     the most refreshes of one IdP under way at once, at least 1; a session due beyond it is
-     *                   tried again at its next request
+     * @param perIdp     the most refreshes of one IdP running at once, at least 1; a session whose turn comes
+     *                   while its IdP has that many running is tried again at its next request
      */
     public SessionRefresher(IdentityProviders idps, UserInfoClient userInfo, Accounts accounts, SessionManager sessions, Clock clock,
                             Duration lease, Executor executor, int perIdp) {
@@ -161,26 +161,26 @@ public final class SessionRefresher {
         }
         String idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()))
                 .map(IdentityProvider::name).orElse(record.idp());
-        Semaphore permits = underWay.computeIfAbsent(idp, name -> new Semaphore(perIdp));
-        if (!permits.tryAcquire()) {
-            // This IdP already has its share of the threads (it may be slow or hanging): tried again at the next request.
-            inFlight.remove(hash);
-            return;
-        }
+        Semaphore running = underWay.computeIfAbsent(idp, name -> new Semaphore(perIdp));
         try {
             executor.execute(() -> {
+                // Counted when it runs, not when it is queued: the queue keeps serving the other IdPs' sessions,
+                // while an IdP that already has its share of the threads (it may be slow or hanging) waits.
+                if (!running.tryAcquire()) {
+                    inFlight.remove(hash); // tried again at its next request
+                    return;
+                }
                 try {
                     refresh(hash);
                 } catch (RuntimeException e) {
                     LOG.warn("Session refresh failed unexpectedly: {}", e.toString());
                 } finally {
                     inFlight.remove(hash);
-                    permits.release();
+                    running.release();
                 }
             });
         } catch (RejectedExecutionException e) {
             inFlight.remove(hash);
-            permits.release();
         }
     }
 

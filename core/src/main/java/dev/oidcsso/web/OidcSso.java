@@ -60,11 +60,20 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The framework in front of one application: built once from {@link OidcSettings}, then asked
@@ -131,8 +140,8 @@ public final class OidcSso implements AutoCloseable {
         List<IdentityProvider> idpList = new ArrayList<>();
         // Two IdPs with one issuer could not be told apart (bearer routing, back-channel logout, bound users): the
         // second to discover it is refused, at start-up when both are reachable then, else it stays down and says why.
-        java.util.Map<String, String> issuerOwners = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.Set<String> sharedIssuers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Map<String, String> issuerOwners = new ConcurrentHashMap<>();
+        Set<String> sharedIssuers = ConcurrentHashMap.newKeySet();
         for (IdpSettings idp : settings.idps()) {
             idpList.add(identityProvider(idp, http, clock, key, replays, accounts, issuerOwners, sharedIssuers));
         }
@@ -141,7 +150,7 @@ public final class OidcSso implements AutoCloseable {
         List<Authenticator> chain = new ArrayList<>(builder.authenticators);
         Optional<WorkloadAuthenticator> workloadHealth = Optional.empty();
         // With several IdPs a user's role is decided with the groups of their IdP: a session's, or the one the user is bound to.
-        java.util.Map<String, RoleDecision> idpRoles = new java.util.HashMap<>();
+        Map<String, RoleDecision> idpRoles = new HashMap<>();
         idps.all().forEach(idp -> idpRoles.put(idp.name(), new RoleDecision(idp.view().adminGroups(), idp.view().userGroups())));
         java.util.function.Function<String, Optional<RoleDecision>> rolesOfIssuer = issuer -> idps.all().stream()
                 .filter(idp -> idp.connection().current()
@@ -175,7 +184,7 @@ public final class OidcSso implements AutoCloseable {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
         // A session of an IdP not configured here is refused as it is read (F8); the roles are its own IdP's.
-        sessions.onlyIdps(idps.all().stream().map(IdentityProvider::name).collect(java.util.stream.Collectors.toSet()));
+        sessions.onlyIdps(idps.all().stream().map(IdentityProvider::name).collect(Collectors.toSet()));
         chain.add(idps.several()
                 ? new SessionAuthenticator(sessions, accounts, session -> idps.ofSession(sessions.idp(session)).map(idp -> idpRoles.get(idp.name())))
                 : new SessionAuthenticator(sessions, accounts, roles));
@@ -198,8 +207,8 @@ public final class OidcSso implements AutoCloseable {
         if (settings.refreshTokens()) {
             // A few threads, since each refresh waits on the IdP (5-minute tokens and 10 000 active users are
             // ~33 refreshes a second); a bounded queue, since a session refused here is simply tried at its next request.
-            java.util.concurrent.ThreadPoolExecutor refreshPool = new java.util.concurrent.ThreadPoolExecutor(REFRESH_THREADS,
-                    REFRESH_THREADS, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+            ThreadPoolExecutor refreshPool = new ThreadPoolExecutor(REFRESH_THREADS,
+                    REFRESH_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                     task -> {
                         Thread thread = new Thread(task, "oidc-sso-session-refresh");
                         thread.setDaemon(true);
@@ -241,7 +250,7 @@ public final class OidcSso implements AutoCloseable {
      */
     private IdentityProvider identityProvider(IdpSettings idp, OidcHttp http, Clock clock, SealingKey key,
                                               CallbackReplayGuard replays, Accounts accounts,
-                                              java.util.Map<String, String> issuerOwners, java.util.Set<String> sharedIssuers) {
+                                              Map<String, String> issuerOwners, Set<String> sharedIssuers) {
         OidcSettings view = settings.forIdp(idp);
         IdentitySource source = idp.plugins().identitySource();
         IdentityValidator validator = idp.plugins().identityValidator();
@@ -441,8 +450,8 @@ public final class OidcSso implements AutoCloseable {
      *
      * @return each IdP's name and whether it is up, in the configured order
      */
-    public java.util.Map<String, Boolean> identityProviderStatus() {
-        java.util.Map<String, Boolean> status = new java.util.LinkedHashMap<>();
+    public Map<String, Boolean> identityProviderStatus() {
+        Map<String, Boolean> status = new LinkedHashMap<>();
         idps.all().forEach(idp -> status.put(idp.name(), idp.up()));
         return status;
     }

@@ -167,11 +167,14 @@ final class SsoEndpoints {
     private static final String CHOOSE = "Choose how to sign in:";
 
     /**
-     * Whether the browser says another site started this navigation (Fetch Metadata, sent by every current
-     * browser); a browser that sends no {@code Sec-Fetch-Site} is taken at its word.
+     * Whether the browser says another origin started this navigation (Fetch Metadata, sent by every current
+     * browser): {@code cross-site}, or {@code same-site}, since a sibling subdomain may be another party's.
+     * Only {@code same-origin} and {@code none} (typed, bookmarked) start a login at once; a browser that
+     * sends no {@code Sec-Fetch-Site} is taken at its word.
      */
     private static boolean crossSite(WebRequest request) {
-        return request.header("Sec-Fetch-Site").map(String::trim).filter("cross-site"::equalsIgnoreCase).isPresent();
+        return request.header("Sec-Fetch-Site").map(String::trim)
+                .filter(site -> !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")).isPresent();
     }
 
     /** A name a user sent, shown only when it is plainly a name. */

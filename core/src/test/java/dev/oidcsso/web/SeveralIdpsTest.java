@@ -398,6 +398,8 @@ class SeveralIdpsTest {
         assertEquals(200, byHint.statusCode(), "an e-mail hint from another site does not start a login either");
         assertTrue(byHint.body().contains("Choose how to sign in"), byHint.body());
         assertEquals(0, partners.requests("/authorize").size());
+        HttpResponse<String> sibling = browser.get(url("/login?idp=partners"), Map.of("Sec-Fetch-Site", "same-site"));
+        assertTrue(sibling.body().contains("Choose how to sign in"), "a sibling subdomain may be another party's: " + sibling.body());
         assertTrue(browser.cookies().all().stream().noneMatch(cookie -> cookie.name().contains("login")), "no login was started");
 
         // The user's own click on the chooser is same-origin and signs in; so does a typed or bookmarked URL.
