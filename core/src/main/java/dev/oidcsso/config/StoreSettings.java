@@ -51,11 +51,11 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
 
     /**
      * Options added to H2 URLs that set no mode: PostgreSQL compatibility, so one SQL dialect serves
-     * both; and a per-connection cache of parsed statements large enough for every statement the
-     * framework sends (H2 keeps 8 by default, so a pooled connection that served a poll or an admin
-     * page between two logins parsed the login's statements again).
+     * both; and a per-connection cache of 32 parsed statements instead of 8, so that a pooled
+     * connection keeps a login's statements parsed. Not more: the first change to a table in each
+     * transaction walks every cached statement.
      */
-    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=64";
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=32";
 
     /**
      * Validates.

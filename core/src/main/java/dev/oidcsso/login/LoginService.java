@@ -1,7 +1,5 @@
 package dev.oidcsso.login;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.identity.AccessRefusedException;
@@ -44,10 +42,18 @@ public final class LoginService {
      * With a guard that joins the login's store transaction, the states this process used lately: a
      * replay here (a reload, a second click) is refused at once, as before, and never costs a token
      * request. Only a courtesy: the store's record, committed with the session, is what refuses a
-     * replay on any replica, and this memory is bounded and may forget.
+     * replay on any replica, and this memory is bounded and may forget: the oldest state goes first
+     * (a plain map, not a cache whose every write wakes a maintenance thread).
      */
-    private final Cache<String, Boolean> recentlyUsed = Caffeine.newBuilder().maximumSize(RECENT_STATES)
-            .expireAfterWrite(LoginFlow.LOGIN_TIMEOUT).build();
+    private final Map<String, Boolean> recentlyUsed = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<String, Boolean>(256, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RECENT_STATES;
+                }
+            });
     private final AccountCheck accountCheck;
     private final Accounts accounts;
     private final SessionManager sessions;
@@ -163,7 +169,7 @@ public final class LoginService {
         //    while the IdP answers. Two replays racing on two replicas may then both reach the token endpoint (which
         //    refuses a code's second use anyway); only one of them commits.
         boolean usedAtCommit = replays.joinsStoreTransaction();
-        if (usedAtCommit ? recentlyUsed.asMap().putIfAbsent(expected.state(), Boolean.TRUE) != null
+        if (usedAtCommit ? recentlyUsed.putIfAbsent(expected.state(), Boolean.TRUE) != null
                 : !replays.firstUse(expected.state(), expected.expiresAt())) {
             throw replayed();
         }
