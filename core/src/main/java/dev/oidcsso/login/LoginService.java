@@ -32,28 +32,9 @@ import java.util.Optional;
  */
 public final class LoginService {
 
-    /** How many completed logins this process remembers to refuse a replay before the IdP is asked (about 2 MB). */
-    private static final int RECENT_STATES = 10_000;
-
     private final ProviderConnection provider;
     private final LoginFlow flow;
     private final CallbackReplayGuard replays;
-    /**
-     * With a guard that joins the login's store transaction, the states this process used lately: a
-     * replay here (a reload, a second click) is refused at once, as before, and never costs a token
-     * request. Only a courtesy: the store's record, committed with the session, is what refuses a
-     * replay on any replica, and this memory is bounded and may forget: the oldest state goes first
-     * (a plain map, not a cache whose every write wakes a maintenance thread).
-     */
-    private final Map<String, Boolean> recentlyUsed = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<String, Boolean>(256, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > RECENT_STATES;
-                }
-            });
     private final AccountCheck accountCheck;
     private final Accounts accounts;
     private final SessionManager sessions;
@@ -164,14 +145,9 @@ public final class LoginService {
                     + "went to. Please sign in again from the application.");
         }
 
-        // 2. RFC 9700 4.2.4: a login response is accepted once, on any replica. A store's guard records the use in
-        //    the transaction of steps 8 and 9 below: one commit per login instead of two, and no connection held
-        //    while the IdP answers. Two replays racing on two replicas may then both reach the token endpoint (which
-        //    refuses a code's second use anyway); only one of them commits.
-        boolean usedAtCommit = replays.joinsStoreTransaction();
-        if (usedAtCommit ? recentlyUsed.putIfAbsent(expected.state(), Boolean.TRUE) != null
-                : !replays.firstUse(expected.state(), expected.expiresAt())) {
-            throw replayed();
+        // 2. RFC 9700 4.2.4: a login response is accepted once, on any replica.
+        if (!replays.firstUse(expected.state(), expected.expiresAt())) {
+            throw new ResponseReplayedException("This login response has already been used. Please sign in again.");
         }
 
         // 3. RFC 9207 2.4: the response comes from the identity provider the login went to.
@@ -211,10 +187,6 @@ public final class LoginService {
         // Both in one store transaction: a failing store leaves neither a session nor a half-recorded user.
         // A refused account (disabled, bound to another identity) keeps what it recorded and gets no session.
         Recorded recorded = accounts.atomically(() -> {
-            // 2, for every replica: first, so that a racing replay waits on this row and then stores nothing.
-            if (usedAtCommit && !replays.firstUse(expected.state(), expected.expiresAt())) {
-                throw replayed();
-            }
             try {
                 accountCheck.record(identity, idpIdentity);
             } catch (AccessRefusedException refused) {
@@ -228,10 +200,6 @@ public final class LoginService {
         Session session = sessions.started(recorded.session());
         Audit.event("login accepted", "user", identity.username(), "admin", identity.admin(), "groups", identity.groups().size());
         return new LoginOutcome.SignedIn(session, Optional.ofNullable(expected.next()));
-    }
-
-    private static ResponseReplayedException replayed() {
-        return new ResponseReplayedException("This login response has already been used. Please sign in again.");
     }
 
     /** What the login's store transaction ended with: the stored session, or the account's refusal. */

@@ -26,20 +26,6 @@ public interface CallbackReplayGuard {
     boolean firstUse(String state, Instant until);
 
     /**
-     * Whether {@link #firstUse} called inside the store's {@link dev.oidcsso.store.Store#atomically
-     * unit of work} is part of that unit: recorded only if the unit commits, and a use recorded by
-     * another unit that commits first makes this one fail or answer false. The login then records
-     * the use together with the user and the session, in one commit, after the IdP's answer, instead
-     * of in a commit of its own before it.
-     *
-     * @return true for a guard kept in the store the unit writes to; false (the default) for one that
-     *         records each use at once
-     */
-    default boolean joinsStoreTransaction() {
-        return false;
-    }
-
-    /**
      * A guard in this process's memory.
      *
      * @param loginTimeout how long a login may take

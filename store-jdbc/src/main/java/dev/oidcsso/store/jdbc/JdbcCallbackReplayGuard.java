@@ -5,10 +5,7 @@ import dev.oidcsso.oidc.CallbackReplayGuard;
 import java.sql.PreparedStatement;
 
 /**
- * The one-time use of login responses, shared by every replica: one insert per login, made inside
- * the login's own transaction (user and session) when it is called there (see
- * {@link #joinsStoreTransaction}). Two transactions inserting one state: the second waits for the
- * first, hits the key when the first commits, runs again and then finds the row. Expired
+ * The one-time use of login responses, shared by every replica: one insert per login. Expired
  * records are pruned by the change poller's clean-up, not by each login; an expired record left
  * until then refuses nothing, since its login state has expired too (the callback is refused
  * before this guard is asked).
@@ -21,12 +18,6 @@ final class JdbcCallbackReplayGuard implements CallbackReplayGuard {
     JdbcCallbackReplayGuard(Jdbc jdbc, TokenHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
-    }
-
-    /** {@link Jdbc#write} joins the unit of {@link Jdbc#atomically} open on the calling thread. */
-    @Override
-    public boolean joinsStoreTransaction() {
-        return true;
     }
 
     @Override
