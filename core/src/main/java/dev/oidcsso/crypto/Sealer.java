@@ -126,7 +126,7 @@ public final class Sealer {
         try {
             if (sealed.startsWith(encodedHeader) && sealed.startsWith("..", encodedHeader.length())) {
                 // What seal() writes: opened with the same JDK cipher, without Nimbus's per-value header parse,
-                // decrypter and cipher look-up (a tenth of a login). Anything else takes Nimbus's path below.
+                // decrypter and cipher look-up (5 % of a login callback). Anything else takes Nimbus's path below.
                 return openOwn(sealed, encodedHeader.length() + 2);
             }
             // Decoded once by the JDK (see DecodedBase64URL); Nimbus checks and decrypts as before.
