@@ -73,23 +73,70 @@ public final class BearerAuthenticator implements Authenticator {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        if (token.get().isEmpty()) {
+        return Optional.of(authenticate(present(token.get())));
+    }
+
+    /**
+     * A request's bearer token with its digest, taken once however many IdPs' caches are asked.
+     *
+     * @param token the token
+     * @return the token and its digest
+     * @throws TokenValidationException when the token is empty
+     */
+    public Presented present(String token) {
+        if (token.isEmpty()) {
             throw new TokenValidationException("the bearer token is empty");
         }
+        return new Presented(token, cache.keepsNothing() ? null : cache.digest(token));
+    }
+
+    /**
+     * The principal of a token this IdP verified earlier and still caches, with every check a cached
+     * token gets (times, key, binding, revocation, staleness); for a router of several IdPs, which
+     * asks each IdP's own cache before it parses the token to choose one.
+     *
+     * @param presented the token
+     * @return the principal, or empty when this IdP's cache does not hold it (or the IdP is not discovered now)
+     * @throws TokenValidationException when the cached token is refused now
+     */
+    public Optional<Principal> authenticateCached(Presented presented) {
+        Optional<DiscoveredProvider> current = provider.current();
+        return current.isEmpty() ? Optional.empty() : fromCache(presented, current.get());
+    }
+
+    /**
+     * Authenticates a token with this IdP: from its cache, else verified.
+     *
+     * @param presented the token
+     * @return the principal
+     * @throws TokenValidationException when the token is refused
+     */
+    public Principal authenticate(Presented presented) {
         DiscoveredProvider current = provider.require();
-        BearerTokenCache.Digest digest = cache.keepsNothing() ? null : cache.digest(token.get());
+        Optional<Principal> cached = fromCache(presented, current);
+        return cached.isPresent() ? cached.get() : verify(presented, current);
+    }
+
+    private Optional<Principal> fromCache(Presented presented, DiscoveredProvider current) {
+        BearerTokenCache.Digest digest = presented.digest;
         Optional<BearerTokenCache.Entry> cached = digest == null ? Optional.empty() : cache.findEntry(digest, current, validator);
-        if (cached.isPresent()) {
-            Principal principal = cached.get().principal();
-            // The binding may have changed since the token was verified (a first login, an admin's link).
-            requireBoundIdentity(principal.username(), current, cached.get().token());
-            // Every refusal before the token's groups are recorded: a refused token changes nothing.
-            accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
-            groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
-            accounts.recordIfChanged(principal.username(), principal.groups(), groupsTime(cached.get().token()));
-            return Optional.of(principal);
+        if (cached.isEmpty()) {
+            return Optional.empty();
         }
-        VerifiedToken verified = validator.verifyBearer(current, token.get(), audiences);
+        Principal principal = cached.get().principal();
+        // The binding may have changed since the token was verified (a first login, an admin's link).
+        requireBoundIdentity(principal.username(), current, cached.get().token());
+        // Every refusal before the token's groups are recorded: a refused token changes nothing.
+        accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
+        groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
+        accounts.recordIfChanged(principal.username(), principal.groups(), groupsTime(cached.get().token()));
+        return Optional.of(principal);
+    }
+
+    private Principal verify(Presented presented, DiscoveredProvider current) {
+        String token = presented.token;
+        BearerTokenCache.Digest digest = presented.digest;
+        VerifiedToken verified = validator.verifyBearer(current, token, audiences);
         if (verified.claims().getIssueTime() == null && verified.claims().getNotBeforeTime() == null) {
             // Without either the age of its groups is unknown, so neither the staleness bound nor "older groups never
             // overwrite newer ones" could hold. RFC 9068 requires iat in JWT access tokens.
@@ -106,7 +153,36 @@ public final class BearerAuthenticator implements Authenticator {
         if (digest != null) {
             cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
         }
-        return Optional.of(principal);
+        return principal;
+    }
+
+    /**
+     * A bearer token and its digest (none when the cache keeps nothing); the digest is SHA-256, the
+     * same for every IdP's cache. Its {@code toString} names neither.
+     */
+    public static final class Presented {
+
+        private final String token;
+        private final BearerTokenCache.Digest digest;
+
+        private Presented(String token, BearerTokenCache.Digest digest) {
+            this.token = token;
+            this.digest = digest;
+        }
+
+        /**
+         * The token.
+         *
+         * @return the compact serialized token
+         */
+        public String token() {
+            return token;
+        }
+
+        @Override
+        public String toString() {
+            return "Presented[bearer token]";
+        }
     }
 
     private void requireBoundIdentity(String username, DiscoveredProvider current, VerifiedToken token) {

@@ -19,7 +19,7 @@ public final class SessionAuthenticator implements Authenticator {
 
     private final SessionManager sessions;
     private final Accounts accounts;
-    private final Function<Session, RoleDecision> rolesOf;
+    private final Function<Session, Optional<RoleDecision>> rolesOf;
 
     /**
      * Creates the authenticator.
@@ -29,17 +29,17 @@ public final class SessionAuthenticator implements Authenticator {
      * @param roles    decides the role from the recorded groups
      */
     public SessionAuthenticator(SessionManager sessions, Accounts accounts, RoleDecision roles) {
-        this(sessions, accounts, session -> roles);
+        this(sessions, accounts, session -> Optional.of(roles));
     }
 
     /**
-     * Creates the authenticator for several IdPs, each with its own role groups.
+     * Creates the authenticator for sessions of named IdPs, each with its own role groups.
      *
      * @param sessions the session manager
      * @param accounts the recorded users, to refuse a user disabled since the login and read their groups
-     * @param rolesOf  the role decision of a session's IdP
+     * @param rolesOf  the role decision of a session's IdP; empty when that IdP is no longer configured, which ends the session
      */
-    public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, RoleDecision> rolesOf) {
+    public SessionAuthenticator(SessionManager sessions, Accounts accounts, Function<Session, Optional<RoleDecision>> rolesOf) {
         this.sessions = sessions;
         this.accounts = accounts;
         this.rolesOf = rolesOf;
@@ -53,6 +53,12 @@ public final class SessionAuthenticator implements Authenticator {
             return Optional.empty();
         }
         Session session = found.get();
+        Optional<RoleDecision> rolesOfIdp = rolesOf.apply(session);
+        if (rolesOfIdp.isEmpty()) {
+            // Its IdP was removed from the configuration (ended as the session was read, or just now by another thread).
+            sessions.end(session, "idp removed");
+            return Optional.empty();
+        }
         accounts.requireEnabled(session.username());
         if (accounts.issuedBeforeRevocation(session.username(), session.issuedAt())) {
             // Started before an administrator disabled the user: dead for good, the browser logs in again.
@@ -67,7 +73,7 @@ public final class SessionAuthenticator implements Authenticator {
             // The user was deleted: the session goes with them.
             return Optional.empty();
         }
-        RoleDecision roles = rolesOf.apply(session);
+        RoleDecision roles = rolesOfIdp.get();
         roles.require(session.username(), groups.get());
         return Optional.of(new Principal(session.username(), groups.get(), roles.isAdmin(groups.get()), AuthMethod.SESSION,
                 Optional.of(session.id())));

@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -23,6 +23,7 @@ import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.spi.support.JsonHttpException;
 import dev.oidcsso.oidc.JwksCache;
+import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.TokenValidationException;
 import org.slf4j.Logger;
@@ -67,7 +68,6 @@ public final class WorkloadAuthenticator implements Authenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadAuthenticator.class);
     private static final int MAX_TOKEN_LENGTH = 64 * 1024;
-    private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
     /** How long a failed discovery is remembered before the next token tries again. */
     private static final Duration RETRY = Duration.ofSeconds(5);
     /** Signatures with a public key only: an HMAC would need a secret shared with the issuer. */
@@ -99,8 +99,7 @@ public final class WorkloadAuthenticator implements Authenticator {
         this.roles = roles;
         this.clock = clock;
         this.skew = skew;
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever((int) timeout.toMillis(), (int) timeout.toMillis(),
-                MAX_DOCUMENT_BYTES);
+        ResourceRetriever retriever = new OidcHttp(timeout).keyRetriever();
         for (WorkloadSettings.Issuer issuer : workloads.issuers()) {
             configured.computeIfAbsent(issuer.issuer(), key -> new ArrayList<>()).add(issuer);
             byIssuer.computeIfAbsent(issuer.issuer(), key -> new IssuerKeys(issuer, http, retriever, clock));
@@ -310,13 +309,13 @@ public final class WorkloadAuthenticator implements Authenticator {
         private final String issuer;
         private final URI discoveryUrl;
         private final JsonHttp http;
-        private final DefaultResourceRetriever retriever;
+        private final ResourceRetriever retriever;
         private final Clock clock;
         private volatile JwksCache keys;
         private volatile Instant failedAt = Instant.EPOCH;
         private volatile boolean failing;
 
-        IssuerKeys(WorkloadSettings.Issuer settings, JsonHttp http, DefaultResourceRetriever retriever, Clock clock) {
+        IssuerKeys(WorkloadSettings.Issuer settings, JsonHttp http, ResourceRetriever retriever, Clock clock) {
             this.name = settings.name();
             this.issuer = settings.issuer();
             this.discoveryUrl = settings.discoveryUrl();

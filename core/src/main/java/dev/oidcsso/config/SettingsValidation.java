@@ -118,6 +118,7 @@ final class SettingsValidation {
         List<IdpSettings> idps = new ArrayList<>();
         Map<String, SettingValues> idpValues = new LinkedHashMap<>();
         Set<String> reported = new LinkedHashSet<>(problems);
+        Map<URI, String> byDiscoveryUrl = new java.util.HashMap<>();
         for (String name : names) {
             Map<String, String> view = new LinkedHashMap<>(shared);
             view.putAll(own.get(name));
@@ -147,12 +148,33 @@ final class SettingsValidation {
             }
             idp.ifPresent(idps::add);
             idpValues.put(name, idpValuesWithDefaults);
+            parts.client().discoveryUrl().ifPresent(url -> {
+                String other = byDiscoveryUrl.putIfAbsent(sameDocument(url), name);
+                if (other != null) {
+                    problems.add("IdPs '" + other + "' and '" + name + "' have the same discovery URL " + url
+                            + ": two IdPs cannot share one issuer (their tokens, logins and logouts could not be told apart); "
+                            + "configure that IdP once");
+                }
+            });
         }
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
         return new OidcSettings(values, pluginDirectory, access, proxy, session, csrf, store, permissions, workloads, idps,
                 idpValues);
+    }
+
+    /** A discovery URL as the document it names: scheme and host in any case, a trailing slash or not. */
+    private static URI sameDocument(URI url) {
+        URI normal = url.normalize();
+        if (normal.getHost() == null || normal.getScheme() == null) {
+            return normal;
+        }
+        String scheme = normal.getScheme().toLowerCase(Locale.ROOT);
+        String host = normal.getHost().toLowerCase(Locale.ROOT);
+        String path = normal.getRawPath() == null ? "" : normal.getRawPath().replaceAll("/+$", "");
+        return URI.create(scheme + "://" + host + (normal.getPort() < 0 ? "" : ":" + normal.getPort()) + path
+                        + (normal.getRawQuery() == null ? "" : "?" + normal.getRawQuery()));
     }
 
     /** What one IdP's settings make before its plugins are created. */

@@ -15,7 +15,7 @@ import java.util.Optional;
  * The identity providers for browser logins, by name: the one place that says which IdP a login, a
  * callback, a session or a logout token belongs to. A session records its IdP's name
  * ({@code SessionManager.idp}); whatever must reach that IdP again (the logout, a token refresh)
- * finds it with {@link #ofSession(Optional)}.
+ * finds it with {@link #ofSession(Optional)}, and a session whose IdP is no longer configured ends.
  */
 public final class IdentityProviders implements AutoCloseable {
 
@@ -69,10 +69,12 @@ public final class IdentityProviders implements AutoCloseable {
      * The IdP a session signed in with, to log out (or refresh) through it.
      *
      * @param name the name the session recorded, empty for a session that recorded none
-     * @return that IdP; the first one when the session names none, or an IdP no longer configured
+     * @return that IdP; the first one when the session names none (one sealed before IdPs were named); empty
+     *         when it names an IdP no longer configured: such a session ends, since no other IdP may refresh it,
+     *         sign it out or judge its groups
      */
-    public IdentityProvider ofSession(Optional<String> name) {
-        return name.flatMap(this::byName).orElse(first);
+    public Optional<IdentityProvider> ofSession(Optional<String> name) {
+        return name.isEmpty() ? Optional.of(first) : byName(name.get());
     }
 
     /**

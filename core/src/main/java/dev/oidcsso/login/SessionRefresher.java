@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 
 /**
  * Refreshes the IdP's tokens of active sessions ({@code OIDC_REFRESH_TOKENS}): a request on a
@@ -91,6 +92,9 @@ public final class SessionRefresher {
     private final Duration lease;
     private final Executor executor;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final int perIdp;
+    /** Each IdP's refreshes under way, by IdP name: as many entries as IdPs (and names of removed ones). */
+    private final Map<String, Semaphore> underWay = new ConcurrentHashMap<>();
     private final Cache<String, Backoff> backoffs = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(MAX_BACKOFF.multipliedBy(2)).build();
 
@@ -107,6 +111,30 @@ public final class SessionRefresher {
      */
     public SessionRefresher(IdentityProviders idps, UserInfoClient userInfo, Accounts accounts, SessionManager sessions, Clock clock,
                             Duration lease, Executor executor) {
+        this(idps, userInfo, accounts, sessions, clock, lease, executor, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Creates the refresher with a bound on each IdP's refreshes under way (queued or running): with
+     * several IdPs, one that is slow or hangs must not hold every refresh thread, or no other IdP's
+     * sessions would refresh.
+     *
+     * @param idps       the IdPs: each session refreshes through the one it signed in with
+     * @param userInfo   reads UserInfo when a refresh brings no ID token or the identity rules ask
+     * @param accounts   the recorded users
+     * @param sessions   the sessions
+     * @param clock      the clock
+     * @param lease      how long a claim holds if this replica stops mid-refresh (a few IdP timeouts)
+     * @param executor   runs the refreshes, off the request threads
+     * @param perIdp     the most refreshes of one IdP under way at once, at least 1; a session due beyond it is
+     *                   tried again at its next request
+     */
+    public SessionRefresher(IdentityProviders idps, UserInfoClient userInfo, Accounts accounts, SessionManager sessions, Clock clock,
+                            Duration lease, Executor executor, int perIdp) {
+        if (perIdp < 1) {
+            throw new IllegalArgumentException("each IdP needs at least one refresh at a time");
+        }
+        this.perIdp = perIdp;
         this.idps = idps;
         this.accounts = accounts;
         this.userInfo = userInfo;
@@ -131,6 +159,14 @@ public final class SessionRefresher {
         if (!inFlight.add(hash)) {
             return;
         }
+        String idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()))
+                .map(IdentityProvider::name).orElse(record.idp());
+        Semaphore permits = underWay.computeIfAbsent(idp, name -> new Semaphore(perIdp));
+        if (!permits.tryAcquire()) {
+            // This IdP already has its share of the threads (it may be slow or hanging): tried again at the next request.
+            inFlight.remove(hash);
+            return;
+        }
         try {
             executor.execute(() -> {
                 try {
@@ -139,10 +175,12 @@ public final class SessionRefresher {
                     LOG.warn("Session refresh failed unexpectedly: {}", e.toString());
                 } finally {
                     inFlight.remove(hash);
+                    permits.release();
                 }
             });
         } catch (RejectedExecutionException e) {
             inFlight.remove(hash);
+            permits.release();
         }
     }
 
@@ -187,7 +225,9 @@ public final class SessionRefresher {
         String[] rotated = new String[1];
         try {
             // The session's own IdP: its token endpoint, client, keys and identity rules.
-            IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()));
+            IdentityProvider idp = idps.ofSession(Optional.of(record.idp()).filter(name -> !name.isEmpty()))
+                    .orElseThrow(() -> new LoginExpiredException("the session's identity provider '" + record.idp()
+                            + "' is no longer configured"));
             DiscoveredProvider discovered = idp.connection().require();
             RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get(), token -> rotated[0] = token);
             Optional<JWTClaimsSet> original = sessions.idToken(record).flatMap(SessionRefresher::claimsOf);

@@ -1,7 +1,6 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -167,10 +166,9 @@ public final class Discovery {
     }
 
     private JwksCache keySource(OIDCProviderMetadata metadata) {
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever(http.timeoutMillis(), http.timeoutMillis(), MAX_DOCUMENT_BYTES);
         try {
             // Logins and bearer tokens refetch by different rules: see JwksCache.
-            return new JwksCache(metadata.getJWKSetURI().toURL(), new ObservedRetriever(retriever, events), clock,
+            return new JwksCache(metadata.getJWKSetURI().toURL(), new ObservedRetriever(http.keyRetriever(), events), clock,
                     JwksCache.Policy.DEFAULT);
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new ProviderUnavailableException("jwks_uri is not a URL", e);

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -48,6 +49,8 @@ public final class SessionManager {
     private final Sealer refreshTokens;
     private final Duration refreshBefore;
     private volatile Consumer<SessionRecord> refreshDue;
+    /** The IdP names sessions may name; until set, any. */
+    private volatile Set<String> configuredIdps;
     private final CookieScope scope;
     private final Duration maxAge;
     private final Duration idleTimeout;
@@ -304,6 +307,15 @@ public final class SessionManager {
         String hash = hash(id.get());
         Instant now = clock.instant();
         Optional<SessionRecord> record = active(hash, now);
+        Set<String> idps = configuredIdps;
+        if (idps != null && record.isPresent() && !record.get().idp().isEmpty() && !idps.contains(record.get().idp())) {
+            // Its IdP was removed from the configuration: no other IdP may refresh it, sign it out or judge its groups.
+            store.end(hash, now, "idp removed");
+            cache.invalidate(hash);
+            LOG.info("A session of user '{}' ended: its identity provider '{}' is no longer configured",
+                    record.get().username(), record.get().idp());
+            return Optional.empty();
+        }
         record.filter(r -> !now.isBefore(r.lastSeen().plus(touchEvery))).ifPresent(r -> recordActivity(r, now));
         Consumer<SessionRecord> due = refreshDue;
         if (due != null && record.isPresent() && record.get().refreshDueAt(now, refreshBefore)) {
@@ -353,6 +365,16 @@ public final class SessionManager {
         } catch (RuntimeException e) {
             LOG.warn("Could not schedule a session activity write: {}", e.toString());
         }
+    }
+
+    /**
+     * Names the configured IdPs: a session that names another (its IdP was removed or renamed) ends at
+     * its next use, and its user signs in again.
+     *
+     * @param names the names of the configured IdPs
+     */
+    public void onlyIdps(Set<String> names) {
+        this.configuredIdps = Set.copyOf(names);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.oidcsso.config.AuthMode;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
+import dev.oidcsso.config.SettingsException;
 import dev.oidcsso.groups.GroupDetector;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -24,12 +25,14 @@ import dev.oidcsso.login.IdentityProviders;
 import dev.oidcsso.login.LoginService;
 import dev.oidcsso.login.SessionRefresher;
 import dev.oidcsso.oidc.CallbackReplayGuard;
+import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.Discovery;
 import dev.oidcsso.oidc.LoginFlow;
 import dev.oidcsso.oidc.LogoutUris;
 import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.oidc.OidcHttp;
 import dev.oidcsso.oidc.ProviderConnection;
+import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.UserInfoClient;
 import dev.oidcsso.crypto.Sealer;
@@ -126,8 +129,12 @@ public final class OidcSso implements AutoCloseable {
         // The first IdP's roles are those of the authenticators that know no IdP (basic, trusted header, session).
         RoleDecision roles = new RoleDecision(settings.adminGroups(), settings.userGroups());
         List<IdentityProvider> idpList = new ArrayList<>();
+        // Two IdPs with one issuer could not be told apart (bearer routing, back-channel logout, bound users): the
+        // second to discover it is refused, at start-up when both are reachable then, else it stays down and says why.
+        java.util.Map<String, String> issuerOwners = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> sharedIssuers = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (IdpSettings idp : settings.idps()) {
-            idpList.add(identityProvider(idp, http, clock, key, replays, accounts));
+            idpList.add(identityProvider(idp, http, clock, key, replays, accounts, issuerOwners, sharedIssuers));
         }
         this.idps = new IdentityProviders(idpList);
         this.provider = idps.first().connection();
@@ -167,8 +174,10 @@ public final class OidcSso implements AutoCloseable {
         if (settings.authModes().contains(AuthMode.TRUSTED_HEADER)) {
             chain.add(new TrustedHeaderAuthenticator(settings.trustedProxies(), settings.trustedHeaders(), roles, accounts));
         }
+        // A session of an IdP no longer configured ends at its next read (F8); the roles are its own IdP's.
+        sessions.onlyIdps(idps.all().stream().map(IdentityProvider::name).collect(java.util.stream.Collectors.toSet()));
         chain.add(idps.several()
-                ? new SessionAuthenticator(sessions, accounts, session -> idpRoles.get(idps.ofSession(sessions.idp(session)).name()))
+                ? new SessionAuthenticator(sessions, accounts, session -> idps.ofSession(sessions.idp(session)).map(idp -> idpRoles.get(idp.name())))
                 : new SessionAuthenticator(sessions, accounts, roles));
         this.authenticators = List.copyOf(chain);
         this.policy = new AccessPolicy(settings.publicPaths());
@@ -200,7 +209,9 @@ public final class OidcSso implements AutoCloseable {
             this.sessionRefreshes = Optional.of(refreshPool);
             // A claim outlives the longest refresh: token endpoint, keys, UserInfo and a directory, each within the timeout.
             Duration lease = settings.httpTimeout().multipliedBy(4).plusSeconds(5);
-            SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get());
+            // With several IdPs each gets at most all threads but one, so a slow or hanging IdP leaves the others a thread.
+            SessionRefresher refresher = new SessionRefresher(idps, userInfo, accounts, sessions, clock, lease, sessionRefreshes.get(),
+                    idps.several() ? REFRESH_THREADS - 1 : REFRESH_THREADS);
             sessions.onRefreshDue(refresher::due);
             LOG.info("oidc-sso: sessions refresh the IdP's tokens {} before they expire", settings.refreshBefore());
         } else {
@@ -217,6 +228,10 @@ public final class OidcSso implements AutoCloseable {
                 idp.connection().start();
             }
         }
+        if (!sharedIssuers.isEmpty()) {
+            close();
+            throw new SettingsException(List.copyOf(sharedIssuers));
+        }
     }
 
     /**
@@ -225,7 +240,8 @@ public final class OidcSso implements AutoCloseable {
      * validator, identity rules and plugins, login flow and logout.
      */
     private IdentityProvider identityProvider(IdpSettings idp, OidcHttp http, Clock clock, SealingKey key,
-                                              CallbackReplayGuard replays, Accounts accounts) {
+                                              CallbackReplayGuard replays, Accounts accounts,
+                                              java.util.Map<String, String> issuerOwners, java.util.Set<String> sharedIssuers) {
         OidcSettings view = settings.forIdp(idp);
         IdentitySource source = idp.plugins().identitySource();
         IdentityValidator validator = idp.plugins().identityValidator();
@@ -233,7 +249,18 @@ public final class OidcSso implements AutoCloseable {
         LOG.info("oidc-sso: IdP '{}': provider profile '{}', identity source '{}', identity validator '{}', group detector '{}' ({})",
                 idp.name(), view.profile().name(), source.name(), validator.name(), detector.name(), detector.getClass().getName());
         Discovery discovery = new Discovery(view, http, clock, events);
-        ProviderConnection connection = new ProviderConnection(() -> events.fetching("discovery", discovery::discover));
+        ProviderConnection connection = new ProviderConnection(() -> {
+            DiscoveredProvider discovered = events.fetching("discovery", discovery::discover);
+            String owner = issuerOwners.putIfAbsent(discovered.issuer(), idp.name());
+            if (owner != null && !owner.equals(idp.name())) {
+                String problem = "IdPs '" + owner + "' and '" + idp.name() + "' declare the same issuer " + discovered.issuer()
+                        + ": two IdPs cannot share one issuer (their tokens, logins and logouts could not be told apart); "
+                        + "configure that IdP once";
+                sharedIssuers.add(problem);
+                throw new ProviderUnavailableException(problem);
+            }
+            return discovered;
+        });
         TokenValidator tokens = new TokenValidator(view, clock);
         RoleDecision roles = new RoleDecision(view.adminGroups(), view.userGroups());
         IdentityResolver identities = new IdentityResolver(view, source, validator, detector, roles);

@@ -86,9 +86,9 @@ final class SsoEndpoints {
             case "/logout" -> Optional.of(logout(request));
             case BACKCHANNEL_LOGOUT -> Optional.of(backchannelLogout(request));
             case "/auth/status" -> Optional.of(status(request));
-            case "/health" -> Optional.of(health());
+            case "/health" -> Optional.of(health(request));
             case "/health/live" -> Optional.of(WebResponse.json(200, "{\"status\":\"UP\"}"));
-            case "/health/ready" -> Optional.of(ready());
+            case "/health/ready" -> Optional.of(ready(request));
             default -> Optional.empty();
         };
     }
@@ -107,9 +107,15 @@ final class SsoEndpoints {
         } else {
             Optional<IdentityProvider> byDomain = hint.flatMap(idps::byEmail);
             if (byDomain.isEmpty()) {
-                return chooser(request, next, hint);
+                return chooser(request, next, hint, hint.isPresent()
+                        ? "No identity provider here serves the domain of that address. Choose one:" : CHOOSE);
             }
             idp = byDomain.get();
+        }
+        if (idps.several() && crossSite(request)) {
+            // Login CSRF through a less trusted IdP: another site's link would start a login there at once, and that IdP
+            // could sign the browser in as its own user. The user chooses here instead; their click is same-origin.
+            return chooser(request, next, hint, CHOOSE);
         }
         URI redirectUri = settings.redirectUri().orElseGet(() -> URI.create(request.baseUri() + "/callback"));
         LoginFlow.Start start = idp.logins().start(redirectUri, next, hint);
@@ -130,7 +136,7 @@ final class SsoEndpoints {
      * The login chooser: one link per IdP (plain links, so it works without JavaScript), and a form
      * whose e-mail address picks the IdP of its domain and is passed on as {@code login_hint}.
      */
-    private WebResponse chooser(WebRequest request, String next, Optional<String> hint) {
+    private WebResponse chooser(WebRequest request, String next, Optional<String> hint, String message) {
         String login = basePath(request) + "/login";
         List<Pages.Choice> choices = new java.util.ArrayList<>();
         for (IdentityProvider idp : idps.all()) {
@@ -141,9 +147,6 @@ final class SsoEndpoints {
             choices.add(new Pages.Choice(idp.settings().displayName(), LogoutUris.withQuery(URI.create(login), query).toString()));
         }
         boolean byDomain = idps.all().stream().anyMatch(idp -> !idp.settings().emailDomains().isEmpty());
-        String message = hint.isPresent()
-                ? "No identity provider here serves the domain of that address. Choose one:"
-                : "Choose how to sign in:";
         WebResponse page = WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
                         next, hint.orElse("")))
                 .withHeader("Cache-Control", "no-store");
@@ -159,6 +162,16 @@ final class SsoEndpoints {
         }
         return page.replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
                 + (origins.isEmpty() ? "" : " " + String.join(" ", origins)) + "; frame-ancestors 'none'");
+    }
+
+    private static final String CHOOSE = "Choose how to sign in:";
+
+    /**
+     * Whether the browser says another site started this navigation (Fetch Metadata, sent by every current
+     * browser); a browser that sends no {@code Sec-Fetch-Site} is taken at its word.
+     */
+    private static boolean crossSite(WebRequest request) {
+        return request.header("Sec-Fetch-Site").map(String::trim).filter("cross-site"::equalsIgnoreCase).isPresent();
     }
 
     /** A name a user sent, shown only when it is plainly a name. */
@@ -228,7 +241,7 @@ final class SsoEndpoints {
             if (session.isEmpty()) {
                 return signedOutPage(request);
             }
-            IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
+            Optional<IdentityProvider> idp = idps.ofSession(sessions.idp(session.get()));
             return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
                             + (settings.oidcLogin() ? " and the identity provider?" : "?"),
                     basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
@@ -236,7 +249,7 @@ final class SsoEndpoints {
                     // The form's POST is answered with a redirect to the IdP's logout, and browsers hold
                     // redirects after a form submission to form-action too: that one origin is allowed.
                     .replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-                            + logoutOrigins(request, idp) + "; frame-ancestors 'none'");
+                            + idp.map(known -> logoutOrigins(request, known)).orElse("") + "; frame-ancestors 'none'");
         }
         if (!"POST".equals(request.method())) {
             throw new dev.oidcsso.http.MethodNotAllowedException("GET, POST");
@@ -247,9 +260,15 @@ final class SsoEndpoints {
         csrf.checkSignOut(request, session.get().id(), formField(request, Csrf.FORM_FIELD));
         Optional<String> idToken = sessions.idToken(session.get());
         // The session logs out through the IdP it signed in with: that IdP's end_session_endpoint and ID token.
-        IdentityProvider idp = idps.ofSession(sessions.idp(session.get()));
+        Optional<IdentityProvider> known = idps.ofSession(sessions.idp(session.get()));
         sessions.end(session.get(), "logout");
         events.sessionEnded("logout");
+        if (known.isEmpty()) {
+            // Its IdP is no longer configured: signed out here only, as no other IdP may be told of it.
+            Audit.event("logout", "user", session.get().username(), "idp", "(no longer configured)");
+            return signedOutPage(request).withCookie(sessions.deletion(request)).withHeader("Set-Cookie", Csrf.deletionHeader(request));
+        }
+        IdentityProvider idp = known.get();
         Audit.event("logout", "user", session.get().username(), "idp", idp.name());
         Optional<URI> configuredPostLogout = idp.view().postLogoutRedirectUri();
         URI postLogout = configuredPostLogout.orElseGet(() -> URI.create(request.baseUri() + "/"));
@@ -375,7 +394,35 @@ final class SsoEndpoints {
         return available;
     }
 
-    private WebResponse health() {
+    /**
+     * Whether the caller may see which IdPs and workload issuers are configured and which are down:
+     * an administrator only. To anyone else (a probe, an attacker mapping the deployment) readiness
+     * gives counts; the names, and why one is down, are in the log.
+     */
+    private boolean showsNames(WebRequest request) {
+        try {
+            return authenticate.apply(request).map(Principal::admin).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // refused credentials: the anonymous answer
+        }
+    }
+
+    /** Up and down counts, without names. */
+    private static Map<String, Integer> counts(java.util.Collection<Boolean> up) {
+        int ups = (int) up.stream().filter(Boolean::booleanValue).count();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("up", ups);
+        counts.put("down", up.size() - ups);
+        return counts;
+    }
+
+    private Map<String, Boolean> idpStatus() {
+        Map<String, Boolean> each = new LinkedHashMap<>();
+        idps.all().forEach(idp -> each.put(idp.name(), idp.up()));
+        return each;
+    }
+
+    private WebResponse health(WebRequest request) {
         boolean ready = isReady();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "DOWN");
@@ -384,39 +431,53 @@ final class SsoEndpoints {
             body.put("identity_provider", Map.of("ready", idps.all().stream().anyMatch(IdentityProvider::up)));
         }
         if (detailed()) {
-            Map<String, Object> each = new LinkedHashMap<>();
-            idps.all().forEach(idp -> each.put(idp.name(), Map.of("ready", idp.up())));
-            body.put("identity_providers", each);
-            workloads.ifPresent(w -> {
-                Map<String, Object> issuers = new LinkedHashMap<>();
-                w.issuerStatus().forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
-                body.put("workload_issuers", issuers);
-            });
+            Map<String, Boolean> idpStatus = idpStatus();
+            Map<String, Boolean> issuerStatus = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
+            if (showsNames(request)) {
+                Map<String, Object> each = new LinkedHashMap<>();
+                idpStatus.forEach((name, up) -> each.put(name, Map.of("ready", up)));
+                body.put("identity_providers", each);
+                workloads.ifPresent(w -> {
+                    Map<String, Object> issuers = new LinkedHashMap<>();
+                    issuerStatus.forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
+                    body.put("workload_issuers", issuers);
+                });
+            } else {
+                body.put("identity_providers", counts(idpStatus.values()));
+                if (workloads.isPresent()) {
+                    body.put("workload_issuers", counts(issuerStatus.values()));
+                }
+            }
         }
         database.ifPresent(db -> body.put("database", Map.of("ready", databaseAvailable())));
         return WebResponse.json(ready ? 200 : 503, Json.write(body));
     }
 
-    private WebResponse ready() {
+    private WebResponse ready(WebRequest request) {
         boolean ready = isReady();
         WebResponse response;
         if (detailed()) {
             Map<String, Object> body = new LinkedHashMap<>();
-            Map<String, String> each = new LinkedHashMap<>();
-            idps.all().forEach(idp -> each.put(idp.name(), idp.up() ? "UP" : "DOWN"));
-            Map<String, String> issuers = new LinkedHashMap<>();
-            workloads.ifPresent(w -> w.issuerStatus().forEach((name, up) -> issuers.put(name, up ? "UP" : "DOWN")));
-            boolean all = !each.containsValue("DOWN") && !issuers.containsValue("DOWN");
+            Map<String, Boolean> each = idpStatus();
+            Map<String, Boolean> issuers = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
+            boolean all = !each.containsValue(false) && !issuers.containsValue(false);
             body.put("status", !ready ? "DOWN" : all ? "UP" : "DEGRADED");
-            body.put("identity_providers", each);
+            boolean names = showsNames(request);
+            body.put("identity_providers", names ? upOrDown(each) : counts(each.values()));
             if (workloads.isPresent()) {
-                body.put("workload_issuers", issuers);
+                body.put("workload_issuers", names ? upOrDown(issuers) : counts(issuers.values()));
             }
             response = WebResponse.json(ready ? 200 : 503, Json.write(body));
         } else {
             response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         }
         return ready ? response : response.withHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+    }
+
+    private static Map<String, String> upOrDown(Map<String, Boolean> status) {
+        Map<String, String> each = new LinkedHashMap<>();
+        status.forEach((name, up) -> each.put(name, up ? "UP" : "DOWN"));
+        return each;
     }
 
     /** The answer to an unauthenticated request for a protected path. */

@@ -27,6 +27,7 @@ import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.testing.MutableClock;
+import dev.oidcsso.testing.TestRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,7 +102,7 @@ class BearerTokenCacheTest {
     }
 
     private static WebRequest bearer(String token) {
-        return new HeaderRequest(Map.of("Authorization", "Bearer " + token));
+        return TestRequest.get("/api/experiments").withHeader("Authorization", "Bearer " + token);
     }
 
     @Test
@@ -204,43 +204,5 @@ class BearerTokenCacheTest {
         DiscoveredProvider rediscovered = new DiscoveredProvider(provider.metadata(), provider.keys(), provider.algorithms());
         assertTrue(cache.find(digest, rediscovered, validator).isEmpty());
         assertEquals(cache.digest(token), digest, "the digest of the same token is the same key");
-    }
-
-    /** A request with the given headers and nothing else. */
-    private record HeaderRequest(Map<String, String> headers) implements WebRequest {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/api/experiments";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://localhost:8080");
-        }
     }
 }

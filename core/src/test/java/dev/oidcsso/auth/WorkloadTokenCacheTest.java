@@ -4,7 +4,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.WorkloadSettings;
-import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.RoleDecision;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.spi.support.JsonHttp;
@@ -12,11 +11,11 @@ import dev.oidcsso.testing.MutableClock;
 import dev.oidcsso.testing.Poll;
 import dev.oidcsso.testing.StubServer;
 import dev.oidcsso.testing.stub.StubKeys;
+import dev.oidcsso.testing.TestRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -77,7 +76,7 @@ class WorkloadTokenCacheTest {
     }
 
     Optional<Principal> authenticate(String token) {
-        return workloads.authenticate(new Bearer(token));
+        return workloads.authenticate(TestRequest.get("/api").withHeader("Authorization", "Bearer " + token));
     }
 
     @Test
@@ -119,43 +118,5 @@ class WorkloadTokenCacheTest {
             }
         }, "the cached token refused once its key left the JWKS");
         assertEquals(0, workloads.cachedTokens());
-    }
-
-    /** A request with only a bearer token. */
-    private record Bearer(String token) implements WebRequest {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/api";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return "Authorization".equalsIgnoreCase(name) ? Optional.of("Bearer " + token) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://localhost:8080");
-        }
     }
 }

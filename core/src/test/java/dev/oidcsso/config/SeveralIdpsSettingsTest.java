@@ -119,6 +119,16 @@ class SeveralIdpsSettingsTest {
     }
 
     @Test
+    void twoIdpsWithTheSameDiscoveryUrlAreRefusedNamingBoth() {
+        Map<String, String> settings = twoIdps();
+        settings.put("OIDC_PARTNERS_DISCOVERY_URL", "https://LOGIN.example.com/.well-known/openid-configuration/");
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder().setAll(settings).build());
+        assertEquals(List.of("IdPs 'staff' and 'partners' have the same discovery URL "
+                + "https://LOGIN.example.com/.well-known/openid-configuration/: two IdPs cannot share one issuer (their tokens, "
+                + "logins and logouts could not be told apart); configure that IdP once"), e.problems());
+    }
+
+    @Test
     void badIdpNamesAreReported() {
         SettingsException e = assertThrows(SettingsException.class, () -> OidcSettings.builder()
                 .set("OIDC_PROVIDERS", "staff,staff,my-idp").set("OIDC_STAFF_DISCOVERY_URL", "https://a.example/x")

@@ -1,12 +1,12 @@
 package dev.oidcsso.http;
 
+import dev.oidcsso.testing.TestRequest;
+
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,57 +31,18 @@ class CookieLookupTest {
             for (String name : List.of("a", "b", "oidc_sso_session", "x")) {
                 List<String> expected = WebRequest.parseCookies(lines).stream().filter(pair -> pair.getKey().equals(name))
                         .map(Map.Entry::getValue).toList();
-                assertEquals(expected, new Lines(lines).cookies(name), () -> lines + " " + name);
+                assertEquals(expected, cookieLines(lines).cookies(name), () -> lines + " " + name);
             }
         }
     }
 
     @Test
     void plantedDuplicateIsSeen() {
-        assertEquals(List.of("one", "two"), new Lines(List.of("s=one; t=3", " s = \"two\" ")).cookies("s"));
-        assertEquals(List.of(), new Lines(List.of("ss=one; s2=3")).cookies("s"));
+        assertEquals(List.of("one", "two"), cookieLines(List.of("s=one; t=3", " s = \"two\" ")).cookies("s"));
+        assertEquals(List.of(), cookieLines(List.of("ss=one; s2=3")).cookies("s"));
     }
 
-    private record Lines(List<String> lines) implements WebRequest {
-
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return headers(name).stream().findFirst();
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return name.equalsIgnoreCase("Cookie") ? lines : List.of();
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://localhost");
-        }
+    private static TestRequest cookieLines(List<String> lines) {
+        return TestRequest.get("/").withCookieLines(lines.toArray(String[]::new));
     }
 }

@@ -2,15 +2,13 @@ package dev.oidcsso.session;
 
 import dev.oidcsso.crypto.Sealer;
 import dev.oidcsso.http.CookieScope;
-import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.testing.MutableClock;
+import dev.oidcsso.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,48 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionCookieTest {
 
-    /** A request to the application at {@code base}, carrying these {@code Cookie} header lines. */
-    record Request(String base, List<String> cookieLines) implements WebRequest {
-        Request(String base) {
-            this(base, List.of());
-        }
+    /** A request to {@code base} sending these {@code Cookie} lines. */
+    static TestRequest request(String base, String... cookieLines) {
+        return TestRequest.get("/").at(base).withCookieLines(cookieLines);
+    }
 
-        static Request withSession(String base, String name, String value) {
-            return new Request(base, List.of(name + "=" + value));
-        }
-
-        public String method() {
-            return "GET";
-        }
-
-        public String path() {
-            return "/";
-        }
-
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        public Optional<String> header(String name) {
-            return headers(name).stream().findFirst();
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return name.equalsIgnoreCase("Cookie") ? cookieLines : List.of();
-        }
-
-        public Optional<String> cookie(String name) {
-            return cookies(name).stream().findFirst();
-        }
-
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        public URI baseUri() {
-            return URI.create(base);
-        }
+    static TestRequest withSession(String base, String name, String value) {
+        return request(base, name + "=" + value);
     }
 
     static final String HTTP = "http://localhost:8080";
@@ -75,22 +38,22 @@ class SessionCookieTest {
     }
 
     Optional<Session> read(SessionManager manager, Session session) {
-        return manager.read(Request.withSession(HTTP, SessionManager.COOKIE, session.id()));
+        return manager.read(withSession(HTTP, SessionManager.COOKIE, session.id()));
     }
 
     @Test
     void hostPrefixedOverHttpsHttpOnlyAndSameSiteAlways() {
         Session session = sessions.start("alice", List.of("mlflow"), false, Optional.empty());
-        String https = sessions.cookie(session, new Request("https://app.example.com/tracking")).toHeader();
+        String https = sessions.cookie(session, request("https://app.example.com/tracking")).toHeader();
         assertTrue(https.startsWith("__Host-" + SessionManager.COOKIE + "="), https);
         assertTrue(https.contains("; Path=/; Max-Age=28800; HttpOnly; SameSite=Lax; Secure"), https);
         assertFalse(https.contains("Domain"));
-        String http = sessions.cookie(session, new Request(HTTP)).toHeader();
+        String http = sessions.cookie(session, request(HTTP)).toHeader();
         assertTrue(http.startsWith(SessionManager.COOKIE + "="), http);
         assertTrue(http.contains("; Path=/; Max-Age=28800; HttpOnly; SameSite=Lax"), http);
         assertFalse(http.contains("Secure"));
         assertEquals(SessionManager.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-                sessions.deletion(new Request(HTTP)).toHeader());
+                sessions.deletion(request(HTTP)).toHeader());
         assertTrue(https.length() < 400, "the whole Set-Cookie stays small: " + https.length());
     }
 
@@ -98,12 +61,12 @@ class SessionCookieTest {
     void aConfiguredDomainGivesSecurePrefixedCookiesWithThatDomain() {
         SessionManager withDomain = manager(store, Optional.of("example.com"));
         Session session = withDomain.start("alice", List.of("mlflow"), false, Optional.empty());
-        String https = withDomain.cookie(session, new Request("https://app.example.com/tracking")).toHeader();
+        String https = withDomain.cookie(session, request("https://app.example.com/tracking")).toHeader();
         assertTrue(https.startsWith("__Secure-" + SessionManager.COOKIE + "="), https);
         assertTrue(https.contains("; Path=/tracking; Domain=example.com; Max-Age=28800; HttpOnly; SameSite=Lax; Secure"), https);
-        assertTrue(withDomain.read(Request.withSession("https://app.example.com/tracking", "__Secure-" + SessionManager.COOKIE,
+        assertTrue(withDomain.read(withSession("https://app.example.com/tracking", "__Secure-" + SessionManager.COOKIE,
                 session.id())).isPresent());
-        assertTrue(withDomain.read(Request.withSession("https://app.example.com/tracking", SessionManager.COOKIE,
+        assertTrue(withDomain.read(withSession("https://app.example.com/tracking", SessionManager.COOKIE,
                 session.id())).isEmpty(), "over https the unprefixed name is not read");
     }
 
@@ -111,10 +74,10 @@ class SessionCookieTest {
     void twoSessionCookiesGiveNoSession() {
         Session alice = sessions.start("alice", List.of("mlflow"), false, Optional.empty());
         Session mallory = sessions.start("mallory", List.of("mlflow"), false, Optional.empty());
-        assertTrue(sessions.read(new Request(HTTP, List.of(SessionManager.COOKIE + "=" + mallory.id() + "; "
-                + SessionManager.COOKIE + "=" + alice.id()))).isEmpty());
-        assertTrue(sessions.read(new Request(HTTP, List.of(SessionManager.COOKIE + "=" + mallory.id(),
-                SessionManager.COOKIE + "=" + alice.id()))).isEmpty());
+        assertTrue(sessions.read(request(HTTP, SessionManager.COOKIE + "=" + mallory.id() + "; "
+                + SessionManager.COOKIE + "=" + alice.id())).isEmpty());
+        assertTrue(sessions.read(request(HTTP, SessionManager.COOKIE + "=" + mallory.id(),
+                SessionManager.COOKIE + "=" + alice.id())).isEmpty());
         assertEquals("alice", read(sessions, alice).orElseThrow().username());
     }
 

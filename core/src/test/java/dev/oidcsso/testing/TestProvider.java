@@ -122,6 +122,7 @@ public final class TestProvider implements AutoCloseable {
     private volatile Set<String> userInfoOmits = Set.of();
     private volatile boolean tokenEndpointDown;
     private volatile boolean codesReusable;
+    private volatile java.util.concurrent.CountDownLatch tokenEndpointGate;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Discovery discovery = new Discovery();
     private final Jwks jwks;
@@ -615,6 +616,18 @@ public final class TestProvider implements AutoCloseable {
     }
 
     /**
+     * Makes the token endpoint hold each request until the gate opens (a slow or hanging IdP), or, given
+     * null, answer at once again. A held request is answered after 30 s at the latest.
+     *
+     * @param gate the latch whose count-down lets the held requests go on, or null
+     * @return this provider
+     */
+    public TestProvider holdTokenEndpoint(java.util.concurrent.CountDownLatch gate) {
+        this.tokenEndpointGate = gate;
+        return this;
+    }
+
+    /**
      * The refresh tokens issued so far, oldest first (to check that none is stored or logged in clear).
      *
      * @return the tokens
@@ -765,6 +778,14 @@ public final class TestProvider implements AutoCloseable {
     // ------------------------------------------------------------------ /token
 
     private void token(HttpExchange exchange, RecordedRequest request) throws IOException {
+        java.util.concurrent.CountDownLatch gate = tokenEndpointGate;
+        if (gate != null) {
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!"POST".equals(request.method())) {
             sendText(exchange, 405, "the token endpoint takes POST");
             return;

@@ -18,13 +18,12 @@ import dev.oidcsso.oidc.ProviderResponseException;
 import dev.oidcsso.oidc.ProviderUnavailableException;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.store.StoreUnavailableException;
+import dev.oidcsso.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,45 +37,9 @@ class ErrorResponsesTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Request(Map<String, String> headers) implements WebRequest {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/callback";
-        }
-
-        @Override
-        public Map<String, String> queryParameters() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return Optional.ofNullable(headers.get(name));
-        }
-
-        @Override
-        public Optional<String> cookie(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://127.0.0.1:8080/app");
-        }
-    }
-
-    static final WebRequest SCRIPT = new Request(Map.of());
-    static final WebRequest BROWSER = new Request(Map.of("Accept", "text/html", "Sec-Fetch-Mode", "navigate"));
+    static final WebRequest SCRIPT = TestRequest.get("/callback").at("http://127.0.0.1:8080/app");
+    static final WebRequest BROWSER = TestRequest.get("/callback").at("http://127.0.0.1:8080/app").withHeader("Accept", "text/html")
+            .withHeader("Sec-Fetch-Mode", "navigate");
 
     @Test
     void eachCauseHasItsStatusAndCode() throws Exception {

@@ -2,12 +2,23 @@ package dev.oidcsso.web;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.auth.Accounts;
+import dev.oidcsso.auth.Principal;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.oidc.GenericProviderProfile;
+import dev.oidcsso.spi.PluginSettings;
+import dev.oidcsso.spi.ProviderProfile;
+import dev.oidcsso.spi.ProviderProfileFactory;
+import dev.oidcsso.http.WebRequest;
+import dev.oidcsso.session.InMemorySessionStore;
+import dev.oidcsso.session.SessionStore;
 import dev.oidcsso.oidc.LogoutTokenValidator;
 import dev.oidcsso.testing.Browser;
 import dev.oidcsso.testing.FreePort;
 import dev.oidcsso.testing.HtmlForm;
 import dev.oidcsso.testing.TestProvider;
+import dev.oidcsso.testing.TestRequest;
 import dev.oidcsso.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,13 +33,16 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +60,8 @@ class SeveralIdpsTest {
     TestProvider partners;
     OidcSso sso;
     HttpServer app;
+    /** Sessions kept across a restart of the application, when a test sets it. */
+    SessionStore sessionStore;
 
     @AfterEach
     void stop() throws Exception {
@@ -94,7 +110,8 @@ class SeveralIdpsTest {
         settings.put("OIDC_PARTNERS_GROUPS_ATTRIBUTE", "roles");
         settings.put("OIDC_PARTNERS_GROUP_NAME", "partners");
         settings.put("OIDC_HTTP_TIMEOUT", "2s");
-        sso = OidcSso.create(OidcSettings.builder().setAll(settings).secretKey(JdkServerLoginTest.KEY).build());
+        sso = OidcSso.builder(OidcSettings.builder().setAll(settings).secretKey(JdkServerLoginTest.KEY).build())
+                .sessionStore(sessionStore).build();
         open.add(sso);
         app = DemoApps.jdkApp(sso);
         staff.registerRedirectUri(url("/callback")).registerPostLogoutRedirectUri(url("/"));
@@ -324,6 +341,125 @@ class SeveralIdpsTest {
     }
 
     @Test
+    void aRepeatedBearerTokenIsAnsweredByItsOwnIdpsCacheWithoutParsingItAgain() throws Exception {
+        start();
+        AtomicInteger parses = new AtomicInteger();
+        BearerByIssuer router = new BearerByIssuer(sso.identityProviders().all(), new Accounts(Optional.empty()), token -> {
+            parses.incrementAndGet();
+            return BearerByIssuer.claims(token);
+        });
+        String partnersToken = partners.accessToken(Map.of("preferred_username", "pat", "roles", List.of("partners")));
+        String staffToken = staff.accessToken(Map.of());
+        for (int i = 0; i < 3; i++) {
+            Principal pat = router.authenticate(bearer(partnersToken)).orElseThrow();
+            assertEquals("pat", pat.username());
+            assertEquals(List.of("partners"), List.copyOf(pat.groups()));
+            assertEquals("alice", router.authenticate(bearer(staffToken)).orElseThrow().username());
+        }
+        assertEquals(2, parses.get(), "each token is parsed once, when first verified");
+        // Each token sits in the cache of the IdP that verified it, and only there.
+        assertEquals(1, router.cachedTokens("staff"));
+        assertEquals(1, router.cachedTokens("partners"));
+    }
+
+    /** A profile whose IdP serves its document at more than one URL, as Entra's tenant aliases do. */
+    static final class MirroredProfile implements ProviderProfileFactory {
+        @Override
+        public String name() {
+            return "mirrored";
+        }
+
+        @Override
+        public ProviderProfile create(PluginSettings settings) {
+            return new ProviderProfile() {
+                @Override
+                public String name() {
+                    return "mirrored";
+                }
+
+                @Override
+                public boolean acceptsDiscoveredIssuer(URI discoveryUrl, String issuer) {
+                    return true;
+                }
+            };
+        }
+    }
+
+    @Test
+    void anotherSitesLinkToOneIdpsLoginShowsTheChooserInstead() throws Exception {
+        start();
+        // Login CSRF: a page elsewhere sends the browser to /login?idp=partners, hoping the partners' IdP signs it in as
+        // a user of its choosing. The browser tells the navigation came from another site: the user chooses here.
+        Browser browser = browser();
+        HttpResponse<String> crossSite = browser.get(url("/login?idp=partners&next=%2Fhome"), Map.of("Sec-Fetch-Site", "cross-site"));
+        assertEquals(200, crossSite.statusCode(), crossSite.body());
+        assertEquals("/login?idp=partners&next=%2Fhome", links(crossSite).get("Partners"));
+        HttpResponse<String> byHint = browser.get(url("/login?login_hint=pat%40partner.example"), Map.of("Sec-Fetch-Site", "cross-site"));
+        assertEquals(200, byHint.statusCode(), "an e-mail hint from another site does not start a login either");
+        assertTrue(byHint.body().contains("Choose how to sign in"), byHint.body());
+        assertEquals(0, partners.requests("/authorize").size());
+        assertTrue(browser.cookies().all().stream().noneMatch(cookie -> cookie.name().contains("login")), "no login was started");
+
+        // The user's own click on the chooser is same-origin and signs in; so does a typed or bookmarked URL.
+        HttpResponse<String> sameOrigin = browser.get(url("/login?idp=partners"), Map.of("Sec-Fetch-Site", "same-origin"));
+        assertEquals(302, sameOrigin.statusCode());
+        assertTrue(sameOrigin.headers().firstValue("Location").orElseThrow().startsWith(partners.issuer()), sameOrigin.headers().map().toString());
+        assertEquals(302, browser.get(url("/login?idp=staff"), Map.of("Sec-Fetch-Site", "none")).statusCode());
+    }
+
+    @Test
+    void aSessionWhoseIdpIsNoLongerConfiguredEndsAtItsNextUse() throws Exception {
+        sessionStore = new InMemorySessionStore(java.time.Clock.systemUTC());
+        start();
+        Browser pat = browser();
+        assertEquals("hello pat via session at /", pat.navigate(url("/login?idp=partners")).body());
+        Browser alice = browser();
+        assertEquals("hello alice via session at /", alice.navigate(url("/login?idp=staff")).body());
+
+        // The operator removes the partners' IdP; the sessions are kept (a shared store, the same SECRET_KEY).
+        app.stop(0);
+        sso.close();
+        sso = OidcSso.builder(OidcSettings.builder().setAll(Map.of("OIDC_PROVIDERS", "staff",
+                        "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(), "OIDC_STAFF_CLIENT_ID", staff.clientId(),
+                        "OIDC_STAFF_CLIENT_SECRET", staff.clientSecret())).secretKey(JdkServerLoginTest.KEY).build())
+                .sessionStore(sessionStore).build();
+        open.add(sso);
+        app = DemoApps.jdkApp(sso);
+        staff.registerRedirectUri(url("/callback"));
+
+        assertTrue(status(alice).contains("\"username\":\"alice\""), "the staff session lives on: " + status(alice));
+        // The partners' session is not taken over by the first IdP that is left: it ends, and pat signs in again.
+        assertTrue(status(pat).contains("\"authenticated\":false"), status(pat));
+        HttpResponse<String> page = pat.get(url("/experiments"));
+        assertEquals(302, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Location").orElseThrow().startsWith("/login"), page.headers().map().toString());
+        java.time.Instant now = java.time.Instant.now();
+        assertEquals(List.of(), sessionStore.activeOf("pat", now), "the partners' session is ended in the store");
+        assertEquals(1, sessionStore.activeOf("alice", now).size());
+    }
+
+    @Test
+    void twoIdpsDeclaringTheSameIssuerAreRefusedAtStartUpNamingBoth() throws Exception {
+        staff = TestProvider.builder().clientId("staff-app").user(TestUser.alice()).start();
+        open.add(staff);
+        // Another URL of the same document, so the settings cannot tell; only the discovered issuers can.
+        SettingsException e = assertThrows(SettingsException.class, () -> OidcSso.create(OidcSettings.builder()
+                .profiles(List.of(new GenericProviderProfile(), new MirroredProfile())).setAll(Map.of(
+                "OIDC_PROVIDERS", "staff,partners",
+                "OIDC_STAFF_DISCOVERY_URL", staff.discoveryUrl().toString(),
+                "OIDC_STAFF_CLIENT_ID", "a", "OIDC_STAFF_CLIENT_SECRET", "b",
+                "OIDC_PARTNERS_PROVIDER", "mirrored",
+                "OIDC_PARTNERS_DISCOVERY_URL", staff.discoveryUrl() + "?copy=1",
+                "OIDC_PARTNERS_CLIENT_ID", "c", "OIDC_PARTNERS_CLIENT_SECRET", "d")).secretKey(JdkServerLoginTest.KEY).build()));
+        assertEquals(List.of("IdPs 'staff' and 'partners' declare the same issuer " + staff.issuer() + ": two IdPs cannot share one "
+                + "issuer (their tokens, logins and logouts could not be told apart); configure that IdP once"), e.problems());
+    }
+
+    static WebRequest bearer(String token) {
+        return TestRequest.get("/private").withHeader("Authorization", "Bearer " + token);
+    }
+
+    @Test
     void oneIdpDownLeavesTheOtherSigningInAndReadinessNamesIt() throws Exception {
         staff = TestProvider.builder().clientId("staff-app").user(TestUser.alice()).start();
         open.add(staff);
@@ -332,10 +468,22 @@ class SeveralIdpsTest {
 
         HttpResponse<String> ready = new Browser().getJson(url("/health/ready"));
         assertEquals(200, ready.statusCode(), "logins through the staff OP still work: " + ready.body());
-        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"staff\":\"UP\",\"partners\":\"DOWN\"}}", ready.body());
+        // To anyone: how many are up, not which IdPs the deployment trusts.
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"up\":1,\"down\":1}}", ready.body());
         String health = new Browser().getJson(url("/health")).body();
-        assertTrue(health.contains("\"partners\":{\"ready\":false}") && health.contains("\"staff\":{\"ready\":true}"), health);
+        assertTrue(health.contains("\"identity_providers\":{\"up\":1,\"down\":1}"), health);
+        assertFalse(health.contains("partners") || health.contains("staff"), "no IdP is named to an anonymous caller: " + health);
         assertFalse(health.contains(String.valueOf(closed)), "where the IdP is stays in the log: " + health);
+        // To an administrator: which one is down.
+        staff.user(TestUser.admin());
+        Browser admin = browser();
+        assertTrue(admin.navigate(url("/login?idp=staff")).body().contains("admin"));
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"staff\":\"UP\",\"partners\":\"DOWN\"}}",
+                admin.getJson(url("/health/ready")).body());
+        String detailed = admin.getJson(url("/health")).body();
+        assertTrue(detailed.contains("\"partners\":{\"ready\":false}") && detailed.contains("\"staff\":{\"ready\":true}"), detailed);
+        assertFalse(detailed.contains(String.valueOf(closed)), "where the IdP is stays in the log: " + detailed);
+        staff.user(TestUser.alice());
 
         Browser browser = browser();
         HttpResponse<String> down = browser.get(url("/login?idp=partners"));
@@ -356,7 +504,7 @@ class SeveralIdpsTest {
         app = DemoApps.jdkApp(sso);
         HttpResponse<String> ready = new Browser().getJson(url("/health/ready"));
         assertEquals(503, ready.statusCode());
-        assertEquals("{\"status\":\"DOWN\",\"identity_providers\":{\"staff\":\"DOWN\",\"partners\":\"DOWN\"}}", ready.body());
+        assertEquals("{\"status\":\"DOWN\",\"identity_providers\":{\"up\":0,\"down\":2}}", ready.body());
         assertFalse(sso.ready());
         assertEquals(Map.of("staff", false, "partners", false), sso.identityProviderStatus());
     }

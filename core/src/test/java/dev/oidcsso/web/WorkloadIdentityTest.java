@@ -247,9 +247,17 @@ class WorkloadIdentityTest {
         gitlab.close();
         HttpResponse<String> ready = new Browser().getJson(DemoApps.baseUrl(app) + "/health/ready");
         assertEquals(200, ready.statusCode(), "browser logins and the other issuers' tokens still work: " + ready.body());
-        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"default\":\"UP\"},"
-                + "\"workload_issuers\":{\"github\":\"UP\",\"gitlab\":\"DOWN\",\"k8s\":\"UP\"}}", ready.body());
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"up\":1,\"down\":0},"
+                + "\"workload_issuers\":{\"up\":2,\"down\":1}}", ready.body(), "counts only, to an anonymous caller");
         String health = new Browser().getJson(DemoApps.baseUrl(app) + "/health").body();
+        assertTrue(health.contains("\"workload_issuers\":{\"up\":2,\"down\":1}") && !health.contains("gitlab"), health);
+        // An administrator (here the k8s workload, admin through its group) is told which issuer is down.
+        HttpResponse<String> named = new Browser().send(HttpRequest.newBuilder(URI.create(DemoApps.baseUrl(app) + "/health/ready"))
+                .header("Accept", "application/json").header("Authorization", "Bearer " + sign(k8sKeys, k8sClaims(), false, 3600)));
+        assertEquals("{\"status\":\"DEGRADED\",\"identity_providers\":{\"default\":\"UP\"},"
+                + "\"workload_issuers\":{\"github\":\"UP\",\"gitlab\":\"DOWN\",\"k8s\":\"UP\"}}", named.body());
+        health = new Browser().send(HttpRequest.newBuilder(URI.create(DemoApps.baseUrl(app) + "/health"))
+                .header("Accept", "application/json").header("Authorization", "Bearer " + sign(k8sKeys, k8sClaims(), false, 3600))).body();
         assertTrue(health.contains("\"gitlab\":{\"ready\":false}"), health);
         assertFalse(health.contains(issuerOf(gitlab)), "where the issuer is stays in the log: " + health);
     }

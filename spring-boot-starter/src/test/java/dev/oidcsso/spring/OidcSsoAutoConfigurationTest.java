@@ -76,7 +76,8 @@ class OidcSsoAutoConfigurationTest {
         runner.withPropertyValues("oidc-sso.providers.staff.discovery-url=" + nowhere,
                 "oidc-sso.providers.staff.client-id=staff-app", "oidc-sso.providers.staff.client-secret=s1",
                 "oidc-sso.providers.staff.display-name=Staff",
-                "oidc-sso.providers.partners.discovery-url=" + nowhere,
+                // Another URL: two IdPs with one discovery URL are refused (they could not be told apart).
+                "oidc-sso.providers.partners.discovery-url=" + nowhere.replace("9/", "9/partners/"),
                 "oidc-sso.providers.partners.client-id=partner-app", "oidc-sso.providers.partners.client-secret=s2",
                 "oidc-sso.providers.partners.groups-attribute=roles", "oidc-sso.providers.partners.group-name=partners,guests",
                 "oidc-sso.providers.partners.email-domains=partner.example",

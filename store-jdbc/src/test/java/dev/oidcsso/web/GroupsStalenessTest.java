@@ -1,6 +1,5 @@
 package dev.oidcsso.web;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
@@ -35,36 +34,28 @@ class GroupsStalenessTest {
     final MutableClock clock = MutableClock.atNow();
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.builder().clock(clock).tokenLifetime(Duration.ofDays(1)).start();
         db = Database.open(StoreSettings.embedded(dataDir), clock);
-        sso = OidcSso.builder(StoreApps.settings(op, Map.of("OIDC_GROUPS_MAX_STALENESS", "1h"))).database(db).clock(clock).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of("OIDC_GROUPS_MAX_STALENESS", "1h"), b -> b.clock(clock));
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     HttpResponse<String> call(String authorization) {
-        return new Browser().get(base + "/api/experiments", Map.of("Authorization", authorization, "Accept", "application/json"));
+        return new Browser().get(app.base() + "/api/experiments", Map.of("Authorization", authorization, "Accept", "application/json"));
     }
 
     String personalAccessToken(TestUser user) {
         op.user(user);
-        Browser browser = StoreApps.signedIn(base);
-        HttpResponse<String> created = browser.sendJson("POST", base + "/oidc/api/me/token", null);
+        Browser browser = StoreApps.signedIn(app.base());
+        HttpResponse<String> created = browser.sendJson("POST", app.base() + "/oidc/api/me/token", null);
         assertTrue(created.statusCode() / 100 == 2, created.body());
         return Browser.basicAuthorization(user.subject(), RestApiTest.json(created).get("token").asText());
     }
@@ -82,7 +73,7 @@ class GroupsStalenessTest {
         assertTrue(stale.body().contains("OIDC_GROUPS_MAX_STALENESS") && stale.body().contains("Sign in"), stale.body());
 
         // A sign-in records the groups again, and the same token works.
-        StoreApps.signedIn(base);
+        StoreApps.signedIn(app.base());
         assertEquals(200, call(basic).statusCode());
     }
 
@@ -103,7 +94,7 @@ class GroupsStalenessTest {
         op.user(TestUser.withGroups("alice", "sales"));
         Browser refused = new Browser();
         refused.defaultHeader("Accept", "text/html");
-        assertEquals(403, refused.navigate(base + "/").statusCode(), "the IdP's new groups refuse the sign-in");
+        assertEquals(403, refused.navigate(app.base() + "/").statusCode(), "the IdP's new groups refuse the sign-in");
         assertEquals(403, call(basic).statusCode(), "the refused sign-in recorded her groups: the token has no allowed group");
     }
 
@@ -133,7 +124,7 @@ class GroupsStalenessTest {
         op.user(TestUser.withGroups("alice", "sales"));
         Browser refused = new Browser();
         refused.defaultHeader("Accept", "text/html");
-        assertEquals(403, refused.navigate(base + "/").statusCode());
+        assertEquals(403, refused.navigate(app.base() + "/").statusCode());
         assertEquals(403, call(basic).statusCode());
 
         // The token from before still stands for its own groups until the bound, but records nothing older.

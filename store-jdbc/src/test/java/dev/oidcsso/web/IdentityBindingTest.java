@@ -2,7 +2,6 @@ package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.IdpIdentity;
@@ -44,29 +43,21 @@ class IdentityBindingTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
     String admin;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.start();
         db = Database.open(StoreSettings.embedded(dataDir));
-        sso = OidcSso.builder(StoreApps.settings(op, Map.of())).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of(), b -> b.resourceTypes(ResourceTypes.of("experiment")));
         op.user(TestUser.admin());
         admin = "Bearer " + op.accessToken(Map.of());
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     /** A browser login as a user whose subject is {@code subject} and whose preferred_username is alice. */
@@ -75,11 +66,11 @@ class IdentityBindingTest {
         op.user(new TestUser(subject, alice.claims()));
         Browser browser = new Browser();
         browser.defaultHeader("Accept", "text/html");
-        return browser.navigate(base + "/").last();
+        return browser.navigate(app.base() + "/").last();
     }
 
     HttpResponse<String> api(String method, String path, String body) {
-        return new Browser().send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", admin)
+        return new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + path)).header("Authorization", admin)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -152,29 +143,24 @@ class IdentityBindingTest {
     void aBearerTokenOfAnotherSubjectWithABoundUserNameIsRefused() {
         assertEquals(200, loginAsAlice("alice-subject").statusCode());
         op.user(new TestUser("mallory-subject", TestUser.withGroups("alice", "mlflow").claims()));
-        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                 .header("Authorization", "Bearer " + op.accessToken(Map.of())));
         assertEquals(403, me.statusCode(), me.body());
         op.user(new TestUser("alice-subject", TestUser.withGroups("alice", "mlflow").claims()));
-        assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+        assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                 .header("Authorization", "Bearer " + op.accessToken(Map.of()))).statusCode());
     }
 
     @Test
     void aWorkloadsUserNameCannotBeTakenBySigningInUnderIt() throws Exception {
         try (StubWorkloadIssuer issuer = StubWorkloadIssuer.start()) {
-            app.stop(0);
-            sso.close();
             Map<String, String> settings = new java.util.HashMap<>(issuer.settings("ci", "alice"));
             settings.put("OIDC_WORKLOAD_CI_GROUPS", "mlflow-admin");
             settings.put("OIDC_AUTH_MODE", "oidc,trusted-header");
             settings.put("OIDC_TRUSTED_PROXIES", "127.0.0.1");
-            sso = OidcSso.builder(StoreApps.settings(op, settings)).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-            app = DemoApps.jdkApp(sso);
-            base = DemoApps.baseUrl(app);
-            op.registerRedirectUri(base + "/callback");
+            app.restart(settings);
             String workload = "Bearer " + issuer.token(java.time.Instant.now(), java.time.Duration.ofMinutes(5));
-            HttpResponse<String> first = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+            HttpResponse<String> first = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                     .header("Authorization", workload));
             assertEquals(200, first.statusCode(), first.body());
 
@@ -185,14 +171,14 @@ class IdentityBindingTest {
             assertTrue(page.body().contains("belongs to another account"), page.body());
             assertEquals(Set.of("mlflow-admin"), db.users().find("alice").orElseThrow().groups());
             op.user(new TestUser("alice-subject", TestUser.withGroups("alice", "mlflow").claims()));
-            HttpResponse<String> bearer = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+            HttpResponse<String> bearer = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                     .header("Authorization", "Bearer " + op.accessToken(Map.of())));
             assertEquals(403, bearer.statusCode(), "nor with the IdP's bearer token: " + bearer.body());
-            HttpResponse<String> proxied = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+            HttpResponse<String> proxied = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                     .header("X-Forwarded-User", "alice").header("X-Forwarded-Groups", "mlflow"));
             assertEquals(403, proxied.statusCode(), "nor as a proxy's user: " + proxied.body());
             assertEquals(Set.of("mlflow-admin"), db.users().find("alice").orElseThrow().groups(), "the workload's groups are unchanged");
-            assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+            assertEquals(200, new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                     .header("Authorization", workload)).statusCode(), "the workload keeps its name");
         }
     }
@@ -201,13 +187,8 @@ class IdentityBindingTest {
     void aWorkloadWhoseUserNameAPersonHoldsIsRefused() throws Exception {
         assertEquals(200, loginAsAlice("alice-subject").statusCode());
         try (StubWorkloadIssuer issuer = StubWorkloadIssuer.start()) {
-            app.stop(0);
-            sso.close();
-            sso = OidcSso.builder(StoreApps.settings(op, issuer.settings("ci", "alice"))).database(db)
-                    .resourceTypes(ResourceTypes.of("experiment")).build();
-            app = DemoApps.jdkApp(sso);
-            base = DemoApps.baseUrl(app);
-            HttpResponse<String> refused = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+            app.restart(issuer.settings("ci", "alice"));
+            HttpResponse<String> refused = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                     .header("Authorization", "Bearer " + issuer.token(java.time.Instant.now(), java.time.Duration.ofMinutes(5))));
             assertEquals(403, refused.statusCode(), refused.body());
             assertEquals(Optional.of(new IdpIdentity(op.issuer(), "alice-subject")), db.users().find("alice").orElseThrow().identity(),
@@ -219,7 +200,7 @@ class IdentityBindingTest {
     void aLoginRefusedForItsGroupsNeverBindsNorChangesAnotherIdentitysUser() {
         // Bob is known from his bearer token (recorded, not bound to any browser sign-in yet).
         op.user(new TestUser("bob-subject", TestUser.withGroups("bob", "mlflow").claims()));
-        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me"))
+        HttpResponse<String> me = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me"))
                 .header("Authorization", "Bearer " + op.accessToken(Map.of())));
         assertEquals(200, me.statusCode(), me.body());
         assertEquals(Optional.empty(), db.users().find("bob").orElseThrow().identity());
@@ -228,7 +209,7 @@ class IdentityBindingTest {
         op.user(new TestUser("mallory-subject", TestUser.withGroups("bob", "sales").claims()));
         Browser browser = new Browser();
         browser.defaultHeader("Accept", "text/html");
-        assertEquals(403, browser.navigate(base + "/").last().statusCode());
+        assertEquals(403, browser.navigate(app.base() + "/").last().statusCode());
         assertEquals(Optional.empty(), db.users().find("bob").orElseThrow().identity(), "not bound by a refused login");
         assertEquals(Set.of("mlflow"), db.users().find("bob").orElseThrow().groups(), "Bob's groups are his own");
     }

@@ -1,9 +1,7 @@
 package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.config.StoreSettings;
@@ -41,40 +39,27 @@ class RestApiCsrfTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.start();
         op.user(TestUser.withGroups("alice", "mlflow"));
         db = Database.open(StoreSettings.embedded(dataDir));
-        startApp(Map.of());
-    }
-
-    void startApp(Map<String, String> more) throws Exception {
-        OidcSettings settings = StoreApps.settings(op, more);
-        sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of(), b -> b.resourceTypes(ResourceTypes.of("experiment")));
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     Browser loggedIn() {
-        return StoreApps.signedIn(base);
+        return StoreApps.signedIn(app.base());
     }
 
     HttpResponse<String> send(Browser browser, String method, String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.base() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
@@ -82,7 +67,7 @@ class RestApiCsrfTest {
     }
 
     String csrfToken(Browser browser) {
-        JsonNode me = json(browser.get(base + "/oidc/api/me"));
+        JsonNode me = json(browser.get(app.base() + "/oidc/api/me"));
         assertEquals("session", me.get("auth_method").asText());
         return me.get("csrf_token").asText();
     }
@@ -113,9 +98,9 @@ class RestApiCsrfTest {
         assertTrue(db.tokens().find("alice").isEmpty(), "no refused request created a token");
 
         HttpResponse<String> sameSite = send(browser, "POST", "/oidc/api/me/token", null,
-                Map.of("X-OIDC-SSO-CSRF", token, "Origin", base, "Sec-Fetch-Site", "same-origin"));
+                Map.of("X-OIDC-SSO-CSRF", token, "Origin", app.base(), "Sec-Fetch-Site", "same-origin"));
         assertEquals(201, sameSite.statusCode(), sameSite.body());
-        assertEquals(200, browser.get(base + "/oidc/api/me").statusCode(), "reads need no token");
+        assertEquals(200, browser.get(app.base() + "/oidc/api/me").statusCode(), "reads need no token");
     }
 
     @Test
@@ -180,10 +165,10 @@ class RestApiCsrfTest {
     @Test
     void forgedLogLinesCannotBeSmuggledThroughTheCallback() {
         Browser browser = new Browser();
-        HttpResponse<String> toIdp = browser.get(base + "/login");
+        HttpResponse<String> toIdp = browser.get(app.base() + "/login");
         String state = Browser.isRedirect(toIdp) ? URI.create(toIdp.headers().firstValue("Location").orElseThrow()).getRawQuery()
                 .replaceAll(".*(?:^|&)state=([^&]+).*", "$1") : "";
-        String lines = captureStandardError(() -> browser.get(base + "/callback?state=" + state + "&iss="
+        String lines = captureStandardError(() -> browser.get(app.base() + "/callback?state=" + state + "&iss="
                 + java.net.URLEncoder.encode(op.issuer(), StandardCharsets.UTF_8)
                 + "&error=x&error_description=%0A%5Bmain%5D%20INFO%20dev.oidcsso.audit%20-%20login%20accepted%20user%3Dmallory"));
         assertTrue(lines.contains("login refused"), lines);
@@ -192,9 +177,7 @@ class RestApiCsrfTest {
 
     @Test
     void applicationPathsCanBeLeftToTheApplication() throws Exception {
-        app.stop(0);
-        sso.close();
-        startApp(Map.of(SettingNames.CSRF_APP_PATHS, "false"));
+        app.restart(Map.of(SettingNames.CSRF_APP_PATHS, "false"));
         Browser browser = loggedIn();
         assertEquals(200, send(browser, "POST", "/api/experiments", "{}", Map.of()).statusCode());
         assertEquals(403, send(browser, "POST", "/oidc/api/me/token", null, Map.of()).statusCode(), "the API stays protected");

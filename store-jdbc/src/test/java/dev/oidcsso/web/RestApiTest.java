@@ -47,9 +47,7 @@ class RestApiTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
     final List<AutoCloseable> extra = new ArrayList<>();
     String alice;
     String bob;
@@ -59,11 +57,7 @@ class RestApiTest {
     void start() throws Exception {
         op = TestProvider.start();
         db = Database.open(StoreSettings.embedded(dataDir).withPollInterval(Duration.ofMillis(100)));
-        sso = OidcSso.builder(settings(Map.of())).database(db)
-                .resourceTypes(ResourceTypes.of("experiment", "registered_model")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of(), b -> b.resourceTypes(ResourceTypes.of("experiment", "registered_model")));
         alice = bearerFor(TestUser.withGroups("alice", "mlflow"));
         bob = bearerFor(TestUser.withGroups("bob", "mlflow", "data-team"));
         admin = bearerFor(TestUser.admin());
@@ -79,13 +73,10 @@ class RestApiTest {
 
     @AfterEach
     void stop() throws Exception {
-        app.stop(0);
         for (AutoCloseable closeable : extra) {
             closeable.close();
         }
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     String bearerFor(TestUser user) {
@@ -98,7 +89,7 @@ class RestApiTest {
     }
 
     HttpResponse<String> call(Browser browser, String method, String path, String authorization, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.base() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !headers.containsKey("Content-Type")) {
             request.header("Content-Type", "application/json");
@@ -217,12 +208,7 @@ class RestApiTest {
     void aWorkloadTokenCannotMintAnAccessTokenThatOutlivesIt() throws Exception {
         StubWorkloadIssuer issuer = StubWorkloadIssuer.start();
         extra.add(issuer);
-        app.stop(0);
-        sso.close();
-        sso = OidcSso.builder(settings(issuer.settings("ci", "ci-deploy"))).database(db)
-                .resourceTypes(ResourceTypes.of("experiment", "registered_model")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
+        app.restart(issuer.settings("ci", "ci-deploy"));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant tokenExpiry = now.plus(10, ChronoUnit.MINUTES);
         String workload = "Bearer " + issuer.token(now, Duration.ofMinutes(10));

@@ -1,9 +1,7 @@
 package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
-import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
@@ -37,29 +35,18 @@ class RoleAuthorityTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.start();
         db = Database.open(StoreSettings.embedded(dataDir));
-        OidcSettings settings = OidcSettings.builder().discoveryUrl(op.discoveryUrl().toString())
-                .client(op.clientId(), op.clientSecret()).secretKey(JdkServerLoginTest.KEY)
-                .set("OIDC_ADMIN_GROUP_NAME", ADMIN_GROUP).build();
-        sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of("OIDC_ADMIN_GROUP_NAME", ADMIN_GROUP), b -> b.resourceTypes(ResourceTypes.of("experiment")));
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     @Test
@@ -67,28 +54,28 @@ class RoleAuthorityTest {
         op.user(TestUser.withGroups("carol", TOKEN_GROUP));
         Browser browser = new Browser();
         browser.defaultHeader("Accept", "text/html");
-        assertEquals(200, browser.navigate(base + "/").statusCode());
+        assertEquals(200, browser.navigate(app.base() + "/").statusCode());
 
-        JsonNode status = RestApiTest.json(browser.get(base + "/auth/status", Map.of("Accept", "application/json")));
+        JsonNode status = RestApiTest.json(browser.get(app.base() + "/auth/status", Map.of("Accept", "application/json")));
         assertTrue(status.get("admin").asBoolean(), "admin at login: " + status);
-        JsonNode me = RestApiTest.json(browser.get(base + "/oidc/api/me", Map.of("Accept", "application/json")));
+        JsonNode me = RestApiTest.json(browser.get(app.base() + "/oidc/api/me", Map.of("Accept", "application/json")));
         assertTrue(me.get("admin").asBoolean(), me.toString());
 
-        HttpResponse<String> user = browser.get(base + "/oidc/api/users/carol", Map.of("Accept", "application/json"));
+        HttpResponse<String> user = browser.get(app.base() + "/oidc/api/users/carol", Map.of("Accept", "application/json"));
         assertEquals(200, user.statusCode(), "an admin route: " + user.body());
         assertTrue(RestApiTest.json(user).get("admin").asBoolean(), "the users view: " + user.body());
-        JsonNode users = RestApiTest.json(browser.get(base + "/oidc/api/users", Map.of("Accept", "application/json")));
+        JsonNode users = RestApiTest.json(browser.get(app.base() + "/oidc/api/users", Map.of("Accept", "application/json")));
         assertTrue(users.get("users").get(0).get("admin").asBoolean(), users.toString());
-        JsonNode groups = RestApiTest.json(browser.get(base + "/oidc/api/groups", Map.of("Accept", "application/json")));
+        JsonNode groups = RestApiTest.json(browser.get(app.base() + "/oidc/api/groups", Map.of("Accept", "application/json")));
         assertEquals(TOKEN_GROUP, groups.get("groups").get(0).get("name").asText());
         assertTrue(groups.get("groups").get(0).get("admin").asBoolean(), "the groups view: " + groups);
-        JsonNode group = RestApiTest.json(browser.get(base + "/oidc/api/groups/" + TOKEN_GROUP, Map.of("Accept", "application/json")));
+        JsonNode group = RestApiTest.json(browser.get(app.base() + "/oidc/api/groups/" + TOKEN_GROUP, Map.of("Accept", "application/json")));
         assertTrue(group.get("admin").asBoolean(), "the group view: " + group);
 
         // Another administrator asking about carol's effective permission sees her as one too.
         op.user(TestUser.admin().withClaim("groups", java.util.List.of(ADMIN_GROUP)));
         String other = "Bearer " + op.accessToken(Map.of());
-        HttpResponse<String> effective = new Browser().send(HttpRequest.newBuilder(URI.create(base
+        HttpResponse<String> effective = new Browser().send(HttpRequest.newBuilder(URI.create(app.base()
                 + "/oidc/api/permissions/effective?type=experiment&name=x&user=carol")).header("Authorization", other));
         assertEquals(200, effective.statusCode(), effective.body());
         assertTrue(RestApiTest.json(effective).get("admin").asBoolean(), effective.body());
@@ -96,11 +83,11 @@ class RoleAuthorityTest {
 
         // Basic credentials use the groups recorded at login, decided by the same authority.
         String csrf = me.get("csrf_token").asText();
-        HttpResponse<String> created = browser.send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me/token"))
+        HttpResponse<String> created = browser.send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me/token"))
                 .header("X-OIDC-SSO-CSRF", csrf).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(201, created.statusCode(), created.body());
         String token = RestApiTest.json(created).get("token").asText();
-        HttpResponse<String> basic = new Browser().get(base + "/oidc/api/users", Map.of("Authorization", Browser.basicAuthorization("carol", token)));
+        HttpResponse<String> basic = new Browser().get(app.base() + "/oidc/api/users", Map.of("Authorization", Browser.basicAuthorization("carol", token)));
         assertEquals(200, basic.statusCode(), "basic credentials of a GUID admin: " + basic.body());
     }
 }

@@ -1,7 +1,6 @@
 package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.session.SessionRecord;
@@ -44,36 +43,28 @@ class SessionRefreshTest {
     final MutableClock clock = MutableClock.atNow();
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.builder().clock(clock).tokenLifetime(TOKEN_LIFETIME).start();
         db = Database.open(StoreSettings.embedded(dataDir), clock);
-        sso = OidcSso.builder(StoreApps.settings(op, Map.of("OIDC_REFRESH_TOKENS", "true", "OIDC_REFRESH_BEFORE", "60s")))
-                .database(db).clock(clock).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of("OIDC_REFRESH_TOKENS", "true", "OIDC_REFRESH_BEFORE", "60s"),
+                b -> b.clock(clock).resourceTypes(ResourceTypes.of("experiment")));
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     Browser signedInAs(TestUser user) {
         op.user(user);
-        return StoreApps.signedIn(base);
+        return StoreApps.signedIn(app.base());
     }
 
     JsonNode status(Browser browser) {
-        return RestApiTest.json(browser.get(base + "/auth/status", Map.of("Accept", "application/json")));
+        return RestApiTest.json(browser.get(app.base() + "/auth/status", Map.of("Accept", "application/json")));
     }
 
     boolean authenticated(Browser browser) {
@@ -115,7 +106,7 @@ class SessionRefreshTest {
         assertEquals(List.of("mlflow"), List.of(status(bob).get("groups").get(0).asText()));
         assertEquals(1, op.refreshRequests().size());
         assertEquals(op.issuedRefreshTokens().get(0), op.refreshRequests().get(0).formParam("refresh_token").orElseThrow());
-        assertEquals(403, bob.getJson(base + "/oidc/api/users").statusCode(), "no admin route after the refresh");
+        assertEquals(403, bob.getJson(app.base() + "/oidc/api/users").statusCode(), "no admin route after the refresh");
 
         // The second refresh spends the rotated token, not the first one again.
         clock.advance(UNTIL_DUE);
@@ -187,12 +178,12 @@ class SessionRefreshTest {
         op.user(TestUser.withGroups("bob", "sales"));
 
         clock.advance(UNTIL_DUE);
-        bob.get(base + "/auth/status", Map.of("Accept", "application/json")); // finds the session due
+        bob.get(app.base() + "/auth/status", Map.of("Accept", "application/json")); // finds the session due
         // Polled on the store: between the refusal recording bob's lost groups and the session's end, a
         // request is answered 403 (no allowed group), which is not the status JSON.
         Poll.until(() -> db.sessions().find(hash).orElseThrow().endedAt().isPresent(), "the refresh refusing the user");
         Poll.until(() -> {
-            var response = bob.get(base + "/auth/status", Map.of("Accept", "application/json"));
+            var response = bob.get(app.base() + "/auth/status", Map.of("Accept", "application/json"));
             return response.statusCode() == 200 && !RestApiTest.json(response).get("authenticated").asBoolean();
         }, "the ended session refused");
         assertEquals(1, op.refreshRequests().size());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,7 @@ class SeveralIdpsRefreshTest {
     OidcSso sso;
     HttpServer app;
     String base;
+    final CountDownLatch gate = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -51,7 +53,8 @@ class SeveralIdpsRefreshTest {
                         "OIDC_PARTNERS_DISCOVERY_URL", partners.discoveryUrl().toString(), "OIDC_PARTNERS_CLIENT_ID", partners.clientId(),
                         "OIDC_PARTNERS_CLIENT_SECRET", partners.clientSecret(),
                         "OIDC_PARTNERS_GROUP_NAME", "partners", "OIDC_PARTNERS_ADMIN_GROUP_NAME", "partner-admins"))
-                .setAll(Map.of("OIDC_REFRESH_TOKENS", "true", "OIDC_REFRESH_BEFORE", "60s"))
+                // A long timeout: a held token request stays held until the test lets it go.
+                .setAll(Map.of("OIDC_REFRESH_TOKENS", "true", "OIDC_REFRESH_BEFORE", "60s", "OIDC_HTTP_TIMEOUT", "30s"))
                 .secretKey(JdkServerLoginTest.KEY).build()).database(db).clock(clock).resourceTypes(ResourceTypes.of("experiment")).build();
         app = DemoApps.jdkApp(sso);
         base = DemoApps.baseUrl(app);
@@ -62,6 +65,7 @@ class SeveralIdpsRefreshTest {
 
     @AfterEach
     void stop() {
+        gate.countDown();
         app.stop(0);
         sso.close();
         db.close();
@@ -84,5 +88,30 @@ class SeveralIdpsRefreshTest {
         assertTrue(pat.getJson(base + "/auth/status").body().contains("\"authenticated\":true"));
         assertEquals(1, partners.refreshRequests().size());
         assertTrue(staff.refreshRequests().isEmpty(), "the other IdP is never asked");
+    }
+
+    @Test
+    void anIdpThatHangsDoesNotHoldEveryRefreshThread() {
+        List<Browser> patSessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Browser pat = new Browser().defaultHeader("Accept", "text/html");
+            assertEquals("hello pat (admin) via session at /", pat.navigate(base + "/login?idp=partners").body());
+            patSessions.add(pat);
+        }
+        Browser alice = new Browser().defaultHeader("Accept", "text/html");
+        assertEquals("hello alice via session at /", alice.navigate(base + "/login?idp=staff").body());
+
+        partners.holdTokenEndpoint(gate);
+        clock.advance(SessionRefreshTest.UNTIL_DUE);
+        for (Browser pat : patSessions) {
+            pat.getJson(base + "/auth/status"); // each hands its due refresh to the refresh threads
+        }
+        Poll.until(() -> partners.refreshRequests().size() >= 3, "the partners' refreshes reaching its hanging token endpoint");
+        alice.getJson(base + "/auth/status");
+        // Four refresh threads: the partners' IdP holds at most three, so the staff's refresh still runs.
+        Poll.until(java.time.Duration.ofSeconds(20), () -> staff.refreshRequests().size() == 1,
+                "the staff session's refresh while the partners' IdP hangs");
+        assertEquals(3, partners.refreshRequests().size(), "the partners' IdP got no more than its share of the threads");
+        gate.countDown();
     }
 }

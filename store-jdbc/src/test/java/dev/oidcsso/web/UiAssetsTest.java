@@ -42,32 +42,23 @@ class UiAssetsTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.start();
         op.user(TestUser.withGroups("alice", "mlflow"));
         db = Database.open(StoreSettings.embedded(dataDir));
-        OidcSettings settings = StoreApps.settings(op, Map.of("OIDC_TRUSTED_PROXIES", "127.0.0.1, ::1"));
-        sso = OidcSso.builder(settings).database(db).resourceTypes(ResourceTypes.of("experiment")).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of("OIDC_TRUSTED_PROXIES", "127.0.0.1, ::1"), b -> b.resourceTypes(ResourceTypes.of("experiment")));
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     Browser loggedIn() {
-        return StoreApps.signedIn(base);
+        return StoreApps.signedIn(app.base());
     }
 
     static String header(HttpResponse<?> response, String name) {
@@ -78,21 +69,21 @@ class UiAssetsTest {
     void aBrowserThatIsNotSignedInIsSentToLoginAndComesBackToTheUi() {
         Browser anonymous = new Browser();
         anonymous.defaultHeader("Accept", "text/html");
-        HttpResponse<String> redirect = anonymous.get(base + "/oidc/ui/");
+        HttpResponse<String> redirect = anonymous.get(app.base() + "/oidc/ui/");
         assertEquals(302, redirect.statusCode());
         URI login = URI.create(header(redirect, "Location"));
         assertEquals("/login", login.getPath());
         assertEquals("/oidc/ui/", ReverseProxyHeadersTest.param(login, "next"));
 
-        Browser.Navigation after = anonymous.navigate(base + "/oidc/ui/");
+        Browser.Navigation after = anonymous.navigate(app.base() + "/oidc/ui/");
         assertEquals(200, after.statusCode(), after.toString());
-        assertEquals(URI.create(base + "/oidc/ui/"), after.last().uri(), "the login comes back to the UI");
+        assertEquals(URI.create(app.base() + "/oidc/ui/"), after.last().uri(), "the login comes back to the UI");
         assertTrue(after.body().contains("Access tokens and permissions"), after.body());
     }
 
     @Test
     void anApiClientWithoutCredentialsGets401AndNoFile() {
-        HttpResponse<String> script = new Browser().get(base + "/oidc/ui/app.js");
+        HttpResponse<String> script = new Browser().get(app.base() + "/oidc/ui/app.js");
         assertEquals(401, script.statusCode());
         assertFalse(script.body().contains("fetch("), "no part of the script without credentials");
         assertTrue(script.headers().allValues("WWW-Authenticate").stream().anyMatch(v -> v.startsWith("Basic")));
@@ -101,7 +92,7 @@ class UiAssetsTest {
     @Test
     void thePageScriptAndStyleHaveTheirTypesAndHeaders() {
         Browser browser = loggedIn();
-        HttpResponse<String> page = browser.get(base + "/oidc/ui/");
+        HttpResponse<String> page = browser.get(app.base() + "/oidc/ui/");
         assertEquals(200, page.statusCode());
         assertEquals("text/html; charset=utf-8", header(page, "Content-Type"));
         assertEquals("no-store", header(page, "Cache-Control"));
@@ -113,27 +104,27 @@ class UiAssetsTest {
         assertFalse(csp.contains("unsafe-inline"), csp);
         assertFalse(csp.contains("unsafe-eval"), csp);
         assertTrue(page.body().contains("<script src=\"app.js\" defer></script>"), page.body());
-        assertEquals(page.body(), browser.get(base + "/oidc/ui/index.html").body());
+        assertEquals(page.body(), browser.get(app.base() + "/oidc/ui/index.html").body());
 
-        HttpResponse<String> script = browser.get(base + "/oidc/ui/app.js");
+        HttpResponse<String> script = browser.get(app.base() + "/oidc/ui/app.js");
         assertEquals(200, script.statusCode());
         assertEquals("text/javascript; charset=utf-8", header(script, "Content-Type"));
         assertEquals("private, no-cache", header(script, "Cache-Control"));
         assertEquals("nosniff", header(script, "X-Content-Type-Options"));
         assertEquals(csp, header(script, "Content-Security-Policy"));
         String etag = header(script, "ETag");
-        HttpResponse<String> unchanged = browser.get(base + "/oidc/ui/app.js", Map.of("If-None-Match", etag));
+        HttpResponse<String> unchanged = browser.get(app.base() + "/oidc/ui/app.js", Map.of("If-None-Match", etag));
         assertEquals(304, unchanged.statusCode());
         assertEquals("", unchanged.body());
 
-        HttpResponse<String> style = browser.get(base + "/oidc/ui/app.css");
+        HttpResponse<String> style = browser.get(app.base() + "/oidc/ui/app.css");
         assertEquals(200, style.statusCode());
         assertEquals("text/css; charset=utf-8", header(style, "Content-Type"));
     }
 
     @Test
     void withoutTheTrailingSlashTheUiRedirectsSoRelativeAddressesResolve() {
-        HttpResponse<String> redirect = loggedIn().get(base + "/oidc/ui");
+        HttpResponse<String> redirect = loggedIn().get(app.base() + "/oidc/ui");
         assertEquals(302, redirect.statusCode());
         assertEquals("/oidc/ui/", header(redirect, "Location"));
     }
@@ -141,14 +132,14 @@ class UiAssetsTest {
     @Test
     void behindAProxyWithAPathPrefixTheRedirectsKeepThePrefix() throws Exception {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "/oidc/ui/"))
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/ui/"))
                 .header("Accept", "text/html").header("X-Forwarded-Prefix", "/mlflow").build(), HttpResponse.BodyHandlers.ofString());
         URI login = URI.create(header(anonymous, "Location"));
         assertEquals("/mlflow/login", login.getPath());
         assertEquals("/oidc/ui/", ReverseProxyHeadersTest.param(login, "next"));
 
         Browser browser = loggedIn();
-        HttpResponse<String> slash = browser.get(base + "/oidc/ui", Map.of("X-Forwarded-Prefix", "/mlflow"));
+        HttpResponse<String> slash = browser.get(app.base() + "/oidc/ui", Map.of("X-Forwarded-Prefix", "/mlflow"));
         assertEquals("/mlflow/oidc/ui/", header(slash, "Location"));
     }
 
@@ -157,7 +148,7 @@ class UiAssetsTest {
             "/oidc/ui/..%2fapi/me", "/oidc/ui/./index.html", "/oidc/ui//index.html", "/oidc/ui/app.js/", "/oidc/ui/APP.JS",
             "/oidc/ui/app.js%00.html", "/oidc/ui/..\\api\\me", "/oidc/ui/index.html;.js", "/oidc/ui/sub/app.js"})
     void unknownNamesAndTraversalAttemptsAre404(String path) {
-        HttpResponse<String> response = loggedIn().get(base + path.replace("\\", "%5C"));
+        HttpResponse<String> response = loggedIn().get(app.base() + path.replace("\\", "%5C"));
         assertEquals(404, response.statusCode(), path + ": " + response.body());
         assertFalse(response.body().contains("csrf_token"), "never the API's answer: " + response.body());
         assertFalse(response.body().contains("alice"), "nothing about the user: " + response.body());
@@ -166,10 +157,10 @@ class UiAssetsTest {
     @Test
     void onlyGetAndHeadAreAnswered() {
         Browser browser = loggedIn();
-        HttpResponse<String> post = browser.send(HttpRequest.newBuilder(URI.create(base + "/oidc/ui/"))
+        HttpResponse<String> post = browser.send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/ui/"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")));
         assertEquals(405, post.statusCode());
-        HttpResponse<String> head = browser.send(HttpRequest.newBuilder(URI.create(base + "/oidc/ui/app.css"))
+        HttpResponse<String> head = browser.send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/ui/app.css"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, head.statusCode());
         assertEquals("text/css; charset=utf-8", header(head, "Content-Type"));
@@ -178,12 +169,12 @@ class UiAssetsTest {
     @Test
     void personalAccessTokensOpenTheUiToo() {
         Browser browser = loggedIn();
-        String csrf = RestApiTest.json(browser.get(base + "/oidc/api/me")).get("csrf_token").asText();
-        HttpResponse<String> created = browser.send(HttpRequest.newBuilder(URI.create(base + "/oidc/api/me/token"))
+        String csrf = RestApiTest.json(browser.get(app.base() + "/oidc/api/me")).get("csrf_token").asText();
+        HttpResponse<String> created = browser.send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me/token"))
                 .header("X-OIDC-SSO-CSRF", csrf).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(201, created.statusCode(), created.body());
         String token = RestApiTest.json(created).get("token").asText();
-        HttpResponse<String> page = new Browser().get(base + "/oidc/ui/", Map.of("Authorization", Browser.basicAuthorization("alice", token)));
+        HttpResponse<String> page = new Browser().get(app.base() + "/oidc/ui/", Map.of("Authorization", Browser.basicAuthorization("alice", token)));
         assertEquals(200, page.statusCode());
     }
 

@@ -1,6 +1,5 @@
 package dev.oidcsso.web;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
@@ -29,58 +28,50 @@ class ValidatorRefusalTest {
     Path dataDir;
     TestProvider op;
     Database db;
-    OidcSso sso;
-    HttpServer app;
-    String base;
+    StoreApp app;
 
     @BeforeEach
     void start() throws Exception {
         op = TestProvider.builder().user(TestUser.withGroups("alice", "mlflow").withClaim("department", "engineering")).start();
         db = Database.open(StoreSettings.embedded(dataDir));
-        sso = OidcSso.builder(StoreApps.settings(op, Map.of("OIDC_IDENTITY_VALIDATOR", "claim-equals",
-                "OIDC_IDENTITY_VALIDATOR_CLAIM", "department", "OIDC_IDENTITY_VALIDATOR_VALUE", "engineering"))).database(db).build();
-        app = DemoApps.jdkApp(sso);
-        base = DemoApps.baseUrl(app);
-        op.registerRedirectUri(base + "/callback");
+        app = StoreApp.start(op, db, Map.of("OIDC_IDENTITY_VALIDATOR", "claim-equals",
+                "OIDC_IDENTITY_VALIDATOR_CLAIM", "department", "OIDC_IDENTITY_VALIDATOR_VALUE", "engineering"), b -> b);
     }
 
     @AfterEach
     void stop() {
-        app.stop(0);
-        sso.close();
-        db.close();
-        op.close();
+        app.close();
     }
 
     @Test
     void aValidatorRefusalAtSignInReachesTheUsersTokenAndOtherSessions() {
-        Browser laptop = StoreApps.signedIn(base);
-        HttpResponse<String> created = laptop.sendJson("POST", base + "/oidc/api/me/token", null);
+        Browser laptop = StoreApps.signedIn(app.base());
+        HttpResponse<String> created = laptop.sendJson("POST", app.base() + "/oidc/api/me/token", null);
         assertTrue(created.statusCode() / 100 == 2, created.body());
         String basic = Browser.basicAuthorization("alice", RestApiTest.json(created).get("token").asText());
-        assertEquals(200, new Browser().get(base + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
+        assertEquals(200, new Browser().get(app.base() + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
                 .statusCode());
 
         op.user(TestUser.withGroups("alice", "mlflow").withClaim("department", "sales"));
-        Browser.Navigation refused = new Browser().defaultHeader("Accept", "text/html").navigate(base + "/");
+        Browser.Navigation refused = new Browser().defaultHeader("Accept", "text/html").navigate(app.base() + "/");
         assertEquals(403, refused.statusCode(), "the validator refuses her now: " + refused.body());
 
-        Poll.until(() -> new Browser().get(base + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
+        Poll.until(() -> new Browser().get(app.base() + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
                 .statusCode() == 403, "the personal access token refused");
-        Poll.until(() -> laptop.getJson(base + "/api/experiments").statusCode() == 403, "the other session refused");
+        Poll.until(() -> laptop.getJson(app.base() + "/api/experiments").statusCode() == 403, "the other session refused");
         assertTrue(db.users().find("alice").orElseThrow().groups().isEmpty(), "recorded with no groups");
 
         // Back in engineering, a sign-in records her groups again and the token works again.
         op.user(TestUser.withGroups("alice", "mlflow").withClaim("department", "engineering"));
-        StoreApps.signedIn(base);
-        Poll.until(() -> new Browser().get(base + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
+        StoreApps.signedIn(app.base());
+        Poll.until(() -> new Browser().get(app.base() + "/api/experiments", Map.of("Authorization", basic, "Accept", "application/json"))
                 .statusCode() == 200, "the token usable again");
     }
 
     @Test
     void aRefusedNameNeverSeenBeforeIsNotRecorded() {
         op.user(TestUser.withGroups("carol", "mlflow").withClaim("department", "sales"));
-        assertEquals(403, new Browser().defaultHeader("Accept", "text/html").navigate(base + "/").statusCode());
+        assertEquals(403, new Browser().defaultHeader("Accept", "text/html").navigate(app.base() + "/").statusCode());
         assertTrue(db.users().find("carol").isEmpty(), "a refused login records no one");
     }
 }

@@ -9,22 +9,34 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
  * A small JSON-over-HTTP client for the calls a provider makes besides the login flow itself: a
  * directory (Microsoft Graph, the Google Admin SDK), a token endpoint for a service account, a
  * UserInfo endpoint. Every call has the configured timeout and never follows redirects, so that a
- * bearer token is only ever sent to the URL it was meant for. Thread-safe and immutable.
+ * bearer token is only ever sent to the URL it was meant for; its whole answer must come within
+ * twice the timeout and hold at most 1 MiB, whatever the server sends. Thread-safe and immutable.
  */
 public final class JsonHttp {
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
+
+    /** Far above any directory page or token answer, far below what could strain the heap. */
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     private final HttpClient client;
     private final Duration timeout;
@@ -126,11 +138,19 @@ public final class JsonHttp {
     private Map<String, Object> send(HttpRequest request) {
         String where = request.method() + " " + withoutQuery(request.uri());
         HttpResponse<String> response;
+        // The request's timeout ends at the headers; the whole answer gets twice it, and a bounded size.
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request, info -> new BoundedBody(MAX_ANSWER_BYTES));
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new JsonHttpException(0, where + " failed: " + e.getClass().getSimpleName(), e);
+            response = pending.get(2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new JsonHttpException(0, where + " did not finish its answer in twice the timeout", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String message = cause instanceof AnswerTooLargeException ? cause.getMessage() : cause.getClass().getSimpleName();
+            throw new JsonHttpException(0, where + " failed: " + message, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new JsonHttpException(0, where + " was interrupted", e);
         }
@@ -177,5 +197,71 @@ public final class JsonHttp {
         }
         String text = description.isEmpty() ? code : code + ": " + description;
         return " (" + (text.length() > 200 ? text.substring(0, 200) + "..." : text) + ")";
+    }
+
+    /** An answer beyond {@link #MAX_ANSWER_BYTES}. */
+    private static final class AnswerTooLargeException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLargeException() {
+            super("the answer is larger than " + MAX_ANSWER_BYTES / 1024 + " KiB");
+        }
+    }
+
+    /** Collects the body as text, and gives up (cancelling the exchange) past a size bound. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+
+        private final HttpResponse.BodySubscriber<String> text = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        private final long limit;
+        private long received;
+        private Flow.Subscription subscription;
+        private boolean failed;
+
+        BoundedBody(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            text.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (failed) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                received += item.remaining();
+            }
+            if (received > limit) {
+                failed = true;
+                subscription.cancel();
+                text.onError(new AnswerTooLargeException());
+                return;
+            }
+            text.onNext(items);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!failed) {
+                text.onError(error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!failed) {
+                text.onComplete();
+            }
+        }
     }
 }

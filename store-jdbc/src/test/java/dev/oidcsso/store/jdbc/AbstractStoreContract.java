@@ -902,35 +902,7 @@ abstract class AbstractStoreContract {
     }
 
     private static dev.oidcsso.http.WebRequest withSession(dev.oidcsso.session.Session session) {
-        return new dev.oidcsso.http.WebRequest() {
-            public String method() {
-                return "GET";
-            }
-
-            public String path() {
-                return "/";
-            }
-
-            public Map<String, String> queryParameters() {
-                return Map.of();
-            }
-
-            public Optional<String> header(String name) {
-                return Optional.empty();
-            }
-
-            public Optional<String> cookie(String name) {
-                return name.equals(dev.oidcsso.session.SessionManager.COOKIE) ? Optional.of(session.id()) : Optional.empty();
-            }
-
-            public String remoteAddress() {
-                return "127.0.0.1";
-            }
-
-            public java.net.URI baseUri() {
-                return java.net.URI.create("http://localhost:8080");
-            }
-        };
+        return dev.oidcsso.testing.TestRequest.get("/").withCookieLines(dev.oidcsso.session.SessionManager.COOKIE + "=" + session.id());
     }
 
     @Test
