@@ -19,6 +19,7 @@ import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.Outcome;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -67,7 +68,10 @@ import java.util.stream.Stream;
  * <p>Beside it, in the same run, the floor: the JDK's RSA-2048 verify of one ID token, the one
  * cryptographic check a callback cannot skip.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds]}
+ * <p>With {@code postgres}, the store is an embedded PostgreSQL server instead: its own processes'
+ * CPU is then outside the figure (as the IdP's is), only the JDBC driver's work is in it.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds] [h2|postgres]}
  */
 public final class LoginCallbackRun {
 
@@ -81,16 +85,20 @@ public final class LoginCallbackRun {
     /**
      * Runs the rounds and prints the CPU time per callback beside the floor.
      *
-     * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4)
+     * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4),
+     *             the store: {@code h2} (default, embedded) or {@code postgres} (an embedded PostgreSQL server)
      * @throws Exception if the set-up fails
      */
     public static void main(String[] args) throws Exception {
         int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        boolean postgres = args.length > 3 && args[3].equals("postgres");
         Path dir = Files.createTempDirectory("oidc-sso-callback");
-        try (Idp idp = new Idp()) {
-            Database database = Database.open(StoreSettings.embedded(dir));
+        try (Idp idp = new Idp(); AutoCloseable server = postgres ? EmbeddedPostgres.builder()
+                .setPGStartupWait(java.time.Duration.ofSeconds(120)).start() : () -> { }) {
+            Database database = Database.open(server instanceof EmbeddedPostgres pg
+                    ? StoreSettings.forUrl(pg.getJdbcUrl("postgres", "postgres")) : StoreSettings.embedded(dir));
             OidcSso sso = OidcSso.builder(OidcSettings.builder().discoveryUrl(idp.issuer + "/.well-known/openid-configuration")
                     .client(CLIENT, "callback-bench-secret").secretKey("callback-bench-secret-key-callback-bench-key").build())
                     .database(database).build();
@@ -128,10 +136,10 @@ public final class LoginCallbackRun {
                                 + "application threads; RSA verify %5.1f us%n", round + 1, callback, others, floor);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%nlogin callback, app CPU per callback on the request thread (median of %d rounds "
+                System.out.printf(Locale.ROOT, "%n%s: login callback, app CPU per callback on the request thread (median of %d rounds "
                         + "of %d): %.0f us (range %.0f-%.0f), plus %.0f us on the application's other threads; floor, JDK RSA-2048 "
-                        + "verify of an ID token: %.1f us%n", rounds, perRound, median(callbacks), min(callbacks), max(callbacks),
-                        median(background), median(floors));
+                        + "verify of an ID token: %.1f us%n", postgres ? "PostgreSQL" : "H2", rounds, perRound, median(callbacks),
+                        min(callbacks), max(callbacks), median(background), median(floors));
             } finally {
                 sso.close();
                 database.close();

@@ -124,6 +124,11 @@ public final class Sealer {
             return Optional.empty();
         }
         try {
+            if (sealed.startsWith(encodedHeader) && sealed.startsWith("..", encodedHeader.length())) {
+                // What seal() writes: opened with the same JDK cipher, without Nimbus's per-value header parse,
+                // decrypter and cipher look-up (5 % of a login callback). Anything else takes Nimbus's path below.
+                return openOwn(sealed, encodedHeader.length() + 2);
+            }
             // Decoded once by the JDK (see DecodedBase64URL); Nimbus checks and decrypts as before.
             Optional<Base64URL[]> parts = DecodedBase64URL.split(sealed, 5);
             if (parts.isEmpty()) {
@@ -141,5 +146,36 @@ public final class Sealer {
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Opens a value whose header is this sealer's own, from where its IV starts: the IV, ciphertext
+     * and tag of RFC 7516's compact form, decrypted with the encoded header as AAD, as Nimbus does.
+     */
+    private Optional<Map<String, Object>> openOwn(String sealed, int ivStart) throws ParseException {
+        int textStart = sealed.indexOf('.', ivStart) + 1;
+        int tagStart = textStart == 0 ? 0 : sealed.indexOf('.', textStart) + 1;
+        if (tagStart == 0 || sealed.indexOf('.', tagStart) >= 0) {
+            return Optional.empty();
+        }
+        Base64.Decoder decoder = Base64.getUrlDecoder();
+        byte[] iv = decoder.decode(sealed.substring(ivStart, textStart - 1));
+        byte[] text = decoder.decode(sealed.substring(textStart, tagStart - 1));
+        byte[] tag = decoder.decode(sealed.substring(tagStart));
+        if (iv.length != IV_BYTES || tag.length != TAG_BYTES) {
+            return Optional.empty();
+        }
+        byte[] plain;
+        try {
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, iv));
+            cipher.updateAAD(aad);
+            cipher.update(text);
+            plain = cipher.doFinal(tag);
+        } catch (GeneralSecurityException e) {
+            // AEADBadTagException above all: another key or purpose, or a changed byte.
+            return Optional.empty();
+        }
+        return Optional.of(JSONObjectUtils.parse(new String(plain, StandardCharsets.UTF_8)));
     }
 }

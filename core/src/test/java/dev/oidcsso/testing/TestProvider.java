@@ -121,6 +121,7 @@ public final class TestProvider implements AutoCloseable {
     private volatile boolean refreshIdTokens = true;
     private volatile Set<String> userInfoOmits = Set.of();
     private volatile boolean tokenEndpointDown;
+    private volatile boolean codesReusable;
     private volatile java.util.concurrent.CountDownLatch tokenEndpointGate;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Discovery discovery = new Discovery();
@@ -330,6 +331,19 @@ public final class TestProvider implements AutoCloseable {
      */
     public TestProvider user(TestUser newUser) {
         user = Objects.requireNonNull(newUser, "user");
+        return this;
+    }
+
+    /**
+     * Makes this a lax provider whose authorization codes are not spent by their use (RFC 6749
+     * 4.1.2 says they must be), so that a replayed callback gets tokens again and only the relying
+     * party's own replay guard can refuse it.
+     *
+     * @param reusable true for codes that can be redeemed again until they expire
+     * @return this provider
+     */
+    public TestProvider codesReusable(boolean reusable) {
+        codesReusable = reusable;
         return this;
     }
 
@@ -828,7 +842,8 @@ public final class TestProvider implements AutoCloseable {
             return;
         }
         // remove(): a code is spent by its first use, successful or not (RFC 6749 4.1.2).
-        CodeGrant grant = codes.remove(request.formParam("code").orElse(""));
+        String code = request.formParam("code").orElse("");
+        CodeGrant grant = codesReusable ? codes.get(code) : codes.remove(code);
         if (grant == null) {
             sendOAuthError(exchange, 400, "invalid_grant", "unknown or already used authorization code");
             return;
