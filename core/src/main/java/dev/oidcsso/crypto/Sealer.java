@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 
 import java.text.ParseException;
@@ -170,8 +171,10 @@ public final class Sealer {
             Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, iv));
             cipher.updateAAD(aad);
-            cipher.update(text);
-            plain = cipher.doFinal(tag);
+            // One doFinal over ciphertext and tag: a provider may return plaintext from update() before the tag is checked.
+            byte[] textAndTag = Arrays.copyOf(text, text.length + tag.length);
+            System.arraycopy(tag, 0, textAndTag, text.length, tag.length);
+            plain = cipher.doFinal(textAndTag);
         } catch (GeneralSecurityException e) {
             // AEADBadTagException above all: another key or purpose, or a changed byte.
             return Optional.empty();
