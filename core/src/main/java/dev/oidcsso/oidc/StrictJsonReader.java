@@ -13,7 +13,8 @@ import java.util.Set;
  * numbers as a {@code Long} when integral and within a long, else a finite {@code Double}), or
  * declines. It reads only what leaves no doubt: RFC 8259's grammar, with a string's control
  * characters escaped, integers within a long, names unique in each object and nesting up to
- * {@value #MAX_DEPTH}; anything else (a duplicate name, a comment, a byte-order mark, a single
+ * {@value #MAX_DEPTH} (an array counts two levels), numbers of at most {@value #MAX_NUMBER_LENGTH}
+ * characters whose integer part has at most 18 digits; anything else (a duplicate name, a comment, a byte-order mark, a single
  * quote, a huge integer, an infinite or NaN number, text after the object) it declines, and Nimbus's
  * own parser decides. So it never accepts what Nimbus refuses, nor reads a value differently.
  *
@@ -23,8 +24,10 @@ import java.util.Set;
  */
 final class StrictJsonReader {
 
-    /** The deepest nesting read; deeper is declined. */
+    /** The deepest nesting read, an array counting two levels; deeper is declined. */
     static final int MAX_DEPTH = 64;
+    /** The longest number literal read; longer ones (Gson refuses 1024 characters and more) are declined. */
+    static final int MAX_NUMBER_LENGTH = 64;
     /** Up to this many members, a duplicate name is looked for by comparing names; past it, by a set. */
     private static final int SCANNED_NAMES = 24;
 
@@ -401,6 +404,11 @@ final class StrictJsonReader {
             } catch (NumberFormatException e) {
                 throw Unreadable.INSTANCE; // beyond a long: Nimbus makes a double of it, with lost digits
             }
+        }
+        // Gson counts the integer part in a long that may wrap (and then refuses the next digit as a leading zero),
+        // and refuses a literal of 1024 characters or more: a long integer part or a long literal is left to Nimbus.
+        if (integerEnd - start - (negative ? 1 : 0) > 18 || at - start > MAX_NUMBER_LENGTH) {
+            throw Unreadable.INSTANCE;
         }
         // As Gson's LONG_OR_DOUBLE: a fraction or exponent is a double, and a strict reader refuses a non-finite one.
         double value = Double.parseDouble(text.substring(start, at));
