@@ -17,7 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +34,7 @@ public final class OidcHttp {
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     private final int timeoutMillis;
+    private final ScheduledThreadPoolExecutor deadlines;
 
     /**
      * Creates the sender.
@@ -41,6 +43,16 @@ public final class OidcHttp {
      */
     public OidcHttp(Duration timeout) {
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        // Its own timer, not the JDK's shared delay thread: a finished exchange removes its cut from the queue,
+        // so no thread wakes for it later, and nothing else in the JVM waits behind a cut. The thread ends when idle.
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "oidc-sso-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        deadlines.setKeepAliveTime(30, TimeUnit.SECONDS);
+        deadlines.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -150,15 +162,15 @@ public final class OidcHttp {
         }
         long deadline = System.nanoTime() + 2L * timeoutMillis * 1_000_000L;
         // Whoever takes the connection out first decides: the reader, once the headers are in, or the watchdog,
-        // which cuts it. The delayed task outlives a finished exchange until its time, holding only this empty holder.
+        // which cuts it.
         AtomicReference<HttpURLConnection> waitingForHeaders = new AtomicReference<>(connection);
-        // Runs on the JDK's delay thread: before the headers, disconnect() only closes the socket, which ends the wait.
-        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
+        // Before the headers, disconnect() only closes the socket, which ends the wait at once.
+        ScheduledFuture<?> watchdog = deadlines.schedule(() -> {
             HttpURLConnection cut = waitingForHeaders.getAndSet(null);
             if (cut != null) {
                 cut.disconnect();
             }
-        }, CompletableFuture.delayedExecutor(2L * timeoutMillis, TimeUnit.MILLISECONDS, Runnable::run));
+        }, 2L * timeoutMillis, TimeUnit.MILLISECONDS);
         try {
             connection.setConnectTimeout(timeoutMillis);
             connection.setReadTimeout(timeoutMillis);
