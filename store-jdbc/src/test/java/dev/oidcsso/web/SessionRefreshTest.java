@@ -237,7 +237,8 @@ class SessionRefreshTest {
         op.jwks().failWith(0);
         clock.advance(Duration.ofMinutes(6)); // past the longest pause between tries (five minutes)
         // Each look is a request, so the retry starts even if the first attempt was still finishing at the first one.
-        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 2
+        // A longer wait than the default: the retry follows a key refetch and a refresh on a shared, loaded machine.
+        Poll.until(Duration.ofSeconds(30), () -> authenticated(bob) && op.refreshRequests().size() == 2
                         && db.sessions().find(hash).orElseThrow().refreshClaimedUntil().isEmpty(), "the retry, settled");
         assertEquals(op.issuedRefreshTokens().get(1), op.refreshRequests().get(1).formParam("refresh_token").orElseThrow(),
                 "the retry presents the token the IdP rotated to, not the spent one");
