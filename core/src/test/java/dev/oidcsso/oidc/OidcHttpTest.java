@@ -3,7 +3,6 @@ package dev.oidcsso.oidc;
 import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.StubServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,62 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every answer of the IdP is read whole, but bounded in size and time, whatever the IdP sends. */
 class OidcHttpTest {
 
-    private HttpServer server;
+    private StubServer server;
     private URI base;
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable);
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/token", exchange -> {
-            byte[] body = "{\"access_token\":\"a\",\"token_type\":\"Bearer\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+    void start() {
+        server = StubServer.start().on("/token", (exchange, request) -> {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.createContext("/trickle", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                // A byte every 150 ms, each within the 400 ms read timeout, for up to 30 s.
-                for (int i = 0; i < 200; i++) {
-                    out.write(' ');
-                    out.flush();
-                    Thread.sleep(150);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the client hung up, as it should
-            }
-        });
-        server.createContext("/moved", exchange -> {
-            exchange.getResponseHeaders().set("Location", base.resolve("/token").toString());
-            exchange.sendResponseHeaders(302, -1);
-            exchange.close();
-        });
-        server.createContext("/endless", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            byte[] chunk = new byte[64 * 1024];
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int i = 0; i < 1024; i++) {
-                    out.write(chunk);
-                }
-            } catch (IOException e) {
-                // the client hung up, as it should
-            }
-        });
-        server.start();
-        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            StubServer.respond(exchange, 200, "application/json", "{\"access_token\":\"a\",\"token_type\":\"Bearer\"}");
+        }).on("/moved", (exchange, request) -> StubServer.redirect(exchange, 302, server.url("/token")))
+                .on("/trickle", StubServer.trickle()).on("/endless", StubServer.endless());
+        base = server.baseUrl();
     }
 
     @AfterEach
     void stop() throws IOException {
-        server.stop(0);
+        server.close();
         if (headerTrickler != null) {
             headerTrickler.close();
         }

@@ -148,6 +148,46 @@ public final class StubServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, -1);
     }
 
+    /**
+     * A route that answers 200 and then one byte every 150 ms for up to 30 s: each byte within any
+     * read timeout above that, the whole far beyond it. It ends when the client hangs up.
+     *
+     * @return the route
+     */
+    public static Route trickle() {
+        return (exchange, request) -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 200; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(150);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client hung up, as it should
+            }
+        };
+    }
+
+    /**
+     * A route that answers 200 and then 64 MiB, or until the client hangs up: an answer without end.
+     *
+     * @return the route
+     */
+    public static Route endless() {
+        return (exchange, request) -> {
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 1024; i++) {
+                    out.write(chunk);
+                }
+            } catch (IOException e) {
+                // the client hung up, as it should
+            }
+        };
+    }
+
     /** Stops the server at once. */
     @Override
     public void close() {

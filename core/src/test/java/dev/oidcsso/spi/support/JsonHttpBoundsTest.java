@@ -1,17 +1,12 @@
 package dev.oidcsso.spi.support;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.oidcsso.testing.StubServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,54 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A directory, workload discovery or service-account answer is bounded in size and time, like the IdP's. */
 class JsonHttpBoundsTest {
 
-    private HttpServer server;
+    private StubServer server;
     private URI base;
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable);
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/ok", exchange -> {
-            byte[] body = "{\"value\":1}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.createContext("/trickle", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int i = 0; i < 200; i++) { // a byte every 150 ms for up to 30 s
-                    out.write(' ');
-                    out.flush();
-                    Thread.sleep(150);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the client hung up, as it should
-            }
-        });
-        server.createContext("/endless", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            byte[] chunk = new byte[64 * 1024];
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int i = 0; i < 1024; i++) {
-                    out.write(chunk);
-                }
-            } catch (IOException e) {
-                // the client hung up, as it should
-            }
-        });
-        server.start();
-        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    void start() {
+        server = StubServer.start().on("/ok", (exchange, request) -> StubServer.respond(exchange, 200, "application/json", "{\"value\":1}"))
+                .on("/trickle", StubServer.trickle()).on("/endless", StubServer.endless());
+        base = server.baseUrl();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @Test
