@@ -94,11 +94,7 @@ final class Jdbc {
         Bound joined = bound.get();
         if (joined != null) {
             // Inside a unit of {@link #atomically}: it sees the unit's own writes, and waits for no second connection.
-            try {
-                return work.run(joined.connection());
-            } catch (SQLException e) {
-                throw unavailable(what, e);
-            }
+            return inUnit(joined, what, work);
         }
         Connection connection = borrow(what);
         try {
@@ -108,6 +104,15 @@ final class Jdbc {
             throw unavailable(what, e);
         } finally {
             closeQuietly(connection);
+        }
+    }
+
+    /** Runs a read or write on the connection of the unit of {@link #atomically} this thread is in. */
+    private static <T> T inUnit(Bound joined, String what, Work<T> work) {
+        try {
+            return work.run(joined.connection());
+        } catch (SQLException e) {
+            throw unavailable(what, e);
         }
     }
 
@@ -124,11 +129,7 @@ final class Jdbc {
         Bound joined = bound.get();
         if (joined != null) {
             // Part of a larger unit: it commits, rolls back and retries the whole.
-            try {
-                return work.run(joined.connection());
-            } catch (SQLException e) {
-                throw unavailable(what, e);
-            }
+            return inUnit(joined, what, work);
         }
         for (int attempt = 1; ; attempt++) {
             Connection connection = borrow(what);
