@@ -70,7 +70,7 @@ public final class BearerAuthenticator implements Authenticator {
 
     @Override
     public Optional<Principal> authenticate(WebRequest request) {
-        Optional<String> token = credentials(request, "bearer");
+        Optional<String> token = bearerToken(request);
         if (token.isEmpty()) {
             return Optional.empty();
         }
@@ -204,6 +204,16 @@ public final class BearerAuthenticator implements Authenticator {
     private static java.time.Instant issuedAt(VerifiedToken token) {
         java.util.Date iat = token.claims().getIssueTime();
         return iat == null ? java.time.Instant.EPOCH : iat.toInstant();
+    }
+
+    /**
+     * The bearer token of a request's {@code Authorization} header, as every bearer authenticator reads it.
+     *
+     * @param request the request
+     * @return the token (possibly empty), or empty when the header is absent or of another scheme
+     */
+    public static Optional<String> bearerToken(WebRequest request) {
+        return credentials(request, "bearer");
     }
 
     /**

@@ -108,7 +108,7 @@ public final class WorkloadAuthenticator implements Authenticator {
 
     @Override
     public Optional<Principal> authenticate(WebRequest request) {
-        Optional<String> token = BearerAuthenticator.credentials(request, "bearer");
+        Optional<String> token = BearerAuthenticator.bearerToken(request);
         if (token.isEmpty() || token.get().isEmpty() || token.get().length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }

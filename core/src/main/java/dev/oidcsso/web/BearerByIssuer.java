@@ -13,7 +13,6 @@ import dev.oidcsso.login.IdentityProvider;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -56,9 +55,7 @@ final class BearerByIssuer implements Authenticator {
 
     @Override
     public Optional<Principal> authenticate(WebRequest request) {
-        Optional<String> token = request.header("Authorization").map(String::trim)
-                .filter(value -> value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
-                .map(value -> value.substring(7).trim());
+        Optional<String> token = BearerAuthenticator.bearerToken(request).filter(value -> !value.isEmpty());
         if (token.isEmpty()) {
             return routes.get(0).bearer().authenticate(request); // another scheme, or a bare "Bearer": its usual answer
         }
