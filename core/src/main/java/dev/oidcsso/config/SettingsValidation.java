@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -118,7 +119,7 @@ final class SettingsValidation {
         List<IdpSettings> idps = new ArrayList<>();
         Map<String, SettingValues> idpValues = new LinkedHashMap<>();
         Set<String> reported = new LinkedHashSet<>(problems);
-        Map<URI, String> byDiscoveryUrl = new java.util.HashMap<>();
+        Map<URI, String> byDiscoveryUrl = new HashMap<>();
         for (String name : names) {
             Map<String, String> view = new LinkedHashMap<>(shared);
             view.putAll(own.get(name));

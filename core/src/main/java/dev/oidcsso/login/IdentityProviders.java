@@ -144,6 +144,17 @@ public final class IdentityProviders implements AutoCloseable {
         return idp.get().logins().completeOpened(state, params);
     }
 
+    /**
+     * Whether each IdP has been discovered, by name.
+     *
+     * @return each IdP's name and whether it is up, in the configured order
+     */
+    public Map<String, Boolean> status() {
+        Map<String, Boolean> status = new LinkedHashMap<>();
+        byName.values().forEach(idp -> status.put(idp.name(), idp.up()));
+        return status;
+    }
+
     /** @return the names and display names, for the login chooser */
     public Map<String, String> displayNames() {
         Map<String, String> names = new LinkedHashMap<>();

@@ -62,7 +62,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -451,9 +450,7 @@ public final class OidcSso implements AutoCloseable {
      * @return each IdP's name and whether it is up, in the configured order
      */
     public Map<String, Boolean> identityProviderStatus() {
-        Map<String, Boolean> status = new LinkedHashMap<>();
-        idps.all().forEach(idp -> status.put(idp.name(), idp.up()));
-        return status;
+        return idps.status();
     }
 
     /** The IdPs by name, for the framework's own parts (the login routes, a session's refresh). */

@@ -28,6 +28,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -411,18 +412,12 @@ final class SsoEndpoints {
     }
 
     /** Up and down counts, without names. */
-    private static Map<String, Integer> counts(java.util.Collection<Boolean> up) {
+    private static Map<String, Integer> counts(Collection<Boolean> up) {
         int ups = (int) up.stream().filter(Boolean::booleanValue).count();
         Map<String, Integer> counts = new LinkedHashMap<>();
         counts.put("up", ups);
         counts.put("down", up.size() - ups);
         return counts;
-    }
-
-    private Map<String, Boolean> idpStatus() {
-        Map<String, Boolean> each = new LinkedHashMap<>();
-        idps.all().forEach(idp -> each.put(idp.name(), idp.up()));
-        return each;
     }
 
     private WebResponse health(WebRequest request) {
@@ -434,17 +429,13 @@ final class SsoEndpoints {
             body.put("identity_provider", Map.of("ready", idps.all().stream().anyMatch(IdentityProvider::up)));
         }
         if (detailed()) {
-            Map<String, Boolean> idpStatus = idpStatus();
+            Map<String, Boolean> idpStatus = idps.status();
             Map<String, Boolean> issuerStatus = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
             if (showsNames(request)) {
-                Map<String, Object> each = new LinkedHashMap<>();
-                idpStatus.forEach((name, up) -> each.put(name, Map.of("ready", up)));
-                body.put("identity_providers", each);
-                workloads.ifPresent(w -> {
-                    Map<String, Object> issuers = new LinkedHashMap<>();
-                    issuerStatus.forEach((name, up) -> issuers.put(name, Map.of("ready", up)));
-                    body.put("workload_issuers", issuers);
-                });
+                body.put("identity_providers", readiness(idpStatus));
+                if (workloads.isPresent()) {
+                    body.put("workload_issuers", readiness(issuerStatus));
+                }
             } else {
                 body.put("identity_providers", counts(idpStatus.values()));
                 if (workloads.isPresent()) {
@@ -461,7 +452,7 @@ final class SsoEndpoints {
         WebResponse response;
         if (detailed()) {
             Map<String, Object> body = new LinkedHashMap<>();
-            Map<String, Boolean> each = idpStatus();
+            Map<String, Boolean> each = idps.status();
             Map<String, Boolean> issuers = workloads.map(WorkloadAuthenticator::issuerStatus).orElse(Map.of());
             boolean all = !each.containsValue(false) && !issuers.containsValue(false);
             body.put("status", !ready ? "DOWN" : all ? "UP" : "DEGRADED");
@@ -475,6 +466,12 @@ final class SsoEndpoints {
             response = WebResponse.json(ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         }
         return ready ? response : response.withHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+    }
+
+    private static Map<String, Object> readiness(Map<String, Boolean> status) {
+        Map<String, Object> each = new LinkedHashMap<>();
+        status.forEach((name, up) -> each.put(name, Map.of("ready", up)));
+        return each;
     }
 
     private static Map<String, String> upOrDown(Map<String, Boolean> status) {
