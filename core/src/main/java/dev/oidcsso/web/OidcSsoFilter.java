@@ -46,7 +46,11 @@ public final class OidcSsoFilter implements Filter {
     public static final String CONTEXT_ATTRIBUTE = "dev.oidcsso.OidcSso";
     /** The request attribute holding the {@link Principal} for the application. */
     public static final String PRINCIPAL_ATTRIBUTE = "dev.oidcsso.principal";
-    /** The request attribute holding the application's outside base {@link URI}, without a trailing slash. */
+    /**
+     * The request attribute holding the application's outside base {@link URI}, without a trailing
+     * slash. It is set on every request the filter lets through to the application, and only on those,
+     * so a later layer can tell that the filter admitted a request.
+     */
     public static final String BASE_URI_ATTRIBUTE = "dev.oidcsso.baseUri";
 
     private volatile OidcSso sso;

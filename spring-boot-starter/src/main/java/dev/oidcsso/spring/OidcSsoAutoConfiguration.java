@@ -11,6 +11,7 @@ import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -69,8 +70,11 @@ import java.util.Properties;
  *       application's own included: it adds {@link OidcSsoSecurityContextFilter}, keeps Spring's
  *       sessions stateless, and switches Spring's CSRF filter off while oidc-sso checks CSRF on the
  *       application's paths ({@code OIDC_CSRF_APP_PATHS}, default true);</li>
- *   <li>a default {@link SecurityFilterChain} that lets every request through to the application,
- *       since oidc-sso already refused the unauthenticated ones (replaced by the application's own);</li>
+ *   <li>a default {@link SecurityFilterChain} that lets every request oidc-sso's filter admitted
+ *       through to the application, since oidc-sso already refused the unauthenticated ones, and
+ *       refuses any other (replaced by the application's own);</li>
+ *   <li>with the actuator on its own port ({@code management.server.port}), the same filter in the
+ *       management server ({@link OidcSsoManagementContextConfiguration});</li>
  *   <li>{@code hasPermission(...)} backed by the framework's permissions, for method security.</li>
  * </ul>
  */
@@ -102,11 +106,33 @@ public class OidcSsoAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public OidcSettings oidcSsoSettings(OidcSsoProperties properties, ConfigurableEnvironment environment) {
-        return OidcSettings.builder()
+        OidcSettings settings = OidcSettings.builder()
                 .environment(properties.toSettings())
                 .environment(settingNames(environment))
                 .systemProperties(systemProperties())
                 .build();
+        requireOneForwardingLayer(settings, environment.getProperty(OidcSsoEnvironmentPostProcessor.FORWARD_HEADERS_STRATEGY));
+        return settings;
+    }
+
+    /**
+     * Refuses a container or Spring filter that rewrites the peer address from forwarding headers
+     * while oidc-sso trusts proxies by that address: the trust check would then test an address the
+     * client chose, and believe its identity and forwarding headers.
+     *
+     * @param settings the settings
+     * @param strategy {@code server.forward-headers-strategy}, null when unset
+     * @throws IllegalStateException when both are on
+     */
+    static void requireOneForwardingLayer(OidcSettings settings, String strategy) {
+        String chosen = strategy == null ? "none" : strategy.trim().toLowerCase(Locale.ROOT);
+        if (!chosen.equals("none") && !settings.trustedProxies().isEmpty()) {
+            throw new IllegalStateException("server.forward-headers-strategy=" + chosen + " lets the container (native) or Spring's "
+                    + "ForwardedHeaderFilter (framework) replace the peer address with the client's X-Forwarded-For before oidc-sso "
+                    + "checks " + SettingNames.TRUSTED_PROXIES + " against it, so a client could name a trusted proxy and be believed. "
+                    + "Set server.forward-headers-strategy=none (the starter's default): oidc-sso reads the forwarding headers of "
+                    + "the trusted proxies itself and gives the application the outside URL.");
+        }
     }
 
     /**
@@ -172,6 +198,11 @@ public class OidcSsoAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "oidcSsoFilterRegistration")
     public FilterRegistrationBean<OidcSsoFilter> oidcSsoFilterRegistration(OidcSso sso) {
+        return filterRegistration(sso);
+    }
+
+    /** The filter's registration, the same in the main server and in a separate management server. */
+    static FilterRegistrationBean<OidcSsoFilter> filterRegistration(OidcSso sso) {
         FilterRegistrationBean<OidcSsoFilter> registration = new FilterRegistrationBean<>(new OidcSsoFilter(sso));
         registration.setName("oidcSsoFilter");
         registration.setOrder(FILTER_ORDER);
@@ -270,10 +301,14 @@ public class OidcSsoAutoConfiguration {
     }
 
     /**
-     * The filter chain when the application defines none: everything reaches the application,
-     * since oidc-sso already sent unauthenticated requests to log in (or answered 401) and lets
-     * {@code OIDC_PUBLIC_PATHS} through on purpose. Authorization is the application's, with
-     * {@code @PreAuthorize} or a chain of its own.
+     * The filter chain when the application defines none: what oidc-sso's filter let through
+     * reaches the application, since it already sent unauthenticated requests to log in (or answered
+     * 401) and lets {@code OIDC_PUBLIC_PATHS} through on purpose. Authorization is the application's,
+     * with {@code @PreAuthorize} or a chain of its own.
+     *
+     * <p>It fails closed: a request oidc-sso's filter did not see (a servlet context the filter is
+     * not registered in, such as a server an application adds) is refused rather than let through.
+     * Error dispatches pass, so the container's error page can still be shown.
      *
      * @param http the HTTP security, with {@link #oidcSsoHttpSecurityCustomizer} applied
      * @return the chain
@@ -282,7 +317,15 @@ public class OidcSsoAutoConfiguration {
     @Bean
     @ConditionalOnDefaultWebSecurity
     public SecurityFilterChain oidcSsoSecurityFilterChain(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+        return http.authorizeHttpRequests(requests -> requests
+                .requestMatchers(OidcSsoAutoConfiguration::admittedByOidcSso).permitAll()
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                .anyRequest().denyAll()).build();
+    }
+
+    /** Whether oidc-sso's filter let the request through: it marks every request it admits. */
+    static boolean admittedByOidcSso(HttpServletRequest request) {
+        return request.getAttribute(OidcSsoFilter.BASE_URI_ATTRIBUTE) != null;
     }
 
     /** Metrics, when the application has a Micrometer registry. */

@@ -6,7 +6,12 @@ import dev.oidcsso.config.IdpSettings;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -14,6 +19,11 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -23,7 +33,6 @@ import org.springframework.security.web.csrf.CsrfFilter;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 import java.util.Map;
 import java.util.Optional;
 
@@ -111,6 +120,66 @@ class OidcSsoAutoConfigurationTest {
             List<Class<?>> filters = filterTypes(context.getBean(SecurityFilterChain.class));
             assertTrue(filters.contains(CsrfFilter.class), "with oidc-sso's check off, Spring's stays: " + filters);
         });
+    }
+
+    @Test
+    void theStarterKeepsTheContainerFromRewritingThePeerAddressUnlessTheApplicationSaysOtherwise() {
+        StandardEnvironment environment = new StandardEnvironment();
+        new OidcSsoEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+        assertEquals("none", environment.getProperty("server.forward-headers-strategy"));
+
+        StandardEnvironment own = new StandardEnvironment();
+        own.getPropertySources().addFirst(new MapPropertySource("application", Map.of("server.forward-headers-strategy", "native")));
+        new OidcSsoEnvironmentPostProcessor().postProcessEnvironment(own, new SpringApplication());
+        assertEquals("native", own.getProperty("server.forward-headers-strategy"), "the application's own setting wins");
+    }
+
+    @Test
+    void aContainerRewritingThePeerAddressIsRefusedOnlyWhileProxiesAreTrusted() {
+        runner.withPropertyValues("server.forward-headers-strategy=NATIVE").run(context -> {
+            assertTrue(context.getStartupFailure() != null, "trusted proxies and a native strategy together are refused");
+            Throwable root = context.getStartupFailure();
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            assertTrue(root.getMessage().contains("server.forward-headers-strategy=native"), root.getMessage());
+        });
+        runner.withPropertyValues("server.forward-headers-strategy=none").run(context -> assertEquals(null, context.getStartupFailure()));
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(OidcSsoAutoConfiguration.class, SecurityAutoConfiguration.class,
+                        ServletWebSecurityAutoConfiguration.class))
+                .withPropertyValues("OIDC_DISCOVERY_URL=http://127.0.0.1:9/.well-known/openid-configuration", "OIDC_CLIENT_ID=app",
+                        "OIDC_CLIENT_SECRET=s", "SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
+                        "server.forward-headers-strategy=framework")
+                .run(context -> assertEquals(null, context.getStartupFailure(), "no proxy is trusted: nothing to launder"));
+    }
+
+    @Test
+    void theDefaultChainLetsThroughOnlyWhatTheOidcSsoFilterAdmitted() {
+        runner.run(context -> {
+            SecurityFilterChain chain = context.getBean(SecurityFilterChain.class);
+            assertEquals(299, throughTheChain(chain, true), "admitted by oidc-sso's filter: reaches the application");
+            assertEquals(401, throughTheChain(chain, false), "never seen by oidc-sso's filter: refused");
+        });
+    }
+
+    /** Runs a request through the chain's filters to a servlet that answers 299; the status the caller gets. */
+    private static int throughTheChain(SecurityFilterChain chain, boolean admittedByOidcSso) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/reports");
+        if (admittedByOidcSso) {
+            request.setAttribute(OidcSsoFilter.BASE_URI_ATTRIBUTE, java.net.URI.create("http://localhost"));
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        HttpServlet application = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) {
+                resp.setStatus(299);
+            }
+        };
+        new MockFilterChain(application, chain.getFilters().toArray(new Filter[0])).doFilter(request, response);
+        return response.getStatus();
     }
 
     private static List<Class<?>> filterTypes(SecurityFilterChain chain) {

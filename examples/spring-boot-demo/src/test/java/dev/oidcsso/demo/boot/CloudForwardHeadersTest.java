@@ -1,0 +1,100 @@
+package dev.oidcsso.demo.boot;
+
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.TestProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On Kubernetes (and other cloud platforms) Spring Boot lets the container rewrite the peer address
+ * from {@code X-Forwarded-For} unless told otherwise; Tomcat then believes it from any private
+ * address. oidc-sso checks {@code OIDC_TRUSTED_PROXIES} against the peer address, so the starter
+ * must keep the container out of it, and refuse an application that asks for it while trusting proxies.
+ */
+class CloudForwardHeadersTest {
+
+    @TempDir
+    static Path data;
+
+    private static TestProvider op;
+    private static ConfigurableApplicationContext context;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        op = TestProvider.start();
+        context = new SpringApplicationBuilder(SpringBootDemo.class).run(arguments());
+        base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    private static String[] arguments(String... more) {
+        String[] common = {
+                "--server.address=127.0.0.1",
+                "--server.port=0",
+                // As Spring Boot detects it from the KUBERNETES_SERVICE_* variables.
+                "--spring.main.cloud-platform=kubernetes",
+                "--OIDC_AUTH_MODE=trusted-header,oidc",
+                "--OIDC_TRUSTED_PROXIES=10.0.1.10",
+                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
+                "--OIDC_CLIENT_ID=" + op.clientId(),
+                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
+                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
+                "--oidc-sso.data-dir=" + data};
+        String[] all = new String[common.length + more.length];
+        System.arraycopy(common, 0, all, 0, common.length);
+        System.arraycopy(more, 0, all, common.length, more.length);
+        return all;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (context != null) {
+            context.close();
+        }
+        if (op != null) {
+            op.close();
+        }
+    }
+
+    @Test
+    void aClientNamingTheTrustedProxyInXForwardedForIsNotBelievedForTheIdentityHeaders() {
+        Map<String, String> identity = new HashMap<>(Map.of("Accept", "application/json", "X-Forwarded-User", "mallory",
+                "X-Forwarded-Groups", "mlflow-admin"));
+        HttpResponse<String> direct = new Browser().get(base + "/auth/status", identity);
+        assertTrue(direct.body().contains("\"authenticated\":false"), direct.body());
+
+        identity.put("X-Forwarded-For", "10.0.1.10");
+        HttpResponse<String> spoofed = new Browser().get(base + "/auth/status", identity);
+        assertEquals(200, spoofed.statusCode());
+        assertTrue(spoofed.body().contains("\"authenticated\":false") && !spoofed.body().contains("mallory"),
+                "the peer address is still the client's own: " + spoofed.body());
+    }
+
+    @Test
+    void anApplicationAskingTheContainerToRewriteThePeerAddressWhileTrustingProxiesIsRefusedAtStart() {
+        for (String strategy : new String[] {"native", "framework"}) {
+            Exception refused = assertThrows(Exception.class, () -> new SpringApplicationBuilder(SpringBootDemo.class)
+                    .run(arguments("--server.forward-headers-strategy=" + strategy)).close());
+            Throwable root = refused;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            assertTrue(root.getMessage().contains("server.forward-headers-strategy=" + strategy)
+                    && root.getMessage().contains("OIDC_TRUSTED_PROXIES"), root.getMessage());
+        }
+    }
+}
