@@ -407,6 +407,20 @@ public final class SessionManager {
     }
 
     /**
+     * Whether a session is still active as the store has it, past this replica's cache (which learns
+     * of an end on another replica only within the change-log poll interval): for the rare action whose
+     * result must not outlive a session ended a moment ago.
+     *
+     * @param sessionId the session's id, as {@link Session#id()} gives it
+     * @return false when the session ended, expired or is unknown
+     */
+    public boolean activeInStore(String sessionId) {
+        Instant now = clock.instant();
+        return codec.decode(sessionId).map(this::hash).flatMap(this::reread)
+                .filter(record -> record.endedAt().isEmpty() && now.isBefore(record.expiresAt())).isPresent();
+    }
+
+    /**
      * What the cache keeps when a record read outside it arrives: never an active record over an
      * ended one, nor an older version over a newer one, so that a session ended meanwhile (on
      * another replica, through the change log) cannot come back.

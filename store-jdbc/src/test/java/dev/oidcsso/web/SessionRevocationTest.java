@@ -118,6 +118,23 @@ class SessionRevocationTest {
     }
 
     /**
+     * Signing out everywhere on one replica reaches the other's session cache within the poll interval; a
+     * token minted there with the stolen session meanwhile (a thief minting in a loop) must not outlive the
+     * sessions either: the mint reads the session from the store once the token is made.
+     */
+    @Test
+    void aTokenMintedOnTheOtherReplicaAsSignOutEverywhereRunsDoesNotOutliveIt() {
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser stolen = signedInAs(b, TestUser.alice());
+        assertTrue(authenticated(stolen, b), "the session is in replica B's cache");
+
+        assertEquals(200, admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null).statusCode());
+        HttpResponse<String> minted = stolen.sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(401, minted.statusCode(), "no token from a session signed out everywhere: " + minted.body());
+        assertTrue(b.db().tokens().find("alice").isEmpty() && a.db().tokens().find("alice").isEmpty(), "none kept either");
+    }
+
+    /**
      * A browser's own sign-out ends that session only: the user's access token is a credential they made on
      * purpose for their scripts, which keep working.
      */
