@@ -46,10 +46,12 @@ import java.util.concurrent.Semaphore;
  *       refresh is claimed with a compare-and-set on the session's version, and the loser re-reads
  *       the session, so a rotated refresh token is spent once.</li>
  *   <li>Each refresh runs the login's identity, groups, role and account steps ({@link AccountCheck})
- *       on the new tokens: the new ID token is checked against the session's as OpenID Connect Core
+ *       on the new tokens: the new ID token is checked against the login's as OpenID Connect Core
  *       12.2 says (same {@code iss}, {@code sub}, {@code aud}, {@code azp}, {@code auth_time},
  *       {@code nonce}); without a new ID token, UserInfo read with the new access token supplies
- *       the claims over the original ID token's.</li>
+ *       the claims over the original ID token's. The session keeps the login's ID token, never a
+ *       refreshed one: it is also the {@code id_token_hint} of the logout URL, which must not work
+ *       as a bearer token, and a refreshed ID token commonly carries no {@code nonce}.</li>
  *   <li>A refusal (the IdP answers 4xx, such as {@code invalid_grant}; the new tokens name another
  *       user; the user is refused, disabled or in no allowed group) ends the session at once, cause
  *       {@value #REFUSED}. An IdP that cannot be reached or answers 5xx is not a refusal: the session
@@ -230,14 +232,14 @@ public final class SessionRefresher {
                             + "' is no longer configured"));
             DiscoveredProvider discovered = idp.connection().require();
             RefreshedTokens refreshed = idp.logins().flow().refresh(discovered, refreshToken.get(), token -> rotated[0] = token);
+            // The login's ID token: a refresh never replaces it (SessionManager.recordRefresh says why).
             Optional<JWTClaimsSet> original = sessions.idToken(record).flatMap(SessionRefresher::claimsOf);
             Optional<LoginTokens> tokens = tokensFor(discovered, record, original, refreshed, idp.view().groupsAttribute());
             if (tokens.isEmpty()) {
                 // Neither a new ID token nor UserInfo tells the groups: the tokens are kept fresh, but the login's
                 // groups are not passed off as new (the account's groups keep their age, so API staleness still counts).
                 boolean kept = sessions.recordRefresh(claimed.get(), refreshed.refreshToken(), refreshed.tokensExpireAt()
-                        .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), refreshed.idToken(),
-                        record.groups(), record.admin());
+                        .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), record.groups(), record.admin());
                 backoffs.invalidate(idHash);
                 return kept ? Result.REFRESHED : Result.NOT_DUE;
             }
@@ -247,8 +249,7 @@ public final class SessionRefresher {
                 throw new TokenValidationException("the refreshed tokens name another user than the session's");
             }
             boolean recorded = sessions.recordRefresh(claimed.get(), refreshed.refreshToken(), refreshed.tokensExpireAt()
-                    .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), refreshed.idToken(),
-                    identity.groups(), identity.admin());
+                    .or(() -> Optional.of(clock.instant().plus(quietAfterUnknownExpiry()))), identity.groups(), identity.admin());
             backoffs.invalidate(idHash);
             if (recorded) {
                 Audit.event("session refreshed", "user", record.username(), "admin", identity.admin(), "groups",
@@ -304,8 +305,7 @@ public final class SessionRefresher {
      */
     private void release(SessionRecord claimed, Optional<String> rotated) {
         try {
-            sessions.recordRefresh(claimed, rotated, claimed.tokensExpireAt(), Optional.empty(),
-                    claimed.groups(), claimed.admin());
+            sessions.recordRefresh(claimed, rotated, claimed.tokensExpireAt(), claimed.groups(), claimed.admin());
         } catch (StoreUnavailableException e) {
             // The claim then ends with its lease.
             LOG.debug("Could not release a refresh claim: {}", e.getMessage());
@@ -361,7 +361,10 @@ public final class SessionRefresher {
         return dot < 0 ? path : path.substring(0, dot);
     }
 
-    /** OpenID Connect Core 12.2: a refreshed ID token belongs to the same user, client and authentication. */
+    /**
+     * OpenID Connect Core 12.2: a refreshed ID token belongs to the same user, client and authentication
+     * as the ID token of the original authentication, which {@code original} is (the login's, kept).
+     */
     private static void checkSameAuthentication(SessionRecord record, Optional<JWTClaimsSet> original, JWTClaimsSet claims) {
         if (!record.issuer().equals(claims.getIssuer()) || !record.subject().equals(claims.getSubject())) {
             throw new TokenValidationException("the refreshed ID token names another issuer or subject than the session's");

@@ -1,11 +1,13 @@
 package dev.oidcsso.oidc;
 
+import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.spi.LogoutRequestInfo;
 
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,10 @@ public final class LogoutUris {
     }
 
     /**
-     * The IdP logout URL.
+     * The IdP logout URL. The ID token goes into it only when it carries a {@code nonce}: the URL stays
+     * in the browser's history and the IdP's logs, and the bearer check refuses ID tokens with one. The
+     * login's always has one; a session refreshed by an earlier version, which kept the refreshed ID
+     * token (often without), signs out without a hint.
      *
      * @param provider       the discovered IdP, if discovered
      * @param idToken        the session's ID token, if kept
@@ -40,18 +45,28 @@ public final class LogoutUris {
      */
     public Optional<URI> idpLogoutUri(Optional<DiscoveredProvider> provider, Optional<String> idToken, URI postLogoutUri) {
         Optional<URI> endSession = provider.flatMap(DiscoveredProvider::endSessionEndpoint);
-        LogoutRequestInfo info = new LogoutRequestInfo(endSession, settings.clientId(), idToken, postLogoutUri);
+        Optional<String> hint = idToken.filter(LogoutUris::carriesNonce);
+        LogoutRequestInfo info = new LogoutRequestInfo(endSession, settings.clientId(), hint, postLogoutUri);
         Optional<URI> custom = settings.profile().logoutUri(info);
         if (custom.isPresent()) {
             return custom;
         }
         return endSession.map(endpoint -> {
             Map<String, String> params = new LinkedHashMap<>();
-            idToken.ifPresent(token -> params.put("id_token_hint", token));
+            hint.ifPresent(token -> params.put("id_token_hint", token));
             params.put("client_id", settings.clientId());
             params.put("post_logout_redirect_uri", postLogoutUri.toString());
             return withQuery(endpoint, params);
         });
+    }
+
+    private static boolean carriesNonce(String idToken) {
+        try {
+            // Sealed with the session after validation at login: authentic; only its kind is asked here.
+            return JWTParser.parse(idToken).getJWTClaimsSet().getClaim("nonce") != null;
+        } catch (ParseException e) {
+            return false;
+        }
     }
 
     /**

@@ -407,6 +407,20 @@ public final class SessionManager {
     }
 
     /**
+     * Whether a session is still active as the store has it, past this replica's cache (which learns
+     * of an end on another replica only within the change-log poll interval): for the rare action whose
+     * result must not outlive a session ended a moment ago.
+     *
+     * @param sessionId the session's id, as {@link Session#id()} gives it
+     * @return false when the session ended, expired or is unknown
+     */
+    public boolean activeInStore(String sessionId) {
+        Instant now = clock.instant();
+        return codec.decode(sessionId).map(this::hash).flatMap(this::reread)
+                .filter(record -> record.endedAt().isEmpty() && now.isBefore(record.expiresAt())).isPresent();
+    }
+
+    /**
      * What the cache keeps when a record read outside it arrives: never an active record over an
      * ended one, nor an older version over a newer one, so that a session ended meanwhile (on
      * another replica, through the change log) cannot come back.
@@ -458,20 +472,23 @@ public final class SessionManager {
     }
 
     /**
-     * Records a refresh under this replica's claim.
+     * Records a refresh under this replica's claim. The session keeps its login's ID token: it is the
+     * one a refreshed ID token is compared with (OpenID Connect Core 12.2: the same as "the ID Token
+     * issued when the original authentication occurred"), and the one sent as {@code id_token_hint}
+     * at logout, where it must be no bearer credential: the login's carries this framework's
+     * {@code nonce}, which the bearer check refuses, while a refreshed one commonly has none.
      *
      * @param claimed      the record {@link #claimRefresh} returned
      * @param refreshToken the rotated refresh token, or empty to keep the one spent
      * @param expireAt     when the new tokens expire
-     * @param idToken      the new ID token, or empty to keep the one kept
      * @param groups       the groups the refresh found
      * @param admin        whether the refresh found an administrator
      * @return true when recorded; false when the session ended or changed meanwhile
      */
     public boolean recordRefresh(SessionRecord claimed, Optional<String> refreshToken, Optional<Instant> expireAt,
-                                 Optional<String> idToken, List<String> groups, boolean admin) {
+                                 List<String> groups, boolean admin) {
         Optional<String> sealedRefresh = refreshToken.isPresent() ? sealRefreshToken(refreshToken) : claimed.sealedRefreshToken();
-        Optional<String> sealedId = idToken.isPresent() ? sealIdToken(idToken) : claimed.sealedIdToken();
+        Optional<String> sealedId = claimed.sealedIdToken();
         if (!store.refreshed(claimed.idHash(), claimed.version(), sealedRefresh, expireAt, sealedId, groups, admin)) {
             cache.invalidate(claimed.idHash());
             return false;

@@ -57,7 +57,7 @@ public interface SessionStore {
      * @param claimedVersion     the version the claim left
      * @param sealedRefreshToken the sealed refresh token to keep (the rotated one, or the one spent)
      * @param tokensExpireAt     when the new tokens expire
-     * @param sealedIdToken      the sealed ID token to keep (the new one, or the one kept)
+     * @param sealedIdToken      the sealed ID token to keep: the one kept (a refresh keeps the login's)
      * @param groups             the groups the refresh found (kept where no user store keeps them)
      * @param admin              whether the refresh found an administrator
      * @return true when recorded

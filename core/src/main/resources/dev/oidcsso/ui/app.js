@@ -768,6 +768,8 @@
       actions.push(button('Sign out everywhere', (event) => act(event.currentTarget, async () => {
         const ended = await call('DELETE', 'users/' + seg(user.username) + '/sessions');
         say('Signed ' + who + ' out of ' + ended.sessions_ended + ' session(s).');
+        // Their access token was deleted too: the table shows it gone.
+        await refreshUsers();
       }), { class: 'small danger', label: 'Sign ' + user.username + ' out everywhere' }));
       actions.push(button(user.disabled ? 'Enable' : 'Disable', (event) => act(event.currentTarget, async () => {
         await call('PATCH', 'users', { disabled: !user.disabled }, { name: user.username });

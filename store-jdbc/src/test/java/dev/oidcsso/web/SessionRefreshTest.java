@@ -1,11 +1,14 @@
 package dev.oidcsso.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.http.QueryString;
 import dev.oidcsso.session.SessionRecord;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.Misbehaviour;
 import dev.oidcsso.testing.MutableClock;
 import dev.oidcsso.testing.Poll;
 import dev.oidcsso.testing.TestProvider;
@@ -15,7 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Refresh tokens ({@code OIDC_REFRESH_TOKENS=true}) against the in-process OpenID provider, with the
  * user database: an active session refreshes before its tokens expire, learns the user's new groups
  * and role, spends each rotated refresh token once and keeps it only sealed; a refusal ends the
- * session at once; an IdP that cannot be reached does not.
+ * session at once; an IdP that cannot be reached does not. The session keeps its login's ID token:
+ * the logout URL's {@code id_token_hint} is never a refreshed one, which could work as a bearer token.
  */
 class SessionRefreshTest {
 
@@ -245,5 +253,66 @@ class SessionRefreshTest {
         assertEquals(0, op.refreshTokenReplays());
         assertTrue(db.sessions().find(hash).orElseThrow().endedAt().isEmpty());
         assertTrue(authenticated(bob));
+    }
+
+    /**
+     * Review finding R4-2: IdPs commonly refresh ID tokens without the login's {@code nonce} (OpenID
+     * Connect Core errata, 12.2), and the bearer check refuses only ID tokens with one. Were the refreshed
+     * ID token kept for {@code id_token_hint}, the sign-out URL (browser history, the IdP's access log)
+     * would hand the next person at the machine a bearer token, with which they could mint a personal
+     * access token that never expires.
+     */
+    @Test
+    void afterARefreshTheIdTokenInTheSignOutUrlIsStillTheLoginsAndNoBearerCredential() throws ParseException {
+        op.user(TestUser.alice());
+        Browser alice = StoreApps.signedIn(app.base());
+        String loginNonce = op.requests("/authorize").get(0).param("nonce").orElseThrow();
+        // The IdP refreshes without echoing the login's nonce, as most do.
+        op.misbehave(Misbehaviour.MISSING_NONCE);
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> {
+            alice.getJson(app.base() + "/auth/status");
+            return op.refreshRequests().size() == 1 && op.pendingMisbehaviours().isEmpty();
+        }, "the refresh");
+        Poll.until(() -> authenticated(alice) && onlySessionOf("alice").version() >= 2, "the refresh recorded");
+
+        HttpResponse<String> logout = alice.signOut(app.base());
+        assertEquals(302, logout.statusCode(), logout.body());
+        URI idpLogout = URI.create(logout.headers().firstValue("Location").orElseThrow());
+        String idToken = QueryString.parse(idpLogout.getRawQuery()).get("id_token_hint");
+        assertTrue(idToken != null && idToken.split("\\.").length == 3, "the ID token is in the sign-out URL: " + idpLogout);
+        assertEquals(401, alice.getJson(app.base() + "/oidc/api/me").statusCode(), "the session has ended");
+
+        // The next person at the machine, with the URL from the browser's history:
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + idToken, "Accept", "application/json");
+        assertEquals(401, new Browser().get(app.base() + "/api/x", bearer).statusCode(), "the hint is no bearer token");
+        HttpResponse<String> minted = new Browser().send(HttpRequest.newBuilder(URI.create(app.base() + "/oidc/api/me/token"))
+                .header("Authorization", "Bearer " + idToken).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(401, minted.statusCode(), "and mints no access token: " + minted.body());
+        assertTrue(db.tokens().find("alice").isEmpty());
+        assertEquals(loginNonce, JWTParser.parse(idToken).getJWTClaimsSet().getStringClaim("nonce"),
+                "the hint is the login's ID token, with its nonce, not the refreshed one");
+    }
+
+    /**
+     * OpenID Connect Core 12.2: a refreshed ID token's {@code nonce} may be absent, but when present it must
+     * be the one "in the ID Token issued when the original authentication occurred": after a refresh that
+     * dropped it, the login's is still the one compared with.
+     */
+    @Test
+    void aLaterRefreshIsComparedWithTheLoginsIdTokenNotWithTheLastRefreshedOne() {
+        Browser bob = signedInAs(TestUser.withGroups("bob", "mlflow"));
+        String hash = onlySessionOf("bob").idHash();
+        op.misbehave(Misbehaviour.MISSING_NONCE);
+        clock.advance(UNTIL_DUE);
+        Poll.until(() -> authenticated(bob) && op.refreshRequests().size() == 1 && onlySessionOf("bob").version() >= 2,
+                "the first refresh, without a nonce, accepted");
+
+        op.misbehave(Misbehaviour.WRONG_NONCE);
+        clock.advance(UNTIL_DUE);
+        bob.get(app.base() + "/auth/status", Map.of("Accept", "application/json")); // finds the session due
+        Poll.until(() -> db.sessions().find(hash).orElseThrow().endedAt().isPresent(), "the second refresh, with another nonce, refused");
+        assertEquals("refresh-refused", db.sessions().find(hash).orElseThrow().endCause().orElseThrow());
+        assertFalse(authenticated(bob));
     }
 }

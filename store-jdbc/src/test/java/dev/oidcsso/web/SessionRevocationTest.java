@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Revocation per user with the user database, on H2 and on PostgreSQL, across two replicas: an
- * administrator signs a user out everywhere; disabling a user ends every session and token issued
- * before, for good; a role change recorded by a later login reaches the user's other sessions.
+ * administrator signs a user out everywhere, which also ends their access token (a browser's own
+ * sign-out does not); disabling a user ends every session and token issued before, for good; a role
+ * change recorded by a later login reaches the user's other sessions.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(TestDatabase.class)
@@ -78,6 +79,78 @@ class SessionRevocationTest {
         Browser plain = signedInAs(b, TestUser.withGroups("bob", "mlflow"));
         assertEquals(403, plain.sendJson("DELETE", b.url("/oidc/api/users/admin/sessions"), null).statusCode(), "administrators only");
         assertEquals(404, admin.sendJson("DELETE", a.url("/oidc/api/users/nobody/sessions"), null).statusCode());
+    }
+
+    /**
+     * Review finding R4-1: with a stolen session, a thief reads the CSRF token from {@code GET /oidc/api/me}
+     * and mints an access token that never expires. "Sign out everywhere" is the answer to a stolen account,
+     * so it must end that token too, or the token outlives every session (and the victim's next logins keep
+     * its groups fresh).
+     */
+    @Test
+    void signingOutEverywhereAlsoEndsTheAccessTokenAStolenSessionMinted() {
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser stolen = signedInAs(b, TestUser.alice());
+        HttpResponse<String> minted = stolen.sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(201, minted.statusCode(), minted.body());
+        JsonNode json = RestApiTest.json(minted);
+        assertTrue(json.get("expires_at").isNull(), "a session mints a token that never expires: " + json);
+        Map<String, String> basic = accept(Browser.basicAuthorization("alice", json.get("token").asText()));
+        for (Replicas.Replica replica : new Replicas.Replica[] {a, b}) {
+            assertEquals(200, new Browser().get(replica.url("/api/x"), basic).statusCode(), "the token works before");
+        }
+
+        HttpResponse<String> ended = admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null);
+        assertEquals(200, ended.statusCode(), ended.body());
+        assertFalse(authenticated(stolen, a), "the stolen session is dead");
+        assertEquals(401, new Browser().get(a.url("/api/x"), basic).statusCode(), "the minted token ends with the sessions");
+        awaitOnTheOther(() -> !authenticated(stolen, b) && new Browser().get(b.url("/api/x"), basic).statusCode() == 401,
+                "sign out everywhere, token included, reaching replica B");
+        assertTrue(RestApiTest.json(ended).path("token_deleted").asBoolean(), ended.body());
+
+        // The victim signs in again: the token stays dead.
+        signedInAs(b, TestUser.alice());
+        for (Replicas.Replica replica : new Replicas.Replica[] {a, b}) {
+            assertEquals(401, new Browser().get(replica.url("/api/x"), basic).statusCode(), "the victim's next login revives nothing");
+        }
+        HttpResponse<String> again = admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null);
+        assertFalse(RestApiTest.json(again).path("token_deleted").asBoolean(true), "no token left to delete: " + again.body());
+    }
+
+    /**
+     * Signing out everywhere on one replica reaches the other's session cache within the poll interval; a
+     * token minted there with the stolen session meanwhile (a thief minting in a loop) must not outlive the
+     * sessions either: the mint reads the session from the store once the token is made.
+     */
+    @Test
+    void aTokenMintedOnTheOtherReplicaAsSignOutEverywhereRunsDoesNotOutliveIt() {
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser stolen = signedInAs(b, TestUser.alice());
+        assertTrue(authenticated(stolen, b), "the session is in replica B's cache");
+
+        assertEquals(200, admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null).statusCode());
+        HttpResponse<String> minted = stolen.sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(401, minted.statusCode(), "no token from a session signed out everywhere: " + minted.body());
+        assertTrue(b.db().tokens().find("alice").isEmpty() && a.db().tokens().find("alice").isEmpty(), "none kept either");
+    }
+
+    /**
+     * A browser's own sign-out ends that session only: the user's access token is a credential they made on
+     * purpose for their scripts, which keep working.
+     */
+    @Test
+    void aUsersSignOutEndsThatSessionButNotTheirAccessToken() {
+        Browser alice = signedInAs(b, TestUser.alice());
+        HttpResponse<String> created = alice.sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(201, created.statusCode(), created.body());
+        Map<String, String> basic = accept(Browser.basicAuthorization("alice", RestApiTest.json(created).get("token").asText()));
+
+        assertEquals(302, alice.signOut(b.base()).statusCode());
+        assertFalse(authenticated(alice, b));
+        awaitOnTheOther(() -> !authenticated(alice, a), "the sign-out reaching replica A");
+        for (Replicas.Replica replica : new Replicas.Replica[] {a, b}) {
+            assertEquals(200, new Browser().get(replica.url("/api/x"), basic).statusCode(), "the access token lives on");
+        }
     }
 
     @Test

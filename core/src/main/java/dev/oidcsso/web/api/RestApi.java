@@ -49,13 +49,14 @@ public final class RestApi {
      * @param evaluator   the permission decision, present when resource types are declared
      * @param roles       who is an administrator, to show it and to evaluate other users' permissions
      * @param csrfToken   the CSRF token of a session principal, handed out by {@code GET /oidc/api/me}
-     * @param sessions    ends a user's sessions (sign out everywhere, disable)
+     * @param sessions    ends a user's sessions (sign out everywhere, disable); tells whether a caller's session
+     *                    is still active when it has made a token
      */
     public RestApi(Store database, Optional<ResourceTypes> types, PermissionPolicy policy, Optional<PermissionEvaluator> evaluator,
                    AdminRoles roles, Function<Principal, Optional<String>> csrfToken, dev.oidcsso.session.SessionManager sessions) {
         ApiInput input = new ApiInput(types, evaluator);
         this.me = new MeResource(database.tokens(), csrfToken);
-        this.tokens = new TokensResource(database.tokens());
+        this.tokens = new TokensResource(database.tokens(), sessions);
         this.users = new UsersResource(database.users(), database.tokens(), database.permissions(), roles, sessions);
         this.groups = new GroupsResource(database.users(), database.permissions(), roles);
         this.grants = new GrantsResource(database.permissions(), input);

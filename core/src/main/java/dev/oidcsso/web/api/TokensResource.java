@@ -4,6 +4,7 @@ import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
 import dev.oidcsso.login.Audit;
+import dev.oidcsso.session.SessionManager;
 import dev.oidcsso.store.IssuedToken;
 import dev.oidcsso.store.TokenStore;
 
@@ -23,9 +24,11 @@ final class TokensResource {
     private static final List<String> TOKEN_FIELDS = List.of("expires_at");
 
     private final TokenStore tokens;
+    private final SessionManager sessions;
 
-    TokensResource(TokenStore tokens) {
+    TokensResource(TokenStore tokens, SessionManager sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     WebResponse create(WebRequest request, Principal caller, String owner) {
@@ -33,6 +36,14 @@ final class TokensResource {
         Optional<Instant> expiresAt = TokenLifetime.of(caller, body.optionalText("expires_at").map(ApiInput::instant));
         boolean replacing = tokens.find(owner).isPresent();
         IssuedToken issued = expiresAt.map(at -> tokens.create(owner, at)).orElseGet(() -> tokens.create(owner));
+        if (caller.sessionId().isPresent() && !sessions.activeInStore(caller.sessionId().get())) {
+            // The session ended while the token was made: signed out everywhere on another replica, whose end this
+            // replica's cache learns only within the poll interval, or during this request. Signing out everywhere
+            // ends the sessions before it deletes the token, and this check reads the store after the token was
+            // made, so one of the two deletes it: a thief minting in a loop keeps no token past the sign-out.
+            tokens.delete(owner);
+            throw new ApiException(401, "Your session has ended; sign in again.");
+        }
         Audit.event(replacing ? "token rotated" : "token created", "by", caller.username(), "for", owner,
                 "expires", issued.expiresAt().map(Instant::toString).orElse("never"));
         Map<String, Object> json = new LinkedHashMap<>();

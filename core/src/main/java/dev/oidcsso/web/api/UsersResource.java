@@ -24,7 +24,8 @@ import java.util.Optional;
  * {@code GET}/{@code PATCH /oidc/api/users/{name}} (with their grants and rules; disable or enable),
  * and {@code PUT}/{@code DELETE /oidc/api/users/{name}/identity} (link the user to an issuer and
  * subject, or unbind them so that their next login binds them again),
- * and {@code DELETE /oidc/api/users/{name}/sessions} (sign the user out everywhere).
+ * and {@code DELETE /oidc/api/users/{name}/sessions} (sign the user out everywhere: every session
+ * and the access token).
  */
 final class UsersResource {
 
@@ -85,9 +86,12 @@ final class UsersResource {
         if (users.find(username).isEmpty()) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
-        int ended = sessions.endAllOf(username, "admin");
-        Audit.event("user signed out everywhere", "by", caller.username(), "user", username, "sessions", ended);
-        return JsonViews.json(200, Map.of("user", username, "sessions_ended", ended));
+        // The "account stolen" button: whoever held a session could have minted the access token with it, so the
+        // token ends too (a browser's own sign-out leaves it: that ends one session, not a credential made on purpose).
+        Ended ended = endCredentials(username, "admin");
+        Audit.event("user signed out everywhere", "by", caller.username(), "user", username, "sessions", ended.sessions(),
+                "token_deleted", ended.token());
+        return JsonViews.json(200, Map.of("user", username, "sessions_ended", ended.sessions(), "token_deleted", ended.token()));
     }
 
     WebResponse link(WebRequest request, Principal caller, String username) {
@@ -106,9 +110,9 @@ final class UsersResource {
         if (!users.link(username, identity)) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
-        int ended = endCredentials(username);
+        Ended ended = endCredentials(username, "relinked");
         Audit.event("user linked", "by", caller.username(), "user", username, "issuer", issuer, "subject", subject,
-                "sessions_ended", ended);
+                "sessions_ended", ended.sessions());
         return get(username);
     }
 
@@ -116,19 +120,25 @@ final class UsersResource {
         if (!users.unlink(username)) {
             throw ApiException.notFound("No user '" + JsonBody.excerpt(username) + "' has signed in.");
         }
-        int ended = endCredentials(username);
-        Audit.event("user unlinked", "by", caller.username(), "user", username, "sessions_ended", ended);
+        Ended ended = endCredentials(username, "relinked");
+        Audit.event("user unlinked", "by", caller.username(), "user", username, "sessions_ended", ended.sessions());
         return get(username);
     }
 
+    /** What {@link #endCredentials} ended: how many sessions, and whether there was an access token. */
+    private record Ended(int sessions, boolean token) {
+    }
+
     /**
-     * A change of binding means whoever held the name before may not have been the user: their
-     * sessions end and the access token they could have minted is deleted; the rightful user signs in
-     * again and creates a new one.
+     * Ends every session of the user and deletes their access token. A change of binding means whoever
+     * held the name before may not have been the user, and signing out everywhere means someone else
+     * may hold a session: either could have minted the token with a session. The rightful user signs
+     * in again and creates a new one. The sessions end first, so that none of them mints a token after
+     * the token is deleted.
      */
-    private int endCredentials(String username) {
-        tokens.delete(username);
-        return sessions.endAllOf(username, "relinked");
+    private Ended endCredentials(String username, String cause) {
+        int ended = sessions.endAllOf(username, cause);
+        return new Ended(ended, tokens.delete(username));
     }
 
     private Map<String, Object> userJson(User user) {
