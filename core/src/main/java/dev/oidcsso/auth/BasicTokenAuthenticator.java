@@ -79,25 +79,12 @@ public final class BasicTokenAuthenticator implements Authenticator {
         if (credentials.isEmpty()) {
             return Optional.empty();
         }
-        String decoded;
-        try {
-            if (credentials.get().length() > MAX_CREDENTIALS) {
-                throw new IllegalArgumentException("too long");
-            }
-            decoded = new String(Base64.getDecoder().decode(credentials.get()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        Optional<String[]> pair = userAndToken(credentials.get());
+        if (pair.isEmpty()) {
             throw failed(request, null);
         }
-        int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            throw failed(request, null);
-        }
-        String username = decoded.substring(0, colon);
-        if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
-            // Never a valid account name: refuse before the store is asked (PostgreSQL rejects NUL bytes).
-            throw failed(request, null);
-        }
-        TokenCheck check = tokens.verify(username, decoded.substring(colon + 1));
+        String username = pair.get()[0];
+        TokenCheck check = tokens.verify(username, pair.get()[1]);
         if (check == TokenCheck.USER_DISABLED) {
             throw new AccessRefusedException("The account '" + username + "' has been disabled by an administrator.");
         }
@@ -111,6 +98,41 @@ public final class BasicTokenAuthenticator implements Authenticator {
         // The token just verified is the user's current one, so its dates are the stored ones.
         Optional<Instant> expiry = tokens.find(username).flatMap(TokenInfo::expiresAt);
         return Optional.of(new Principal(username, groups, role == Role.ADMIN, AuthMethod.BASIC, Optional.empty(), expiry));
+    }
+
+    /**
+     * The access token a request presents in its basic {@code Authorization} header, as this
+     * authenticator reads it: for a route that must act on the very token its caller authenticated
+     * with (rotating it).
+     *
+     * @param request the request
+     * @return the token, or empty when the request has no well-formed basic credentials
+     */
+    public static Optional<String> presentedToken(WebRequest request) {
+        return BearerAuthenticator.credentials(request, "basic").flatMap(BasicTokenAuthenticator::userAndToken).map(pair -> pair[1]);
+    }
+
+    /** The user name and token of basic credentials, or empty when they are malformed or the name can be no account's. */
+    private static Optional<String[]> userAndToken(String credentials) {
+        String decoded;
+        try {
+            if (credentials.length() > MAX_CREDENTIALS) {
+                return Optional.empty();
+            }
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String username = decoded.substring(0, colon);
+        if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
+            // Never a valid account name: refused before the store is asked (PostgreSQL rejects NUL bytes).
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {username, decoded.substring(colon + 1)});
     }
 
     /** A failure: 401, or 429 once the address or user name is past the brake's limit. */

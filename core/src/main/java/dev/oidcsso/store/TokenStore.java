@@ -31,6 +31,25 @@ public interface TokenStore {
     IssuedToken create(String username, Instant expiresAt);
 
     /**
+     * Replaces the user's token with a new one only while {@code current} is still their token in
+     * the store itself, not in a replica's cache: a caller rotating with a token that was deleted or
+     * replaced meanwhile (signed out everywhere, possibly on another replica that has not yet heard)
+     * gets no new one. Stores that cannot compare and replace at once keep this default, which
+     * checks and then creates.
+     *
+     * @param username  the owner
+     * @param current   the token the caller authenticated with
+     * @param expiresAt the new token's expiry, checked as {@link #create(String, Instant)} checks it; empty for none
+     * @return the new token, or empty when {@code current} is no longer the user's token
+     */
+    default Optional<IssuedToken> rotate(String username, CharSequence current, Optional<Instant> expiresAt) {
+        if (verify(username, current) != TokenCheck.VALID) {
+            return Optional.empty();
+        }
+        return Optional.of(expiresAt.isPresent() ? create(username, expiresAt.get()) : create(username));
+    }
+
+    /**
      * Checks a user name and token, from the cache when warm. Takes the same time whether the
      * user exists or not, and compares hashes in constant time.
      *

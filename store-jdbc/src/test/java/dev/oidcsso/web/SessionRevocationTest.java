@@ -135,6 +135,28 @@ class SessionRevocationTest {
     }
 
     /**
+     * A thief holding an access token rotates it on the replica that still caches it, right after an
+     * administrator signed the user out everywhere on the other: the rotation is a compare-and-set on
+     * the stored token, so no fresh token comes out of that window.
+     */
+    @Test
+    void aTokenDeletedBySignOutEverywhereCannotBeRotatedThroughAnotherReplicasCache() {
+        Browser admin = signedInAs(a, TestUser.admin());
+        Browser alice = signedInAs(b, TestUser.alice());
+        HttpResponse<String> created = alice.sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(201, created.statusCode(), created.body());
+        String token = RestApiTest.json(created).get("token").asText();
+        Map<String, String> basic = accept(Browser.basicAuthorization("alice", token));
+        assertEquals(200, new Browser().get(b.url("/api/x"), basic).statusCode(), "replica B caches the token");
+
+        assertEquals(200, admin.sendJson("DELETE", a.url("/oidc/api/users/alice/sessions"), null).statusCode());
+        HttpResponse<String> rotated = new Browser().defaultHeader("Authorization", basic.get("Authorization"))
+                .sendJson("POST", b.url("/oidc/api/me/token"), null);
+        assertEquals(401, rotated.statusCode(), "no new token from a deleted one: " + rotated.body());
+        assertTrue(a.db().tokens().find("alice").isEmpty(), "none kept");
+    }
+
+    /**
      * A browser's own sign-out ends that session only: the user's access token is a credential they made on
      * purpose for their scripts, which keep working.
      */

@@ -1,5 +1,7 @@
 package dev.oidcsso.web.api;
 
+import dev.oidcsso.auth.AuthMethod;
+import dev.oidcsso.auth.BasicTokenAuthenticator;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.http.WebResponse;
@@ -35,7 +37,18 @@ final class TokensResource {
         JsonBody body = JsonBody.read(request, TOKEN_FIELDS, true);
         Optional<Instant> expiresAt = TokenLifetime.of(caller, body.optionalText("expires_at").map(ApiInput::instant));
         boolean replacing = tokens.find(owner).isPresent();
-        IssuedToken issued = expiresAt.map(at -> tokens.create(owner, at)).orElseGet(() -> tokens.create(owner));
+        IssuedToken issued;
+        Optional<String> presented = caller.method() == AuthMethod.BASIC && caller.username().equals(owner)
+                ? BasicTokenAuthenticator.presentedToken(request) : Optional.empty();
+        if (presented.isPresent()) {
+            // Rotating with the token itself: only while it is still the stored one. A replica's cache may still
+            // accept a token deleted on another (signed out everywhere) within its poll interval; a rotation
+            // through that window would otherwise leave the caller a fresh token.
+            issued = tokens.rotate(owner, presented.get(), expiresAt)
+                    .orElseThrow(() -> new ApiException(401, "This access token has been deleted or replaced; it cannot be rotated."));
+        } else {
+            issued = expiresAt.map(at -> tokens.create(owner, at)).orElseGet(() -> tokens.create(owner));
+        }
         if (caller.sessionId().isPresent() && !sessions.activeInStore(caller.sessionId().get())) {
             // The session ended while the token was made: signed out everywhere on another replica, whose end this
             // replica's cache learns only within the poll interval, or during this request. Signing out everywhere

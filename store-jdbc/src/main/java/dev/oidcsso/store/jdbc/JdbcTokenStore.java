@@ -1,6 +1,5 @@
 package dev.oidcsso.store.jdbc;
 
-import dev.oidcsso.config.StoreSettings;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.authz.Grantee;
@@ -50,11 +49,29 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
 
     @Override
     public IssuedToken create(String username) {
-        return issue(username, Optional.empty());
+        return issue(username, Optional.empty(), Optional.empty()).orElseThrow();
     }
 
     @Override
     public IssuedToken create(String username, Instant expiresAt) {
+        return issue(username, Optional.of(checkedExpiry(expiresAt)), Optional.empty()).orElseThrow();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One conditional UPDATE on the stored hash of {@code current}: whichever of a rotation and
+     * a delete (or another rotation) commits first wins, on every replica alike.
+     */
+    @Override
+    public Optional<IssuedToken> rotate(String username, CharSequence current, Optional<Instant> expiresAt) {
+        if (username.length() > Grantee.MAX_NAME_LENGTH) {
+            return Optional.empty();
+        }
+        return issue(username, expiresAt.map(this::checkedExpiry), Optional.of(hasher.hashHex(current)));
+    }
+
+    private Instant checkedExpiry(Instant expiresAt) {
         Instant now = jdbc.now();
         if (!expiresAt.isAfter(now)) {
             throw new OidcSsoException(400, "the token's expiry " + expiresAt + " is not in the future");
@@ -64,26 +81,36 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
             throw new OidcSsoException(400, "the token's expiry " + expiresAt + " is more than one year ahead; the latest allowed is "
                     + latest);
         }
-        return issue(username, Optional.of(Jdbc.truncate(expiresAt)));
+        return Jdbc.truncate(expiresAt);
     }
 
-    private IssuedToken issue(String username, Optional<Instant> expiresAt) {
+    /**
+     * Writes a new token for the user: in place of any token, or with {@code replacing}, only in
+     * place of the token of that hash (empty when the user's token is another one, or none).
+     */
+    private Optional<IssuedToken> issue(String username, Optional<Instant> expiresAt, Optional<String> replacing) {
         String token = hasher.newToken();
         String hash = hasher.hashHex(token);
-        Instant createdAt = jdbc.write("creating an access token", connection -> {
+        Optional<Instant> createdAt = jdbc.write("creating an access token", connection -> {
             Instant now = jdbc.now();
             List<String> known = JdbcUserStore.strings(connection, "SELECT username FROM oidc_users WHERE username = ?", username);
             if (known.isEmpty()) {
                 throw new OidcSsoException(404, "no user '" + username + "' has logged in yet; a token can only be created for a known user");
             }
             // One row per user, replaced in place: the previous token stops verifying at this commit.
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE oidc_access_tokens SET token_hash = ?, created_at = ?, expires_at = ? WHERE username = ?")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_access_tokens SET token_hash = ?, created_at = ?, "
+                    + "expires_at = ? WHERE username = ?" + (replacing.isPresent() ? " AND token_hash = ?" : ""))) {
                 update.setString(1, hash);
                 Jdbc.setInstant(update, 2, now);
                 Jdbc.setOptionalInstant(update, 3, expiresAt);
                 update.setString(4, username);
+                if (replacing.isPresent()) {
+                    update.setString(5, replacing.get());
+                }
                 if (update.executeUpdate() == 0) {
+                    if (replacing.isPresent()) {
+                        return Optional.<Instant>empty(); // deleted or replaced meanwhile: nothing to rotate
+                    }
                     try (PreparedStatement insert = connection.prepareStatement(
                             "INSERT INTO oidc_access_tokens (token_hash, created_at, expires_at, username) VALUES (?, ?, ?, ?)")) {
                         insert.setString(1, hash);
@@ -95,10 +122,10 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
                 }
             }
             jdbc.logChange(connection, ChangeKind.TOKEN, username);
-            return now;
+            return Optional.of(now);
         });
         cache.invalidate(username);
-        return new IssuedToken(username, Secret.of(token), createdAt, expiresAt);
+        return createdAt.map(at -> new IssuedToken(username, Secret.of(token), at, expiresAt));
     }
 
     @Override

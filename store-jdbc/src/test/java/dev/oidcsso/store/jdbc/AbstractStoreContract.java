@@ -688,6 +688,35 @@ abstract class AbstractStoreContract {
     }
 
     @Test
+    void aRotationReplacesOnlyTheTokenItPresentsEvenWhereACacheStillAcceptsADeletedOne() throws Exception {
+        String url = newDatabaseUrl();
+        try (Database first = open(url); Database second = open(url)) {
+            first.users().recordLogin("alice", "", "", Set.of());
+            String original = first.tokens().create("alice").token().reveal();
+            assertEquals(TokenCheck.VALID, second.tokens().verify("alice", original), "the second replica caches it");
+
+            IssuedToken rotated = second.tokens().rotate("alice", original, Optional.empty()).orElseThrow();
+            assertEquals(TokenCheck.VALID, first.tokens().verify("alice", rotated.token().reveal()));
+            assertEquals(Optional.empty(), first.tokens().rotate("alice", original, Optional.empty()), "the replaced token rotates no more");
+
+            // Deleted on the first replica (signed out everywhere) while the second may still accept the token from its cache.
+            assertEquals(TokenCheck.VALID, second.tokens().verify("alice", rotated.token().reveal()));
+            assertTrue(first.tokens().delete("alice"));
+            assertEquals(Optional.empty(), second.tokens().rotate("alice", rotated.token().reveal(), Optional.empty()),
+                    "the store, not the cache, decides");
+            assertTrue(first.tokens().find("alice").isEmpty(), "and no token is left behind");
+
+            String again = first.tokens().create("alice").token().reveal();
+            java.time.Instant expiry = java.time.Instant.now().plus(java.time.Duration.ofDays(7));
+            IssuedToken expiring = second.tokens().rotate("alice", again, Optional.of(expiry)).orElseThrow();
+            assertEquals(Optional.of(Jdbc.truncate(expiry)), expiring.expiresAt());
+            OidcSsoException past = assertThrows(OidcSsoException.class,
+                    () -> second.tokens().rotate("alice", expiring.token().reveal(), Optional.of(java.time.Instant.now().minusSeconds(5))));
+            assertEquals(400, past.status());
+        }
+    }
+
+    @Test
     void unknownUsersGetUnknownAndCannotBeGivenAToken() throws Exception {
         TokenStore tokens = open(newDatabaseUrl()).tokens();
         assertEquals(TokenCheck.UNKNOWN, tokens.verify("nobody", "whatever"));
