@@ -108,9 +108,9 @@ public final class BearerTokenCache {
         this.maxAge = maxAge;
         this.keepsNothing = maxEntries == 0;
         long maxAgeNanos = maxAge.toNanos();
-        // Maintenance (eviction, expiry) on the thread that wrote: with Caffeine's default, the fork-join pool,
-        // a put of a token never seen woke a pool thread each time, which cost the request thread 10-15 us
-        // (a third of an RSA verify) besides the work moved to that thread; done here it is about 1 us.
+        // Maintenance (eviction, expiry) on the thread that wrote. With Caffeine's default, the fork-join pool,
+        // each put of a token never seen woke a pool thread: 2-15 us of the request thread's CPU (up to a third
+        // of the RSA verify it follows), besides the work moved to that thread. Done here it is a fraction of a us.
         this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).expireAfter(new Expiry<Digest, Entry>() {
             @Override
             public long expireAfterCreate(Digest key, Entry entry, long currentTime) {
