@@ -64,6 +64,10 @@ import java.util.concurrent.TimeUnit;
  *       verified-token cache (still checking {@code exp}/{@code nbf}), Spring verifies every time.</li>
  *   <li>{@code *Distinct}: 1 024 tokens in turn, each treated as never seen (oidc-sso with a cache of
  *       size 0), so every request is a full verification: the cost to compare with the floor.</li>
+ *   <li>{@code oidcSsoDistinctCacheOn}: the same tokens with the cache on, as deployed: each token is
+ *       one never seen, so each request also pays the digest, a miss, a put and (the cache being
+ *       smaller than the tokens) an eviction. The cache is made anew at each round of the 1 024 tokens,
+ *       so that no token is ever found in it.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -76,10 +80,16 @@ public class BearerBenchmark {
 
     private static final int DISTINCT = 1024;
     private static final String ISSUER = "https://idp.example.com";
+    /** Far fewer than the tokens: every put past the first rounds evicts one. */
+    private static final int SMALL_CACHE = 64;
 
     private ProviderConnection connection;
     private BearerAuthenticator cached;
     private BearerAuthenticator uncached;
+    private BearerAuthenticator cacheOn;
+    private TokenValidator validator;
+    private IdentityResolver identities;
+    private Accounts accounts;
     private JwtDecoder spring;
     private BenchmarkRequest repeatedRequest;
     private String repeatedToken;
@@ -111,8 +121,9 @@ public class BearerBenchmark {
         IdentityResolver identities = new IdentityResolver(settings, new IdTokenIdentitySource.Factory().create(PluginSettings.empty()),
                 new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"),
                 new RoleDecision(settings.adminGroups(), settings.userGroups()));
-        TokenValidator validator = new TokenValidator(settings, Clock.systemUTC());
-        Accounts accounts = new Accounts(Optional.empty());
+        validator = new TokenValidator(settings, Clock.systemUTC());
+        accounts = new Accounts(Optional.empty());
+        this.identities = identities;
         cached = new BearerAuthenticator(connection, validator, identities, List.of("bench"), accounts, new BearerTokenCache());
         uncached = new BearerAuthenticator(connection, validator, identities, List.of("bench"), accounts,
                 new BearerTokenCache(0, BearerTokenCache.DEFAULT_MAX_AGE));
@@ -196,6 +207,23 @@ public class BearerBenchmark {
     @Benchmark
     public Principal oidcSsoDistinct() {
         return uncached.authenticate(distinctRequests[nextIndex()]).orElseThrow();
+    }
+
+    /**
+     * oidc-sso with its verified-token cache on, on tokens it has never seen: the cache's digest,
+     * miss, put and eviction on top of {@link #oidcSsoDistinct}.
+     *
+     * @return the principal
+     */
+    @Benchmark
+    public Principal oidcSsoDistinctCacheOn() {
+        int k = nextIndex();
+        if (k == 0 || cacheOn == null) {
+            // A new round of the tokens: a new cache, so that each of them is again one it has never seen.
+            cacheOn = new BearerAuthenticator(connection, validator, identities, List.of("bench"), accounts,
+                    new BearerTokenCache(SMALL_CACHE, BearerTokenCache.DEFAULT_MAX_AGE));
+        }
+        return cacheOn.authenticate(distinctRequests[k]).orElseThrow();
     }
 
     /**

@@ -58,6 +58,8 @@ public final class FloorRatios {
                     "Spring"));
             rows.add(row("bearer, distinct tokens: oidc-sso vs RSA verify", bearer::oidcSsoDistinct, bearer::floorRsaVerify, seconds,
                     "RSA verify"));
+            rows.add(row("bearer, distinct tokens, cache on: oidc-sso vs RSA verify", bearer::oidcSsoDistinctCacheOn,
+                    bearer::floorRsaVerify, seconds, "RSA verify"));
             rows.add(row("bearer, distinct tokens: Spring vs RSA verify", bearer::springDistinct, bearer::floorRsaVerify, seconds,
                     "RSA verify"));
             rows.add(row("bearer, same token repeated: Spring vs RSA verify", bearer::springRepeated, bearer::floorRsaVerify, seconds,

@@ -10,6 +10,8 @@ import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
 import dev.oidcsso.oidc.VerifiedToken;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -125,12 +127,11 @@ public final class BearerAuthenticator implements Authenticator {
             return Optional.empty();
         }
         Principal principal = cached.get().principal();
+        VerifiedToken token = cached.get().token();
         // The binding may have changed since the token was verified (a first login, an admin's link).
-        requireBoundIdentity(principal.username(), current, cached.get().token());
+        requireBoundIdentity(principal.username(), current, token);
         // Every refusal before the token's groups are recorded: a refused token changes nothing.
-        accounts.requireNotRevoked(principal.username(), issuedAt(cached.get().token()));
-        groupsTime(cached.get().token()).ifPresent(at -> accounts.requireFreshTokenGroups(principal.username(), at));
-        accounts.recordIfChanged(principal.username(), principal.groups(), groupsTime(cached.get().token()));
+        requireAndRecord(principal.username(), principal.groups(), token);
         return Optional.of(principal);
     }
 
@@ -147,12 +148,7 @@ public final class BearerAuthenticator implements Authenticator {
         Identity identity = identities.resolveToken(OrderedClaims.of(verified.claims()));
         // The token's user name must belong to the account its subject signed in as (see Accounts).
         requireBoundIdentity(identity.username(), current, verified);
-        accounts.requireNotRevoked(identity.username(), issuedAt(verified));
-        Optional<java.time.Instant> groupsTime = groupsTime(verified);
-        if (groupsTime.isPresent()) {
-            accounts.requireFreshTokenGroups(identity.username(), groupsTime.get());
-        }
-        accounts.recordIfChanged(identity.username(), identity.groups(), groupsTime);
+        requireAndRecord(identity.username(), identity.groups(), verified);
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         if (digest != null) {
             cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
@@ -194,16 +190,21 @@ public final class BearerAuthenticator implements Authenticator {
                 bound -> validator.acceptsIssuer(current, token.claims(), bound));
     }
 
-    /** When a token's groups were true: its {@code iat}, else its {@code nbf} (a token without either is refused). */
-    private static Optional<java.time.Instant> groupsTime(VerifiedToken token) {
-        return Optional.ofNullable(token.claims().getIssueTime()).or(() -> Optional.ofNullable(token.claims().getNotBeforeTime()))
-                .map(java.util.Date::toInstant);
-    }
-
-    /** A token without {@code iat} counts as issued long ago: refused once the user has been disabled. */
-    private static java.time.Instant issuedAt(VerifiedToken token) {
-        java.util.Date iat = token.claims().getIssueTime();
-        return iat == null ? java.time.Instant.EPOCH : iat.toInstant();
+    /**
+     * The checks of a verified or cached token's user, then the record of its groups: not revoked
+     * (a token without {@code iat} counts as issued long ago, so refused once the user has been
+     * disabled), groups not stale (they were true at its {@code iat}, else its {@code nbf}; a token
+     * without either is refused before it is cached), and recorded unless older than the recorded ones.
+     */
+    private void requireAndRecord(String username, List<String> groups, VerifiedToken token) {
+        Date iat = token.claims().getIssueTime();
+        Date groupsAt = iat != null ? iat : token.claims().getNotBeforeTime();
+        accounts.requireNotRevoked(username, iat == null ? Instant.EPOCH : iat.toInstant());
+        Optional<Instant> groupsTime = groupsAt == null ? Optional.empty() : Optional.of(groupsAt.toInstant());
+        if (groupsTime.isPresent()) {
+            accounts.requireFreshTokenGroups(username, groupsTime.get());
+        }
+        accounts.recordIfChanged(username, groups, groupsTime);
     }
 
     /**

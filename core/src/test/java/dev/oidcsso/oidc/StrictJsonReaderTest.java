@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -61,6 +62,32 @@ class StrictJsonReaderTest {
                 manyMembers(40, false))) {
             assertNotNull(StrictJsonReader.read(text), text);
             sameOrDeclined(text);
+        }
+    }
+
+    @Test
+    void readsTheCommonClaimNamesAndTheirNearMissesAsTheyAre() {
+        // The reader answers its own constants for the claim names IdPs commonly send; a name of the same length or of
+        // the same hash, one character longer or shorter, or with an escape must still be read as itself.
+        for (String known : List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "nonce", "scope", "scp", "email",
+                "email_verified", "name", "preferred_username", "groups", "roles", "client_id", "cid", "cognito:groups",
+                "cognito:username", "realm_access", "resource_access", "session_state", "tid", "oid", "upn", "ver", "idp")) {
+            String sameHash = known.substring(0, known.length() - 2) + (char) (known.charAt(known.length() - 2) + 1)
+                    + (char) (known.charAt(known.length() - 1) - 31);
+            assertEquals(known.hashCode(), sameHash.hashCode(), sameHash);
+            List<String> names = List.of(known, sameHash, known + "x", known.substring(0, known.length() - 1),
+                    known.substring(0, known.length() - 1) + (char) (known.charAt(known.length() - 1) ^ 1), known.toUpperCase(Locale.ROOT));
+            for (String name : names) {
+                String text = "{\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\":1,\"z\":2}";
+                StrictJsonReader read = StrictJsonReader.read(text);
+                assertNotNull(read, text);
+                assertEquals(name, read.nameAt(0), text);
+                sameOrDeclined(text);
+            }
+            String escaped = "{\"\\u" + String.format(Locale.ROOT, "%04x", (int) known.charAt(0)) + known.substring(1) + "\":1}";
+            assertEquals(known, StrictJsonReader.read(escaped).nameAt(0), escaped);
+            sameOrDeclined(escaped);
+            sameOrDeclined("{\"" + known + "\":1,\"" + known + "\":2}"); // a duplicate is declined as Nimbus refuses it
         }
     }
 
