@@ -68,6 +68,19 @@ public interface TokenStore {
     Optional<TokenInfo> find(String username);
 
     /**
+     * Deletes a user's token only while it is the given one, as the store itself (not a cache) says:
+     * taking back a token just made must not delete a newer one made meanwhile. Stores that cannot
+     * compare and delete at once keep this default, which checks and then deletes.
+     *
+     * @param username the user name
+     * @param token    the token to delete
+     * @return false when the user's token is another one, or none
+     */
+    default boolean delete(String username, CharSequence token) {
+        return verify(username, token) == TokenCheck.VALID && delete(username);
+    }
+
+    /**
      * Deletes a user's token, so basic auth with it fails.
      *
      * @param username the user name

@@ -12,7 +12,9 @@ import dev.oidcsso.web.OidcSsoFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,6 +33,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.http.HttpStatus;
@@ -106,33 +109,27 @@ public class OidcSsoAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public OidcSettings oidcSsoSettings(OidcSsoProperties properties, ConfigurableEnvironment environment) {
-        OidcSettings settings = OidcSettings.builder()
+        return OidcSettings.builder()
                 .environment(properties.toSettings())
                 .environment(settingNames(environment))
                 .systemProperties(systemProperties())
                 .build();
-        requireOneForwardingLayer(settings, environment.getProperty(OidcSsoEnvironmentPostProcessor.FORWARD_HEADERS_STRATEGY));
-        return settings;
     }
 
     /**
-     * Refuses a container or Spring filter that rewrites the peer address from forwarding headers
-     * while oidc-sso trusts proxies by that address: the trust check would then test an address the
-     * client chose, and believe its identity and forwarding headers.
+     * Refuses, at start, a second layer that rewrites the peer address from forwarding headers while
+     * oidc-sso trusts proxies by that address (see {@link ForwardingLayerCheck}). Not an ordinary
+     * bean to replace: it checks the application's own settings too.
      *
-     * @param settings the settings
-     * @param strategy {@code server.forward-headers-strategy}, null when unset
-     * @throws IllegalStateException when both are on
+     * @param settings    the settings, the starter's or the application's own
+     * @param environment Spring's environment
+     * @param beans       the application's beans, for a {@code ForwardedHeaderFilter} of its own
+     * @return the check
      */
-    static void requireOneForwardingLayer(OidcSettings settings, String strategy) {
-        String chosen = strategy == null ? "none" : strategy.trim().toLowerCase(Locale.ROOT);
-        if (!chosen.equals("none") && !settings.trustedProxies().isEmpty()) {
-            throw new IllegalStateException("server.forward-headers-strategy=" + chosen + " lets the container (native) or Spring's "
-                    + "ForwardedHeaderFilter (framework) replace the peer address with the client's X-Forwarded-For before oidc-sso "
-                    + "checks " + SettingNames.TRUSTED_PROXIES + " against it, so a client could name a trusted proxy and be believed. "
-                    + "Set server.forward-headers-strategy=none (the starter's default): oidc-sso reads the forwarding headers of "
-                    + "the trusted proxies itself and gives the application the outside URL.");
-        }
+    @Bean
+    static SmartInitializingSingleton oidcSsoForwardingLayerCheck(ObjectProvider<OidcSettings> settings, Environment environment,
+                                                                  ListableBeanFactory beans) {
+        return () -> new ForwardingLayerCheck(settings.getObject(), environment, beans).afterSingletonsInstantiated();
     }
 
     /**

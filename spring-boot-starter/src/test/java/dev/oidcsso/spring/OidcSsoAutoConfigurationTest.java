@@ -123,35 +123,59 @@ class OidcSsoAutoConfigurationTest {
     }
 
     @Test
-    void theStarterKeepsTheContainerFromRewritingThePeerAddressUnlessTheApplicationSaysOtherwise() {
-        StandardEnvironment environment = new StandardEnvironment();
-        new OidcSsoEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
-        assertEquals("none", environment.getProperty("server.forward-headers-strategy"));
+    void theStarterKeepsTheContainerFromRewritingThePeerAddressOnlyWhenProxiesAreTrusted() {
+        assertEquals("none", defaultedStrategy(Map.of("OIDC_TRUSTED_PROXIES", "10.0.0.1")));
+        assertEquals("none", defaultedStrategy(Map.of("oidc-sso.trusted-proxies[0]", "10.0.0.1")));
+        assertEquals("none", defaultedStrategy(Map.of("oidc-sso.trusted-proxies", "10.0.0.1,10.0.0.2")));
+        assertEquals(null, defaultedStrategy(Map.of()), "without trusted proxies Boot's own handling (https behind an ingress) stays");
+        assertEquals("native", defaultedStrategy(Map.of("OIDC_TRUSTED_PROXIES", "10.0.0.1", "server.forward-headers-strategy", "native")),
+                "the application's own setting wins (and is then refused at start)");
+    }
 
-        StandardEnvironment own = new StandardEnvironment();
-        own.getPropertySources().addFirst(new MapPropertySource("application", Map.of("server.forward-headers-strategy", "native")));
-        new OidcSsoEnvironmentPostProcessor().postProcessEnvironment(own, new SpringApplication());
-        assertEquals("native", own.getProperty("server.forward-headers-strategy"), "the application's own setting wins");
+    private static String defaultedStrategy(Map<String, Object> application) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("application", application));
+        new OidcSsoEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+        return environment.getProperty("server.forward-headers-strategy");
     }
 
     @Test
-    void aContainerRewritingThePeerAddressIsRefusedOnlyWhileProxiesAreTrusted() {
-        runner.withPropertyValues("server.forward-headers-strategy=NATIVE").run(context -> {
-            assertTrue(context.getStartupFailure() != null, "trusted proxies and a native strategy together are refused");
+    void everyWayOfRewritingThePeerAddressIsRefusedWhileProxiesAreTrusted() {
+        Map<String, String> named = Map.of("server.forward-headers-strategy=NATIVE", "server.forward-headers-strategy=native",
+                "server.forward-headers-strategy=framework", "server.forward-headers-strategy=framework",
+                "spring.main.cloud-platform=kubernetes", "takes as native on KUBERNETES",
+                "server.tomcat.remoteip.remote-ip-header=X-Forwarded-For", "server.tomcat.remoteip.remote-ip-header=X-Forwarded-For",
+                "server.tomcat.remoteip.protocol-header=X-Forwarded-Proto", "server.tomcat.remoteip.protocol-header=X-Forwarded-Proto");
+        named.forEach((rewriter, message) -> runner.withPropertyValues(rewriter).run(context -> {
+            assertTrue(context.getStartupFailure() != null, rewriter + " with trusted proxies is refused");
             Throwable root = context.getStartupFailure();
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            assertTrue(root.getMessage().contains("server.forward-headers-strategy=native"), root.getMessage());
+            assertTrue(root.getMessage().contains("OIDC_TRUSTED_PROXIES") && root.getMessage().contains(message), root.getMessage());
+        }));
+        runner.withUserConfiguration(OwnForwardedHeaderFilter.class).run(context -> {
+            assertTrue(context.getStartupFailure() != null, "an application's own ForwardedHeaderFilter is refused");
         });
-        runner.withPropertyValues("server.forward-headers-strategy=none").run(context -> assertEquals(null, context.getStartupFailure()));
+        runner.withPropertyValues("server.forward-headers-strategy=none", "spring.main.cloud-platform=kubernetes")
+                .run(context -> assertEquals(null, context.getStartupFailure()));
+        runner.withUserConfiguration(OwnBeans.class).withPropertyValues("server.forward-headers-strategy=native").run(context ->
+                assertTrue(context.getStartupFailure() != null, "the application's own settings, which trust a proxy, are checked too"));
         new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(OidcSsoAutoConfiguration.class, SecurityAutoConfiguration.class,
                         ServletWebSecurityAutoConfiguration.class))
                 .withPropertyValues("OIDC_DISCOVERY_URL=http://127.0.0.1:9/.well-known/openid-configuration", "OIDC_CLIENT_ID=app",
                         "OIDC_CLIENT_SECRET=s", "SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
-                        "server.forward-headers-strategy=framework")
+                        "server.forward-headers-strategy=framework", "server.tomcat.remoteip.remote-ip-header=X-Forwarded-For")
                 .run(context -> assertEquals(null, context.getStartupFailure(), "no proxy is trusted: nothing to launder"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnForwardedHeaderFilter {
+        @Bean
+        FilterRegistrationBean<org.springframework.web.filter.ForwardedHeaderFilter> forwardedHeaders() {
+            return new FilterRegistrationBean<>(new org.springframework.web.filter.ForwardedHeaderFilter());
+        }
     }
 
     @Test

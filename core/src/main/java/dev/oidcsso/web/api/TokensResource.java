@@ -53,8 +53,9 @@ final class TokensResource {
             // The session ended while the token was made: signed out everywhere on another replica, whose end this
             // replica's cache learns only within the poll interval, or during this request. Signing out everywhere
             // ends the sessions before it deletes the token, and this check reads the store after the token was
-            // made, so one of the two deletes it: a thief minting in a loop keeps no token past the sign-out.
-            tokens.delete(owner);
+            // made, so one of the two deletes it: a thief minting in a loop keeps no token past the sign-out. Only this
+            // token: one the rightful user made since, in a new session, stays.
+            tokens.delete(owner, issued.token().reveal());
             throw new ApiException(401, "Your session has ended; sign in again.");
         }
         Audit.event(replacing ? "token rotated" : "token created", "by", caller.username(), "for", owner,

@@ -159,9 +159,23 @@ final class JdbcTokenStore implements TokenStore, ChangeListener {
 
     @Override
     public boolean delete(String username) {
+        return delete(username, Optional.empty());
+    }
+
+    /** {@inheritDoc} One conditional DELETE on the token's stored hash. */
+    @Override
+    public boolean delete(String username, CharSequence token) {
+        return delete(username, Optional.of(hasher.hashHex(token)));
+    }
+
+    private boolean delete(String username, Optional<String> onlyHash) {
         boolean deleted = jdbc.write("deleting an access token", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_access_tokens WHERE username = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_access_tokens WHERE username = ?"
+                    + (onlyHash.isPresent() ? " AND token_hash = ?" : ""))) {
                 delete.setString(1, username);
+                if (onlyHash.isPresent()) {
+                    delete.setString(2, onlyHash.get());
+                }
                 if (delete.executeUpdate() == 0) {
                     return false;
                 }

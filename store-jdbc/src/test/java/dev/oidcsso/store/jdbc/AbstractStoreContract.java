@@ -706,6 +706,13 @@ abstract class AbstractStoreContract {
                     "the store, not the cache, decides");
             assertTrue(first.tokens().find("alice").isEmpty(), "and no token is left behind");
 
+            String older = first.tokens().create("alice").token().reveal();
+            String newer = first.tokens().create("alice").token().reveal();
+            assertFalse(second.tokens().delete("alice", older), "a token replaced meanwhile is not the one deleted");
+            assertEquals(TokenCheck.VALID, first.tokens().verify("alice", newer), "the newer one stays");
+            assertTrue(second.tokens().delete("alice", newer));
+            assertTrue(second.tokens().find("alice").isEmpty(), "deleted (the first replica hears of it at its next poll)");
+
             String again = first.tokens().create("alice").token().reveal();
             java.time.Instant expiry = java.time.Instant.now().plus(java.time.Duration.ofDays(7));
             IssuedToken expiring = second.tokens().rotate("alice", again, Optional.of(expiry)).orElseThrow();

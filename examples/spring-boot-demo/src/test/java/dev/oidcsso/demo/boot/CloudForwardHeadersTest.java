@@ -86,15 +86,42 @@ class CloudForwardHeadersTest {
 
     @Test
     void anApplicationAskingTheContainerToRewriteThePeerAddressWhileTrustingProxiesIsRefusedAtStart() {
-        for (String strategy : new String[] {"native", "framework"}) {
+        // Tomcat's remoteip headers install the RemoteIpValve whatever the strategy says.
+        for (String setting : new String[] {"server.forward-headers-strategy=native", "server.forward-headers-strategy=framework",
+                "server.tomcat.remoteip.remote-ip-header=X-Forwarded-For", "server.tomcat.remoteip.protocol-header=X-Forwarded-Proto"}) {
             Exception refused = assertThrows(Exception.class, () -> new SpringApplicationBuilder(SpringBootDemo.class)
-                    .run(arguments("--server.forward-headers-strategy=" + strategy)).close());
+                    .run(arguments("--" + setting)).close(), setting);
             Throwable root = refused;
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            assertTrue(root.getMessage().contains("server.forward-headers-strategy=" + strategy)
-                    && root.getMessage().contains("OIDC_TRUSTED_PROXIES"), root.getMessage());
+            assertTrue(root.getMessage().contains(setting) && root.getMessage().contains("OIDC_TRUSTED_PROXIES"), root.getMessage());
+        }
+    }
+
+    /**
+     * Without trusted proxies oidc-sso believes no forwarding header, so nothing can be laundered into
+     * trust, and the starter leaves Boot's cloud default alone: an application behind a TLS-terminating
+     * ingress still learns it is served over https (redirect URI, Secure cookies), as before the starter.
+     */
+    @Test
+    void withoutTrustedProxiesBootsOwnForwardingStillTellsTheApplicationItIsBehindHttps() {
+        String[] arguments = {
+                "--server.address=127.0.0.1",
+                "--server.port=0",
+                "--spring.main.cloud-platform=kubernetes",
+                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
+                "--OIDC_CLIENT_ID=" + op.clientId(),
+                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
+                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
+                "--oidc-sso.data-dir=" + data};
+        try (ConfigurableApplicationContext plain = new SpringApplicationBuilder(SpringBootDemo.class).run(arguments)) {
+            String url = "http://127.0.0.1:" + ((WebServerApplicationContext) plain).getWebServer().getPort();
+            HttpResponse<String> login = new Browser().get(url + "/login", Map.of("Accept", "text/html", "X-Forwarded-Proto", "https",
+                    "X-Forwarded-For", "203.0.113.9"));
+            String location = login.headers().firstValue("Location").orElse("");
+            assertTrue(location.contains("redirect_uri=https"), location);
+            assertTrue(String.join(" | ", login.headers().allValues("Set-Cookie")).contains("Secure"), login.headers().toString());
         }
     }
 }
