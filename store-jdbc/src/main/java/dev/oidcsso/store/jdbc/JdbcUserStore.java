@@ -15,12 +15,17 @@ import dev.oidcsso.authz.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +47,16 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     private final Jdbc jdbc;
     private final LoadingCache<String, Optional<User>> cache;
+    /** The unchanged login's one statement: an UPDATE that hands back the columns the login does not know. */
+    private final String touchUnchanged;
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
+        String update = "UPDATE oidc_users SET last_login_at = ? WHERE username = ? AND login_digest = ? AND idp_issuer = ? "
+                + "AND idp_subject = ?";
+        // The same statement in each database's words: PostgreSQL's RETURNING, H2's data change delta table.
+        this.touchUnchanged = settings.isPostgres() ? update + " RETURNING disabled, created_at, not_before"
+                : "SELECT disabled, created_at, not_before FROM FINAL TABLE (" + update + ")";
         this.cache = Caches.builder(settings, jdbc.events(), "users").build(Caches.quietRefresh(this::load));
     }
 
@@ -72,8 +84,16 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         }
         String shownName = clip(displayName);
         String shownEmail = clip(email);
+        String digest = loginDigest(shownName, shownEmail, sortedGroups);
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
+            if (identity.isPresent()) {
+                Optional<User> unchanged = touchUnchanged(connection, username, shownName, shownEmail, sortedGroups, identity.get(),
+                        digest, now);
+                if (unchanged.isPresent()) {
+                    return unchanged.get();
+                }
+            }
             Optional<User> before = select(connection, username);
             // The identity is part of "unchanged": an unbound user is bound here, and another identity must
             // reach the conditional UPDATE below, which leaves the row alone so the caller refuses the login.
@@ -82,9 +102,11 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 // Nothing an administrator or another replica acts on has changed: touch only the last
                 // login, and write no change-log row, so the log (and an H2 file) grows with changes,
                 // not with logins. Other replicas show the older last-login time until their cache ends.
-                try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ?")) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE oidc_users SET last_login_at = ?, login_digest = ? WHERE username = ?")) {
                     Jdbc.setInstant(update, 1, now);
-                    update.setString(2, username);
+                    update.setString(2, digest);
+                    update.setString(3, username);
                     if (update.executeUpdate() == 1) {
                         // The row as read, with this login's time: reading it back again would cost the login two queries.
                         User unchanged = before.get();
@@ -97,27 +119,29 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             int updated;
             if (identity.isEmpty()) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
+                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ?, login_digest = ? WHERE username = ?")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
-                    update.setString(4, username);
+                    update.setString(4, digest);
+                    update.setString(5, username);
                     updated = update.executeUpdate();
                 }
             } else {
                 // One conditional UPDATE binds an unbound user or refreshes a user bound to this identity, so two
                 // racing first logins with different identities cannot both bind.
                 try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET display_name = ?, email = ?, "
-                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ? WHERE username = ? AND ((idp_issuer IS NULL "
+                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ?, login_digest = ? WHERE username = ? AND ((idp_issuer IS NULL "
                         + "AND idp_subject IS NULL) OR (idp_issuer = ? AND idp_subject = ?))")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
                     update.setString(4, identity.get().issuer());
                     update.setString(5, identity.get().subject());
-                    update.setString(6, username);
-                    update.setString(7, identity.get().issuer());
-                    update.setString(8, identity.get().subject());
+                    update.setString(6, digest);
+                    update.setString(7, username);
+                    update.setString(8, identity.get().issuer());
+                    update.setString(9, identity.get().subject());
                     updated = update.executeUpdate();
                 }
                 if (updated == 0) {
@@ -129,7 +153,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             }
             if (updated == 0) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, "
-                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject) VALUES (?, ?, ?, FALSE, ?, ?, ?, ?)")) {
+                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject, login_digest) "
+                        + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, username);
                     insert.setString(2, shownName);
                     insert.setString(3, shownEmail);
@@ -137,6 +162,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                     Jdbc.setInstant(insert, 5, now);
                     insert.setString(6, identity.map(IdpIdentity::issuer).orElse(null));
                     insert.setString(7, identity.map(IdpIdentity::subject).orElse(null));
+                    insert.setString(8, digest);
                     insert.executeUpdate();
                 }
             }
@@ -160,6 +186,57 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         // After the commit of a larger unit too (a login's record and session): a reader must not cache the row before it.
         jdbc.afterCommit(() -> cache.invalidate(username));
         return user;
+    }
+
+    /**
+     * The login of a returning user bound to this identity whose display name, e-mail address and
+     * groups are those of their last recorded login (the digest says so): only the last login is
+     * touched, by one statement that also reads back what the login does not know (disabled by an
+     * administrator, created, not before). Any other case (a new, unbound, rebound or changed user, a
+     * row from before the digest) updates nothing and is recorded in full.
+     */
+    private Optional<User> touchUnchanged(Connection connection, String username, String shownName, String shownEmail,
+                                          Set<String> groups, IdpIdentity identity, String digest, Instant now) throws SQLException {
+        try (PreparedStatement touch = connection.prepareStatement(touchUnchanged)) {
+            Jdbc.setInstant(touch, 1, now);
+            touch.setString(2, username);
+            touch.setString(3, digest);
+            touch.setString(4, identity.issuer());
+            touch.setString(5, identity.subject());
+            try (ResultSet row = touch.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new User(username, shownName, shownEmail, groups, row.getBoolean("disabled"),
+                        Jdbc.getInstant(row, "created_at"), now, Optional.of(identity), Jdbc.getOptionalInstant(row, "not_before")));
+            }
+        }
+    }
+
+    /**
+     * What a login records besides the identity and times, as one value: SHA-256 over the display
+     * name, the e-mail address and the sorted groups, each prefixed with its length so that no two
+     * different records meet.
+     */
+    static String loginDigest(String displayName, String email, Set<String> sortedGroups) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        update(sha256, displayName);
+        update(sha256, email);
+        for (String group : sortedGroups) {
+            update(sha256, group);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest());
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
     }
 
     /** Display names and e-mail addresses are informational: clean and clip them to the column rather than refuse a login. */

@@ -121,7 +121,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true", "9:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
