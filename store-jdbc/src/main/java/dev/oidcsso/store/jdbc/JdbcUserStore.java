@@ -47,16 +47,9 @@ final class JdbcUserStore implements UserStore, ChangeListener {
 
     private final Jdbc jdbc;
     private final LoadingCache<String, Optional<User>> cache;
-    /** The unchanged login's one statement: an UPDATE that hands back the columns the login does not know. */
-    private final String touchUnchanged;
 
     JdbcUserStore(Jdbc jdbc, StoreSettings settings) {
         this.jdbc = jdbc;
-        String update = "UPDATE oidc_users SET last_login_at = ? WHERE username = ? AND login_digest = ? AND idp_issuer = ? "
-                + "AND idp_subject = ?";
-        // The same statement in each database's words: PostgreSQL's RETURNING, H2's data change delta table.
-        this.touchUnchanged = settings.isPostgres() ? update + " RETURNING disabled, created_at, not_before"
-                : "SELECT disabled, created_at, not_before FROM FINAL TABLE (" + update + ")";
         this.cache = Caches.builder(settings, jdbc.events(), "users").build(Caches.quietRefresh(this::load));
     }
 
@@ -70,30 +63,63 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         return record(username, displayName, email, groups, Optional.of(identity));
     }
 
-    private User record(String username, String displayName, String email, Set<String> groups, Optional<IdpIdentity> identity) {
-        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One conditional UPDATE: the row's digest of what its last full record stored (display name,
+     * e-mail address, groups; see {@link #loginDigest}) must be this login's, and the row must be
+     * bound to this identity and enabled. Every other case (a new, unbound, rebound, disabled or
+     * changed user, a row from before the digest) matches no row and changes nothing. The
+     * conditions are checked by the database on the shared row, so a change another replica made
+     * (a disable, an unlink) is seen at once.
+     */
+    @Override
+    public boolean touchLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity) {
+        if (username.isBlank() || username.length() > Grantee.MAX_NAME_LENGTH) {
+            return false; // recordLogin refuses it with its message
+        }
+        String digest = loginDigest(clip(displayName), clip(email), usableGroups(groups));
+        boolean touched = jdbc.write("recording a login", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ? "
+                    + "AND login_digest = ? AND idp_issuer = ? AND idp_subject = ? AND disabled = FALSE")) {
+                Jdbc.setInstant(update, 1, jdbc.now());
+                update.setString(2, username);
+                update.setString(3, digest);
+                update.setString(4, identity.issuer());
+                update.setString(5, identity.subject());
+                return update.executeUpdate() == 1;
+            }
+        });
+        if (touched) {
+            // As after every recorded login: no reader keeps the row with its older last login.
+            jdbc.afterCommit(() -> cache.invalidate(username));
+        }
+        return touched;
+    }
+
+    /** The groups a login can record: one odd group from the IdP must not make the login fail; it just cannot be granted anything. */
+    private static Set<String> usableGroups(Set<String> groups) {
         Set<String> sortedGroups = new TreeSet<>();
         for (String group : groups) {
-            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH || !Names.isUsable(group)) {
-                // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
-                LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
-                        username, Grantee.MAX_NAME_LENGTH);
-            } else {
+            if (!group.isBlank() && group.length() <= Grantee.MAX_NAME_LENGTH && Names.isUsable(group)) {
                 sortedGroups.add(group);
             }
+        }
+        return sortedGroups;
+    }
+
+    private User record(String username, String displayName, String email, Set<String> groups, Optional<IdpIdentity> identity) {
+        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+        Set<String> sortedGroups = usableGroups(groups);
+        if (sortedGroups.size() < groups.size()) {
+            LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
+                    username, Grantee.MAX_NAME_LENGTH);
         }
         String shownName = clip(displayName);
         String shownEmail = clip(email);
         String digest = loginDigest(shownName, shownEmail, sortedGroups);
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
-            if (identity.isPresent()) {
-                Optional<User> unchanged = touchUnchanged(connection, username, shownName, shownEmail, sortedGroups, identity.get(),
-                        digest, now);
-                if (unchanged.isPresent()) {
-                    return unchanged.get();
-                }
-            }
             Optional<User> before = select(connection, username);
             // The identity is part of "unchanged": an unbound user is bound here, and another identity must
             // reach the conditional UPDATE below, which leaves the row alone so the caller refuses the login.
@@ -186,31 +212,6 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         // After the commit of a larger unit too (a login's record and session): a reader must not cache the row before it.
         jdbc.afterCommit(() -> cache.invalidate(username));
         return user;
-    }
-
-    /**
-     * The login of a returning user bound to this identity whose display name, e-mail address and
-     * groups are those of their last recorded login (the digest says so): only the last login is
-     * touched, by one statement that also reads back what the login does not know (disabled by an
-     * administrator, created, not before). Any other case (a new, unbound, rebound or changed user, a
-     * row from before the digest) updates nothing and is recorded in full.
-     */
-    private Optional<User> touchUnchanged(Connection connection, String username, String shownName, String shownEmail,
-                                          Set<String> groups, IdpIdentity identity, String digest, Instant now) throws SQLException {
-        try (PreparedStatement touch = connection.prepareStatement(touchUnchanged)) {
-            Jdbc.setInstant(touch, 1, now);
-            touch.setString(2, username);
-            touch.setString(3, digest);
-            touch.setString(4, identity.issuer());
-            touch.setString(5, identity.subject());
-            try (ResultSet row = touch.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new User(username, shownName, shownEmail, groups, row.getBoolean("disabled"),
-                        Jdbc.getInstant(row, "created_at"), now, Optional.of(identity), Jdbc.getOptionalInstant(row, "not_before")));
-            }
-        }
     }
 
     /**
