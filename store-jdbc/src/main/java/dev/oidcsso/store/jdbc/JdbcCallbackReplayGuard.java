@@ -9,6 +9,10 @@ import java.sql.PreparedStatement;
  * records are pruned by the change poller's clean-up, not by each login; an expired record left
  * until then refuses nothing, since its login state has expired too (the callback is refused
  * before this guard is asked).
+ *
+ * <p>A record is the pair (until, SHA-256 of the value): a replay is recognised because it brings
+ * the same pair, its end coming from what is replayed (the sealed login state's expiry, a logout
+ * token's {@code exp} or {@code iat}), so one primary key refuses it and also serves the clean-up.
  */
 final class JdbcCallbackReplayGuard implements CallbackReplayGuard {
 
