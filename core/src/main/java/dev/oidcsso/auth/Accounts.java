@@ -7,6 +7,7 @@ import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.store.IdpIdentity;
 import dev.oidcsso.store.Store;
 import dev.oidcsso.store.User;
+import dev.oidcsso.store.UserStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The users the application has seen, when a database is configured: a login records the user and
@@ -120,8 +122,13 @@ public final class Accounts {
             bindInMemory(username, identity);
             return;
         }
-        User user = database.get().users().recordLogin(username, displayName.orElse(""), email.orElse(""),
-                new HashSet<>(groups), identity);
+        UserStore users = database.get().users();
+        Set<String> groupSet = new HashSet<>(groups);
+        // A returning user whom nothing changed for: one conditional write, which also answers "enabled, bound to this identity".
+        if (users.touchLogin(username, displayName.orElse(""), email.orElse(""), groupSet, identity)) {
+            return;
+        }
+        User user = users.recordLogin(username, displayName.orElse(""), email.orElse(""), groupSet, identity);
         if (user.identity().isPresent() && !user.identity().get().equals(identity)) {
             throw new IdentityMismatchException(username, user.identity().get(), identity);
         }

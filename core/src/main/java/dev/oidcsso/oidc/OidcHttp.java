@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +35,17 @@ public final class OidcHttp {
 
     /** Far above any IdP's answer (tokens, discovery, a JWKS of a few KiB), far below what could strain the heap. */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    /** Far above the endpoints of the few IdPs one application signs in with. */
+    private static final int MAX_ENDPOINTS = 64;
 
     private final int timeoutMillis;
     private final ScheduledThreadPoolExecutor deadlines;
+    /**
+     * The URL of each endpoint asked, made once: a login's token request spent more CPU turning the
+     * endpoint's URI into a URL than on its form. Endpoints are the IdPs' few (discovery, keys,
+     * token, UserInfo); the map is emptied should a changing discovery document ever name more.
+     */
+    private final Map<URI, URL> urls = new ConcurrentHashMap<>();
 
     /**
      * Creates the sender.
@@ -152,7 +163,7 @@ public final class OidcHttp {
     private HTTPResponse exchange(String method, URI endpoint, Map<String, String> headers, byte[] body, String what, Kind kind) {
         HttpURLConnection connection;
         try {
-            if (!(endpoint.toURL().openConnection() instanceof HttpURLConnection http)) {
+            if (!(url(endpoint).openConnection() instanceof HttpURLConnection http)) {
                 throw unreachable(endpoint, what, new IllegalArgumentException("not an http(s) URL"));
             }
             connection = http;
@@ -219,6 +230,18 @@ public final class OidcHttp {
             waitingForHeaders.set(null);
             watchdog.cancel(false);
         }
+    }
+
+    private URL url(URI endpoint) throws MalformedURLException {
+        URL url = urls.get(endpoint);
+        if (url == null) {
+            url = endpoint.toURL();
+            if (urls.size() >= MAX_ENDPOINTS) {
+                urls.clear();
+            }
+            urls.put(endpoint, url);
+        }
+        return url;
     }
 
     /**

@@ -39,6 +39,25 @@ public interface UserStore {
     User recordLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity);
 
     /**
+     * Records the login of a returning user whom nothing has changed for, when a store can tell so
+     * cheaply: the user is bound to {@code identity}, enabled, and has the display name, e-mail
+     * address and groups recorded at their last login. Then only the last login is updated, and
+     * the answer is true. Otherwise nothing is written and the answer is false: the caller then
+     * records the login with {@link #recordLogin(String, String, String, Set, IdpIdentity)}.
+     * Stores that cannot tell cheaply keep this default, which always answers false.
+     *
+     * @param username    the user name
+     * @param displayName the name to show, or empty
+     * @param email       the e-mail address, or empty
+     * @param groups      the groups detected at this login
+     * @param identity    the issuer and subject of this login
+     * @return true when the user was unchanged, enabled and bound to this identity, and their last login is recorded
+     */
+    default boolean touchLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity) {
+        return false;
+    }
+
+    /**
      * Binds a user to an identity at the IdP chosen by an administrator (for example after the
      * user moved to another IdP), replacing any binding.
      *

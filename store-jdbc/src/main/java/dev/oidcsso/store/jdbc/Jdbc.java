@@ -87,10 +87,10 @@ final class Jdbc {
      * Runs a read in auto-commit mode.
      */
     <T> T read(String what, Work<T> work) {
-        return observed("read", () -> readNow(what, work));
+        return observed("read", () -> autoCommitted(what, work));
     }
 
-    private <T> T readNow(String what, Work<T> work) {
+    private <T> T autoCommitted(String what, Work<T> work) {
         Bound joined = bound.get();
         if (joined != null) {
             // Inside a unit of {@link #atomically}: it sees the unit's own writes, and waits for no second connection.
@@ -154,6 +154,20 @@ final class Jdbc {
                 closeQuietly(connection);
             }
         }
+    }
+
+    /**
+     * Runs one statement that is atomic by itself (a single insert or update) in auto-commit mode:
+     * the database commits it, with no transaction to open, commit and close around it. Inside a
+     * unit of {@link #atomically} it is part of that unit, as {@link #write} is.
+     *
+     * @param what what the statement does, for messages
+     * @param work the one statement
+     * @param <T>  what the work returns
+     * @return what the work returned, once committed
+     */
+    <T> T single(String what, Work<T> work) {
+        return observed("write", () -> autoCommitted(what, work));
     }
 
     /**

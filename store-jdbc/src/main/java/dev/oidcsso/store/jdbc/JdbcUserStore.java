@@ -15,12 +15,17 @@ import dev.oidcsso.authz.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,20 +63,61 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         return record(username, displayName, email, groups, Optional.of(identity));
     }
 
-    private User record(String username, String displayName, String email, Set<String> groups, Optional<IdpIdentity> identity) {
-        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One conditional UPDATE: the row's digest of what its last full record stored (display name,
+     * e-mail address, groups; see {@link #loginDigest}) must be this login's, and the row must be
+     * bound to this identity and enabled. Every other case (a new, unbound, rebound, disabled or
+     * changed user, a row from before the digest) matches no row and changes nothing. The
+     * conditions are checked by the database on the shared row, so a change another replica made
+     * (a disable, an unlink) is seen at once.
+     */
+    @Override
+    public boolean touchLogin(String username, String displayName, String email, Set<String> groups, IdpIdentity identity) {
+        if (username.isBlank() || username.length() > Grantee.MAX_NAME_LENGTH) {
+            return false; // recordLogin refuses it with its message
+        }
+        String digest = loginDigest(clip(displayName), clip(email), usableGroups(groups));
+        boolean touched = jdbc.write("recording a login", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ? "
+                    + "AND login_digest = ? AND idp_issuer = ? AND idp_subject = ? AND disabled = FALSE")) {
+                Jdbc.setInstant(update, 1, jdbc.now());
+                update.setString(2, username);
+                update.setString(3, digest);
+                update.setString(4, identity.issuer());
+                update.setString(5, identity.subject());
+                return update.executeUpdate() == 1;
+            }
+        });
+        if (touched) {
+            // As after every recorded login: no reader keeps the row with its older last login.
+            jdbc.afterCommit(() -> cache.invalidate(username));
+        }
+        return touched;
+    }
+
+    /** The groups a login can record: one odd group from the IdP must not make the login fail; it just cannot be granted anything. */
+    private static Set<String> usableGroups(Set<String> groups) {
         Set<String> sortedGroups = new TreeSet<>();
         for (String group : groups) {
-            if (group.isBlank() || group.length() > Grantee.MAX_NAME_LENGTH || !Names.isUsable(group)) {
-                // One odd group from the IdP must not make the login fail; it just cannot be granted anything.
-                LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
-                        username, Grantee.MAX_NAME_LENGTH);
-            } else {
+            if (!group.isBlank() && group.length() <= Grantee.MAX_NAME_LENGTH && Names.isUsable(group)) {
                 sortedGroups.add(group);
             }
         }
+        return sortedGroups;
+    }
+
+    private User record(String username, String displayName, String email, Set<String> groups, Optional<IdpIdentity> identity) {
+        Grantee.user(username); // refuses a blank or over-long user name with a 400 before touching the database
+        Set<String> sortedGroups = usableGroups(groups);
+        if (sortedGroups.size() < groups.size()) {
+            LOG.warn("user {}: ignoring a group name that is blank, longer than {} characters or holds control characters",
+                    username, Grantee.MAX_NAME_LENGTH);
+        }
         String shownName = clip(displayName);
         String shownEmail = clip(email);
+        String digest = loginDigest(shownName, shownEmail, sortedGroups);
         User user = jdbc.write("recording a login", connection -> {
             Instant now = jdbc.now();
             Optional<User> before = select(connection, username);
@@ -82,9 +128,11 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 // Nothing an administrator or another replica acts on has changed: touch only the last
                 // login, and write no change-log row, so the log (and an H2 file) grows with changes,
                 // not with logins. Other replicas show the older last-login time until their cache ends.
-                try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ?")) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE oidc_users SET last_login_at = ?, login_digest = ? WHERE username = ?")) {
                     Jdbc.setInstant(update, 1, now);
-                    update.setString(2, username);
+                    update.setString(2, digest);
+                    update.setString(3, username);
                     if (update.executeUpdate() == 1) {
                         // The row as read, with this login's time: reading it back again would cost the login two queries.
                         User unchanged = before.get();
@@ -97,27 +145,29 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             int updated;
             if (identity.isEmpty()) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ? WHERE username = ?")) {
+                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ?, login_digest = ? WHERE username = ?")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
-                    update.setString(4, username);
+                    update.setString(4, digest);
+                    update.setString(5, username);
                     updated = update.executeUpdate();
                 }
             } else {
                 // One conditional UPDATE binds an unbound user or refreshes a user bound to this identity, so two
                 // racing first logins with different identities cannot both bind.
                 try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET display_name = ?, email = ?, "
-                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ? WHERE username = ? AND ((idp_issuer IS NULL "
+                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ?, login_digest = ? WHERE username = ? AND ((idp_issuer IS NULL "
                         + "AND idp_subject IS NULL) OR (idp_issuer = ? AND idp_subject = ?))")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
                     update.setString(4, identity.get().issuer());
                     update.setString(5, identity.get().subject());
-                    update.setString(6, username);
-                    update.setString(7, identity.get().issuer());
-                    update.setString(8, identity.get().subject());
+                    update.setString(6, digest);
+                    update.setString(7, username);
+                    update.setString(8, identity.get().issuer());
+                    update.setString(9, identity.get().subject());
                     updated = update.executeUpdate();
                 }
                 if (updated == 0) {
@@ -129,7 +179,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             }
             if (updated == 0) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, "
-                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject) VALUES (?, ?, ?, FALSE, ?, ?, ?, ?)")) {
+                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject, login_digest) "
+                        + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, username);
                     insert.setString(2, shownName);
                     insert.setString(3, shownEmail);
@@ -137,6 +188,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                     Jdbc.setInstant(insert, 5, now);
                     insert.setString(6, identity.map(IdpIdentity::issuer).orElse(null));
                     insert.setString(7, identity.map(IdpIdentity::subject).orElse(null));
+                    insert.setString(8, digest);
                     insert.executeUpdate();
                 }
             }
@@ -160,6 +212,32 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         // After the commit of a larger unit too (a login's record and session): a reader must not cache the row before it.
         jdbc.afterCommit(() -> cache.invalidate(username));
         return user;
+    }
+
+    /**
+     * What a login records besides the identity and times, as one value: SHA-256 over the display
+     * name, the e-mail address and the sorted groups, each prefixed with its length so that no two
+     * different records meet.
+     */
+    static String loginDigest(String displayName, String email, Set<String> sortedGroups) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        update(sha256, displayName);
+        update(sha256, email);
+        for (String group : sortedGroups) {
+            update(sha256, group);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest());
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
     }
 
     /** Display names and e-mail addresses are informational: clean and clip them to the column rather than refuse a login. */

@@ -121,7 +121,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true", "9:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -561,6 +561,81 @@ abstract class AbstractStoreContract {
         assertEquals(Optional.of(again), users.find("alice"));
         users.recordLogin("alice", "Alice", "a@example.com", Set.of("ml", "admins"));
         assertEquals(afterFirst + 1, changeLogRows(url), "a changed group is a change");
+    }
+
+    @Test
+    void aReturningUnchangedUserIsTouchedByOneConditionalWriteAndEveryOtherCaseIsRecordedInFull() throws Exception {
+        String url = newDatabaseUrl();
+        Database db = open(url);
+        Database replica = open(url);
+        UserStore users = db.users();
+        IdpIdentity alice = new IdpIdentity("https://idp.example", "alice-sub");
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice), "an unknown user is recorded in full");
+        users.recordLogin("alice", "Alice", "a@example.com", Set.of("ml", "bad\u0000group"), alice);
+        long changes = changeLogRows(url);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertTrue(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml", "bad\u0000group"), alice));
+        User touched = replica.users().find("alice").orElseThrow();
+        assertEquals(clock.instant().truncatedTo(ChronoUnit.MICROS), touched.lastLogin(), "the last login moves");
+        assertEquals(Set.of("ml"), touched.groups());
+        assertEquals(changes, changeLogRows(url), "and nothing else");
+
+        for (String changed : List.of("name", "email", "groups")) {
+            assertFalse(users.touchLogin("alice", changed.equals("name") ? "Alice B." : "Alice",
+                    changed.equals("email") ? "b@example.com" : "a@example.com",
+                    changed.equals("groups") ? Set.of("ml", "admins") : Set.of("ml"), alice), changed);
+        }
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), new IdpIdentity("https://idp.example", "other")),
+                "another identity");
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), new IdpIdentity("https://other.example", "alice-sub")),
+                "another issuer");
+        ((dev.oidcsso.store.ChangeListener) replica.users()).invalidateAll();
+        assertEquals(touched, replica.users().find("alice").orElseThrow(), "none of these wrote anything");
+
+        // What another replica does to the shared row counts at once, whatever this replica's cache holds.
+        users.find("alice");
+        assertTrue(replica.users().setDisabled("alice", true));
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice), "a disabled user is recorded in full");
+        assertTrue(users.recordLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice).disabled());
+        assertTrue(replica.users().setDisabled("alice", false));
+        assertTrue(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice));
+        assertTrue(replica.users().unlink("alice"));
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice), "an unbound user is bound in full");
+
+        // A recorded change moves the digest with it: the changed record is the one a later login matches.
+        users.recordLogin("alice", "Alice B.", "a@example.com", Set.of("ml", "admins"), alice);
+        assertFalse(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), alice));
+        assertTrue(users.touchLogin("alice", "Alice B.", "a@example.com", Set.of("admins", "ml"), alice));
+    }
+
+    @Test
+    void rowsFromBeforeTheLoginDigestAndUsedLoginStatesSurviveVersion9() throws Exception {
+        String url = newDatabaseUrl();
+        Flyway.configure(Database.class.getClassLoader()).dataSource(url, null, null).locations(Database.MIGRATIONS)
+                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("8").load().migrate();
+        Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MICROS);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, email, "
+                    + "disabled, created_at, last_login_at, idp_issuer, idp_subject) VALUES ('carol', 'Carol', '', FALSE, "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'https://idp.example', 'carol-sub')")) {
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO oidc_used_login_states (state_hash, used_until) VALUES (?, ?)")) {
+                insert.setString(1, new TokenHasher(new java.security.SecureRandom()).hashHex("state-before-v9"));
+                Jdbc.setInstant(insert, 2, until);
+                insert.executeUpdate();
+            }
+        }
+        Database db = open(url);
+        assertFalse(db.callbacks().firstUse("state-before-v9", until), "a login completed before the upgrade stays used");
+        assertTrue(db.callbacks().firstUse("state-after-v9", until));
+        assertFalse(db.callbacks().firstUse("state-after-v9", until));
+        IdpIdentity carol = new IdpIdentity("https://idp.example", "carol-sub");
+        assertFalse(db.users().touchLogin("carol", "Carol", "", Set.of(), carol), "an old row has no digest: recorded in full");
+        db.users().recordLogin("carol", "Carol", "", Set.of(), carol);
+        assertTrue(db.users().touchLogin("carol", "Carol", "", Set.of(), carol), "and unchanged from then on");
     }
 
     private static long changeLogRows(String url) throws SQLException {
