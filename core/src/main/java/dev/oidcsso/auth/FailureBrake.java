@@ -47,8 +47,9 @@ public final class FailureBrake {
      */
     FailureBrake(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
-        this.byAddress = Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterWrite(WINDOW.multipliedBy(2)).build();
-        this.byUser = Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterWrite(WINDOW.multipliedBy(2)).build();
+        // Maintenance on the failing request's own thread: a flood of wrong attempts pays for itself, waking no pool thread.
+        this.byAddress = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run).expireAfterWrite(WINDOW.multipliedBy(2)).build();
+        this.byUser = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run).expireAfterWrite(WINDOW.multipliedBy(2)).build();
     }
 
     /**

@@ -55,7 +55,8 @@ final class WorkloadTokenCache {
 
     WorkloadTokenCache() {
         long maxAgeNanos = MAX_AGE.toNanos();
-        this.entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfter(new Expiry<BearerTokenCache.Digest, Entry>() {
+        // Maintenance on the writing thread, as in BearerTokenCache: no fork-join wake-up per new token.
+        this.entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).executor(Runnable::run).expireAfter(new Expiry<BearerTokenCache.Digest, Entry>() {
             @Override
             public long expireAfterCreate(BearerTokenCache.Digest key, Entry entry, long currentTime) {
                 return Math.min(maxAgeNanos, entry.lifetimeNanos());

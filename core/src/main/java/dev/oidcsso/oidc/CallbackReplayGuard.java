@@ -45,7 +45,7 @@ public interface CallbackReplayGuard {
     static CallbackReplayGuard inMemory(Duration loginTimeout, Clock clock) {
         // Each entry lives until its own "until" (a logout token's exp may be later than a login's end), and
         // at least the login timeout, so that no value is forgotten while it could still be presented.
-        Cache<String, Instant> used = Caffeine.newBuilder().maximumSize(1_000_000)
+        Cache<String, Instant> used = Caffeine.newBuilder().maximumSize(1_000_000).executor(Runnable::run) // no pool wake-up per login
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(Expiry.creating((String state, Instant until) -> {
                     Duration left = Duration.between(clock.instant(), until);

@@ -105,7 +105,10 @@ public final class SessionManager {
         this.touchEvery = tenth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : tenth;
         this.clock = clock;
         this.background = background;
-        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(idleTimeout.plus(touchEvery)).build();
+        // Maintenance on the calling thread (as in BearerTokenCache): with Caffeine's default executor a put at
+        // login, and a read now and then, woke a fork-join thread, costing the request more than the work itself.
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).expireAfterAccess(idleTimeout.plus(touchEvery))
+                .build();
         // An ended session leaves every replica's cache as soon as the store hears of it.
         store.onEnded(hash -> {
             if (hash == null) {
