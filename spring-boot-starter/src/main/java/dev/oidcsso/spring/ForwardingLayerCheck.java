@@ -80,10 +80,10 @@ final class ForwardingLayerCheck implements SmartInitializingSingleton {
         }
         List<String> names = new ArrayList<>(List.of(beans.getBeanNamesForType(ClassUtils.resolveClassName(type, getClass().getClassLoader()),
                 false, false)));
-        for (var registration : beans.getBeansOfType(FilterRegistrationBean.class, false, false).entrySet()) {
-            Object filter = registration.getValue().getFilter();
-            if (filter != null && filter.getClass().getName().equals(type)) {
-                names.add(registration.getKey());
+        for (String name : beans.getBeanNamesForType(FilterRegistrationBean.class, false, false)) {
+            if (beans.getBean(name) instanceof FilterRegistrationBean<?> registration && registration.getFilter() != null
+                    && registration.getFilter().getClass().getName().equals(type)) {
+                names.add(name);
             }
         }
         return names;
