@@ -6,8 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.http.HttpResponse;
@@ -37,27 +35,18 @@ class CloudForwardHeadersTest {
     @BeforeAll
     static void start() {
         op = TestProvider.start();
-        context = new SpringApplicationBuilder(SpringBootDemo.class).run(arguments());
-        base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        context = trustingAProxyOnKubernetes();
+        base = BootApps.base(context);
     }
 
-    private static String[] arguments(String... more) {
-        String[] common = {
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                // As Spring Boot detects it from the KUBERNETES_SERVICE_* variables.
-                "--spring.main.cloud-platform=kubernetes",
-                "--OIDC_AUTH_MODE=trusted-header,oidc",
-                "--OIDC_TRUSTED_PROXIES=10.0.1.10",
-                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
-                "--OIDC_CLIENT_ID=" + op.clientId(),
-                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
-                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
-                "--oidc-sso.data-dir=" + data};
-        String[] all = new String[common.length + more.length];
-        System.arraycopy(common, 0, all, 0, common.length);
-        System.arraycopy(more, 0, all, common.length, more.length);
-        return all;
+    private static ConfigurableApplicationContext trustingAProxyOnKubernetes(String... more) {
+        String[] arguments = new String[more.length + 3];
+        // As Spring Boot detects it from the KUBERNETES_SERVICE_* variables.
+        arguments[0] = "--spring.main.cloud-platform=kubernetes";
+        arguments[1] = "--OIDC_AUTH_MODE=trusted-header,oidc";
+        arguments[2] = "--OIDC_TRUSTED_PROXIES=10.0.1.10";
+        System.arraycopy(more, 0, arguments, 3, more.length);
+        return BootApps.start(op, data, arguments);
     }
 
     @AfterAll
@@ -89,12 +78,8 @@ class CloudForwardHeadersTest {
         // Tomcat's remoteip headers install the RemoteIpValve whatever the strategy says.
         for (String setting : new String[] {"server.forward-headers-strategy=native", "server.forward-headers-strategy=framework",
                 "server.tomcat.remoteip.remote-ip-header=X-Forwarded-For", "server.tomcat.remoteip.protocol-header=X-Forwarded-Proto"}) {
-            Exception refused = assertThrows(Exception.class, () -> new SpringApplicationBuilder(SpringBootDemo.class)
-                    .run(arguments("--" + setting)).close(), setting);
-            Throwable root = refused;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
+            Exception refused = assertThrows(Exception.class, () -> trustingAProxyOnKubernetes("--" + setting).close(), setting);
+            Throwable root = BootApps.rootCause(refused);
             assertTrue(root.getMessage().contains(setting) && root.getMessage().contains("OIDC_TRUSTED_PROXIES"), root.getMessage());
         }
     }
@@ -106,17 +91,8 @@ class CloudForwardHeadersTest {
      */
     @Test
     void withoutTrustedProxiesBootsOwnForwardingStillTellsTheApplicationItIsBehindHttps() {
-        String[] arguments = {
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--spring.main.cloud-platform=kubernetes",
-                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
-                "--OIDC_CLIENT_ID=" + op.clientId(),
-                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
-                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
-                "--oidc-sso.data-dir=" + data};
-        try (ConfigurableApplicationContext plain = new SpringApplicationBuilder(SpringBootDemo.class).run(arguments)) {
-            String url = "http://127.0.0.1:" + ((WebServerApplicationContext) plain).getWebServer().getPort();
+        try (ConfigurableApplicationContext plain = BootApps.start(op, data, "--spring.main.cloud-platform=kubernetes")) {
+            String url = BootApps.base(plain);
             HttpResponse<String> login = new Browser().get(url + "/login", Map.of("Accept", "text/html", "X-Forwarded-Proto", "https",
                     "X-Forwarded-For", "203.0.113.9"));
             String location = login.headers().firstValue("Location").orElse("");

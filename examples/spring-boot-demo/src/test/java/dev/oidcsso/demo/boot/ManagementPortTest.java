@@ -7,8 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.http.HttpResponse;
@@ -38,17 +36,8 @@ class ManagementPortTest {
     @BeforeAll
     static void start() {
         op = TestProvider.start();
-        context = new SpringApplicationBuilder(SpringBootDemo.class).run(
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--management.server.port=0",
-                "--management.server.address=127.0.0.1",
-                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
-                "--OIDC_CLIENT_ID=" + op.clientId(),
-                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
-                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
-                "--oidc-sso.data-dir=" + data);
-        base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        context = BootApps.start(op, data, "--management.server.port=0", "--management.server.address=127.0.0.1");
+        base = BootApps.base(context);
         op.registerRedirectUri(base + "/callback");
         String port = context.getEnvironment().getProperty("local.management.port");
         assertNotNull(port, "a separate management server was started");

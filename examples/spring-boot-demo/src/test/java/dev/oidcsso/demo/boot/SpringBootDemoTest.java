@@ -16,8 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.http.HttpResponse;
@@ -45,18 +43,8 @@ class SpringBootDemoTest {
     static void start() {
         op = TestProvider.start();
         // Command-line arguments: above application.properties, as a deployment's would be.
-        context = new SpringApplicationBuilder(SpringBootDemo.class).run(
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--OIDC_DISCOVERY_URL=" + op.discoveryUrl(),
-                "--OIDC_CLIENT_ID=" + op.clientId(),
-                "--OIDC_CLIENT_SECRET=" + op.clientSecret(),
-                "--SECRET_KEY=0123456789abcdef0123456789abcdef-test-only",
-                "--DEFAULT_PERMISSION=NO_PERMISSIONS",
-                "--oidc-sso.data-dir=" + data,
-                "--management.endpoint.health.show-details=always");
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        base = "http://127.0.0.1:" + port;
+        context = BootApps.start(op, data, "--DEFAULT_PERMISSION=NO_PERMISSIONS", "--management.endpoint.health.show-details=always");
+        base = BootApps.base(context);
         op.registerRedirectUri(base + "/callback");
     }
 
