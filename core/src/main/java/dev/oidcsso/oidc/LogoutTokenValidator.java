@@ -1,5 +1,6 @@
 package dev.oidcsso.oidc;
 
+import dev.oidcsso.config.ClientSettings;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -120,8 +121,10 @@ public final class LogoutTokenValidator {
             throw new LogoutTokenException("the logout_token's signature could not be checked");
         }
         // Step 6, last: a token is spent only once it is otherwise valid, so a forged one cannot burn a jti.
+        // Remembered as long as any replica could accept it: the largest skew a replica may be configured with, not
+        // this one's, because the store recognises a replay by (until, digest) and every replica must record the same pair.
         Instant until = Optional.ofNullable(claims.getExpirationTime()).map(Date::toInstant)
-                .orElseGet(() -> claims.getIssueTime().toInstant().plus(MAX_AGE_WITHOUT_EXP)).plus(skew);
+                .orElseGet(() -> claims.getIssueTime().toInstant().plus(MAX_AGE_WITHOUT_EXP)).plus(ClientSettings.MAX_CLOCK_SKEW);
         if (!seen.firstUse("bcl:" + digest(claims.getIssuer() + "\n" + claims.getJWTID()), until)) {
             throw new LogoutTokenException("the logout_token was already used (its jti was seen before)");
         }

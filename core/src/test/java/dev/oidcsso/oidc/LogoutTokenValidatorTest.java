@@ -33,6 +33,7 @@ import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each rule of Back-Channel Logout 1.0 §2.6, one token breaking it at a time. */
 class LogoutTokenValidatorTest {
@@ -149,5 +150,33 @@ class LogoutTokenValidatorTest {
         String real = token(b -> b.jwtID(jti));
         validator.validate(provider, real);
         assertEquals("the logout_token was already used (its jti was seen before)", refusal(real));
+    }
+
+    /**
+     * A shared store recognises a replay by the pair (until, digest): replicas whose clock skew settings
+     * differ (a configuration rollout) must record a token under the same pair, or a replay on the other
+     * replica would be a first use there.
+     */
+    @Test
+    void everyReplicaRemembersALogoutTokenUnderTheSameExpiryWhateverItsClockSkewSetting() throws Exception {
+        java.util.List<String> recorded = new java.util.ArrayList<>();
+        CallbackReplayGuard shared = (state, until) -> {
+            String pair = until + " " + state;
+            boolean first = !recorded.contains(pair);
+            recorded.add(pair);
+            return first;
+        };
+        String once = token(b -> b);
+        for (Duration skew : java.util.List.of(Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO)) {
+            LogoutTokenValidator replica = new LogoutTokenValidator(CLIENT, skew, Clock.fixed(NOW, ZoneOffset.UTC), shared,
+                    (p, claims) -> p.issuer().equals(claims.getIssuer()));
+            if (skew.equals(Duration.ofSeconds(60))) {
+                replica.validate(provider, once);
+            } else {
+                assertThrows(LogoutTokenException.class, () -> replica.validate(provider, once), "a replay on a replica with skew " + skew);
+            }
+        }
+        assertTrue(Instant.parse(recorded.get(0).split(" ")[0]).isAfter(NOW.plusSeconds(120).plus(Duration.ofMinutes(4))),
+                "kept as long as a replica with the largest allowed skew could accept it: " + recorded.get(0));
     }
 }

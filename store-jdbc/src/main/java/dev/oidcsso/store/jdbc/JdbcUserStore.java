@@ -80,13 +80,18 @@ final class JdbcUserStore implements UserStore, ChangeListener {
         }
         String digest = loginDigest(clip(displayName), clip(email), usableGroups(groups));
         boolean touched = jdbc.write("recording a login", connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ? WHERE username = ? "
-                    + "AND login_digest = ? AND idp_issuer = ? AND idp_subject = ? AND disabled = FALSE")) {
-                Jdbc.setInstant(update, 1, jdbc.now());
-                update.setString(2, username);
-                update.setString(3, digest);
-                update.setString(4, identity.issuer());
-                update.setString(5, identity.subject());
+            // login_digest_at = last_login_at: the digest was written with the row's last login, so no write since (an
+            // older version's, during a rolling upgrade or after a rollback) changed the groups under it.
+            try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ?, login_digest_at = ? "
+                    + "WHERE username = ? AND login_digest = ? AND login_digest_at = last_login_at AND idp_issuer = ? AND idp_subject = ? "
+                    + "AND disabled = FALSE")) {
+                Instant now = jdbc.now();
+                Jdbc.setInstant(update, 1, now);
+                Jdbc.setInstant(update, 2, now);
+                update.setString(3, username);
+                update.setString(4, digest);
+                update.setString(5, identity.issuer());
+                update.setString(6, identity.subject());
                 return update.executeUpdate() == 1;
             }
         });
@@ -128,11 +133,15 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                 // Nothing an administrator or another replica acts on has changed: touch only the last
                 // login, and write no change-log row, so the log (and an H2 file) grows with changes,
                 // not with logins. Other replicas show the older last-login time until their cache ends.
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_users SET last_login_at = ?, login_digest = ? WHERE username = ?")) {
+                // Only while the row is still the one read (its last login unchanged): the read took no lock,
+                // and a login recorded meanwhile may have changed the groups, which this digest must not cover.
+                try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET last_login_at = ?, "
+                        + "login_digest = ?, login_digest_at = ? WHERE username = ? AND last_login_at = ?")) {
                     Jdbc.setInstant(update, 1, now);
                     update.setString(2, digest);
-                    update.setString(3, username);
+                    Jdbc.setInstant(update, 3, now);
+                    update.setString(4, username);
+                    Jdbc.setInstant(update, 5, before.get().lastLogin());
                     if (update.executeUpdate() == 1) {
                         // The row as read, with this login's time: reading it back again would cost the login two queries.
                         User unchanged = before.get();
@@ -140,34 +149,37 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                                 unchanged.disabled(), unchanged.createdAt(), now, unchanged.identity(), unchanged.notBefore());
                     }
                 }
-                return select(connection, username).orElseThrow(() -> new SQLException("user vanished during login"));
+                // Changed meanwhile: record this login in full below, as the last word.
             }
             int updated;
             if (identity.isEmpty()) {
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ?, login_digest = ? WHERE username = ?")) {
+                        "UPDATE oidc_users SET display_name = ?, email = ?, last_login_at = ?, login_digest = ?, login_digest_at = ? "
+                        + "WHERE username = ?")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
                     update.setString(4, digest);
-                    update.setString(5, username);
+                    Jdbc.setInstant(update, 5, now);
+                    update.setString(6, username);
                     updated = update.executeUpdate();
                 }
             } else {
                 // One conditional UPDATE binds an unbound user or refreshes a user bound to this identity, so two
                 // racing first logins with different identities cannot both bind.
                 try (PreparedStatement update = connection.prepareStatement("UPDATE oidc_users SET display_name = ?, email = ?, "
-                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ?, login_digest = ? WHERE username = ? AND ((idp_issuer IS NULL "
-                        + "AND idp_subject IS NULL) OR (idp_issuer = ? AND idp_subject = ?))")) {
+                        + "last_login_at = ?, idp_issuer = ?, idp_subject = ?, login_digest = ?, login_digest_at = ? WHERE username = ? "
+                        + "AND ((idp_issuer IS NULL AND idp_subject IS NULL) OR (idp_issuer = ? AND idp_subject = ?))")) {
                     update.setString(1, shownName);
                     update.setString(2, shownEmail);
                     Jdbc.setInstant(update, 3, now);
                     update.setString(4, identity.get().issuer());
                     update.setString(5, identity.get().subject());
                     update.setString(6, digest);
-                    update.setString(7, username);
-                    update.setString(8, identity.get().issuer());
-                    update.setString(9, identity.get().subject());
+                    Jdbc.setInstant(update, 7, now);
+                    update.setString(8, username);
+                    update.setString(9, identity.get().issuer());
+                    update.setString(10, identity.get().subject());
                     updated = update.executeUpdate();
                 }
                 if (updated == 0) {
@@ -179,8 +191,8 @@ final class JdbcUserStore implements UserStore, ChangeListener {
             }
             if (updated == 0) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_users (username, display_name, "
-                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject, login_digest) "
-                        + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?)")) {
+                        + "email, disabled, created_at, last_login_at, idp_issuer, idp_subject, login_digest, login_digest_at) "
+                        + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, username);
                     insert.setString(2, shownName);
                     insert.setString(3, shownEmail);
@@ -189,6 +201,7 @@ final class JdbcUserStore implements UserStore, ChangeListener {
                     insert.setString(6, identity.map(IdpIdentity::issuer).orElse(null));
                     insert.setString(7, identity.map(IdpIdentity::subject).orElse(null));
                     insert.setString(8, digest);
+                    Jdbc.setInstant(insert, 9, now);
                     insert.executeUpdate();
                 }
             }

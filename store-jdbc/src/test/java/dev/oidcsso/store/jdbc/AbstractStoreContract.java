@@ -121,7 +121,7 @@ abstract class AbstractStoreContract {
             while (rows.next()) {
                 applied.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true", "9:true"), applied);
+            assertEquals(List.of("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true", "9:true", "10:true"), applied);
         }
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String table : List.of("oidc_users", "oidc_groups", "oidc_user_groups", "oidc_resources", "oidc_grants",
@@ -561,6 +561,90 @@ abstract class AbstractStoreContract {
         assertEquals(Optional.of(again), users.find("alice"));
         users.recordLogin("alice", "Alice", "a@example.com", Set.of("ml", "admins"));
         assertEquals(afterFirst + 1, changeLogRows(url), "a changed group is a change");
+    }
+
+    /** What a replica of a version before V9 writes when it records a changed login: the row and the groups, not the digest. */
+    private static void recordAsAnOlderVersion(Connection connection, String username, Set<String> groups) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE oidc_users SET display_name = 'Alice', email = 'a@example.com', last_login_at = CURRENT_TIMESTAMP WHERE username = ?")) {
+            update.setString(1, username);
+            update.executeUpdate();
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM oidc_user_groups WHERE username = ?")) {
+            delete.setString(1, username);
+            delete.executeUpdate();
+        }
+        for (String group : groups) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_groups (group_name, created_at) "
+                    + "SELECT ?, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM oidc_groups WHERE group_name = ?)")) {
+                insert.setString(1, group);
+                insert.setString(2, group);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oidc_user_groups (username, group_name) VALUES (?, ?)")) {
+                insert.setString(1, username);
+                insert.setString(2, group);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** A login as Accounts records it: the touch first, the full record when the touch declines. */
+    private static void login(UserStore users, Set<String> groups, IdpIdentity identity) {
+        if (!users.touchLogin("alice", "Alice", "a@example.com", groups, identity)) {
+            users.recordLogin("alice", "Alice", "a@example.com", groups, identity);
+        }
+    }
+
+    @Test
+    void aGroupAnOlderReplicaRecordedIsRemovedAtTheNextLoginWithoutIt() throws Exception {
+        String url = newDatabaseUrl();
+        IdpIdentity identity = new IdpIdentity("https://idp.example", "alice-sub");
+        try (Database db = open(url)) {
+            UserStore users = db.users();
+            login(users, Set.of("ml"), identity);
+            clock.advance(Duration.ofSeconds(1));
+            try (Connection older = DriverManager.getConnection(url)) {
+                recordAsAnOlderVersion(older, "alice", Set.of("ml", "admins")); // a rolling upgrade, or a rollback
+            }
+            clock.advance(Duration.ofSeconds(1));
+            login(users, Set.of("ml"), identity); // the IdP removed admins
+            ((ChangeListener) users).invalidateAll();
+            assertEquals(Set.of("ml"), Set.copyOf(users.find("alice").orElseThrow().groups()), "the digest no longer speaks for the row");
+            assertTrue(users.touchLogin("alice", "Alice", "a@example.com", Set.of("ml"), identity), "recorded in full once, touched again");
+        }
+    }
+
+    @Test
+    void anUnchangedLoginRacingAChangedOneLeavesNoDigestOfOtherGroups() throws Exception {
+        String url = newDatabaseUrl();
+        IdpIdentity identity = new IdpIdentity("https://idp.example", "alice-sub");
+        try (Database db = open(url)) {
+            UserStore users = db.users();
+            login(users, Set.of("ml"), identity);
+            clock.advance(Duration.ofSeconds(1));
+            try (Connection other = DriverManager.getConnection(url)) {
+                // Another replica records a changed login {ml, admins} and holds the row until it commits.
+                other.setAutoCommit(false);
+                try (PreparedStatement update = other.prepareStatement("UPDATE oidc_users SET login_digest = ?, login_digest_at = "
+                        + "CURRENT_TIMESTAMP WHERE username = 'alice'")) {
+                    update.setString(1, JdbcUserStore.loginDigest("Alice", "a@example.com", new java.util.TreeSet<>(Set.of("ml", "admins"))));
+                    update.executeUpdate();
+                }
+                recordAsAnOlderVersion(other, "alice", Set.of("ml", "admins"));
+                // This replica: an unchanged login {ml}, read before the other's commit, written after it.
+                java.util.concurrent.CompletableFuture<User> unchanged = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> users.recordLogin("alice", "Alice", "a@example.com", Set.of("ml"), identity));
+                Thread.sleep(500);
+                other.commit();
+                unchanged.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            clock.advance(Duration.ofSeconds(1));
+            login(users, Set.of("ml"), identity);
+            ((ChangeListener) users).invalidateAll();
+            assertEquals(Set.of("ml"), Set.copyOf(users.find("alice").orElseThrow().groups()),
+                    "the row's digest describes the row's groups, whichever write came last");
+        }
     }
 
     @Test
