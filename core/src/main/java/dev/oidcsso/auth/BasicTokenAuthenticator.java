@@ -79,12 +79,12 @@ public final class BasicTokenAuthenticator implements Authenticator {
         if (credentials.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String[]> pair = userAndToken(credentials.get());
+        Optional<Credentials> pair = Credentials.parse(credentials.get());
         if (pair.isEmpty()) {
             throw failed(request, null);
         }
-        String username = pair.get()[0];
-        TokenCheck check = tokens.verify(username, pair.get()[1]);
+        String username = pair.get().username();
+        TokenCheck check = tokens.verify(username, pair.get().token());
         if (check == TokenCheck.USER_DISABLED) {
             throw new AccessRefusedException("The account '" + username + "' has been disabled by an administrator.");
         }
@@ -109,30 +109,39 @@ public final class BasicTokenAuthenticator implements Authenticator {
      * @return the token, or empty when the request has no well-formed basic credentials
      */
     public static Optional<String> presentedToken(WebRequest request) {
-        return BearerAuthenticator.credentials(request, "basic").flatMap(BasicTokenAuthenticator::userAndToken).map(pair -> pair[1]);
+        return BearerAuthenticator.credentials(request, "basic").flatMap(Credentials::parse).map(Credentials::token);
     }
 
-    /** The user name and token of basic credentials, or empty when they are malformed or the name can be no account's. */
-    private static Optional<String[]> userAndToken(String credentials) {
-        String decoded;
-        try {
-            if (credentials.length() > MAX_CREDENTIALS) {
+    /** A user name and access token as basic auth carries them. Its {@code toString} names neither. */
+    private record Credentials(String username, String token) {
+
+        @Override
+        public String toString() {
+            return "Credentials[basic]";
+        }
+
+        /** The user name and token of basic credentials, or empty when they are malformed or the name can be no account's. */
+        static Optional<Credentials> parse(String credentials) {
+            String decoded;
+            try {
+                if (credentials.length() > MAX_CREDENTIALS) {
+                    return Optional.empty();
+                }
+                decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
-            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            String username = decoded.substring(0, colon);
+            if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
+                // Never a valid account name: refused before the store is asked (PostgreSQL rejects NUL bytes).
+                return Optional.empty();
+            }
+            return Optional.of(new Credentials(username, decoded.substring(colon + 1)));
         }
-        int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        String username = decoded.substring(0, colon);
-        if (username.length() > MAX_USERNAME || username.chars().anyMatch(Character::isISOControl)) {
-            // Never a valid account name: refused before the store is asked (PostgreSQL rejects NUL bytes).
-            return Optional.empty();
-        }
-        return Optional.of(new String[] {username, decoded.substring(colon + 1)});
     }
 
     /** A failure: 401, or 429 once the address or user name is past the brake's limit. */

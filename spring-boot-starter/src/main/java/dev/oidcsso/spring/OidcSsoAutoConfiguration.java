@@ -127,9 +127,8 @@ public class OidcSsoAutoConfiguration {
      * @return the check
      */
     @Bean
-    static SmartInitializingSingleton oidcSsoForwardingLayerCheck(ObjectProvider<OidcSettings> settings, Environment environment,
-                                                                  ListableBeanFactory beans) {
-        return () -> new ForwardingLayerCheck(settings.getObject(), environment, beans).afterSingletonsInstantiated();
+    SmartInitializingSingleton oidcSsoForwardingLayerCheck(OidcSettings settings, Environment environment, ListableBeanFactory beans) {
+        return new ForwardingLayerCheck(settings, environment, beans);
     }
 
     /**
