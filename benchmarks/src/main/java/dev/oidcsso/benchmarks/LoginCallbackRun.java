@@ -71,7 +71,7 @@ import java.util.stream.Stream;
  * <p>With {@code postgres}, the store is an embedded PostgreSQL server instead: its own processes'
  * CPU is then outside the figure (as the IdP's is), only the JDBC driver's work is in it.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds] [h2|postgres]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds] [h2|postgres] [IdP answer delay, ms]}
  */
 public final class LoginCallbackRun {
 
@@ -86,7 +86,8 @@ public final class LoginCallbackRun {
      * Runs the rounds and prints the CPU time per callback beside the floor.
      *
      * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4),
-     *             the store: {@code h2} (default, embedded) or {@code postgres} (an embedded PostgreSQL server)
+     *             the store: {@code h2} (default, embedded) or {@code postgres} (an embedded PostgreSQL server),
+     *             how long the IdP's token endpoint waits before it answers, in milliseconds (default 0)
      * @throws Exception if the set-up fails
      */
     public static void main(String[] args) throws Exception {
@@ -94,8 +95,13 @@ public final class LoginCallbackRun {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         boolean postgres = args.length > 3 && args[3].equals("postgres");
+        long idpMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        // The JDK's HTTP server writes a response's headers and body in two segments; without this, Nagle's algorithm
+        // holds the body until the client's delayed acknowledgement, 40 ms a login, and a run long enough to warm the
+        // JIT up would take many minutes. It changes the stub IdP's latency only, not the application's CPU.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path dir = Files.createTempDirectory("oidc-sso-callback");
-        try (Idp idp = new Idp(); AutoCloseable server = postgres ? EmbeddedPostgres.builder()
+        try (Idp idp = new Idp(idpMillis); AutoCloseable server = postgres ? EmbeddedPostgres.builder()
                 .setPGStartupWait(java.time.Duration.ofSeconds(120)).start() : () -> { }) {
             Database database = Database.open(server instanceof EmbeddedPostgres pg
                     ? StoreSettings.forUrl(pg.getJdbcUrl("postgres", "postgres")) : StoreSettings.embedded(dir));
@@ -257,7 +263,11 @@ public final class LoginCallbackRun {
         private byte[] signature;
         private int codes;
 
-        Idp() throws Exception {
+        /** How long the token endpoint waits before it answers, as a remote IdP's round trip would. */
+        private final long answerMillis;
+
+        Idp(long answerMillis) throws Exception {
+            this.answerMillis = answerMillis;
             key = new RSAKeyGenerator(2048).keyID("k1").generate();
             publicKey = key.toRSAPublicKey();
             rsa = Signature.getInstance("SHA256withRSA");
@@ -275,6 +285,13 @@ public final class LoginCallbackRun {
             server.createContext("/token", exchange -> {
                 String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 byte[] body = responses.remove(QueryString.parse(form).getOrDefault("code", ""));
+                if (answerMillis > 0) {
+                    try {
+                        Thread.sleep(answerMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (body == null) {
                     exchange.sendResponseHeaders(400, -1);
                     exchange.close();
