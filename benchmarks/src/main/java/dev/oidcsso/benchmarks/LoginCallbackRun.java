@@ -40,7 +40,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -71,13 +73,15 @@ import java.util.stream.Stream;
  * <p>With {@code postgres}, the store is an embedded PostgreSQL server instead: its own processes'
  * CPU is then outside the figure (as the IdP's is), only the JDBC driver's work is in it.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds] [h2|postgres] [IdP answer delay, ms]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.LoginCallbackRun [logins per round] [rounds] [warm-up rounds] [h2|postgres] [IdP answer delay, ms] [callbacks at once]}
  */
 public final class LoginCallbackRun {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final String CLIENT = "callback-bench";
     private static final int USERS = 100;
+    /** The name prefix of the threads that run the callbacks; their CPU is the figure, not "other threads". */
+    private static final String BROWSER_THREAD = "callback-browser-";
 
     private LoginCallbackRun() {
     }
@@ -87,7 +91,8 @@ public final class LoginCallbackRun {
      *
      * @param args logins per round (default 300), rounds (default 8), warm-up rounds before them (default 4),
      *             the store: {@code h2} (default, embedded) or {@code postgres} (an embedded PostgreSQL server),
-     *             how long the IdP's token endpoint waits before it answers, in milliseconds (default 0)
+     *             how long the IdP's token endpoint waits before it answers, in milliseconds (default 0),
+     *             how many callbacks run at once, each on its own thread (default 1)
      * @throws Exception if the set-up fails
      */
     public static void main(String[] args) throws Exception {
@@ -96,12 +101,15 @@ public final class LoginCallbackRun {
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         boolean postgres = args.length > 3 && args[3].equals("postgres");
         long idpMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        int threads = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         // The JDK's HTTP server writes a response's headers and body in two segments; without this, Nagle's algorithm
         // holds the body until the client's delayed acknowledgement, 40 ms a login, and a run long enough to warm the
         // JIT up would take many minutes. It changes the stub IdP's latency only, not the application's CPU.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         Path dir = Files.createTempDirectory("oidc-sso-callback");
-        try (Idp idp = new Idp(idpMillis); AutoCloseable server = postgres ? EmbeddedPostgres.builder()
+        AtomicInteger browserCount = new AtomicInteger();
+        ExecutorService browsers = Executors.newFixedThreadPool(threads, runnable -> new Thread(runnable, BROWSER_THREAD + browserCount.incrementAndGet()));
+        try (Idp idp = new Idp(idpMillis, threads); AutoCloseable server = postgres ? EmbeddedPostgres.builder()
                 .setPGStartupWait(java.time.Duration.ofSeconds(120)).start() : () -> { }) {
             Database database = Database.open(server instanceof EmbeddedPostgres pg
                     ? StoreSettings.forUrl(pg.getJdbcUrl("postgres", "postgres")) : StoreSettings.embedded(dir));
@@ -122,16 +130,7 @@ public final class LoginCallbackRun {
                         pending.add(idp.started(sso, "user-" + (user++ % USERS)));
                     }
                     Map<Long, Long> othersBefore = otherThreadsCpu(idp);
-                    long start = THREADS.getCurrentThreadCpuTime();
-                    for (Request callback : pending) {
-                        Outcome outcome = sso.process(callback);
-                        if (!(outcome instanceof Outcome.Respond respond) || respond.response().status() != 302
-                                || respond.response().headers().getOrDefault("Set-Cookie", List.of()).stream()
-                                .noneMatch(c -> c.startsWith("oidc_sso_session="))) {
-                            throw new IllegalStateException("the callback did not sign in: " + describe(outcome));
-                        }
-                    }
-                    double callback = (THREADS.getCurrentThreadCpuTime() - start) / 1_000.0 / perRound;
+                    double callback = callbacks(sso, pending, browsers, threads) / 1_000.0 / perRound;
                     double others = cpuSince(othersBefore, otherThreadsCpu(idp)) / 1_000.0 / perRound;
                     double floor = idp.floor(perRound);
                     if (round >= 0) {
@@ -142,21 +141,52 @@ public final class LoginCallbackRun {
                                 + "application threads; RSA verify %5.1f us%n", round + 1, callback, others, floor);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%n%s: login callback, app CPU per callback on the request thread (median of %d rounds "
+                System.out.printf(Locale.ROOT, "%n%s: login callback, app CPU per callback on the request thread (%d at once; median of %d rounds "
                         + "of %d): %.0f us (range %.0f-%.0f), plus %.0f us on the application's other threads; floor, JDK RSA-2048 "
-                        + "verify of an ID token: %.1f us%n", postgres ? "PostgreSQL" : "H2", rounds, perRound, median(callbacks),
+                        + "verify of an ID token: %.1f us%n", postgres ? "PostgreSQL" : "H2", threads, rounds, perRound, median(callbacks),
                         min(callbacks), max(callbacks), median(background), median(floors));
             } finally {
                 sso.close();
                 database.close();
             }
         } finally {
+            browsers.shutdownNow();
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(file);
                 }
             }
         }
+    }
+
+    /**
+     * Runs the callbacks on {@code threads} browser threads at once, each its share in turn, and
+     * returns the CPU nanoseconds those threads spent on them. Several at once keep the CPU busy with
+     * logins while each one waits for the IdP, as a server under login load is; one alone leaves it
+     * idle (or to other processes) during each wait, and the next callback starts on cold caches.
+     */
+    private static long callbacks(OidcSso sso, List<Request> pending, ExecutorService browsers, int threads) throws Exception {
+        List<Future<Long>> shares = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            List<Request> share = pending.subList(pending.size() * t / threads, pending.size() * (t + 1) / threads);
+            shares.add(browsers.submit(() -> {
+                long start = THREADS.getCurrentThreadCpuTime();
+                for (Request callback : share) {
+                    Outcome outcome = sso.process(callback);
+                    if (!(outcome instanceof Outcome.Respond respond) || respond.response().status() != 302
+                            || respond.response().headers().getOrDefault("Set-Cookie", List.of()).stream()
+                            .noneMatch(c -> c.startsWith("oidc_sso_session="))) {
+                        throw new IllegalStateException("the callback did not sign in: " + describe(outcome));
+                    }
+                }
+                return THREADS.getCurrentThreadCpuTime() - start;
+            }));
+        }
+        long cpu = 0;
+        for (Future<Long> share : shares) {
+            cpu += share.get();
+        }
+        return cpu;
     }
 
     private static void awaitReady(OidcSso sso) throws InterruptedException {
@@ -174,7 +204,8 @@ public final class LoginCallbackRun {
         long self = Thread.currentThread().getId();
         for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             // A flight recording's own threads (when profiling this run) are not the application's either.
-            if (info != null && info.getThreadId() != self && !idp.owns(info.getThreadName()) && !info.getThreadName().startsWith("JFR ")) {
+            if (info != null && info.getThreadId() != self && !idp.owns(info.getThreadName()) && !info.getThreadName().startsWith("JFR ")
+                    && !info.getThreadName().startsWith(BROWSER_THREAD)) {
                 long nanos = THREADS.getThreadCpuTime(info.getThreadId());
                 if (nanos >= 0) {
                     cpu.put(info.getThreadId(), nanos);
@@ -266,14 +297,14 @@ public final class LoginCallbackRun {
         /** How long the token endpoint waits before it answers, as a remote IdP's round trip would. */
         private final long answerMillis;
 
-        Idp(long answerMillis) throws Exception {
+        Idp(long answerMillis, int concurrent) throws Exception {
             this.answerMillis = answerMillis;
             key = new RSAKeyGenerator(2048).keyID("k1").generate();
             publicKey = key.toRSAPublicKey();
             rsa = Signature.getInstance("SHA256withRSA");
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             AtomicInteger workers = new AtomicInteger();
-            server.setExecutor(Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, IDP_THREAD + workers.incrementAndGet())));
+            server.setExecutor(Executors.newFixedThreadPool(Math.max(2, concurrent), runnable -> new Thread(runnable, IDP_THREAD + workers.incrementAndGet())));
             issuer = "http://127.0.0.1:" + server.getAddress().getPort();
             String discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                     + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","

@@ -16,8 +16,6 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.crypto.Sealer;
 import dev.oidcsso.crypto.SealingKey;
@@ -229,18 +227,15 @@ public final class LoginFlow {
         grant.put("redirect_uri", login.redirectUri().toString());
         grant.put("code_verifier", login.codeVerifier());
         Instant sent = clock.instant();
-        AccessTokenResponse response = exchange(provider, grant, "complete the login");
-        if (!(response instanceof OIDCTokenResponse oidc) || oidc.getOIDCTokens().getIDTokenString() == null) {
+        TokenAnswer answer = exchange(provider, grant, "complete the login");
+        if (answer.idToken().isEmpty()) {
             throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
                     + "(OIDC_SCOPE)?");
         }
-        String idToken = oidc.getOIDCTokens().getIDTokenString();
+        String idToken = answer.idToken().get();
         var claims = tokens.validateIdToken(provider, idToken, login.nonce());
-        Tokens issued = response.getTokens();
-        Optional<String> refreshToken = settings.refreshTokens()
-                ? Optional.ofNullable(issued.getRefreshToken()).map(RefreshToken::getValue) : Optional.empty();
-        return new LoginTokens(idToken, claims, Optional.ofNullable(issued.getAccessToken()).map(AccessToken::getValue),
-                refreshToken, expiry(issued, Optional.of(claims), sent));
+        Optional<String> refreshToken = settings.refreshTokens() ? answer.refreshToken() : Optional.empty();
+        return new LoginTokens(idToken, claims, Optional.of(answer.accessToken()), refreshToken, expiry(answer, Optional.of(claims), sent));
     }
 
     /**
@@ -261,51 +256,49 @@ public final class LoginFlow {
     public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken, java.util.function.Consumer<String> rotated) {
         Instant sent = clock.instant();
         // RFC 6749 6.
-        AccessTokenResponse response = exchange(provider, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+        TokenAnswer answer = exchange(provider, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
                 "refresh the session");
         // The IdP may have spent the old token: the caller keeps the new one even if checking the answer fails next.
-        Optional.ofNullable(response.getTokens().getRefreshToken()).map(RefreshToken::getValue)
-                .filter(token -> !token.equals(refreshToken)).ifPresent(rotated);
-        Optional<String> idToken = response instanceof OIDCTokenResponse oidc
-                ? Optional.ofNullable(oidc.getOIDCTokens().getIDTokenString()) : Optional.empty();
-        Optional<com.nimbusds.jwt.JWTClaimsSet> claims = idToken.map(token -> tokens.validateRefreshedIdToken(provider, token));
-        Tokens issued = response.getTokens();
-        return new RefreshedTokens(idToken, claims, Optional.ofNullable(issued.getAccessToken()).map(AccessToken::getValue),
-                Optional.ofNullable(issued.getRefreshToken()).map(RefreshToken::getValue).filter(token -> !token.equals(refreshToken)),
-                expiry(issued, claims, sent));
+        Optional<String> newRefreshToken = answer.refreshToken().filter(token -> !token.equals(refreshToken));
+        newRefreshToken.ifPresent(rotated);
+        Optional<com.nimbusds.jwt.JWTClaimsSet> claims = answer.idToken().map(token -> tokens.validateRefreshedIdToken(provider, token));
+        return new RefreshedTokens(answer.idToken(), claims, Optional.of(answer.accessToken()), newRefreshToken, expiry(answer, claims, sent));
     }
 
+    /**
+     * The longest access token lifetime counted: an IdP's {@code expires_in} near the largest long
+     * would otherwise overflow the instant it is added to.
+     */
+    private static final long MAX_LIFETIME_SECONDS = Duration.ofDays(3660).toSeconds();
+
     /** The access token's {@code expires_in} counted from when the request was sent, else the ID token's {@code exp}. */
-    private static Optional<Instant> expiry(Tokens issued, Optional<com.nimbusds.jwt.JWTClaimsSet> idToken, Instant sent) {
-        long lifetime = issued.getAccessToken() == null ? 0 : issued.getAccessToken().getLifetime();
-        if (lifetime > 0) {
-            return Optional.of(sent.plusSeconds(lifetime));
+    private static Optional<Instant> expiry(TokenAnswer answer, Optional<com.nimbusds.jwt.JWTClaimsSet> idToken, Instant sent) {
+        if (answer.lifetime() > 0) {
+            return Optional.of(sent.plusSeconds(Math.min(answer.lifetime(), MAX_LIFETIME_SECONDS)));
         }
         return idToken.map(com.nimbusds.jwt.JWTClaimsSet::getExpirationTime).map(java.util.Date::toInstant);
     }
 
-    private AccessTokenResponse exchange(DiscoveredProvider provider, Map<String, String> grant, String purpose) {
+    private TokenAnswer exchange(DiscoveredProvider provider, Map<String, String> grant, String purpose) {
         URI endpoint = provider.metadata().getTokenEndpointURI();
         StringBuilder form = new StringBuilder(256);
         grant.forEach((name, value) -> formParameter(form, name, value));
         clientParameters.forEach((name, value) -> formParameter(form, name, value));
         HTTPResponse httpResponse = http.postForm(endpoint, clientAuthorization, form.toString(), "token endpoint");
-        TokenResponse parsed;
         try {
-            parsed = OIDCTokenResponseParser.parse(httpResponse);
+            return TokenAnswer.read(httpResponse);
         } catch (ParseException e) {
             throw new ProviderResponseException(502, "The identity provider's token endpoint sent an unreadable response (HTTP "
                     + httpResponse.getStatusCode() + "); check OIDC_DISCOVERY_URL and the IdP's health.");
-        }
-        if (!parsed.indicatesSuccess()) {
-            ErrorObject error = parsed.toErrorResponse().getErrorObject();
-            LOG.info("Token endpoint refused to {}: {} (HTTP {})", purpose, error.getCode(), httpResponse.getStatusCode());
+        } catch (TokenAnswer.Refused refused) {
+            ErrorObject error = refused.error();
+            LOG.info("Token endpoint refused to {}: {} (HTTP {})", purpose, error == null ? null : error.getCode(),
+                    httpResponse.getStatusCode());
             int status = httpResponse.getStatusCode() >= 500 ? 502 : 400;
             throw new ProviderResponseException(status, "The identity provider refused to " + purpose + ": "
                     + ProviderResponseException.describe(error, httpResponse.getStatusCode()),
                     error == null ? null : error.getCode(), httpResponse.getStatusCode());
         }
-        return parsed.toSuccessResponse();
     }
 
     private static Map<String, Object> toMap(LoginState login) {
