@@ -27,6 +27,8 @@ public enum Misbehaviour {
 
     /** The token endpoint answers 400 {@code invalid_grant} instead of issuing tokens. */
     TOKEN_ERROR(Stage.TOKEN_RESPONSE),
+    /** Legal: {@code expires_in} is the largest integer a long holds, as an IdP meaning "does not expire" may send. */
+    HUGE_EXPIRES_IN(Stage.TOKEN_RESPONSE),
 
     // ---- ID token claims ----
 

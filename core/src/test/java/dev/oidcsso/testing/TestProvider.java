@@ -825,7 +825,8 @@ public final class TestProvider implements AutoCloseable {
             sendOAuthError(exchange, 401, "invalid_client", "wrong client id or secret");
             return;
         }
-        if (take(Misbehaviour.Stage.TOKEN_RESPONSE).contains(Misbehaviour.TOKEN_ERROR)) {
+        Set<Misbehaviour> tokenResponse = take(Misbehaviour.Stage.TOKEN_RESPONSE);
+        if (tokenResponse.contains(Misbehaviour.TOKEN_ERROR)) {
             sendOAuthError(exchange, 400, "invalid_grant", "the test provider was told to refuse this grant");
             return;
         }
@@ -866,7 +867,7 @@ public final class TestProvider implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
         body.put("token_type", "Bearer");
-        body.put("expires_in", tokenLifetime.toSeconds());
+        body.put("expires_in", tokenResponse.contains(Misbehaviour.HUGE_EXPIRES_IN) ? Long.MAX_VALUE : tokenLifetime.toSeconds());
         body.put("scope", grant.offline() ? "openid profile email offline_access" : "openid profile email");
         body.put("id_token", idToken);
         if (grant.offline()) {

@@ -207,6 +207,14 @@ class RelyingPartyConformanceTest {
     }
 
     @Test
+    @DisplayName("an expires_in as large as a long holds is accepted")
+    void hugeTokenLifetime() {
+        start();
+        op.misbehave(Misbehaviour.HUGE_EXPIRES_IN);
+        assertLoggedIn("hello alice via session at /home");
+    }
+
+    @Test
     @DisplayName("rp-id_token-sub")
     void missingSubject() {
         assertTokenRefused(Misbehaviour.MISSING_SUB, "no subject");
