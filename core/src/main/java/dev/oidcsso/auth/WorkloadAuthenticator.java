@@ -12,7 +12,6 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -20,6 +19,7 @@ import dev.oidcsso.config.WorkloadSettings;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.ClaimPath;
 import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.oidc.JwtParsing;
 import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.spi.support.JsonHttpException;
 import dev.oidcsso.oidc.JwksCache;
@@ -226,7 +226,7 @@ public final class WorkloadAuthenticator implements Authenticator {
 
     private static Optional<String> unverifiedIssuer(String token) {
         try {
-            JWT jwt = JWTParser.parse(token);
+            JWT jwt = JwtParsing.parse(token);
             return jwt instanceof SignedJWT ? Optional.ofNullable(jwt.getJWTClaimsSet().getIssuer()) : Optional.empty();
         } catch (ParseException e) {
             return Optional.empty();

@@ -1,8 +1,8 @@
 package dev.oidcsso.login;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.config.IdpSettings;
+import dev.oidcsso.oidc.JwtParsing;
 import dev.oidcsso.oidc.LoginState;
 
 import java.text.ParseException;
@@ -102,7 +102,7 @@ public final class IdentityProviders implements AutoCloseable {
         }
         JWTClaimsSet claims;
         try {
-            claims = JWTParser.parse(token).getJWTClaimsSet();
+            claims = JwtParsing.parse(token).getJWTClaimsSet();
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }

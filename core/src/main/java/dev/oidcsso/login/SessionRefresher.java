@@ -3,12 +3,12 @@ package dev.oidcsso.login;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.OidcSsoException;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.identity.GroupsUnavailableException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.oidc.DiscoveredProvider;
+import dev.oidcsso.oidc.JwtParsing;
 import dev.oidcsso.oidc.LoginTokens;
 import dev.oidcsso.oidc.ProviderResponseException;
 import dev.oidcsso.oidc.ProviderUnavailableException;
@@ -388,7 +388,7 @@ public final class SessionRefresher {
     private static Optional<JWTClaimsSet> claimsOf(String idToken) {
         try {
             // Sealed by this framework after validation at login, so its content is authentic.
-            return Optional.of(JWTParser.parse(idToken).getJWTClaimsSet());
+            return Optional.of(JwtParsing.parse(idToken).getJWTClaimsSet());
         } catch (ParseException e) {
             return Optional.empty();
         }

@@ -276,8 +276,10 @@ final class LeanJwtProcessor {
         JWSHeader header;
         try {
             header = JWSHeader.parse(new String(decode(text), StandardCharsets.UTF_8), new Base64URL(text));
-        } catch (ParseException e) {
-            throw Declined.INSTANCE; // alg none, a JWE's header, bad JSON: Nimbus's parser says what it is
+        } catch (ParseException | RuntimeException e) {
+            // alg none, a JWE's header, bad JSON, a header that is JSON null (on which Nimbus throws
+            // NullPointerException): the full parse says what it is, or refuses it
+            throw Declined.INSTANCE;
         }
         if (!JCA_ALGORITHMS.containsKey(header.getAlgorithm()) || header.getCriticalParams() != null
                 || !header.isBase64URLEncodePayload()) {

@@ -1,19 +1,14 @@
 package dev.oidcsso.oidc;
 
-import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import com.nimbusds.oauth2.sdk.token.AccessToken;
-import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import dev.oidcsso.config.OidcSettings;
@@ -48,6 +43,11 @@ public final class LoginFlow {
     /** How long a user may take at the IdP's login page. */
     public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(10);
     private static final int RANDOM_BYTES = 32;
+    /**
+     * The longest access token lifetime counted: an IdP's {@code expires_in} near the largest long
+     * would otherwise overflow the instant it is added to.
+     */
+    private static final long MAX_LIFETIME_SECONDS = Duration.ofDays(3660).toSeconds();
 
     private final OidcSettings settings;
     private final OidcHttp http;
@@ -227,7 +227,7 @@ public final class LoginFlow {
         grant.put("redirect_uri", login.redirectUri().toString());
         grant.put("code_verifier", login.codeVerifier());
         Instant sent = clock.instant();
-        TokenAnswer answer = exchange(provider, grant, "complete the login");
+        TokenAnswer answer = exchange(provider, grant, "complete the login", TokenAnswer::read);
         if (answer.idToken().isEmpty()) {
             throw new ProviderResponseException(502, "The identity provider returned no ID token; is 'openid' among the scopes "
                     + "(OIDC_SCOPE)?");
@@ -256,20 +256,16 @@ public final class LoginFlow {
     public RefreshedTokens refresh(DiscoveredProvider provider, String refreshToken, java.util.function.Consumer<String> rotated) {
         Instant sent = clock.instant();
         // RFC 6749 6.
+        // Read by the SDK: a refresh is off the request's path, and an answer the SDK calls unreadable (502) keeps
+        // the session for a later try, where an ID token the validator refuses (401) ends it.
         TokenAnswer answer = exchange(provider, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
-                "refresh the session");
+                "refresh the session", TokenAnswer::bySdk);
         // The IdP may have spent the old token: the caller keeps the new one even if checking the answer fails next.
         Optional<String> newRefreshToken = answer.refreshToken().filter(token -> !token.equals(refreshToken));
         newRefreshToken.ifPresent(rotated);
         Optional<com.nimbusds.jwt.JWTClaimsSet> claims = answer.idToken().map(token -> tokens.validateRefreshedIdToken(provider, token));
         return new RefreshedTokens(answer.idToken(), claims, Optional.of(answer.accessToken()), newRefreshToken, expiry(answer, claims, sent));
     }
-
-    /**
-     * The longest access token lifetime counted: an IdP's {@code expires_in} near the largest long
-     * would otherwise overflow the instant it is added to.
-     */
-    private static final long MAX_LIFETIME_SECONDS = Duration.ofDays(3660).toSeconds();
 
     /** The access token's {@code expires_in} counted from when the request was sent, else the ID token's {@code exp}. */
     private static Optional<Instant> expiry(TokenAnswer answer, Optional<com.nimbusds.jwt.JWTClaimsSet> idToken, Instant sent) {
@@ -279,14 +275,19 @@ public final class LoginFlow {
         return idToken.map(com.nimbusds.jwt.JWTClaimsSet::getExpirationTime).map(java.util.Date::toInstant);
     }
 
-    private TokenAnswer exchange(DiscoveredProvider provider, Map<String, String> grant, String purpose) {
+    /** How a token endpoint's answer is read: {@link TokenAnswer#read} or {@link TokenAnswer#bySdk}. */
+    private interface AnswerReader {
+        TokenAnswer read(HTTPResponse response) throws ParseException, TokenAnswer.Refused;
+    }
+
+    private TokenAnswer exchange(DiscoveredProvider provider, Map<String, String> grant, String purpose, AnswerReader reader) {
         URI endpoint = provider.metadata().getTokenEndpointURI();
         StringBuilder form = new StringBuilder(256);
         grant.forEach((name, value) -> formParameter(form, name, value));
         clientParameters.forEach((name, value) -> formParameter(form, name, value));
         HTTPResponse httpResponse = http.postForm(endpoint, clientAuthorization, form.toString(), "token endpoint");
         try {
-            return TokenAnswer.read(httpResponse);
+            return reader.read(httpResponse);
         } catch (ParseException e) {
             throw new ProviderResponseException(502, "The identity provider's token endpoint sent an unreadable response (HTTP "
                     + httpResponse.getStatusCode() + "); check OIDC_DISCOVERY_URL and the IdP's health.");

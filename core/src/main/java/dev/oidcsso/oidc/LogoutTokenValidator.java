@@ -8,7 +8,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -98,7 +97,7 @@ public final class LogoutTokenValidator {
         }
         JWT jwt;
         try {
-            jwt = JWTParser.parse(token);
+            jwt = JwtParsing.parse(token);
         } catch (ParseException e) {
             throw new LogoutTokenException("the logout_token is not a JWT");
         }

@@ -1,6 +1,5 @@
 package dev.oidcsso.oidc;
 
-import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.spi.LogoutRequestInfo;
 
@@ -63,7 +62,7 @@ public final class LogoutUris {
     private static boolean carriesNonce(String idToken) {
         try {
             // Sealed with the session after validation at login: authentic; only its kind is asked here.
-            return JWTParser.parse(idToken).getJWTClaimsSet().getClaim("nonce") != null;
+            return JwtParsing.parse(idToken).getJWTClaimsSet().getClaim("nonce") != null;
         } catch (ParseException e) {
             return false;
         }

@@ -18,6 +18,10 @@ import java.util.Set;
  * quote, a huge integer, an infinite or NaN number, text after the object) it declines, and Nimbus's
  * own parser decides. So it never accepts what Nimbus refuses, nor reads a value differently.
  *
+ * <p>The token endpoint's answer is read with it too ({@link TokenAnswer}): on what this reader
+ * accepts (RFC 8259 text, names unique), the OAuth SDK's own parser (json-smart) reads the same
+ * strings and integers, which {@code TokenAnswerTest} checks on random answers.
+ *
  * <p>Why not a general parser: a token that has not been verified yet is read here, at the RSA
  * verify floor, and a general parser's objects (its context, buffers, a parser per token) cost a
  * third of everything else a bearer token's check does.

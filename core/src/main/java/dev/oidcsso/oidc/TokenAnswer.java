@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshToken, Optional<String> idToken) {
 
-    /** Members whose value the SDK checks beyond its type; an answer that has one is read by the SDK. */
+    /** A member whose value the SDK checks beyond its type; an answer that has it is read by the SDK. */
     private static final String ISSUED_TOKEN_TYPE = "issued_token_type";
 
     @Override
@@ -49,12 +49,16 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
     }
 
     /**
-     * Reads the answer. A usual success (HTTP 200, {@code application/json}, a Bearer access token,
-     * members of the expected types, nothing the SDK would refuse) is read here, by the strict JSON
-     * reader the bearer tokens use: the SDK's parser read the JSON with another library and then parsed the ID
-     * token a second time, before the validator parsed it again, a tenth of a login's CPU. Everything
-     * else, refusals included, is read by the SDK's parser, so an answer is accepted and read exactly
-     * as before ({@code TokenAnswerTest} compares the two).
+     * Reads the answer of a code exchange. A usual success (HTTP 200, {@code application/json}, a
+     * Bearer access token, members of the expected types and shapes, nothing the SDK would refuse)
+     * is read here, by the strict JSON reader the bearer tokens use: the SDK's parser read the JSON
+     * with another library and then parsed the ID token a second time, before the validator parsed it
+     * again, a tenth of a login's CPU. Everything else, refusals included, is read by the SDK's
+     * parser. Both read an answer alike ({@code TokenAnswerTest} compares them on random answers),
+     * but for one case: an ID token of a signed JWT's shape whose header the SDK cannot read is
+     * passed on here, and the ID token's validator refuses it (401), where the SDK called the answer
+     * unreadable (502); the login fails either way. A refresh, where the two statuses lead to
+     * different ends, is read by {@link #bySdk}.
      *
      * @param response the token endpoint's answer
      * @return the tokens of a successful answer
@@ -66,9 +70,22 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
         return fast != null ? fast : bySdk(response);
     }
 
-    /** The answer read by the SDK's parser, as every answer was before. */
+    /**
+     * The answer read by the SDK's parser, as every answer was before.
+     *
+     * @param response the token endpoint's answer
+     * @return the tokens of a successful answer
+     * @throws ParseException when the answer is unreadable, including when the SDK fails on it with an
+     *                        unchecked exception (a {@code scope} with a Unicode space in it)
+     * @throws Refused        when the answer is an error
+     */
     static TokenAnswer bySdk(HTTPResponse response) throws ParseException, Refused {
-        TokenResponse parsed = OIDCTokenResponseParser.parse(response);
+        TokenResponse parsed;
+        try {
+            parsed = OIDCTokenResponseParser.parse(response);
+        } catch (RuntimeException e) {
+            throw new ParseException("the SDK failed on the answer: " + e.getClass().getSimpleName(), e);
+        }
         if (!parsed.indicatesSuccess()) {
             throw new Refused(parsed.toErrorResponse().getErrorObject());
         }
@@ -98,10 +115,15 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
         for (int k = 0; k < json.size(); k++) {
             Object value = json.valueAt(k);
             switch (json.nameAt(k)) {
-                case "access_token" -> accessToken = nonBlank(value);
+                case "access_token" -> {
+                    accessToken = unpadded(value);
+                    if (accessToken == null) {
+                        return null;
+                    }
+                }
                 case "token_type" -> tokenType = nonBlank(value);
                 case "refresh_token" -> {
-                    refreshToken = nonBlank(value);
+                    refreshToken = unpadded(value);
                     if (refreshToken == null) {
                         return null;
                     }
@@ -119,8 +141,8 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
                     lifetime = seconds;
                 }
                 case "scope" -> {
-                    if (!(value instanceof String)) {
-                        return null;
+                    if (!(value instanceof String scope) || !isScopeText(scope)) {
+                        return null; // the SDK parses each scope token, and fails on some Unicode spaces
                     }
                 }
                 case ISSUED_TOKEN_TYPE -> {
@@ -141,8 +163,8 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
      * Whether a token has the shape of a signed JWT (RFC 7515 7.1): three non-empty parts of base64url
      * characters. The SDK parsed the ID token here and called an answer with a malformed one
      * unreadable; such tokens still reach the SDK's parse. One of this shape whose header the SDK would
-     * not read is refused by the ID token's validator instead (401 instead of 502): the login fails
-     * either way, with the IdP named.
+     * not read is refused by the ID token's validator instead (401 instead of 502): a login fails either
+     * way; a refresh, where the status matters, reads its answer with {@link #bySdk}.
      */
     private static boolean isCompactJws(String token) {
         int dots = 0;
@@ -169,13 +191,36 @@ record TokenAnswer(String accessToken, long lifetime, Optional<String> refreshTo
         return value instanceof String text && !text.isBlank() ? text : null;
     }
 
-    /** Whether a {@code Content-Type} is {@code application/json}, with or without parameters, as the SDK requires. */
+    /**
+     * A token value the SDK keeps as sent, else null: the SDK trims characters up to U+0020 from both
+     * ends of a token, so a value with such an end is left to it.
+     */
+    private static String unpadded(Object value) {
+        String text = nonBlank(value);
+        return text != null && text.charAt(0) > ' ' && text.charAt(text.length() - 1) > ' ' ? text : null;
+    }
+
+    /** Whether a {@code scope} is scope tokens (RFC 6749 3.3: printable ASCII but {@code "} and {@code \}) and spaces. */
+    private static boolean isScopeText(String scope) {
+        for (int k = 0; k < scope.length(); k++) {
+            char c = scope.charAt(k);
+            if (c != ' ' && (c < 0x21 || c > 0x7e || c == '"' || c == '\\')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a {@code Content-Type} is {@code application/json}, alone or with a UTF-8 charset, as
+     * the IdPs send it. Other parameters, even well-formed, are left to the SDK, whose rules for
+     * them this reader does not repeat.
+     */
     private static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }
-        int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-        return type.equalsIgnoreCase("application/json");
+        String type = contentType.replace(" ", "").toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 }

@@ -317,9 +317,11 @@ public final class TokenValidator {
                 return new SignedJWT(parts.get()[0], parts.get()[1], parts.get()[2]);
             } catch (ParseException e) {
                 // not a JWS header (alg none, a JWE's algorithm, bad JSON): JWTParser says what it is
+            } catch (RuntimeException e) {
+                throw JwtParsing.notAJwt(e);
             }
         }
-        return JWTParser.parse(token);
+        return JwtParsing.parse(token);
     }
 
     private Set<String> audienceSet(List<String> audiences) {

@@ -1,7 +1,6 @@
 package dev.oidcsso.web;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.auth.Authenticator;
 import dev.oidcsso.auth.BearerAuthenticator;
@@ -9,6 +8,7 @@ import dev.oidcsso.auth.BearerTokenCache;
 import dev.oidcsso.auth.Principal;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.login.IdentityProvider;
+import dev.oidcsso.oidc.JwtParsing;
 
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ final class BearerByIssuer implements Authenticator {
             return Optional.empty(); // not parsed: the first IdP's validator refuses it for its length
         }
         try {
-            return Optional.of(JWTParser.parse(token).getJWTClaimsSet());
+            return Optional.of(JwtParsing.parse(token).getJWTClaimsSet());
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }
