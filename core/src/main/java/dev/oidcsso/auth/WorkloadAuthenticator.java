@@ -19,6 +19,7 @@ import dev.oidcsso.config.WorkloadSettings;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.ClaimPath;
 import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.observe.LogThrottle;
 import dev.oidcsso.oidc.JwtParsing;
 import dev.oidcsso.spi.support.JsonHttp;
 import dev.oidcsso.spi.support.JsonHttpException;
@@ -81,6 +82,7 @@ public final class WorkloadAuthenticator implements Authenticator {
     private final Clock clock;
     private final Duration skew;
     private final WorkloadTokenCache cache = new WorkloadTokenCache();
+    private final LogThrottle refusalLines;
 
     /**
      * Creates the authenticator.
@@ -98,6 +100,7 @@ public final class WorkloadAuthenticator implements Authenticator {
         this.accounts = accounts;
         this.roles = roles;
         this.clock = clock;
+        this.refusalLines = new LogThrottle(clock, Duration.ofMinutes(1));
         this.skew = skew;
         ResourceRetriever retriever = new OidcHttp(timeout).keyRetriever();
         for (WorkloadSettings.Issuer issuer : workloads.issuers()) {
@@ -155,7 +158,11 @@ public final class WorkloadAuthenticator implements Authenticator {
                 }
                 return Optional.of(admitted);
             }
-            LOG.info("A token of workload issuer '{}' does not satisfy its claim rule on '{}'", candidate.name(), failed.get());
+            // Anyone the issuer mints tokens for (any repository of a CI service) can send such tokens on every
+            // request: one line a minute per rule, with how many were left out, tells the operator as much.
+            refusalLines.admit(candidate.name() + "\u0000" + failed.get()).ifPresent(leftOut -> LOG.info(
+                    "A token of workload issuer '{}' does not satisfy its claim rule on '{}'{}", candidate.name(), failed.get(),
+                    leftOut == 0 ? "" : " (and " + leftOut + " more since the last such line)"));
         }
         // The answer names the issuer's setting only: the rules' expected values are the operator's business.
         throw new TokenValidationException("the bearer token of workload issuer '" + candidates.get(0).name()
