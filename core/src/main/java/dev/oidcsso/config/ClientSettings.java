@@ -30,7 +30,6 @@ public record ClientSettings(Optional<URI> discoveryUrl, String clientId, Option
     /** The most {@code OIDC_CLOCK_SKEW} may be: more would accept long-expired tokens. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
-
     private static final List<String> DEFAULT_SCOPES = List.of("openid", "email", "profile");
 
     /**
@@ -86,7 +85,8 @@ public record ClientSettings(Optional<URI> discoveryUrl, String clientId, Option
                 .map(text -> SettingParsers.absoluteUri(SettingNames.POST_LOGOUT_REDIRECT_URI, text, problems));
         Duration clockSkew = SettingParsers.duration(values, SettingNames.CLOCK_SKEW, Duration.ofSeconds(60), problems);
         if (clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
-            problems.add(SettingNames.CLOCK_SKEW + " is " + clockSkew.toSeconds() + "s; more than 300s would accept long-expired tokens");
+            problems.add(SettingNames.CLOCK_SKEW + " is " + clockSkew.toSeconds() + "s; more than " + MAX_CLOCK_SKEW.toSeconds()
+                    + "s would accept long-expired tokens");
         }
         Duration httpTimeout = SettingParsers.duration(values, SettingNames.HTTP_TIMEOUT, Duration.ofSeconds(5), problems);
         List<String> audiences = SettingParsers.listOrDefault(values, SettingNames.AUDIENCE,

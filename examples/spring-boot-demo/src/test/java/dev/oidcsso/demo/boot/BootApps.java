@@ -41,6 +41,21 @@ final class BootApps {
     }
 
     /**
+     * Stops what a test class started, either of which may be missing when its start failed.
+     *
+     * @param context the application, or null
+     * @param op      the IdP, or null
+     */
+    static void stop(ConfigurableApplicationContext context, TestProvider op) {
+        if (context != null) {
+            context.close();
+        }
+        if (op != null) {
+            op.close();
+        }
+    }
+
+    /**
      * The application's base URL.
      *
      * @param context the running application

@@ -51,12 +51,7 @@ class CloudForwardHeadersTest {
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (op != null) {
-            op.close();
-        }
+        BootApps.stop(context, op);
     }
 
     @Test

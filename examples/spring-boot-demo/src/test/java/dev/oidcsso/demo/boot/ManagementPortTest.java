@@ -46,12 +46,7 @@ class ManagementPortTest {
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (op != null) {
-            op.close();
-        }
+        BootApps.stop(context, op);
     }
 
     @Test

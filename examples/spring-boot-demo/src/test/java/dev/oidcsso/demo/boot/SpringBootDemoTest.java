@@ -50,12 +50,7 @@ class SpringBootDemoTest {
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (op != null) {
-            op.close();
-        }
+        BootApps.stop(context, op);
     }
 
     private static Browser signedIn(TestUser user) {
