@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * methods; this is their companion for noisy machines.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.FloorRatios [seconds-per-pair]
- * [bearer|permissions|session]} (the last to run one group only)
+ * [bearer|bearer-request|permissions|session]} (the last to run one group only)
  */
 public final class FloorRatios {
 
@@ -39,6 +39,9 @@ public final class FloorRatios {
 
         if (only.isEmpty() || only.equals("bearer")) {
             bearer(rows, seconds);
+        }
+        if (only.isEmpty() || only.equals("bearer-request")) {
+            bearerRequest(rows, seconds);
         }
         if (only.isEmpty() || only.equals("permissions")) {
             permissions(rows, seconds);
@@ -69,6 +72,21 @@ public final class FloorRatios {
         }
     }
 
+    private static void bearerRequest(List<String> rows, double seconds) throws Exception {
+        // Every request needs a token never sent before. Half the time goes to the floor, and a request costs at least
+        // the floor's 40 us or so: that many tokens, besides the warm-up's and the batch sizing's, always suffice.
+        int warmUp = 15_000;
+        int measured = (int) (seconds * 1e6 / 2 / 40);
+        System.out.println("signing " + (warmUp + measured) + " tokens ...");
+        try (BearerRequestBenchmark request = new BearerRequestBenchmark(warmUp + measured)) {
+            for (int k = 0; k < warmUp; k++) {
+                request.request(); // until the JIT has compiled the path; cycling tokens would warm the cache instead
+            }
+            rows.add(row("bearer request, distinct tokens, whole OidcSso.process vs RSA verify", request::request,
+                    request::floorRsaVerify, seconds, "RSA verify", measured));
+        }
+    }
+
     private static void permissions(List<String> rows, double seconds) throws Exception {
         for (String scenario : List.of("ALL_IN_ONE_GROUP", "SPREAD", "CALLER_IN_ALL_GROUPS")) {
             PermissionBenchmark permissions = new PermissionBenchmark();
@@ -92,9 +110,14 @@ public final class FloorRatios {
     }
 
     private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName) throws Exception {
-        double[] result = compare(figure, floor, seconds);
-        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s)", title, result[0], result[1],
-                result[0] / result[1], floorName);
+        return row(title, figure, floor, seconds, floorName, Integer.MAX_VALUE);
+    }
+
+    private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName, int figureBudget)
+            throws Exception {
+        double[] result = compare(figure, floor, seconds, figureBudget);
+        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s; median of the pairs' ratios %.3fx)",
+                title, result[0], result[1], result[0] / result[1], floorName, result[2]);
         System.out.println(line);
         return line;
     }
@@ -131,32 +154,47 @@ public final class FloorRatios {
         }
     }
 
-    /** Median CPU microseconds per operation of each, over alternating batches of about 50 ms each. */
-    private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds) throws Exception {
-        int figureBatch = batchSize(figure);
-        int floorBatch = batchSize(floor);
+    /**
+     * Median CPU microseconds per operation of each, and the median ratio of a figure batch to the
+     * floor batch after it, over alternating batches of about 50 ms each,
+     * calling the figure at most {@code figureBudget} times (once its batches would pass that, the
+     * run ends early).
+     */
+    private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds, int figureBudget) throws Exception {
+        int[] figureCalls = new int[1];
+        int figureBatch = batchSize(figure, figureCalls);
+        int floorBatch = batchSize(floor, new int[1]);
         List<Double> figures = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
+        // A batch and the floor's next to it ran within 100 ms of each other, on a machine as busy: their ratio is steadier
+        // than the ratio of the medians when other work comes and goes.
+        List<Double> ratios = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         int round = 0;
-        while (System.nanoTime() < end || figures.size() < 5) {
+        while ((System.nanoTime() < end || figures.size() < 5) && (long) figureCalls[0] + figureBatch <= figureBudget) {
+            figureCalls[0] += figureBatch;
             double a = batch(figure, figureBatch);
             double b = batch(floor, floorBatch);
             if (round++ >= 2) { // the first rounds warm up
                 figures.add(a);
                 floors.add(b);
+                ratios.add(a / b);
             }
         }
-        return new double[] {median(figures), median(floors)};
+        if (figures.isEmpty()) {
+            throw new IllegalStateException("the figure's budget of " + figureBudget + " calls ran out before the first measured batch");
+        }
+        return new double[] {median(figures), median(floors), median(ratios)};
     }
 
-    private static int batchSize(Callable<?> operation) throws Exception {
+    private static int batchSize(Callable<?> operation, int[] calls) throws Exception {
         int size = 1;
         while (true) {
             long start = THREADS.getCurrentThreadCpuTime();
             for (int k = 0; k < size; k++) {
                 operation.call();
             }
+            calls[0] += size;
             long spent = THREADS.getCurrentThreadCpuTime() - start;
             if (spent > 50_000_000L || size > 1 << 24) {
                 return size;

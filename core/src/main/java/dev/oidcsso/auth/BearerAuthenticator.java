@@ -22,7 +22,7 @@ import java.util.Optional;
  * audience with the same algorithm rules as login; groups and role come from its claims by the
  * same detector rules. An opaque (non-JWT) or invalid token gets 401.
  *
- * <p>A token that passed is remembered in a {@link BearerTokenCache} with the principal it
+ * <p>A token that passed twice is remembered in a {@link BearerTokenCache} with the principal it
  * resolved to, so a script repeating it is not verified again; its {@code exp} and {@code nbf} are
  * still checked on every request, and a disabled user is still refused on every request. A token
  * issued longer than {@code OIDC_GROUPS_MAX_STALENESS} ago is refused: its groups may be stale.
@@ -151,7 +151,7 @@ public final class BearerAuthenticator implements Authenticator {
         requireAndRecord(identity.username(), identity.groups(), verified);
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         if (digest != null) {
-            cache.put(digest, verified, principal, current, validator.remainingLifetime(verified));
+            cache.offer(digest, verified, principal, current, validator.remainingLifetime(verified));
         }
         return principal;
     }

@@ -14,12 +14,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Bearer JWTs already verified, so that a script repeating its token pays a hash and a lookup
  * instead of a signature check. Bounded in entries and in age; an entry is never used after its
  * token's {@code exp} (checked on every use, with the validator's clock and skew) nor before its
  * {@code nbf}, and never for another discovered provider than the one that verified it.
+ *
+ * <p>A token is kept the second time it is verified, not the first: most tokens an API sees once
+ * (a job's token, a caller's only request), and keeping each of those, in a full cache, cost an
+ * insertion and an eviction per request, a tenth of the RSA verify. The first verification only
+ * notes a fingerprint of the token's digest in a fixed table; a repeated token pays one more
+ * verification, then is answered from the cache.
  *
  * <p>Entries are found by the SHA-256 of the whole token, compared whole; the token itself is not
  * kept. Each entry remembers the key that verified it: at most once a second per key, a use checks
@@ -44,6 +51,12 @@ public final class BearerTokenCache {
     private final Duration maxAge;
     private final long keyRecheckNanos;
     private final boolean keepsNothing;
+    /**
+     * The fingerprints of tokens verified once and not kept, one slot per fingerprint's hash, a later
+     * one overwriting: a hint of what to keep, never a reason to accept (a slot that lies costs one
+     * insertion or one verification more).
+     */
+    private final AtomicLongArray verifiedOnce;
 
     /**
      * A cached verification: the token as verified, the principal it resolved to, and the
@@ -83,6 +96,15 @@ public final class BearerTokenCache {
         public String toString() {
             return "Digest[SHA-256]";
         }
+
+        /** Eight more of the digest's bytes than {@link #hashCode} uses: with it, a table slot tells one token from another. */
+        long fingerprint() {
+            long print = 0;
+            for (int k = 4; k < 12; k++) {
+                print = print << 8 | (bytes[k] & 0xff);
+            }
+            return print;
+        }
     }
 
     /** Creates a cache with the default bounds. */
@@ -107,6 +129,9 @@ public final class BearerTokenCache {
         }
         this.maxAge = maxAge;
         this.keepsNothing = maxEntries == 0;
+        // About as many slots as entries (a power of two, at most a million: 8 MB), so that a token repeated within
+        // that many others is noticed.
+        this.verifiedOnce = new AtomicLongArray(Integer.highestOneBit(Math.min(Math.max(maxEntries, 64), 1 << 20) - 1) << 1);
         long maxAgeNanos = maxAge.toNanos();
         // Maintenance (eviction, expiry) on the thread that wrote. With Caffeine's default, the fork-join pool,
         // each put of a token never seen woke a pool thread: 2-15 us of the request thread's CPU (up to a third
@@ -195,6 +220,30 @@ public final class BearerTokenCache {
             keyConfirmedAt.put(keyId, now);
         }
         return Optional.of(entry);
+    }
+
+    /**
+     * Keeps a verification if the same token was verified before, recently; else only notes it, so
+     * that its next verification is kept.
+     *
+     * @param digest    the token's digest
+     * @param token     the verified token
+     * @param principal its principal
+     * @param provider  the provider that verified it
+     * @param lifetime  how long the token stays valid from now
+     */
+    void offer(Digest digest, VerifiedToken token, Principal principal, DiscoveredProvider provider, Duration lifetime) {
+        if (keepsNothing) {
+            return;
+        }
+        int slot = digest.hashCode() & (verifiedOnce.length() - 1);
+        long print = digest.fingerprint();
+        // Opaque: no ordering is needed, only whole values (a torn long would be one more insertion or verification).
+        if (verifiedOnce.getOpaque(slot) != print) {
+            verifiedOnce.setOpaque(slot, print);
+            return;
+        }
+        put(digest, token, principal, provider, lifetime);
     }
 
     /**

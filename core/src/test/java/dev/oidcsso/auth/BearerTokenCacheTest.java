@@ -106,26 +106,53 @@ class BearerTokenCacheTest {
     }
 
     @Test
-    void aRepeatedTokenIsVerifiedOnceAndAnswersTheSamePrincipal() throws Exception {
+    void aTokenVerifiedTwiceIsKeptAndAnswersTheSamePrincipal() throws Exception {
         BearerTokenCache cache = new BearerTokenCache();
         BearerAuthenticator bearer = authenticator(cache);
         String token = token("alice", START, START.plus(Duration.ofHours(1)));
         Principal first = bearer.authenticate(bearer(token)).orElseThrow();
+        assertEquals(0, cache.size(), "a token seen once is only noted");
         int lookupsAfterFirst = keyLookups.get();
         Principal second = bearer.authenticate(bearer(token)).orElseThrow();
-        assertEquals(first, second);
-        assertEquals("alice", second.username());
-        assertEquals(List.of("mlflow"), second.groups());
-        assertEquals(AuthMethod.BEARER, second.method());
-        assertEquals(lookupsAfterFirst, keyLookups.get(), "the second use needed no key: it was not verified again");
+        assertTrue(keyLookups.get() > lookupsAfterFirst, "the second use is verified again, then kept");
         assertEquals(1, cache.size());
+        int lookupsAfterSecond = keyLookups.get();
+        Principal third = bearer.authenticate(bearer(token)).orElseThrow();
+        assertEquals(first, second);
+        assertEquals(second, third);
+        assertEquals("alice", third.username());
+        assertEquals(List.of("mlflow"), third.groups());
+        assertEquals(AuthMethod.BEARER, third.method());
+        assertEquals(lookupsAfterSecond, keyLookups.get(), "the third use needed no key: it was not verified again");
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void tokensSeenOnceAreNotKeptEvenWhenTheyFillTheNotesTable() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache(5, Duration.ofMinutes(5));
+        BearerAuthenticator bearer = authenticator(cache);
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int k = 0; k < 200; k++) { // three times the table's 64 slots
+            tokens.add(token("user" + k, START, START.plus(Duration.ofHours(1))));
+            bearer.authenticate(bearer(tokens.get(k)));
+        }
+        assertEquals(0, cache.size(), "no token was verified twice");
+        String last = tokens.get(199);
+        bearer.authenticate(bearer(last));
+        assertEquals(1, cache.size(), "the last token's note was still there");
+    }
+
+    /** Uses a token twice, so that the cache keeps it. */
+    private static void keep(BearerAuthenticator bearer, String token) {
+        bearer.authenticate(bearer(token)).orElseThrow();
+        bearer.authenticate(bearer(token)).orElseThrow();
     }
 
     @Test
     void expiryIsCheckedOnEveryRequest() throws Exception {
         BearerAuthenticator bearer = authenticator(new BearerTokenCache());
         String token = token("alice", START, START.plus(Duration.ofMinutes(2)));
-        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        keep(bearer, token);
         clock.advance(Duration.ofMinutes(2).plus(settings.clockSkew()));
         TokenValidationException refused = assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
         assertTrue(refused.getMessage().contains("expired"), refused.getMessage());
@@ -137,7 +164,7 @@ class BearerTokenCacheTest {
         Instant notBefore = START.plus(Duration.ofMinutes(10));
         String token = token("alice", notBefore, START.plus(Duration.ofHours(1)));
         clock.set(notBefore);
-        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        keep(bearer, token);
         clock.set(START); // a clock set back: the cached token is not valid yet
         TokenValidationException refused = assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
         assertTrue(refused.getMessage().contains("not valid before"), refused.getMessage());
@@ -148,7 +175,8 @@ class BearerTokenCacheTest {
         BearerTokenCache cache = new BearerTokenCache(100, Duration.ofMinutes(5), Duration.ZERO);
         BearerAuthenticator bearer = authenticator(cache);
         String token = token("alice", START, START.plus(Duration.ofHours(1)));
-        assertEquals("alice", bearer.authenticate(bearer(token)).orElseThrow().username());
+        keep(bearer, token);
+        assertEquals(1, cache.size());
         RSAKey next = new RSAKeyGenerator(2048).keyID("k2").generate();
         published.set(new JWKSet(List.<JWK>of(next.toPublicJWK())));
         assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(token)));
@@ -160,8 +188,8 @@ class BearerTokenCacheTest {
         BearerTokenCache cache = new BearerTokenCache();
         BearerAuthenticator bearer = authenticator(cache);
         String token = token("alice", START, START.plus(Duration.ofHours(1)));
-        bearer.authenticate(bearer(token));
-        bearer.authenticate(bearer(token("bob", START, START.plus(Duration.ofHours(1)))));
+        keep(bearer, token);
+        keep(bearer, token("bob", START, START.plus(Duration.ofHours(1))));
         assertEquals(2, cache.size());
         cache.dropKey("other-kid");
         assertEquals(2, cache.size());
@@ -177,7 +205,7 @@ class BearerTokenCacheTest {
         BearerTokenCache cache = new BearerTokenCache(5, Duration.ofMinutes(5));
         BearerAuthenticator bearer = authenticator(cache);
         for (int k = 0; k < 50; k++) {
-            bearer.authenticate(bearer(token("user" + k, START, START.plus(Duration.ofHours(1)))));
+            keep(bearer, token("user" + k, START, START.plus(Duration.ofHours(1))));
         }
         assertTrue(cache.size() <= 5, "the cache holds " + cache.size() + " tokens");
     }
@@ -186,7 +214,7 @@ class BearerTokenCacheTest {
     void aTamperedTokenIsNotTheCachedOne() throws Exception {
         BearerAuthenticator bearer = authenticator(new BearerTokenCache());
         String token = token("alice", START, START.plus(Duration.ofHours(1)));
-        bearer.authenticate(bearer(token));
+        keep(bearer, token);
         String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertThrows(TokenValidationException.class, () -> bearer.authenticate(bearer(tampered)));
     }
