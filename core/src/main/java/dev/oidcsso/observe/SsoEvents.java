@@ -117,11 +117,11 @@ public interface SsoEvents {
         try {
             result = attempt.get();
         } catch (RuntimeException e) {
-            authentication(name(authenticator.getClass().getSimpleName(), "Authenticator"), "failure");
+            authentication(TypeWords.AUTHENTICATORS.get(authenticator.getClass()), "failure");
             throw e;
         }
         if (result.isPresent()) {
-            authentication(name(authenticator.getClass().getSimpleName(), "Authenticator"), "success");
+            authentication(TypeWords.AUTHENTICATORS.get(authenticator.getClass()), "success");
         }
         return result;
     }
@@ -135,22 +135,6 @@ public interface SsoEvents {
      * @return the reason word
      */
     static String reason(Throwable failure) {
-        return name(failure.getClass().getSimpleName(), "Exception");
-    }
-
-    private static String name(String typeName, String suffix) {
-        String name = typeName.endsWith(suffix) ? typeName.substring(0, typeName.length() - suffix.length()) : typeName;
-        if (name.isEmpty()) {
-            return "other";
-        }
-        StringBuilder snake = new StringBuilder(name.length() + 4);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isUpperCase(c) && i > 0) {
-                snake.append('_');
-            }
-            snake.append(Character.toLowerCase(c));
-        }
-        return snake.toString();
+        return TypeWords.EXCEPTIONS.get(failure.getClass());
     }
 }

@@ -58,6 +58,12 @@ public final class JwksCache implements JWKSource<SecurityContext> {
     private volatile Instant lastAttempt = Instant.EPOCH;
     private volatile Instant lastBearerFetch = Instant.EPOCH;
     private volatile String failure;
+    /**
+     * The last selection from the cached keys: every token an IdP signs with one header asks the same
+     * selector (the lean processor keeps one per header), and matching it against each key again per
+     * token cost about a microsecond.
+     */
+    private volatile Selection lastSelection;
 
     /**
      * How long keys are kept and how often they may be fetched again.
@@ -97,6 +103,10 @@ public final class JwksCache implements JWKSource<SecurityContext> {
     private record Snapshot(JWKSet keys, Instant fetchedAt) {
     }
 
+    /** What a selector (the same object, not an equal one) found in a snapshot's keys; {@code found} is unmodifiable. */
+    private record Selection(JWKSelector selector, Snapshot snapshot, List<JWK> found) {
+    }
+
     /** Why a fetch is wanted; each has its own rule of how often it may happen. */
     private enum Reason { LOGIN, BEARER, EXPIRED }
 
@@ -130,8 +140,14 @@ public final class JwksCache implements JWKSource<SecurityContext> {
         if (!clock.instant().isBefore(current.fetchedAt().plus(policy.timeToLive()))) {
             current = fetch(seenAttempts, Reason.EXPIRED, current);
         }
+        Selection last = lastSelection;
+        if (last != null && last.selector() == selector && last.snapshot() == current) {
+            return last.found();
+        }
         List<JWK> found = selector.select(current.keys());
         if (!found.isEmpty()) {
+            found = List.copyOf(found);
+            lastSelection = new Selection(selector, current, found);
             return found;
         }
         Snapshot after = fetch(seenAttempts, onUnknownKey, current);
