@@ -151,7 +151,7 @@ public final class BearerAuthenticator implements Authenticator {
         requireAndRecord(identity.username(), identity.groups(), verified);
         Principal principal = new Principal(identity.username(), identity.groups(), identity.admin(), AuthMethod.BEARER, Optional.empty());
         if (digest != null) {
-            cache.offer(digest, verified, principal, current, validator.remainingLifetime(verified));
+            cache.offer(digest, verified, principal, current, validator);
         }
         return principal;
     }

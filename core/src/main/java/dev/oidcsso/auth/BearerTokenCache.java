@@ -230,9 +230,9 @@ public final class BearerTokenCache {
      * @param token     the verified token
      * @param principal its principal
      * @param provider  the provider that verified it
-     * @param lifetime  how long the token stays valid from now
+     * @param validator the validator that verified it (how long the token stays valid, asked only when it is kept)
      */
-    void offer(Digest digest, VerifiedToken token, Principal principal, DiscoveredProvider provider, Duration lifetime) {
+    void offer(Digest digest, VerifiedToken token, Principal principal, DiscoveredProvider provider, TokenValidator validator) {
         if (keepsNothing) {
             return;
         }
@@ -243,7 +243,7 @@ public final class BearerTokenCache {
             verifiedOnce.setOpaque(slot, print);
             return;
         }
-        put(digest, token, principal, provider, lifetime);
+        put(digest, token, principal, provider, validator.remainingLifetime(token));
     }
 
     /**
