@@ -265,6 +265,22 @@ class JwksCacheTest {
         assertEquals(3, jwksFetches(), "fresh again");
     }
 
+    @Test
+    void aKidReKeyedAtTheIdpIsNotServedFromTheLastSelection() throws Exception {
+        RSAKey old = rsa(rsa(), "same-kid");
+        published.add(old);
+        assertEquals("alice", validator.validateBearer(provider, accessToken(old), List.of(CLIENT)).getSubject());
+        assertEquals("alice", validator.validateBearer(provider, accessToken(old), List.of(CLIENT)).getSubject());
+        RSAKey replacement = rsa(rsa(), "same-kid");
+        published.clear();
+        published.add(replacement);
+        clock.advance(Duration.ofMinutes(16)); // past the keys' time to live: the next use fetches them again
+        assertThrows(TokenValidationException.class, () -> validator.validateBearer(provider, accessToken(old), List.of(CLIENT)),
+                "the old key's token, with the very same header, is refused once the IdP re-keyed that kid");
+        assertEquals(2, jwksFetches());
+        assertEquals("alice", validator.validateBearer(provider, accessToken(replacement), List.of(CLIENT)).getSubject());
+    }
+
     private int jwksFetches() {
         return server.requests("/jwks").size();
     }
