@@ -81,7 +81,7 @@ public class BearerBenchmark {
 
     private static final int DISTINCT = 1024;
     private static final String ISSUER = "https://idp.example.com";
-    /** Far fewer than the tokens: every put past the first rounds evicts one. */
+    /** Far fewer than the tokens: its 64 note slots are overwritten every round, so that no token is kept. */
     private static final int SMALL_CACHE = 64;
 
     private ProviderConnection connection;

@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A bearer request through the whole of {@link OidcSso#process}, as deployed (the verified-token
- * cache on, with its default bound), with a token never seen before on every request, beside the
+ * A bearer request through the whole of {@link OidcSso#process} with the framework's defaults (the
+ * verified-token cache on, with its default bound) and no store (so no user records on the path),
+ * with a token never seen before on every request, beside the
  * floor: the JDK's RSA verify of the same token. Each request carries a new token: cycling through
  * a fixed set would be answered from the cache after two rounds, so the tokens are signed
  * beforehand, as many as the run uses, and each is sent once.

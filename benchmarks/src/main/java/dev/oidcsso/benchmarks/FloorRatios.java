@@ -74,7 +74,8 @@ public final class FloorRatios {
 
     private static void bearerRequest(List<String> rows, double seconds) throws Exception {
         // Every request needs a token never sent before. Half the time goes to the floor, and a request costs at least
-        // the floor's 40 us or so: that many tokens, besides the warm-up's and the batch sizing's, always suffice.
+        // the floor, 40 us or more on the machines this ran on: that many tokens suffice there; on a faster one the run
+        // ends early, with fewer batches, and says how many.
         int warmUp = 15_000;
         int measured = (int) (seconds * 1e6 / 2 / 40);
         System.out.println("signing " + (warmUp + measured) + " tokens ...");
@@ -116,8 +117,8 @@ public final class FloorRatios {
     private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName, int figureBudget)
             throws Exception {
         double[] result = compare(figure, floor, seconds, figureBudget);
-        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s; median of the pairs' ratios %.3fx)",
-                title, result[0], result[1], result[0] / result[1], floorName, result[2]);
+        String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s; median of the %d pairs' ratios %.3fx)",
+                title, result[0], result[1], result[0] / result[1], floorName, (int) result[3], result[2]);
         System.out.println(line);
         return line;
     }
@@ -162,8 +163,8 @@ public final class FloorRatios {
      */
     private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds, int figureBudget) throws Exception {
         int[] figureCalls = new int[1];
-        int figureBatch = batchSize(figure, figureCalls);
-        int floorBatch = batchSize(floor, new int[1]);
+        int figureBatch = batchSize(figure, figureCalls, figureBudget);
+        int floorBatch = batchSize(floor, new int[1], Integer.MAX_VALUE);
         List<Double> figures = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         // A batch and the floor's next to it ran within 100 ms of each other, on a machine as busy: their ratio is steadier
@@ -184,12 +185,15 @@ public final class FloorRatios {
         if (figures.isEmpty()) {
             throw new IllegalStateException("the figure's budget of " + figureBudget + " calls ran out before the first measured batch");
         }
-        return new double[] {median(figures), median(floors), median(ratios)};
+        return new double[] {median(figures), median(floors), median(ratios), figures.size()};
     }
 
-    private static int batchSize(Callable<?> operation, int[] calls) throws Exception {
+    private static int batchSize(Callable<?> operation, int[] calls, int budget) throws Exception {
         int size = 1;
         while (true) {
+            if ((long) calls[0] + size > budget) {
+                throw new IllegalStateException("the figure's budget of " + budget + " calls ran out while sizing its batches");
+            }
             long start = THREADS.getCurrentThreadCpuTime();
             for (int k = 0; k < size; k++) {
                 operation.call();

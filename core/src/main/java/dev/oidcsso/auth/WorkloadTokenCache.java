@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Workload tokens already verified, as {@link BearerTokenCache} keeps the IdP's: a pipeline repeating
- * its token pays a hash and a lookup instead of a signature check. Bounded in entries and in age;
+ * Workload tokens already verified: a pipeline repeating its token pays a hash and a lookup instead
+ * of a signature check. Unlike {@link BearerTokenCache}, it keeps a token the first time it is
+ * verified: a job's token is sent again and again for the job's length. Bounded in entries and in age;
  * the caller checks {@code exp} and {@code nbf} on every use; at most once a second per key, a use
  * checks that the issuer still publishes the key that verified the token, and every entry of a key
  * that left the issuer's JWKS is dropped. Found by the SHA-256 of the whole token; the token itself

@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The verified-bearer cache: a repeated token is not verified again, yet its {@code exp} and
+ * The verified-bearer cache: a token verified twice is kept and not verified again, yet its {@code exp} and
  * {@code nbf} are checked on every request, entries are bounded, and a key the IdP drops takes its
  * cached tokens with it.
  */

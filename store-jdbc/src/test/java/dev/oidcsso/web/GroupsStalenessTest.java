@@ -104,7 +104,7 @@ class GroupsStalenessTest {
         String bearer = "Bearer " + op.accessToken(Map.of());
         assertEquals(200, call(bearer).statusCode());
         clock.advance(BOUND.minusSeconds(1));
-        assertEquals(200, call(bearer).statusCode(), "cached and within the bound");
+        assertEquals(200, call(bearer).statusCode(), "within the bound (verified a second time, and kept)");
 
         clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> stale = call(bearer);
