@@ -12,6 +12,8 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.config.StoreSettings;
+import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.Outcome;
 
@@ -19,19 +21,28 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * A bearer request through the whole of {@link OidcSso#process} with the framework's defaults (the
- * verified-token cache on, with its default bound) and no store (so no user records on the path),
- * with a token never seen before on every request, beside the
+ * verified-token cache on, with its default bound), with a token never seen before on every
+ * request, beside the
  * floor: the JDK's RSA verify of the same token. Each request carries a new token: cycling through
  * a fixed set would be answered from the cache after two rounds, so the tokens are signed
  * beforehand, as many as the run uses, and each is sent once.
+ *
+ * <p>Without a store, each token names a user of its own and nothing is recorded. With the embedded
+ * H2 store, the tokens name 100 users in turn, as an API's callers send many tokens each: each
+ * request looks its user up (cached) and records nothing new.
  *
  * <p>Not a JMH class: JMH's timed iterations would need more tokens than can be signed before a
  * run. {@link FloorRatios} runs it ({@code FloorRatios 6 bearer-request}).
@@ -42,6 +53,8 @@ final class BearerRequestBenchmark implements AutoCloseable {
 
     private final HttpServer idp;
     private final OidcSso sso;
+    private final Optional<Database> database;
+    private final Optional<Path> dataDir;
     private final BenchmarkRequest[] requests;
     private final byte[][] signingInputs;
     private final byte[][] signatures;
@@ -54,9 +67,10 @@ final class BearerRequestBenchmark implements AutoCloseable {
      * Starts a stub IdP (discovery and keys), the framework, and signs the tokens.
      *
      * @param tokens how many requests the run makes at most
+     * @param withStore whether the framework has the embedded H2 store (tokens of 100 users) or none (a user per token)
      * @throws Exception if the set-up fails
      */
-    BearerRequestBenchmark(int tokens) throws Exception {
+    BearerRequestBenchmark(int tokens, boolean withStore) throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         publicKey = key.toRSAPublicKey();
@@ -71,18 +85,24 @@ final class BearerRequestBenchmark implements AutoCloseable {
         idp.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery));
         idp.createContext("/jwks", exchange -> send(exchange, jwks));
         idp.start();
-        sso = OidcSso.create(OidcSettings.builder().discoveryUrl(issuer + "/.well-known/openid-configuration")
-                .client(CLIENT, "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build());
+        OidcSettings settings = OidcSettings.builder().discoveryUrl(issuer + "/.well-known/openid-configuration")
+                .client(CLIENT, "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
+        dataDir = withStore ? Optional.of(Files.createTempDirectory("oidc-sso-bearer-bench")) : Optional.empty();
+        database = dataDir.map(dir -> Database.open(StoreSettings.embedded(dir)));
+        sso = database.isPresent() ? OidcSso.builder(settings).database(database.get()).build() : OidcSso.create(settings);
+        int users = withStore ? 100 : tokens;
 
         requests = new BenchmarkRequest[tokens];
         signingInputs = new byte[tokens][];
         signatures = new byte[tokens][];
         RSASSASigner signer = new RSASSASigner(key);
         long now = System.currentTimeMillis();
-        // Signing is a thousand times the cost of a verify: every core helps.
+        // Signing is a thousand times the cost of a verify: every core helps. The jti makes each token distinct: RS256
+        // signatures are deterministic, so two tokens of the same claims would be the same token.
         IntStream.range(0, tokens).parallel().forEach(k -> {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
-                    .issuer(issuer).subject("user" + k).audience(CLIENT).claim("preferred_username", "user" + k)
+                    .issuer(issuer).subject("user" + k % users).audience(CLIENT).claim("preferred_username", "user" + k % users)
+                    .jwtID("token-" + k)
                     .claim("groups", List.of("mlflow", "data")).issueTime(new Date(now))
                     .expirationTime(new Date(now + 3_600_000)).build());
             try {
@@ -147,8 +167,16 @@ final class BearerRequestBenchmark implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         sso.close();
+        database.ifPresent(Database::close);
         idp.stop(0);
+        if (dataDir.isPresent()) {
+            try (Stream<Path> files = Files.walk(dataDir.get())) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 }

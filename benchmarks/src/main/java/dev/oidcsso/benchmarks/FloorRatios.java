@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * methods; this is their companion for noisy machines.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.oidcsso.benchmarks.FloorRatios [seconds-per-pair]
- * [bearer|bearer-request|permissions|session]} (the last to run one group only)
+ * [bearer|bearer-request|bearer-request-h2|permissions|session]} (the last to run one group only)
  */
 public final class FloorRatios {
 
@@ -41,7 +41,10 @@ public final class FloorRatios {
             bearer(rows, seconds);
         }
         if (only.isEmpty() || only.equals("bearer-request")) {
-            bearerRequest(rows, seconds);
+            bearerRequest(rows, seconds, false);
+        }
+        if (only.isEmpty() || only.equals("bearer-request-h2")) {
+            bearerRequest(rows, seconds, true);
         }
         if (only.isEmpty() || only.equals("permissions")) {
             permissions(rows, seconds);
@@ -72,18 +75,18 @@ public final class FloorRatios {
         }
     }
 
-    private static void bearerRequest(List<String> rows, double seconds) throws Exception {
+    private static void bearerRequest(List<String> rows, double seconds, boolean withStore) throws Exception {
         // Every request needs a token never sent before. Half the time goes to the floor, and a request costs at least
         // the floor, 40 us or more on the machines this ran on: that many tokens suffice there; on a faster one the run
         // ends early, with fewer batches, and says how many.
         int warmUp = 15_000;
         int measured = (int) (seconds * 1e6 / 2 / 40);
         System.out.println("signing " + (warmUp + measured) + " tokens ...");
-        try (BearerRequestBenchmark request = new BearerRequestBenchmark(warmUp + measured)) {
+        try (BearerRequestBenchmark request = new BearerRequestBenchmark(warmUp + measured, withStore)) {
             for (int k = 0; k < warmUp; k++) {
                 request.request(); // until the JIT has compiled the path; cycling tokens would warm the cache instead
             }
-            rows.add(row("bearer request, distinct tokens, whole OidcSso.process vs RSA verify", request::request,
+            rows.add(row("bearer request, distinct tokens, whole OidcSso.process" + (withStore ? ", H2 store" : "") + " vs RSA verify", request::request,
                     request::floorRsaVerify, seconds, "RSA verify", measured));
         }
     }
