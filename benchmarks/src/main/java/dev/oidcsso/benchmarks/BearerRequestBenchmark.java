@@ -3,13 +3,11 @@ package dev.oidcsso.benchmarks;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.StoreSettings;
@@ -18,8 +16,6 @@ import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.Outcome;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +31,7 @@ import java.util.stream.Stream;
 /**
  * A bearer request through the whole of {@link OidcSso#process} with the framework's defaults (the
  * verified-token cache on, with its default bound), with a token never seen before on every
- * request, beside the
- * floor: the JDK's RSA verify of the same token. Each request carries a new token: cycling through
+ * request, beside the floor: the JDK's RSA verify of the same token. Each request carries a new token: cycling through
  * a fixed set would be answered from the cache after two rounds, so the tokens are signed
  * beforehand, as many as the run uses, and each is sent once.
  *
@@ -45,7 +40,7 @@ import java.util.stream.Stream;
  * request looks its user up (cached) and records nothing new.
  *
  * <p>Not a JMH class: JMH's timed iterations would need more tokens than can be signed before a
- * run. {@link FloorRatios} runs it ({@code FloorRatios 6 bearer-request}).
+ * run. {@link FloorRatios} runs it ({@code FloorRatios 4 bearer-request}).
  */
 final class BearerRequestBenchmark implements AutoCloseable {
 
@@ -71,19 +66,11 @@ final class BearerRequestBenchmark implements AutoCloseable {
      * @throws Exception if the set-up fails
      */
     BearerRequestBenchmark(int tokens, boolean withStore) throws Exception {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         publicKey = key.toRSAPublicKey();
         rsa = Signature.getInstance("SHA256withRSA");
-        idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        String issuer = "http://127.0.0.1:" + idp.getAddress().getPort();
-        String discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
-                + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
-                + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
-                + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
-        String jwks = new JWKSet(key.toPublicJWK()).toString();
-        idp.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery));
-        idp.createContext("/jwks", exchange -> send(exchange, jwks));
+        idp = StubIdp.loopback(16);
+        String issuer = StubIdp.publish(idp, key);
         idp.start();
         OidcSettings settings = OidcSettings.builder().discoveryUrl(issuer + "/.well-known/openid-configuration")
                 .client(CLIENT, "bench-secret").secretKey("benchmark-secret-key-benchmark-secret-key").build();
@@ -116,24 +103,7 @@ final class BearerRequestBenchmark implements AutoCloseable {
             signingInputs[k] = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
             signatures[k] = new Base64URL(parts[2]).decode();
         });
-        awaitDiscovery();
-    }
-
-    private static void send(HttpExchange exchange, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
-    private void awaitDiscovery() throws InterruptedException {
-        for (int tries = 0; tries < 200 && !sso.ready(); tries++) {
-            Thread.sleep(50);
-        }
-        if (!sso.ready()) {
-            throw new IllegalStateException("the stub IdP was not discovered");
-        }
+        StubIdp.awaitDiscovery(sso);
     }
 
     /**

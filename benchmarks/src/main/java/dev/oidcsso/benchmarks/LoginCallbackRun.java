@@ -3,13 +3,11 @@ package dev.oidcsso.benchmarks;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.StoreSettings;
@@ -21,11 +19,8 @@ import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.Outcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,10 +99,6 @@ public final class LoginCallbackRun {
         boolean postgres = args.length > 3 && args[3].equals("postgres");
         long idpMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
         int threads = args.length > 5 ? Integer.parseInt(args[5]) : 1;
-        // The JDK's HTTP server writes a response's headers and body in two segments; without this, Nagle's algorithm
-        // holds the body until the client's delayed acknowledgement, 40 ms a login, and a run long enough to warm the
-        // JIT up would take many minutes. It changes the stub IdP's latency only, not the application's CPU.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path dir = Files.createTempDirectory("oidc-sso-callback");
         AtomicInteger browserCount = new AtomicInteger();
         ExecutorService browsers = Executors.newFixedThreadPool(threads, runnable -> new Thread(runnable, BROWSER_THREAD + browserCount.incrementAndGet()));
@@ -119,7 +110,7 @@ public final class LoginCallbackRun {
                     .client(CLIENT, "callback-bench-secret").secretKey("callback-bench-secret-key-callback-bench-key").build())
                     .database(database).build();
             try {
-                awaitReady(sso);
+                StubIdp.awaitDiscovery(sso);
                 List<Double> callbacks = new ArrayList<>();
                 List<Double> floors = new ArrayList<>();
                 List<Double> background = new ArrayList<>();
@@ -189,15 +180,6 @@ public final class LoginCallbackRun {
             cpu += share.get();
         }
         return cpu;
-    }
-
-    private static void awaitReady(OidcSso sso) throws InterruptedException {
-        for (int k = 0; k < 200 && !sso.ready(); k++) {
-            Thread.sleep(50);
-        }
-        if (!sso.ready()) {
-            throw new IllegalStateException("the stub IdP was not discovered");
-        }
     }
 
     /** CPU nanoseconds so far of every live Java thread but the caller's and the IdP's, by thread id. */
@@ -304,17 +286,10 @@ public final class LoginCallbackRun {
             key = new RSAKeyGenerator(2048).keyID("k1").generate();
             publicKey = key.toRSAPublicKey();
             rsa = Signature.getInstance("SHA256withRSA");
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server = StubIdp.loopback(64);
             AtomicInteger workers = new AtomicInteger();
             server.setExecutor(Executors.newFixedThreadPool(Math.max(2, concurrent), runnable -> new Thread(runnable, IDP_THREAD + workers.incrementAndGet())));
-            issuer = "http://127.0.0.1:" + server.getAddress().getPort();
-            String discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
-                    + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
-                    + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
-            String jwks = new JWKSet(key.toPublicJWK()).toString();
-            server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery.getBytes(StandardCharsets.UTF_8)));
-            server.createContext("/jwks", exchange -> send(exchange, jwks.getBytes(StandardCharsets.UTF_8)));
+            issuer = StubIdp.publish(server, key);
             server.createContext("/token", exchange -> {
                 String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 byte[] body = responses.remove(QueryString.parse(form).getOrDefault("code", ""));
@@ -330,17 +305,9 @@ public final class LoginCallbackRun {
                     exchange.close();
                     return;
                 }
-                send(exchange, body);
+                StubIdp.sendJson(exchange, body);
             });
             server.start();
-        }
-
-        private static void send(HttpExchange exchange, byte[] body) throws IOException {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.getResponseHeaders().add("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
         }
 
         /** Whether a thread is one of the IdP's: its work is not the application's. */
