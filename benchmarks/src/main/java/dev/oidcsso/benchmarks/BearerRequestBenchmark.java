@@ -21,12 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * A bearer request through the whole of {@link OidcSso#process} with the framework's defaults (the
@@ -142,11 +140,7 @@ final class BearerRequestBenchmark implements AutoCloseable {
         database.ifPresent(Database::close);
         idp.stop(0);
         if (dataDir.isPresent()) {
-            try (Stream<Path> files = Files.walk(dataDir.get())) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            TempDirectories.delete(dataDir.get());
         }
     }
 }

@@ -36,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -124,7 +123,7 @@ public final class ContainerLoadRun {
                             container, median(openCpu), median(closedCpu)));
                 }
             } finally {
-                delete(dir);
+                TempDirectories.delete(dir);
             }
         }
         System.out.println();
@@ -264,14 +263,6 @@ public final class ContainerLoadRun {
     private static boolean onPath(String program) {
         String path = System.getenv("PATH");
         return path != null && Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 
     /** The page: the same bytes whoever asks, so both pages cost the application the same. */

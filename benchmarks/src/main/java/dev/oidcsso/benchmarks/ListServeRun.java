@@ -12,12 +12,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Issue 16 point 6 through HTTP: the demo server (Jetty, embedded H2) seeded with the volumes of
@@ -71,11 +69,7 @@ public final class ListServeRun {
             System.out.printf(Locale.ROOT, "errors %d%n", browser.errors());
         } finally {
             server.stop();
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            TempDirectories.delete(dataDir);
         }
     }
 

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * The application's CPU time for one login callback, apart from the IdP's answer: the whole
@@ -144,11 +142,7 @@ public final class LoginCallbackRun {
             }
         } finally {
             browsers.shutdownNow();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            TempDirectories.delete(dir);
         }
     }
 

@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,11 +86,7 @@ public final class SoakRun {
         } finally {
             server.stop();
             System.out.printf(Locale.ROOT, "file after the server stopped (H2 compacts at close): %.1f MB%n", size(dataDir) / 1e6);
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            TempDirectories.delete(dataDir);
         }
     }
 

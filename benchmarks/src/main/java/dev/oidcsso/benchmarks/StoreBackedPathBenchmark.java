@@ -30,10 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The per-request path of a script and of a permission check on a warm instance with the embedded
@@ -91,11 +89,7 @@ public class StoreBackedPathBenchmark {
     public void tearDown() throws IOException {
         sso.close();
         database.close();
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+        TempDirectories.delete(dataDir);
     }
 
     /**
