@@ -119,9 +119,9 @@ public final class FloorRatios {
 
     private static String row(String title, Callable<?> figure, Callable<?> floor, double seconds, String floorName, int figureBudget)
             throws Exception {
-        double[] result = compare(figure, floor, seconds, figureBudget);
+        Comparison result = compare(figure, floor, seconds, figureBudget);
         String line = String.format(Locale.ROOT, "%-58s %9.2f us %9.2f us %7.3fx  (floor: %s; median of the %d pairs' ratios %.3fx)",
-                title, result[0], result[1], result[0] / result[1], floorName, (int) result[3], result[2]);
+                title, result.figure(), result.floor(), result.figure() / result.floor(), floorName, result.pairs(), result.pairRatio());
         System.out.println(line);
         return line;
     }
@@ -159,15 +159,24 @@ public final class FloorRatios {
     }
 
     /**
-     * Median CPU microseconds per operation of each, and the median ratio of a figure batch to the
-     * floor batch after it, over alternating batches of about 50 ms each,
-     * calling the figure at most {@code figureBudget} times (once its batches would pass that, the
-     * run ends early).
+     * What {@link #compare} measured.
+     *
+     * @param figure    the figure's median CPU microseconds per operation
+     * @param floor     the floor's
+     * @param pairRatio the median ratio of a figure batch to the floor batch after it
+     * @param pairs     how many pairs of batches were measured
      */
-    private static double[] compare(Callable<?> figure, Callable<?> floor, double seconds, int figureBudget) throws Exception {
-        int[] figureCalls = new int[1];
-        int figureBatch = batchSize(figure, figureCalls, figureBudget);
-        int floorBatch = batchSize(floor, new int[1], Integer.MAX_VALUE);
+    private record Comparison(double figure, double floor, double pairRatio, int pairs) {
+    }
+
+    /**
+     * The figure and its floor over alternating batches of about 50 ms each, calling the figure at
+     * most {@code figureBudget} times (once its batches would pass that, the run ends early).
+     */
+    private static Comparison compare(Callable<?> figure, Callable<?> floor, double seconds, int figureBudget) throws Exception {
+        int figureBatch = batchSize(figure, figureBudget);
+        int floorBatch = batchSize(floor, Integer.MAX_VALUE);
+        long figureCalls = callsToSize(figureBatch);
         List<Double> figures = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         // A batch and the floor's next to it ran within 100 ms of each other, on a machine as busy: their ratio is steadier
@@ -175,8 +184,8 @@ public final class FloorRatios {
         List<Double> ratios = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         int round = 0;
-        while ((System.nanoTime() < end || figures.size() < 5) && (long) figureCalls[0] + figureBatch <= figureBudget) {
-            figureCalls[0] += figureBatch;
+        while ((System.nanoTime() < end || figures.size() < 5) && figureCalls + figureBatch <= figureBudget) {
+            figureCalls += figureBatch;
             double a = batch(figure, figureBatch);
             double b = batch(floor, floorBatch);
             if (round++ >= 2) { // the first rounds warm up
@@ -188,20 +197,24 @@ public final class FloorRatios {
         if (figures.isEmpty()) {
             throw new IllegalStateException("the figure's budget of " + figureBudget + " calls ran out before the first measured batch");
         }
-        return new double[] {median(figures), median(floors), median(ratios), figures.size()};
+        return new Comparison(median(figures), median(floors), median(ratios), figures.size());
     }
 
-    private static int batchSize(Callable<?> operation, int[] calls, int budget) throws Exception {
+    /** How many calls {@link #batchSize} made to arrive at a size: each batch doubles the one before, from 1. */
+    private static long callsToSize(int size) {
+        return 2L * size - 1;
+    }
+
+    private static int batchSize(Callable<?> operation, int budget) throws Exception {
         int size = 1;
         while (true) {
-            if ((long) calls[0] + size > budget) {
+            if (callsToSize(size) > budget) {
                 throw new IllegalStateException("the figure's budget of " + budget + " calls ran out while sizing its batches");
             }
             long start = THREADS.getCurrentThreadCpuTime();
             for (int k = 0; k < size; k++) {
                 operation.call();
             }
-            calls[0] += size;
             long spent = THREADS.getCurrentThreadCpuTime() - start;
             if (spent > 50_000_000L || size > 1 << 24) {
                 return size;

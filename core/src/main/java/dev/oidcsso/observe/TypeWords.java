@@ -24,7 +24,7 @@ final class TypeWords {
         };
     }
 
-    static String word(String typeName, String suffix) {
+    private static String word(String typeName, String suffix) {
         String name = typeName.endsWith(suffix) ? typeName.substring(0, typeName.length() - suffix.length()) : typeName;
         if (name.isEmpty()) {
             return "other";
