@@ -1,5 +1,6 @@
 package dev.oidcsso.login;
 
+import dev.oidcsso.observe.ForeignText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +38,8 @@ public final class Audit {
     }
 
     static String clean(String value) {
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_VALUE) + 3);
         boolean quote = value.isEmpty() || value.chars().anyMatch(c -> c == ' ' || c == '=' || c == '"');
-        for (int i = 0; i < value.length() && i < MAX_VALUE; i++) {
-            char c = value.charAt(i);
-            out.append(Character.isISOControl(c) || c == '"' ? '?' : c);
-        }
-        if (value.length() > MAX_VALUE) {
-            out.append("...");
-        }
-        return quote ? "\"" + out + "\"" : out.toString();
+        String line = ForeignText.oneLine(value, MAX_VALUE).replace('"', '?');
+        return quote ? "\"" + line + "\"" : line;
     }
 }

@@ -1,6 +1,7 @@
 package dev.oidcsso.oidc;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import dev.oidcsso.observe.ForeignText;
 
 /**
  * The identity provider answered a login's back-channel request (token endpoint, UserInfo), but not
@@ -11,6 +12,8 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
 public class ProviderResponseException extends LoginException {
 
     private static final long serialVersionUID = 1L;
+    private static final int MAX_CODE = 64;
+    private static final int MAX_DESCRIPTION = 300;
 
     /**
      * Creates the exception.
@@ -64,7 +67,9 @@ public class ProviderResponseException extends LoginException {
     static String describe(ErrorObject error, int httpStatus) {
         String code = error == null ? null : error.getCode();
         String description = error == null ? null : error.getDescription();
-        String text = code == null || code.isBlank() ? "HTTP " + httpStatus + " without an error code" : code + " (HTTP " + httpStatus + ")";
-        return description == null || description.isBlank() ? text : text + ": " + description;
+        // The IdP's words end up in log lines and error pages: one line, bounded, whatever the SDK lets through.
+        String text = code == null || code.isBlank() ? "HTTP " + httpStatus + " without an error code"
+                : ForeignText.oneLine(code, MAX_CODE) + " (HTTP " + httpStatus + ")";
+        return description == null || description.isBlank() ? text : text + ": " + ForeignText.oneLine(description, MAX_DESCRIPTION);
     }
 }

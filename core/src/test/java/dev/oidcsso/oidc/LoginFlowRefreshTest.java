@@ -26,6 +26,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link LoginFlow#refresh} as {@code SessionRefresher} sees it: the token endpoint's answer is read by
@@ -119,5 +120,21 @@ class LoginFlowRefreshTest {
         e = assertThrows(RuntimeException.class, () -> flow.refresh(provider, "rt-old", token -> { }));
         assertEquals("ProviderResponseException 400", e.getClass().getSimpleName() + " " + (e instanceof OidcSsoException o ? o.status() : 0),
                 String.valueOf(e));
+    }
+
+    /**
+     * The IdP's error description reaches log lines and error pages through the exception's message: one line (a
+     * Unicode line separator, which the SDK removes too) and bounded, however long the IdP made it.
+     */
+    @Test
+    void aRefusalsDescriptionIsOneBoundedLineInTheMessage() {
+        String description = "Grant revoked\u2028FORGED LOG LINE " + "x".repeat(5_000);
+        next = new StubHttpServer.Response(400, Map.of("Content-Type", "application/json"),
+                "{\"error\":\"invalid_grant\",\"error_description\":\"" + description + "\"}");
+        ProviderResponseException e = assertThrows(ProviderResponseException.class, () -> flow.refresh(provider, "rt-old", token -> { }));
+        assertTrue(e.getMessage().matches("The identity provider refused to refresh the session: invalid_grant \\(HTTP 400\\): "
+                + "Grant revoked.?FORGED LOG LINE x{200,}\\.\\.\\."), e.getMessage());
+        assertTrue(e.getMessage().length() < 500, "message of " + e.getMessage().length() + " characters");
+        assertTrue(e.getMessage().chars().noneMatch(c -> c == '\u2028' || Character.isISOControl(c)), e.getMessage());
     }
 }

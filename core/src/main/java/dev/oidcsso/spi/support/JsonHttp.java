@@ -2,6 +2,7 @@ package dev.oidcsso.spi.support;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oidcsso.observe.ForeignText;
 
 import java.io.IOException;
 import java.net.URI;
@@ -196,7 +197,7 @@ public final class JsonHttp {
             return "";
         }
         String text = description.isEmpty() ? code : code + ": " + description;
-        return " (" + (text.length() > 200 ? text.substring(0, 200) + "..." : text) + ")";
+        return " (" + ForeignText.oneLine(text, 200) + ")";
     }
 
     /** An answer beyond {@link #MAX_ANSWER_BYTES}. */

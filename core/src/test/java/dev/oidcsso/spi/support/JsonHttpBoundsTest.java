@@ -21,7 +21,9 @@ class JsonHttpBoundsTest {
     @BeforeEach
     void start() {
         server = StubServer.start().on("/ok", (exchange, request) -> StubServer.respond(exchange, 200, "application/json", "{\"value\":1}"))
-                .on("/trickle", StubServer.trickle()).on("/endless", StubServer.endless());
+                .on("/trickle", StubServer.trickle())
+                .on("/refused", (exchange, request) -> StubServer.respond(exchange, 403, "application/json",
+                        "{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Denied\\r\\nFORGED LOG LINE\\u001b[31m\"}}")).on("/endless", StubServer.endless());
         base = server.baseUrl();
     }
 
@@ -45,5 +47,12 @@ class JsonHttpBoundsTest {
     void anAnswerWithoutEndIsCutAtItsSizeBound() {
         JsonHttpException e = assertThrows(JsonHttpException.class, () -> JsonHttp.create(Duration.ofSeconds(30)).get(base.resolve("/endless")));
         assertTrue(e.getMessage().contains("larger than 1024 KiB"), e.getMessage());
+    }
+
+    /** An API's error message ends up in a log line through the exception: one line, whatever the API sent. */
+    @Test
+    void anErrorMessageWithLineBreaksIsOneLine() {
+        JsonHttpException e = assertThrows(JsonHttpException.class, () -> JsonHttp.create(Duration.ofSeconds(5)).get(base.resolve("/refused")));
+        assertTrue(e.getMessage().contains("Authorization_RequestDenied: Denied??FORGED LOG LINE?[31m"), e.getMessage());
     }
 }
