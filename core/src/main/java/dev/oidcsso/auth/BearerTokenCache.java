@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>A token is kept the second time it is verified, not the first: most tokens an API sees once
  * (a job's token, a caller's only request), and keeping each of those, in a full cache, cost an
  * insertion and an eviction per request, a tenth of the RSA verify. The first verification only
- * notes a fingerprint of the token's digest in a fixed table; a repeated token pays one more
- * verification, then is answered from the cache.
+ * notes a fingerprint of the token's digest in a fixed table (in one of two slots, so that tokens
+ * sharing a slot do not erase each other's notes); a repeated token pays one more verification,
+ * then is answered from the cache.
  *
  * <p>Entries are found by the SHA-256 of the whole token, compared whole; the token itself is not
  * kept. Each entry remembers the key that verified it: at most once a second per key, a use checks
@@ -52,10 +53,12 @@ public final class BearerTokenCache {
     private final long keyRecheckNanos;
     private final boolean keepsNothing;
     /**
-     * The fingerprints of tokens verified once and not kept: the slot is chosen by the digest's hash
-     * (its first four bytes) and holds eight more of its bytes, a later token of the same slot
-     * overwriting it. A hint of what to keep, never a reason to accept: a slot that lies costs one
-     * insertion or one verification more.
+     * The fingerprints of tokens verified once and not kept. A token may be noted in either of two
+     * slots, chosen by two other parts of its digest, and takes a free one of them before it
+     * overwrites another token's note; its note is removed when it is kept. With one slot per token,
+     * two tokens of the same slot used in turn overwrote each other's note for ever and neither was
+     * ever kept (72 of 1 024 tokens sent in turn). A hint of what to keep, never a reason to accept:
+     * a slot that lies costs one insertion or one verification more.
      */
     private final AtomicLongArray verifiedOnce;
 
@@ -98,13 +101,21 @@ public final class BearerTokenCache {
             return "Digest[SHA-256]";
         }
 
-        /** Eight more of the digest's bytes than {@link #hashCode} uses: with it, a table slot tells one token from another. */
+        /**
+         * Eight more of the digest's bytes than {@link #hashCode} and {@link #otherHash} use: with it, a table slot
+         * tells one token from another. Never 0, the mark of a free slot.
+         */
         long fingerprint() {
             long print = 0;
             for (int k = 4; k < 12; k++) {
                 print = print << 8 | (bytes[k] & 0xff);
             }
-            return print;
+            return print == 0 ? 1 : print;
+        }
+
+        /** A second hash, from four bytes that neither {@link #hashCode} nor {@link #fingerprint} uses. */
+        int otherHash() {
+            return (bytes[12] & 0xff) << 24 | (bytes[13] & 0xff) << 16 | (bytes[14] & 0xff) << 8 | (bytes[15] & 0xff);
         }
     }
 
@@ -132,7 +143,8 @@ public final class BearerTokenCache {
         this.maxAge = maxAge;
         this.keepsNothing = maxEntries == 0;
         // About as many slots as entries (a power of two, at most a million: 8 MB). In n slots, a token's note outlives
-        // k other tokens with a chance of about e^(-k/n): with the default 16 384, 94 % after a thousand others.
+        // k other tokens with a chance of about e^(-k/n) once every slot holds a note (before, none is overwritten):
+        // with the default 16 384, 94 % after a thousand others.
         this.verifiedOnce = new AtomicLongArray(keepsNothing ? 1 : Integer.highestOneBit(Math.min(Math.max(maxEntries, 64), 1 << 20) - 1) << 1);
         long maxAgeNanos = maxAge.toNanos();
         // Maintenance (eviction, expiry) on the thread that wrote. With Caffeine's default, the fork-join pool,
@@ -238,14 +250,22 @@ public final class BearerTokenCache {
         if (keepsNothing) {
             return;
         }
-        int slot = digest.hashCode() & (verifiedOnce.length() - 1);
+        int mask = verifiedOnce.length() - 1;
+        int first = digest.hashCode() & mask;
+        int second = digest.otherHash() & mask;
         long print = digest.fingerprint();
-        // Opaque: no ordering is needed, only whole values (a torn long would be one more insertion or verification).
-        if (verifiedOnce.getOpaque(slot) != print) {
-            verifiedOnce.setOpaque(slot, print);
+        // Opaque: no ordering is needed, only whole values; a race costs at most one insertion or verification more.
+        long inFirst = verifiedOnce.getOpaque(first);
+        long inSecond = verifiedOnce.getOpaque(second);
+        if (inFirst == print || inSecond == print) {
+            verifiedOnce.compareAndSet(inFirst == print ? first : second, print, 0); // its slot is free for another
+            put(digest, token, principal, provider, validator.remainingLifetime(token));
             return;
         }
-        put(digest, token, principal, provider, validator.remainingLifetime(token));
+        // A free slot first; when both hold notes, the print's lowest bit picks which is overwritten, so that two
+        // tokens sharing both slots (one in n squared) do not always evict the same note.
+        int slot = inFirst == 0 ? first : inSecond == 0 ? second : (print & 1) == 0 ? first : second;
+        verifiedOnce.setOpaque(slot, print);
     }
 
     /**

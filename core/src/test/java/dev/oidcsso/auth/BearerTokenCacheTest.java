@@ -26,6 +26,7 @@ import dev.oidcsso.spi.PluginSettings;
 import dev.oidcsso.oidc.ProviderConnection;
 import dev.oidcsso.oidc.TokenValidationException;
 import dev.oidcsso.oidc.TokenValidator;
+import dev.oidcsso.config.SessionSettings;
 import dev.oidcsso.testing.MutableClock;
 import dev.oidcsso.testing.TestRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -90,7 +91,7 @@ class BearerTokenCacheTest {
                 new NoIdentityValidator.Factory().create(PluginSettings.empty()), new ClaimGroupDetector("groups"),
                 new RoleDecision(settings.adminGroups(), settings.userGroups()));
         return new BearerAuthenticator(connection, new TokenValidator(settings, clock), identities, List.of("api"),
-                new Accounts(Optional.empty()), cache);
+                new Accounts(Optional.empty(), clock, SessionSettings.DEFAULT_GROUPS_MAX_STALENESS), cache);
     }
 
     private String token(String subject, Instant notBefore, Instant expiry) throws Exception {
@@ -140,6 +141,33 @@ class BearerTokenCacheTest {
         String last = tokens.get(199);
         bearer.authenticate(bearer(last));
         assertEquals(1, cache.size(), "the last token's note was still there");
+    }
+
+    /**
+     * Two tokens whose notes fall in the same slot, used in turn (a job and another client, each repeating its
+     * token): with one slot a token, each erased the other's note for ever and neither was ever kept.
+     */
+    @Test
+    void twoTokensOfTheSameNoteSlotUsedInTurnAreBothKept() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache(5, Duration.ofMinutes(5)); // 64 slots
+        BearerAuthenticator bearer = authenticator(cache);
+        java.util.Map<Integer, String> bySlot = new java.util.HashMap<>();
+        String first = null;
+        String second = null;
+        for (int k = 0; first == null; k++) {
+            String token = token("user" + k, START, START.plus(Duration.ofHours(1)));
+            BearerTokenCache.Digest digest = cache.digest(token);
+            String earlier = bySlot.putIfAbsent(digest.hashCode() & 63, token);
+            if (earlier != null && (cache.digest(earlier).otherHash() & 63) != (digest.otherHash() & 63)) {
+                first = earlier;
+                second = token;
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            bearer.authenticate(bearer(first)).orElseThrow();
+            bearer.authenticate(bearer(second)).orElseThrow();
+        }
+        assertEquals(2, cache.size(), "both tokens are kept by their third use");
     }
 
     /** Uses a token twice, so that the cache keeps it. */
