@@ -1,0 +1,46 @@
+package dev.oidcsso.spring;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A configuration mistake in a Spring Boot application reads as what to fix, not as a stack trace. */
+@ExtendWith(OutputCaptureExtension.class)
+class SettingsFailureAnalyzerTest {
+
+    @Test
+    void aRefusedConfigurationIsReportedWithEveryProblemAndNoStackTrace(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(Application.class);
+        application.setWebApplicationType(WebApplicationType.SERVLET);
+        // The newcomer's mistakes: no client id or secret, a short key; through the properties, as the README shows.
+        assertThrows(RuntimeException.class, () -> application.run("--server.address=127.0.0.1", "--server.port=0",
+                "--oidc-sso.discovery-url=https://idp.example/.well-known/openid-configuration", "--oidc-sso.secret-key=k3yTooShort"));
+
+        String console = output.getAll();
+        assertTrue(console.contains("APPLICATION FAILED TO START"), console);
+        assertTrue(console.contains("oidc-sso cannot start: 3 configuration problems"), console);
+        assertTrue(console.contains("OIDC_CLIENT_ID is not set"), console);
+        assertTrue(console.contains("SECRET_KEY is 11 characters long"), console);
+        assertTrue(console.contains("OIDC_CLIENT_ID is oidc-sso.client-id"), "the action names the property: " + console);
+        assertFalse(console.lines().anyMatch(line -> line.startsWith("\tat ")), "no stack trace: " + console);
+        assertFalse(console.contains("k3yTooShort"), "no value of a secret: " + console);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({TomcatServletWebServerAutoConfiguration.class, OidcSsoAutoConfiguration.class,
+            SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    static class Application {
+    }
+}
