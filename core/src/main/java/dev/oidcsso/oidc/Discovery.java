@@ -33,6 +33,7 @@ public final class Discovery {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA));
     private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+    private static final String WELL_KNOWN = "/.well-known/openid-configuration";
     private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
 
     private final OidcSettings settings;
@@ -93,7 +94,8 @@ public final class Discovery {
         request.setAccept("application/json");
         HTTPResponse response = http.send(request, "discovery document");
         if (response.getStatusCode() != 200) {
-            throw new ProviderUnavailableException("the discovery document at " + url + " answered HTTP " + response.getStatusCode());
+            throw new ProviderUnavailableException("the discovery document at " + url + " answered HTTP " + response.getStatusCode()
+                    + wellKnownHint(url));
         }
         String body = response.getBody();
         if (body == null || body.length() > MAX_DOCUMENT_BYTES) {
@@ -110,7 +112,8 @@ public final class Discovery {
             json.put("issuer", DiscoveredProvider.encodeBraces(issuer));
             metadata = OIDCProviderMetadata.parse(json);
         } catch (ParseException e) {
-            throw new ProviderUnavailableException("the discovery document at " + url + " is not valid: " + e.getMessage(), e);
+            throw new ProviderUnavailableException("the discovery document at " + url + " is not valid: " + e.getMessage()
+                    + wellKnownHint(url), e);
         }
         if (!settings.profile().acceptsDiscoveredIssuer(url, issuer)) {
             throw new ProviderUnavailableException("the discovery document at " + url + " declares the issuer '" + issuer
@@ -122,6 +125,17 @@ public final class Discovery {
         }
         warnOfPlainHttp(url, metadata);
         return new DiscoveredProvider(metadata, keySource(metadata), algorithms(metadata));
+    }
+
+    /**
+     * The usual reason a discovery URL answers no document: the issuer's own URL was given (Keycloak's
+     * realm URL answers JSON of another kind, other IdPs an error status), so the message says where
+     * the document is when the URL does not end there.
+     */
+    static String wellKnownHint(URI url) {
+        String path = url.getPath();
+        return path != null && path.endsWith(WELL_KNOWN) ? ""
+                : "; OIDC_DISCOVERY_URL usually is the issuer's URL followed by " + WELL_KNOWN;
     }
 
     /**

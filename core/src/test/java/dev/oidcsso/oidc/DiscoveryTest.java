@@ -3,12 +3,18 @@ package dev.oidcsso.oidc;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.SubjectType;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.testing.StubServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DiscoveryTest {
 
@@ -37,5 +43,29 @@ class DiscoveryTest {
     static OIDCProviderMetadata withKeys(OIDCProviderMetadata metadata) {
         metadata.setJWKSetURI(URI.create("http://keys.example.com/jwks"));
         return metadata;
+    }
+
+    @Test
+    void theIssuersOwnUrlGivenAsDiscoveryUrlIsExplained() {
+        // Keycloak's realm URL answers JSON that is no discovery document; other IdPs answer an error status.
+        try (StubServer idp = StubServer.start()
+                .on("/realms/demo", (exchange, request) -> StubServer.respond(exchange, 200, "application/json", "{\"realm\":\"demo\"}"))
+                .on("/dev", (exchange, request) -> StubServer.respond(exchange, 405, "text/plain", "Method Not Allowed"))) {
+            String hint = "OIDC_DISCOVERY_URL usually is the issuer's URL followed by /.well-known/openid-configuration";
+            String realm = refusal(idp.url("/realms/demo"));
+            assertTrue(realm.contains("is not valid") && realm.endsWith(hint), realm);
+            String status = refusal(idp.url("/dev"));
+            assertTrue(status.contains("answered HTTP 405") && status.endsWith(hint), status);
+            // The right shape of URL, at an IdP that has no such document: the status alone says it.
+            String missing = refusal(idp.url("/other/.well-known/openid-configuration"));
+            assertTrue(missing.contains("answered HTTP 404"), missing);
+            assertFalse(missing.contains("usually"), missing);
+        }
+    }
+
+    private static String refusal(String discoveryUrl) {
+        OidcSettings settings = OidcSettings.builder().discoveryUrl(discoveryUrl).client("app", "app-secret").build();
+        return assertThrows(ProviderUnavailableException.class,
+                () -> new Discovery(settings, new OidcHttp(Duration.ofSeconds(5))).discover()).getMessage();
     }
 }
