@@ -149,8 +149,7 @@ final class SsoEndpoints {
         }
         boolean byDomain = idps.all().stream().anyMatch(idp -> !idp.settings().emailDomains().isEmpty());
         WebResponse page = WebResponse.html(200, Pages.chooser("Sign in", message, choices, byDomain ? Optional.of(login) : Optional.empty(),
-                        next, hint.orElse("")))
-                .withHeader("Cache-Control", "no-store");
+                        next, hint.orElse("")));
         if (!byDomain) {
             return page;
         }
@@ -249,7 +248,6 @@ final class SsoEndpoints {
             return WebResponse.html(200, Pages.confirm("Sign out", "Sign out of this application"
                             + (settings.oidcLogin() ? " and the identity provider?" : "?"),
                     basePath(request) + "/logout", Csrf.FORM_FIELD, csrf.token(session.get().id()), "Sign out"))
-                    .withHeader("Cache-Control", "no-store")
                     // The form's POST is answered with a redirect to the IdP's logout, and browsers hold
                     // redirects after a form submission to form-action too: that one origin is allowed.
                     .replacingHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
@@ -314,7 +312,7 @@ final class SsoEndpoints {
 
     private WebResponse signedOutPage(WebRequest request) {
         return WebResponse.html(200, Pages.page("Signed out", "You are signed out of this application.",
-                basePath(request) + "/login", "Sign in again")).withHeader("Cache-Control", "no-store");
+                basePath(request) + "/login", "Sign in again"));
     }
 
     private static Optional<String> formField(WebRequest request, String name) {

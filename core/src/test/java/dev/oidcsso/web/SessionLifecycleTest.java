@@ -103,6 +103,7 @@ class SessionLifecycleTest {
         HttpResponse<String> page = browser.get(url("/logout"));
         assertEquals(200, page.statusCode());
         assertTrue(authenticated(), "a GET (a link, an image) signs nobody out");
+        assertEquals(List.of("no-store"), page.headers().allValues("Cache-Control"), "once");
 
         HttpResponse<String> noToken = browser.post(url("/logout"), Map.of());
         assertEquals(403, noToken.statusCode(), noToken.body());
@@ -119,6 +120,7 @@ class SessionLifecycleTest {
         assertFalse(authenticated());
         HttpResponse<String> after = browser.get(url("/logout"));
         assertTrue(after.body().contains("You are signed out"), after.body());
+        assertEquals(List.of("no-store"), after.headers().allValues("Cache-Control"), "once");
     }
 
     @Test
