@@ -50,14 +50,36 @@ public class SpringBootDemo {
     public static void main(String[] args) throws IOException {
         SpringApplication application = new SpringApplication(SpringBootDemo.class);
         MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application) : null;
-        ConfigurableApplicationContext context = application.run(args);
-        if (devIdp != null) {
-            context.addApplicationListener(event -> {
-                if (event instanceof org.springframework.context.event.ContextClosedEvent) {
-                    devIdp.shutdown();
-                }
-            });
+        run(application, devIdp, args);
+    }
+
+    /**
+     * Runs the application and stops the development IdP with it: when the context closes, and when
+     * the start fails, since the IdP's threads would otherwise keep the process running after Spring
+     * has said why it could not start.
+     *
+     * @param application the application
+     * @param devIdp      the development IdP, or null
+     * @param args        Spring Boot's command line arguments
+     * @return the running application
+     */
+    static ConfigurableApplicationContext run(SpringApplication application, MockOAuth2Server devIdp, String... args) {
+        if (devIdp == null) {
+            return application.run(args);
         }
+        ConfigurableApplicationContext context;
+        try {
+            context = application.run(args);
+        } catch (RuntimeException e) {
+            devIdp.shutdown();
+            throw e;
+        }
+        context.addApplicationListener(event -> {
+            if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+                devIdp.shutdown();
+            }
+        });
+        return context;
     }
 
     /**
