@@ -468,6 +468,19 @@ class RestApiTest {
     }
 
     @Test
+    void invalidJsonIsExplainedWithoutTheParsersClassNamesOrSettings() {
+        // Jackson's own messages name its classes and switches ("bound as `com.fasterxml...JsonNode`",
+        // "enable `JsonReadFeature...`"): internals no client may see, and no help to one either.
+        for (String body : List.of("{} {}", "{\"level\": NaN}", "{\"grantee\": ", "{'level': 1}", "{\"level\": 01}")) {
+            HttpResponse<String> response = call("PUT", "/oidc/api/grants", admin, body);
+            assertError(response, 400, "invalid_request", "not valid JSON");
+            String message = json(response).get("message").asText();
+            assertFalse(message.matches("(?is).*(jackson|fasterxml|Feature|REDACTED|`).*"), body + " -> " + message);
+            assertTrue(message.contains("line 1, column "), body + " -> " + message);
+        }
+    }
+
+    @Test
     void effectivePermissionsForYourselfOrAsAdmin() {
         assertError(call("GET", "/oidc/api/permissions/effective?type=experiment&name=x&user=bob", alice, null), 403, "forbidden",
                 "another user");

@@ -267,6 +267,19 @@ class DemoServerDevModeTest {
         assertFalse(status(browser).get("authenticated").asBoolean());
     }
 
+    @Test
+    void invalidJsonIsExplainedWithoutTheParsersClassNamesOrSettings() {
+        Browser browser = Browser.forPages();
+        loginWith(browser, "login-user");
+        // Jackson's own messages name its classes and switches: internals no client may see.
+        for (String body : List.of("{\"name\": \"a\"} {}", "{\"name\": NaN}", "{\"name\": ", "{'name': 'a'}")) {
+            HttpResponse<String> response = browser.sendJson("POST", base + "/api/experiments", body);
+            assertBadRequest(response, "not valid JSON");
+            assertFalse(response.body().matches("(?is).*(jackson|fasterxml|Feature|REDACTED|`).*"), body + " -> " + response.body());
+            assertTrue(response.body().contains("line 1, column "), body + " -> " + response.body());
+        }
+    }
+
     static void assertBadRequest(HttpResponse<String> response, String message) {
         assertEquals(400, response.statusCode(), response.body());
         assertTrue(response.body().contains("\"error\":\"invalid_request\""), response.body());
