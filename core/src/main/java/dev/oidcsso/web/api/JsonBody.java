@@ -1,6 +1,7 @@
 package dev.oidcsso.web.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,7 +65,7 @@ final class JsonBody {
         try {
             tree = MAPPER.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("The body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest(invalid(e));
         } catch (java.io.IOException e) {
             // Reading from a byte array fails only as a parse error, caught above.
             throw ApiException.badRequest("The body is not valid JSON.");
@@ -73,6 +74,22 @@ final class JsonBody {
             throw ApiException.badRequest("The body must be a JSON object with " + describe(fields) + ".");
         }
         return new JsonBody("the body", object).only(fields);
+    }
+
+    /**
+     * Where a body stops being JSON, and for a repeated field which one, in this API's words: Jackson's
+     * own messages name its classes and settings ("bound as `com.fasterxml...JsonNode`", "enable
+     * `JsonReadFeature...`"), internals that are no help to a client and no business of one.
+     */
+    static String invalid(JacksonException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String original = String.valueOf(e.getOriginalMessage());
+        String duplicate = "Duplicate field '";
+        String why = original.startsWith(duplicate) && original.endsWith("'")
+                ? " Duplicate field '" + excerpt(original.substring(duplicate.length(), original.length() - 1)) + "'."
+                : "";
+        return "The body is not valid JSON" + where + "." + why;
     }
 
     private JsonBody only(List<String> fields) {

@@ -1,6 +1,7 @@
 package dev.oidcsso.demo;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -271,7 +272,7 @@ public final class ExperimentServlet extends HttpServlet {
         try {
             node = json.readTree(bytes);
         } catch (JacksonException e) {
-            throw new BadRequest("The body is not valid JSON: " + e.getOriginalMessage());
+            throw new BadRequest(invalidJson(e));
         }
         if (node == null || node.isMissingNode()) {
             throw new BadRequest("The body is empty; send a JSON object such as {\"name\": \"my-experiment\"}.");
@@ -286,6 +287,20 @@ public final class ExperimentServlet extends HttpServlet {
             }
         }
         return object;
+    }
+
+    /**
+     * Where the body stops being JSON, and for a repeated field which one: Jackson's own messages name
+     * its classes and settings ("bound as `com.fasterxml...JsonNode`"), which no client should see.
+     */
+    private static String invalidJson(JacksonException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String original = String.valueOf(e.getOriginalMessage());
+        String duplicate = "Duplicate field '";
+        String why = original.startsWith(duplicate) && original.endsWith("'") && original.length() <= duplicate.length() + 1 + MAX_NAME_LENGTH
+                ? " " + original + "." : "";
+        return "The body is not valid JSON" + where + "." + why;
     }
 
     private static Optional<String> name(ObjectNode body) {
