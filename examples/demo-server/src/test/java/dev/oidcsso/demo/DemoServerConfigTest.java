@@ -1,5 +1,7 @@
 package dev.oidcsso.demo;
 
+import dev.oidcsso.testing.Browser;
+import dev.oidcsso.testing.HtmlForm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,8 +10,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -119,6 +123,31 @@ class DemoServerConfigTest {
             assertTrue(error.getMessage().contains("DEV_IDP_PORT") && error.getMessage().contains(String.valueOf(taken.getLocalPort())),
                     error.getMessage());
             assertFalse(DemoServer.reason(error).contains("OIDC_DATA_DIR"), "no hint about the database: " + DemoServer.reason(error));
+        }
+    }
+
+    /**
+     * Stopping the demo and starting it again in the same folder, as the quick start invites: the
+     * users recorded there are bound to the development IdP's issuer, whose URL holds its port, so
+     * the next start must bring the IdP back on that port or nobody who signed in before can again
+     * ("belongs to another account", 403).
+     */
+    @Test
+    void usersSignInAgainAfterTheDemoIsRestartedInTheSameFolder() throws IOException {
+        for (int start = 1; start <= 2; start++) {
+            DemoServer server = DemoServer.builder().environment(Map.of("OIDC_DATA_DIR", dataDir.toString())).host("127.0.0.1").port(0).build();
+            server.start();
+            try {
+                Browser browser = Browser.forPages();
+                HttpResponse<String> signIn = browser.navigate(server.baseUri() + "/").last();
+                List<HttpResponse<String>> chain = browser.submit(HtmlForm.parse(signIn, "login-user")).chain();
+                HttpResponse<String> landed = chain.get(chain.size() - 1);
+                assertEquals(200, landed.statusCode(), "start " + start + ": " + landed.body());
+                String status = browser.getJson(server.baseUri() + "/auth/status").body();
+                assertTrue(status.contains("\"authenticated\":true"), "start " + start + ": " + status);
+            } finally {
+                server.stop();
+            }
         }
     }
 
