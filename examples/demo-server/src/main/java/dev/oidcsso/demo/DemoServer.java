@@ -73,8 +73,10 @@ public final class DemoServer {
 
     /** The environment variable with the HTTP port (default {@value #DEFAULT_PORT}). */
     public static final String PORT = "PORT";
-    /** The environment variable with the development IdP's port (default: a free one). */
+    /** The environment variable with the development IdP's port (default: a free one, kept for later starts in the same data folder). */
     public static final String DEV_IDP_PORT = "DEV_IDP_PORT";
+    /** The file in the data folder where the development IdP's port is kept from one start to the next. */
+    static final String DEV_IDP_PORT_FILE = "dev-idp-port";
     /**
      * The environment variable with the address to listen on, such as {@code 0.0.0.0} or
      * {@code 127.0.0.1}; default loopback in development mode, every interface otherwise.
@@ -107,6 +109,7 @@ public final class DemoServer {
     private ServerConnector connector;
     private OidcSso sso;
     private DevIdentityProvider devIdp;
+    private Optional<Path> devIdpPortFile = Optional.empty();
     private boolean started;
     private String bindHost;
 
@@ -226,6 +229,8 @@ public final class DemoServer {
             // The development IdP signs anyone in: only this machine may reach the demo then, unless told otherwise.
             bindHost = !isBlank(configuredHost) ? configuredHost.trim() : devIdp != null ? "127.0.0.1" : null;
             database = Database.open(settings);
+            // Only once the folder is this process's: a second demo refused for its locked database must not move the port.
+            devIdpPortFile.ifPresent(file -> writePort(file, devIdp.port()));
             sso = OidcSso.builder(settings).database(database).resourceTypes(ResourceTypes.of(List.of(EXPERIMENT, REGISTERED_MODEL)))
                     .build();
             store = givenStore != null ? givenStore
@@ -355,13 +360,65 @@ public final class DemoServer {
         builder.discoveryUrl("http://127.0.0.1:" + Math.max(devIdpPort, 1) + "/" + DevIdentityProvider.ISSUER_ID
                 + "/.well-known/openid-configuration");
         OidcSettings draft = builder.build();
+        // Users are bound to the issuer they signed in with, and the IdP's issuer holds its port: without
+        // DEV_IDP_PORT the embedded database remembers the port, so that a restart brings the same issuer back.
+        Optional<Path> remembered = devIdpPort == 0 ? rememberedPortFile(draft) : Optional.empty();
+        // A port chosen here rather than by the IdP's server: only a port given to it explicitly is bound with
+        // SO_REUSEADDR, and without that the connections of the last run, lingering in TIME_WAIT for a minute
+        // after a stop, keep the port from being bound again at once.
+        int port = remembered.isEmpty() ? devIdpPort : remembered.flatMap(DemoServer::readPort).orElseGet(DemoServer::freeLoopbackPort);
         try {
-            devIdp = DevIdentityProvider.start(devIdpPort, draft.userGroups().get(0), draft.adminGroups().get(0));
+            devIdp = DevIdentityProvider.start(port, draft.userGroups().get(0), draft.adminGroups().get(0));
         } catch (BindException e) {
-            throw new IOException("the development identity provider's port " + devIdpPort + " is already in use: set "
-                    + DEV_IDP_PORT + " to a free port, or leave it unset to get one", e);
+            if (remembered.isEmpty()) {
+                throw new IOException("the development identity provider's port " + devIdpPort + " is already in use: set "
+                        + DEV_IDP_PORT + " to a free port, or leave it unset to get one", e);
+            }
+            LOG.warn("The development identity provider's port of the last start, {}, is taken: using another. Users who signed in "
+                    + "before are bound to the old issuer and are refused until an administrator unbinds them, or {} is emptied.",
+                    port, remembered.get().getParent());
+            devIdp = DevIdentityProvider.start(0, draft.userGroups().get(0), draft.adminGroups().get(0));
         }
+        devIdpPortFile = remembered;
         return builder.discoveryUrl(devIdp.discoveryUrl().toString()).build();
+    }
+
+    /** Beside the embedded database's file, where the development IdP's port is kept; none for another database. */
+    private static Optional<Path> rememberedPortFile(OidcSettings settings) {
+        String prefix = "jdbc:h2:file:";
+        String url = settings.store().jdbcUrl();
+        if (!url.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        Path database = Path.of(url.substring(prefix.length()).split(";", 2)[0]);
+        return Optional.ofNullable(database.getParent()).map(folder -> folder.resolve(DEV_IDP_PORT_FILE));
+    }
+
+    private static int freeLoopbackPort() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Optional<Integer> readPort(Path file) {
+        try {
+            int port = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return port > 0 && port <= 65_535 ? Optional.of(port) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            // first start in this folder, or a file not written by us: a free port, as without one
+            return Optional.empty();
+        }
+    }
+
+    private static void writePort(Path file, int port) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, port + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("Cannot remember the development identity provider's port in {}: {}", file, e.toString());
+        }
     }
 
     private void startJetty(int port) throws IOException {
