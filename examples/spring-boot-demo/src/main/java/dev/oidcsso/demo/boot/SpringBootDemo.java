@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -49,7 +50,7 @@ public class SpringBootDemo {
      */
     public static void main(String[] args) throws IOException {
         SpringApplication application = new SpringApplication(SpringBootDemo.class);
-        MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application) : null;
+        MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application, Path.of("./data")) : null;
         run(application, devIdp, args);
     }
 
@@ -120,7 +121,7 @@ public class SpringBootDemo {
         return text == null || text.isBlank();
     }
 
-    private static MockOAuth2Server startDevIdp(SpringApplication application) throws IOException {
+    static MockOAuth2Server startDevIdp(SpringApplication application, Path dataDir) throws IOException {
         // Its own sign-in page: a form for the user name and the claims (put "groups": ["mlflow"] there).
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(true, null));
         server.start(InetAddress.getByName("127.0.0.1"), 0);
