@@ -15,12 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Spring Boot demo: a few endpoints protected by the oidc-sso starter and Spring Security's
@@ -37,6 +40,8 @@ public class SpringBootDemo {
     private static final Logger LOG = LoggerFactory.getLogger(SpringBootDemo.class);
     /** The client id the demo uses at its development IdP (which accepts any). */
     static final String DEV_CLIENT_ID = "oidc-sso-spring-boot-demo";
+    /** The file in the data folder where the development IdP's port is kept from one start to the next. */
+    static final String DEV_IDP_PORT_FILE = "dev-idp-port";
 
     /** Creates the application class (Spring does). */
     public SpringBootDemo() {
@@ -50,7 +55,7 @@ public class SpringBootDemo {
      */
     public static void main(String[] args) throws IOException {
         SpringApplication application = new SpringApplication(SpringBootDemo.class);
-        MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application, Path.of("./data")) : null;
+        MockOAuth2Server devIdp = developmentMode(System.getenv(), args) ? startDevIdp(application, dataDir(System.getenv(), args)) : null;
         run(application, devIdp, args);
     }
 
@@ -117,14 +122,69 @@ public class SpringBootDemo {
         return true;
     }
 
+    private static int freeLoopbackPort() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Optional<Integer> readPort(Path file) {
+        try {
+            int port = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return port > 0 && port <= 65_535 ? Optional.of(port) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            // first start in this folder, or a file not written by us: a free port, as without one
+            return Optional.empty();
+        }
+    }
+
+    private static void writePort(Path file, int port) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, port + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("Cannot remember the development IdP's port in {}: {}", file, e.toString());
+        }
+    }
+
     private static boolean blank(String text) {
         return text == null || text.isBlank();
+    }
+
+    /** The folder of the embedded database, as application.properties names it: {@code OIDC_DATA_DIR}, default ./data. */
+    static Path dataDir(Map<String, String> environment, String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("--oidc-sso.data-dir=") && !blank(arg.substring("--oidc-sso.data-dir=".length()))) {
+                return Path.of(arg.substring("--oidc-sso.data-dir=".length()).trim());
+            }
+        }
+        String configured = environment.get("OIDC_DATA_DIR");
+        return Path.of(blank(configured) ? "./data" : configured.trim());
     }
 
     static MockOAuth2Server startDevIdp(SpringApplication application, Path dataDir) throws IOException {
         // Its own sign-in page: a form for the user name and the claims (put "groups": ["mlflow"] there).
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(true, null));
-        server.start(InetAddress.getByName("127.0.0.1"), 0);
+        // Users are bound to the issuer they signed in with, and the issuer holds the port: the data folder keeps
+        // the port, so that a restart brings the same issuer back. Chosen here, not by the server: only an explicit
+        // port is bound with SO_REUSEADDR, which a restart within a minute of a stop (TIME_WAIT) needs.
+        Path remembered = dataDir.resolve(DEV_IDP_PORT_FILE);
+        int port = readPort(remembered).orElseGet(SpringBootDemo::freeLoopbackPort);
+        try {
+            server.start(InetAddress.getByName("127.0.0.1"), port);
+        } catch (IOException e) {
+            // mock-oauth2-server is Kotlin and declares nothing: a taken port arrives as an undeclared BindException.
+            if (!(e instanceof java.net.BindException)) {
+                throw e;
+            }
+            LOG.warn("The development IdP's port of the last start, {}, is taken: using another. Users who signed in before are bound "
+                    + "to the old issuer and are refused until an administrator unbinds them, or {} is emptied.", port, dataDir);
+            server = new MockOAuth2Server(new OAuth2Config(true, null));
+            server.start(InetAddress.getByName("127.0.0.1"), 0);
+        }
+        writePort(remembered, server.baseUrl().port());
         String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/dev";
         warmUp(URI.create(issuer + "/.well-known/openid-configuration"));
         byte[] secret = new byte[32];
