@@ -170,6 +170,45 @@ class BearerTokenCacheTest {
         assertEquals(2, cache.size(), "both tokens are kept by their third use");
     }
 
+    /**
+     * The same two tokens in turn, on a table that every slot's note fills already (its steady state on an API that
+     * sees tokens once: notes are removed only when their token is kept). With no free slot, each token always
+     * overwrites the same one of its two slots, so two tokens whose chosen slot is the same erase each other's note
+     * for ever, as with one slot a token (about one pair in n).
+     */
+    @Test
+    void twoTokensInTurnAreBothKeptOnceTheNotesTableIsFull() throws Exception {
+        BearerTokenCache cache = new BearerTokenCache(5, Duration.ofMinutes(5)); // 64 slots
+        BearerAuthenticator bearer = authenticator(cache);
+        // A token seen once whose first slot is free is noted there: one such token per slot fills every slot.
+        java.util.Map<Integer, String> fillers = new java.util.HashMap<>();
+        java.util.Map<Integer, String> byChosenSlot = new java.util.HashMap<>();
+        String first = null;
+        String second = null;
+        for (int k = 0; fillers.size() < 64 || first == null; k++) {
+            String token = token("user" + k, START, START.plus(Duration.ofHours(1)));
+            BearerTokenCache.Digest digest = cache.digest(token);
+            if (fillers.putIfAbsent(digest.hashCode() & 63, token) != null && first == null) {
+                // The slot such a token overwrites when both of its slots hold notes.
+                int chosen = ((digest.fingerprint() & 1) == 0 ? digest.hashCode() : digest.otherHash()) & 63;
+                String earlier = byChosenSlot.putIfAbsent(chosen, token);
+                if (earlier != null) {
+                    first = earlier;
+                    second = token;
+                }
+            }
+        }
+        for (String filler : fillers.values()) {
+            bearer.authenticate(bearer(filler)).orElseThrow();
+        }
+        assertEquals(0, cache.size(), "a token seen once is only noted");
+        for (int round = 0; round < 8; round++) {
+            bearer.authenticate(bearer(first)).orElseThrow();
+            bearer.authenticate(bearer(second)).orElseThrow();
+        }
+        assertEquals(2, cache.size(), "both tokens are kept within eight uses each");
+    }
+
     /** Uses a token twice, so that the cache keeps it. */
     private static void keep(BearerAuthenticator bearer, String token) {
         bearer.authenticate(bearer(token)).orElseThrow();

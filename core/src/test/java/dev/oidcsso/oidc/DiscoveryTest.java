@@ -63,6 +63,25 @@ class DiscoveryTest {
         }
     }
 
+    /**
+     * The discovery document is the IdP's text (or, over plain http to another host, anyone's on the path), and the
+     * refusal's message is logged at WARN by ProviderConnection on every retry: one bounded line, as ForeignText makes
+     * of the IdP's other words. The issuer is copied whole into it, line breaks included.
+     */
+    @Test
+    void aDiscoveredIssuerWithLineBreaksIsOneBoundedLineInTheRefusal() {
+        String issuer = "https://idp.example\\r\\n2026-11-30 12:00:00 INFO  [main] user admin signed in " + "x".repeat(20_000);
+        try (StubServer idp = StubServer.start().on("/.well-known/openid-configuration", (exchange, request) -> StubServer.respond(
+                exchange, 200, "application/json", "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"https://idp.example/auth\","
+                        + "\"token_endpoint\":\"https://idp.example/token\",\"jwks_uri\":\"https://idp.example/jwks\","
+                        + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
+                        + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}"))) {
+            String message = refusal(idp.url("/.well-known/openid-configuration"));
+            assertFalse(message.contains("\n") || message.contains("\r"), "one line: " + message);
+            assertTrue(message.length() < 2_000, "bounded: " + message.length() + " characters");
+        }
+    }
+
     private static String refusal(String discoveryUrl) {
         OidcSettings settings = OidcSettings.builder().discoveryUrl(discoveryUrl).client("app", "app-secret").build();
         return assertThrows(ProviderUnavailableException.class,
