@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +68,25 @@ class StartFailureAnalyzersTest {
         assertTrue(console.contains("locked"), "the database's own reason: " + console);
         assertTrue(console.contains("give this application a folder of its own"), console);
         assertFalse(console.lines().anyMatch(line -> line.startsWith("\tat ")), "no stack trace: " + console);
+    }
+
+    /**
+     * A JDBC URL written the way a postgresql:// URI is (user and password before the host), which the driver takes
+     * for a host name: the database's "own reason" the report adds is that host name, password included, on the
+     * APPLICATION FAILED TO START report (logged at ERROR). oidc-sso's own sentence redacts it (safeUrl).
+     */
+    @Test
+    void theDatabasesReasonInTheReportHoldsNoPasswordFromTheUrl() {
+        SpringApplication application = new SpringApplication(Application.class);
+        application.setWebApplicationType(WebApplicationType.SERVLET);
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> application.run("--server.address=127.0.0.1",
+                "--server.port=0", "--oidc-sso.discovery-url=http://127.0.0.1:1/.well-known/openid-configuration",
+                "--oidc-sso.client-id=app", "--oidc-sso.client-secret=app-secret",
+                "--oidc-sso.secret-key=0123456789abcdef0123456789abcdef-test-only",
+                "--oidc-sso.users-db-uri=jdbc:postgresql://app:S3cretPw@127.0.0.1:1/sso"));
+        FailureAnalysis analysis = new StoreFailureAnalyzer().analyze(failure);
+        assertNotNull(analysis, "a store failure: " + failure);
+        assertFalse(analysis.getDescription().contains("S3cretPw"), "no password: " + analysis.getDescription());
     }
 
     @Configuration(proxyBeanMethods = false)
