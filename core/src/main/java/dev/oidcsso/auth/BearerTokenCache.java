@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -55,7 +56,7 @@ public final class BearerTokenCache {
     /**
      * The fingerprints of tokens verified once and not kept. A token may be noted in either of two
      * slots, chosen by two other parts of its digest, and takes a free one of them before it
-     * overwrites another token's note; its note is removed when it is kept. With one slot per token,
+     * overwrites another token's note (which one, by a coin); its note is removed when it is kept. With one slot per token,
      * two tokens of the same slot used in turn overwrote each other's note for ever and neither was
      * ever kept (72 of 1 024 tokens sent in turn). A hint of what to keep, never a reason to accept:
      * a slot that lies costs one insertion or one verification more.
@@ -262,9 +263,10 @@ public final class BearerTokenCache {
             put(digest, token, principal, provider, validator.remainingLifetime(token));
             return;
         }
-        // A free slot first; when both hold notes, the print's lowest bit picks which is overwritten, so that two
-        // tokens sharing both slots (one in n squared) do not always evict the same note.
-        int slot = inFirst == 0 ? first : inSecond == 0 ? second : (print & 1) == 0 ? first : second;
+        // A free slot first. When both hold notes (the steady state: notes leave only with their token kept), a coin
+        // picks which is overwritten: any fixed choice makes two tokens of the same chosen slot, used in turn, erase
+        // each other's note for ever, as one slot a token did; with the coin such a pair is kept within a few uses.
+        int slot = inFirst == 0 ? first : inSecond == 0 ? second : ThreadLocalRandom.current().nextBoolean() ? first : second;
         verifiedOnce.setOpaque(slot, print);
     }
 
