@@ -1,8 +1,11 @@
 package dev.oidcsso.spring;
 
+import dev.oidcsso.observe.ForeignText;
 import dev.oidcsso.store.StoreUnavailableException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import java.util.regex.Pattern;
 
 /**
  * Turns a user database that cannot be opened at start into Spring Boot's "APPLICATION FAILED TO
@@ -18,20 +21,35 @@ final class StoreFailureAnalyzer extends AbstractFailureAnalyzer<StoreUnavailabl
             + "process's at a time: if another process (a second instance, the demo server) uses that folder, stop it or "
             + "give this application a folder of its own.";
     private static final int MAX_REASON = 300;
+    private static final int MAX_DEPTH = 20;
+    /** Whatever stands before an {@code @} in a word: a URL's user info, password included. */
+    private static final Pattern USER_INFO = Pattern.compile("[^\\s@]*@");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StoreUnavailableException cause) {
-        // The deepest cause that says something is the database's own reason ("The file is locked: ...").
+        // The deepest cause that says something is the database's own reason ("The file is locked: ..."). Bounded in
+        // depth: a cause chain may loop.
         String reason = null;
-        for (Throwable t = cause.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        Throwable t = cause.getCause();
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 reason = t.getMessage().strip().lines().findFirst().orElse("");
             }
         }
         String description = cause.getMessage();
         if (reason != null) {
-            description += ": " + (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
+            description += ": " + ForeignText.oneLine(withoutCredentials(reason), MAX_REASON);
         }
         return new FailureAnalysis(description, ACTION, cause);
+    }
+
+    /**
+     * The reason without what could be a password: a driver may quote the URL's parts, and a URL
+     * written {@code jdbc:postgresql://user:password@host/db} makes the PostgreSQL driver take
+     * {@code user:password@host} for a host name and name it in its message.
+     */
+    static String withoutCredentials(String reason) {
+        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(reason).replaceAll("***@")).replaceAll("$1=***");
     }
 }
