@@ -404,6 +404,10 @@ public final class DemoServer {
 
     private static Optional<Integer> readPort(Path file) {
         try {
+            // A few bytes of a regular file: a big file or a pipe put there by mistake must not stall the start.
+            if (!Files.isRegularFile(file) || Files.size(file) > 16) {
+                return Optional.empty();
+            }
             int port = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
             return port > 0 && port <= 65_535 ? Optional.of(port) : Optional.empty();
         } catch (IOException | NumberFormatException e) {

@@ -80,6 +80,7 @@ public class SpringBootDemo {
             devIdp.shutdown();
             throw e;
         }
+        writePort(dataDir(System.getenv(), args).resolve(DEV_IDP_PORT_FILE), devIdp.baseUrl().port());
         context.addApplicationListener(event -> {
             if (event instanceof org.springframework.context.event.ContextClosedEvent) {
                 devIdp.shutdown();
@@ -132,6 +133,10 @@ public class SpringBootDemo {
 
     private static Optional<Integer> readPort(Path file) {
         try {
+            // A few bytes of a regular file: a big file or a pipe put there by mistake must not stall the start.
+            if (!Files.isRegularFile(file) || Files.size(file) > 16) {
+                return Optional.empty();
+            }
             int port = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
             return port > 0 && port <= 65_535 ? Optional.of(port) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
@@ -171,7 +176,8 @@ public class SpringBootDemo {
         // the port, so that a restart brings the same issuer back. Chosen here, not by the server: only an explicit
         // port is bound with SO_REUSEADDR, which a restart within a minute of a stop (TIME_WAIT) needs.
         Path remembered = dataDir.resolve(DEV_IDP_PORT_FILE);
-        int port = readPort(remembered).orElseGet(SpringBootDemo::freeLoopbackPort);
+        Optional<Integer> rememberedPort = readPort(remembered);
+        int port = rememberedPort.orElseGet(SpringBootDemo::freeLoopbackPort);
         try {
             server.start(InetAddress.getByName("127.0.0.1"), port);
         } catch (IOException e) {
@@ -184,7 +190,12 @@ public class SpringBootDemo {
             server = new MockOAuth2Server(new OAuth2Config(true, null));
             server.start(InetAddress.getByName("127.0.0.1"), 0);
         }
-        writePort(remembered, server.baseUrl().port());
+        if (rememberedPort.isEmpty()) {
+            // The first start in this folder: nothing to protect. A port that replaces a remembered one is written
+            // only once the application has started (run): a second demo refused for the folder's locked database
+            // must not move the running demo's port, or its next restart would bring another issuer.
+            writePort(remembered, server.baseUrl().port());
+        }
         String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/dev";
         warmUp(URI.create(issuer + "/.well-known/openid-configuration"));
         byte[] secret = new byte[32];
