@@ -19,6 +19,7 @@ import dev.oidcsso.config.WorkloadSettings;
 import dev.oidcsso.http.WebRequest;
 import dev.oidcsso.identity.ClaimPath;
 import dev.oidcsso.identity.RoleDecision;
+import dev.oidcsso.observe.ForeignText;
 import dev.oidcsso.observe.LogThrottle;
 import dev.oidcsso.oidc.JwtParsing;
 import dev.oidcsso.spi.support.JsonHttp;
@@ -358,7 +359,8 @@ public final class WorkloadAuthenticator implements Authenticator {
                 } catch (JsonHttpException | IllegalArgumentException e) {
                     failing = true;
                     failedAt = clock.instant();
-                    LOG.warn("The discovery document of workload issuer '{}' at {} is unusable: {}", name, discoveryUrl, e.getMessage());
+                    LOG.warn("The discovery document of workload issuer '{}' at {} is unusable: {}", name, discoveryUrl,
+                            ForeignText.oneLine(e.getMessage(), 300)); // URI.create quotes the document's jwks_uri
                     throw new ProviderUnavailableException("the discovery document of workload issuer '" + name + "' cannot be had now", e);
                 }
             }

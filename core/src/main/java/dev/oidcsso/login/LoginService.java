@@ -5,6 +5,7 @@ import dev.oidcsso.auth.Accounts;
 import dev.oidcsso.identity.AccessRefusedException;
 import dev.oidcsso.identity.Identity;
 import dev.oidcsso.identity.IdentityResolver;
+import dev.oidcsso.observe.ForeignText;
 import dev.oidcsso.oidc.CallbackReplayGuard;
 import dev.oidcsso.oidc.DiscoveredProvider;
 import dev.oidcsso.oidc.LoginFlow;
@@ -156,9 +157,10 @@ public final class LoginService {
         // 4. OpenID Connect Core 3.1.2.6: the identity provider answered with an error.
         String error = params.get("error");
         if (error != null) {
+            // The browser brings these: shown on the error page (escaped there) and logged, as one bounded line.
             String description = Optional.ofNullable(params.get("error_description")).orElse("");
-            throw new IdpRefusedLoginException("The identity provider refused the login: " + error
-                    + (description.isEmpty() ? "" : " (" + description + ")"));
+            throw new IdpRefusedLoginException("The identity provider refused the login: " + ForeignText.oneLine(error, 64)
+                    + (description.isEmpty() ? "" : " (" + ForeignText.oneLine(description, 300) + ")"));
         }
 
         // 5. OpenID Connect Core 3.1.2.5: a successful response carries the code.

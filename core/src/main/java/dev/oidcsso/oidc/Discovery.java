@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.oidcsso.config.OidcSettings;
+import dev.oidcsso.observe.ForeignText;
 import dev.oidcsso.observe.SsoEvents;
 import net.minidev.json.JSONObject;
 import org.slf4j.Logger;
@@ -112,11 +113,12 @@ public final class Discovery {
             json.put("issuer", DiscoveredProvider.encodeBraces(issuer));
             metadata = OIDCProviderMetadata.parse(json);
         } catch (ParseException e) {
-            throw new ProviderUnavailableException("the discovery document at " + url + " is not valid: " + e.getMessage()
+            // The IdP's text (the SDK quotes the document's values) reaches a log line on every retry: one bounded line.
+            throw new ProviderUnavailableException("the discovery document at " + url + " is not valid: " + ForeignText.oneLine(e.getMessage(), 300)
                     + wellKnownHint(url), e);
         }
         if (!settings.profile().acceptsDiscoveredIssuer(url, issuer)) {
-            throw new ProviderUnavailableException("the discovery document at " + url + " declares the issuer '" + issuer
+            throw new ProviderUnavailableException("the discovery document at " + url + " declares the issuer '" + ForeignText.oneLine(issuer, 300)
                     + "', which does not belong to that URL; check OIDC_DISCOVERY_URL (a document served for another issuer is refused)");
         }
         if (metadata.getJWKSetURI() == null || metadata.getTokenEndpointURI() == null || metadata.getAuthorizationEndpointURI() == null) {
