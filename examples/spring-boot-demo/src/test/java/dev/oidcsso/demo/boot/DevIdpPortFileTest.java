@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A second demo started by mistake on the data folder of a running one must leave the running
@@ -34,6 +35,7 @@ class DevIdpPortFileTest {
         try (ServerSocket runningIdp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              FileChannel file = FileChannel.open(data.resolve("oidc-sso.mv.db"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock held = file.lock()) {
+            assertTrue(held.isValid(), "the running demo's database lock is held");
             String remembered = Integer.toString(runningIdp.getLocalPort());
             Files.writeString(portFile, remembered + "\n", StandardCharsets.UTF_8);
 
