@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where the user database is and how it is used: the JDBC URL, credentials, pool size, timeouts,
@@ -56,6 +57,9 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
      * transaction walks every cached statement.
      */
     public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=32";
+    /** Whatever stands before an {@code @} in a word: a URL's user info, password included. */
+    private static final Pattern USER_INFO = Pattern.compile("[^\\s@]*@");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 
     /**
      * Validates.
@@ -227,6 +231,20 @@ public record StoreSettings(String jdbcUrl, Optional<String> user, Optional<Secr
         return "StoreSettings[url=" + safeUrl() + ", user=" + user.orElse("-") + ", password=" + password.map(p -> "[redacted]").orElse("-")
                 + ", poolSize=" + poolSize + ", timeout=" + timeout + ", pollInterval=" + pollInterval
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheTtl=" + cacheTtl + "]";
+    }
+
+    /**
+     * Text about a database, such as a driver's or a pool's message, without what could be a
+     * password: a word's text before an {@code @} (a URL's user info) and the values of
+     * {@code password=} and {@code pwd=}. A driver may quote the URL's parts: a URL written
+     * {@code jdbc:postgresql://user:password@host/db} makes the PostgreSQL driver take
+     * {@code user:password@host} for a host name and name it in its message.
+     *
+     * @param text the message
+     * @return the message with those parts replaced by {@code ***}
+     */
+    public static String withoutCredentials(String text) {
+        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(text).replaceAll("***@")).replaceAll("$1=***");
     }
 
     static String redact(String url) {

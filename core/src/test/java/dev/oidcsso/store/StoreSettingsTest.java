@@ -42,6 +42,16 @@ class StoreSettingsTest {
         assertFalse(settings.toString().contains("p@ss-w0rd"), settings.toString());
     }
 
+    /** What a driver says about a URL (a host name made of user info, the URL's own parameters) loses its passwords. */
+    @Test
+    void aDriversMessageLosesWhatCouldBeAPassword() {
+        assertEquals("***@127.0.0.1", StoreSettings.withoutCredentials("app:S3cretPw@127.0.0.1"));
+        assertEquals("Connection to ***@db:5432 refused", StoreSettings.withoutCredentials("Connection to sso:hunter2@db:5432 refused"));
+        assertEquals("bad URL jdbc:postgresql://db/sso?user=sso&password=*** and jdbc:h2:tcp://x/y;PASSWORD=***;MODE=x",
+                StoreSettings.withoutCredentials("bad URL jdbc:postgresql://db/sso?user=sso&password=hunter2 and jdbc:h2:tcp://x/y;PASSWORD=y;MODE=x"));
+        assertEquals("The file is locked: /data/oidc-sso.mv.db", StoreSettings.withoutCredentials("The file is locked: /data/oidc-sso.mv.db"));
+    }
+
     @Test
     void credentialsInAJdbcUrlAreCutFromWhatIsShown() {
         StoreSettings settings = StoreSettings.from(SettingValues.of(Map.of(

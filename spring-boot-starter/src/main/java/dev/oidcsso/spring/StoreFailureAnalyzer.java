@@ -1,11 +1,10 @@
 package dev.oidcsso.spring;
 
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.observe.ForeignText;
 import dev.oidcsso.store.StoreUnavailableException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-
-import java.util.regex.Pattern;
 
 /**
  * Turns a user database that cannot be opened at start into Spring Boot's "APPLICATION FAILED TO
@@ -22,9 +21,6 @@ final class StoreFailureAnalyzer extends AbstractFailureAnalyzer<StoreUnavailabl
             + "give this application a folder of its own.";
     private static final int MAX_REASON = 300;
     private static final int MAX_DEPTH = 20;
-    /** Whatever stands before an {@code @} in a word: a URL's user info, password included. */
-    private static final Pattern USER_INFO = Pattern.compile("[^\\s@]*@");
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StoreUnavailableException cause) {
@@ -39,17 +35,8 @@ final class StoreFailureAnalyzer extends AbstractFailureAnalyzer<StoreUnavailabl
         }
         String description = cause.getMessage();
         if (reason != null) {
-            description += ": " + ForeignText.oneLine(withoutCredentials(reason), MAX_REASON);
+            description += ": " + ForeignText.oneLine(StoreSettings.withoutCredentials(reason), MAX_REASON);
         }
         return new FailureAnalysis(description, ACTION, cause);
-    }
-
-    /**
-     * The reason without what could be a password: a driver may quote the URL's parts, and a URL
-     * written {@code jdbc:postgresql://user:password@host/db} makes the PostgreSQL driver take
-     * {@code user:password@host} for a host name and name it in its message.
-     */
-    static String withoutCredentials(String reason) {
-        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(reason).replaceAll("***@")).replaceAll("$1=***");
     }
 }

@@ -10,6 +10,7 @@ import dev.oidcsso.authz.ResourceTypes;
 import dev.oidcsso.config.OidcSettings;
 import dev.oidcsso.config.SettingNames;
 import dev.oidcsso.config.SettingsException;
+import dev.oidcsso.config.StoreSettings;
 import dev.oidcsso.store.jdbc.Database;
 import dev.oidcsso.web.OidcSso;
 import dev.oidcsso.web.OidcSsoFilter;
@@ -187,7 +188,8 @@ public final class DemoServer {
         for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
             int newline = message.indexOf('\n');
-            message = newline < 0 ? message : message.substring(0, newline).strip();
+            // A driver may quote the database URL's parts, password included.
+            message = StoreSettings.withoutCredentials(newline < 0 ? message : message.substring(0, newline).strip());
             String line = message.length() > 300 ? message.substring(0, 300) + "…" : message;
             // A wrapper often repeats its cause's message: keep only what adds something.
             if (messages.stream().noneMatch(known -> known.contains(line))) {

@@ -191,6 +191,17 @@ class DemoServerConfigTest {
                 + "this folder: stop it, or give this one a folder of its own with OIDC_DATA_DIR=<folder>.", DemoServer.reason(failure));
     }
 
+    /**
+     * A JDBC URL written as a postgresql:// URI (user and password before the host): the driver takes
+     * {@code app:S3cretPw@127.0.0.1} for a host name and names it in its message, which the printed reason must not repeat.
+     */
+    @Test
+    void theReasonHoldsNoPasswordADriverQuotes() {
+        Exception failure = new IOException("cannot connect to the user database at jdbc:postgresql://127.0.0.1:1/sso",
+                new java.net.UnknownHostException("app:S3cretPw@127.0.0.1"));
+        assertEquals("cannot connect to the user database at jdbc:postgresql://127.0.0.1:1/sso: ***@127.0.0.1", DemoServer.reason(failure));
+    }
+
     @Test
     void aConfigurationErrorInDevelopmentModeStartsNothing() {
         DemoServer server = DemoServer.builder().environment(Map.of("OIDC_SCOPE", "email")).host("127.0.0.1").port(0).build();
