@@ -56,10 +56,10 @@ public final class BearerTokenCache {
     /**
      * The fingerprints of tokens verified once and not kept. A token may be noted in either of two
      * slots, chosen by two other parts of its digest, and takes a free one of them before it
-     * overwrites another token's note (which one, by a coin); its note is removed when it is kept. With one slot per token,
-     * two tokens of the same slot used in turn overwrote each other's note for ever and neither was
-     * ever kept (72 of 1 024 tokens sent in turn). A hint of what to keep, never a reason to accept:
-     * a slot that lies costs one insertion or one verification more.
+     * overwrites another token's note (which one, by a coin); its note is removed when it is kept.
+     * With one slot per token, two tokens of the same slot used in turn overwrote each other's note
+     * for ever and neither was ever kept (72 of 1 024 tokens sent in turn). A hint of what to keep,
+     * never a reason to accept: a slot that lies costs one insertion or one verification more.
      */
     private final AtomicLongArray verifiedOnce;
 

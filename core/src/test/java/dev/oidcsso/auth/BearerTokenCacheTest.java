@@ -172,9 +172,10 @@ class BearerTokenCacheTest {
 
     /**
      * The same two tokens in turn, on a table that every slot's note fills already (its steady state on an API that
-     * sees tokens once: notes are removed only when their token is kept). With no free slot, each token always
-     * overwrites the same one of its two slots, so two tokens whose chosen slot is the same erase each other's note
-     * for ever, as with one slot a token (about one pair in n).
+     * sees tokens once: notes are removed only when their token is kept). With no free slot, a fixed choice of which
+     * of its two slots a token overwrites (the print's lowest bit, as first written) made two tokens of the same chosen
+     * slot erase each other's note for ever, as with one slot a token (about one pair in n); the pair below is such a
+     * pair.
      */
     @Test
     void twoTokensInTurnAreBothKeptOnceTheNotesTableIsFull() throws Exception {
@@ -189,7 +190,7 @@ class BearerTokenCacheTest {
             String token = token("user" + k, START, START.plus(Duration.ofHours(1)));
             BearerTokenCache.Digest digest = cache.digest(token);
             if (fillers.putIfAbsent(digest.hashCode() & 63, token) != null && first == null) {
-                // The slot such a token overwrites when both of its slots hold notes.
+                // The slot the fixed choice overwrote for such a token when both of its slots held notes.
                 int chosen = ((digest.fingerprint() & 1) == 0 ? digest.hashCode() : digest.otherHash()) & 63;
                 String earlier = byChosenSlot.putIfAbsent(chosen, token);
                 if (earlier != null) {
